@@ -1,0 +1,476 @@
+//! Campaigns (营销活动): flash sales, limited-time discounts, quantity
+//! discounts and tiered full reductions, each inside a local-time window.
+//!
+//! Where each kind sits in the pricing pipeline is written in `checkout.rs`;
+//! this module holds the campaign rules themselves, their validation, and
+//! the choice among full-reduction activities.
+//!
+//! - **秒杀 flash sale**: a fixed price per SKU, with the campaign's stock
+//!   (the host reports how much is sold) and a per-member limit. Units beyond
+//!   the limit or the stock are sold at the normal price, as a separate quote
+//!   line. A flash-sale line takes no member price, no quantity discount, no
+//!   full reduction, no coupon and earns no points, unless the campaign says
+//!   `allow_coupons` / `earn_points`.
+//! - **限时折扣 limited-time discount**: a price or a pay rate per SKU, with
+//!   an optional per-member limit. Against the member price the better one
+//!   for the shopper wins; with `stack_with_member_price` the member rate is
+//!   applied on top of the limited price instead.
+//! - **N件折 quantity discount**: among the units of the campaign's SKUs in
+//!   the cart, sorted from the dearest to the cheapest (ties: cart order),
+//!   every `nth` unit is charged `pay_bp` — so 第二件半价 discounts the
+//!   cheaper unit of each pair.
+//! - **满减送 full reduction**: tiers on the eligible subtotal (fen) or item
+//!   count, rewarding amount off, percent off, free shipping, a gift, bonus
+//!   points or a coupon issued with the order. The highest tier reached
+//!   applies. Activities whose eligible lines overlap in a cart exclude each
+//!   other; the quote takes the set of non-overlapping activities with the
+//!   largest money saving (ties: more non-money rewards, then fewer
+//!   activities, then ids) and explains every activity it did not take.
+//!
+//! Windows are local wall-clock times: `from` inclusive, `until` exclusive.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Problems;
+use crate::money::{self, Fen, BP};
+use crate::rules::{check_id, dup, in_range, non_negative, Rules, Scope};
+use crate::time::{LocalTime, Millis};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub name: String,
+    pub from: LocalTime,
+    pub until: LocalTime,
+    pub kind: CampaignKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CampaignKind {
+    FlashSale {
+        items: Vec<FlashItem>,
+        /// Units one member may buy at the flash price (over all orders).
+        per_member_limit: u32,
+        #[serde(default)]
+        allow_coupons: bool,
+        #[serde(default)]
+        earn_points: bool,
+    },
+    LimitedDiscount {
+        items: Vec<LimitedItem>,
+        #[serde(default)]
+        per_member_limit: Option<u32>,
+        #[serde(default)]
+        stack_with_member_price: bool,
+    },
+    QuantityDiscount {
+        skus: Vec<String>,
+        /// Every `nth` unit is discounted (2 = 第二件).
+        nth: u32,
+        /// Pay this share for that unit (5000 = 半价).
+        pay_bp: i64,
+    },
+    FullReduction {
+        #[serde(default)]
+        scope: Scope,
+        basis: Basis,
+        /// Lowest first.
+        tiers: Vec<ReductionTier>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlashItem {
+    pub sku: String,
+    pub price: Fen,
+    /// Units the campaign has in all.
+    pub stock: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitedItem {
+    pub sku: String,
+    /// A fixed unit price…
+    #[serde(default)]
+    pub price: Option<Fen>,
+    /// …or a pay rate (8000 = 8折).
+    #[serde(default)]
+    pub pay_bp: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Eligible subtotal in fen (满300减30).
+    Amount,
+    /// Eligible item count (满2件9折).
+    Count,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReductionTier {
+    /// Fen or units, per the basis.
+    pub at: i64,
+    pub reward: Reward,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reward {
+    #[serde(default)]
+    pub amount_off: Option<Fen>,
+    #[serde(default)]
+    pub pay_bp: Option<i64>,
+    #[serde(default)]
+    pub free_shipping: bool,
+    #[serde(default)]
+    pub gift: Option<String>,
+    #[serde(default)]
+    pub bonus_points: Option<i64>,
+    /// A coupon template issued to the member with the order.
+    #[serde(default)]
+    pub coupon: Option<String>,
+}
+
+impl Reward {
+    /// Rewards that are not money off (for tie-breaks).
+    fn extras(&self) -> usize {
+        self.free_shipping as usize + self.gift.is_some() as usize + self.bonus_points.is_some() as usize + self.coupon.is_some() as usize
+    }
+}
+
+impl Campaign {
+    pub fn active(&self, rules: &Rules, now: Millis) -> bool {
+        let z = rules.zone();
+        self.from.instant(z) <= now && now < self.until.instant(z)
+    }
+
+    fn skus(&self) -> Vec<&str> {
+        match &self.kind {
+            CampaignKind::FlashSale { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
+            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
+            CampaignKind::QuantityDiscount { skus, .. } => skus.iter().map(String::as_str).collect(),
+            CampaignKind::FullReduction { .. } => Vec::new(),
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            CampaignKind::FlashSale { .. } => "flash_sale",
+            CampaignKind::LimitedDiscount { .. } => "limited_discount",
+            CampaignKind::QuantityDiscount { .. } => "quantity_discount",
+            CampaignKind::FullReduction { .. } => "full_reduction",
+        }
+    }
+}
+
+/// The active price campaign (flash, limited or quantity) for a SKU at `now`.
+/// Validation guarantees there is at most one.
+pub fn price_campaign<'r>(rules: &'r Rules, sku: &str, now: Millis) -> Option<&'r Campaign> {
+    rules
+        .campaigns
+        .iter()
+        .find(|c| !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.skus().contains(&sku) && c.active(rules, now))
+}
+
+/// What the pipeline knows about one quote line when choosing activities.
+#[derive(Debug, Clone)]
+pub struct ReductionLine<'a> {
+    pub sku: &'a str,
+    pub category: &'a str,
+    pub quantity: i64,
+    pub amount: Fen,
+    /// False for flash-sale lines.
+    pub eligible: bool,
+}
+
+/// One full-reduction activity's result on a cart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReductionOutcome {
+    pub campaign: String,
+    pub name: String,
+    /// Whether the quote applies it.
+    pub applied: bool,
+    /// Index of the tier reached, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<usize>,
+    /// Eligible subtotal (fen) or count, per the basis.
+    pub basis_value: i64,
+    pub saving: Fen,
+    #[serde(skip_serializing_if = "is_default")]
+    pub reward: Reward,
+    /// For a tier not reached: how far from the lowest tier (fen or units).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<i64>,
+    /// For a tier reached: how far from the next tier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_tier_gap: Option<i64>,
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    #[serde(skip)]
+    pub lines: Vec<bool>,
+    #[serde(skip)]
+    pub per_line: Vec<Fen>,
+}
+
+fn is_default(r: &Reward) -> bool {
+    *r == Reward::default()
+}
+
+/// Evaluate every active full-reduction activity and choose the best set of
+/// non-overlapping ones.
+pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> crate::error::Result<Vec<ReductionOutcome>> {
+    let mut outs = Vec::new();
+    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+        let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { continue };
+        let covered: Vec<bool> = lines.iter().map(|l| l.eligible && scope.covers(l.sku, l.category)).collect();
+        if !covered.iter().any(|&x| x) {
+            continue; // nothing in the cart for it: not worth listing
+        }
+        let value: i64 = match basis {
+            Basis::Amount => money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?,
+            Basis::Count => lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.quantity).sum(),
+        };
+        let unit = |v: i64| match basis {
+            Basis::Amount => money::yuan(v),
+            Basis::Count => format!("{v} 件"),
+        };
+        let reached = tiers.iter().rposition(|t| t.at <= value);
+        let mut o = ReductionOutcome {
+            campaign: c.id.clone(),
+            name: c.name.clone(),
+            applied: false,
+            tier: reached,
+            basis_value: value,
+            saving: 0,
+            reward: Reward::default(),
+            shortfall: None,
+            next_tier_gap: None,
+            code: "",
+            zh: String::new(),
+            en: String::new(),
+            per_line: vec![0; lines.len()],
+            lines: covered.clone(),
+        };
+        match reached {
+            None => {
+                let gap = tiers[0].at - value;
+                o.shortfall = Some(gap);
+                o.code = "CAMPAIGN_THRESHOLD_NOT_MET";
+                o.zh = format!("再买 {} 可享「{}」", unit(gap), c.name);
+                o.en = format!("add {} more to qualify for “{}”", unit(gap).replace(" 件", " item(s)"), c.name);
+            }
+            Some(t) => {
+                let reward = tiers[t].reward.clone();
+                let subtotal = money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?;
+                let mut off = 0;
+                if let Some(a) = reward.amount_off {
+                    off += a.min(subtotal);
+                }
+                if let Some(bp) = reward.pay_bp {
+                    off += money::percent_off(subtotal - off, bp)?;
+                }
+                let weights: Vec<Fen> = lines.iter().zip(&covered).map(|(l, &c)| if c { l.amount } else { 0 }).collect();
+                o.per_line = if off > 0 { money::split(off, &weights)? } else { vec![0; lines.len()] };
+                o.saving = off;
+                o.reward = reward;
+                o.next_tier_gap = tiers.get(t + 1).map(|n| n.at - value);
+            }
+        }
+        outs.push(o);
+    }
+    // Exhaustive choice over the activities that reached a tier (validation
+    // caps active activities, so this stays small).
+    let idx: Vec<usize> = (0..outs.len()).filter(|&i| outs[i].tier.is_some()).collect();
+    let mut best: (Fen, usize, usize, Vec<usize>) = (0, 0, 0, Vec::new());
+    let mut best_set: Vec<usize> = Vec::new();
+    for mask in 0u32..(1u32 << idx.len()) {
+        let set: Vec<usize> = (0..idx.len()).filter(|b| mask & (1 << b) != 0).map(|b| idx[b]).collect();
+        let overlap = set.iter().enumerate().any(|(k, &a)| {
+            set[k + 1..].iter().any(|&b| outs[a].lines.iter().zip(&outs[b].lines).any(|(x, y)| *x && *y))
+        });
+        if overlap {
+            continue;
+        }
+        let saving: Fen = set.iter().map(|&i| outs[i].saving).sum();
+        let extras: usize = set.iter().map(|&i| outs[i].reward.extras()).sum();
+        // Larger saving, then more extras, then fewer activities, then ids.
+        let key = (saving, extras, usize::MAX - set.len(), set.clone());
+        let better = (key.0, key.1, key.2) > (best.0, best.1, best.2)
+            || ((key.0, key.1, key.2) == (best.0, best.1, best.2) && ids(&outs, &set) < ids(&outs, &best_set));
+        if mask == 0 || better {
+            best = key;
+            best_set = set;
+        }
+    }
+    for (i, o) in outs.iter_mut().enumerate() {
+        if o.tier.is_none() {
+            continue;
+        }
+        let t = o.tier.unwrap_or(0);
+        if best_set.contains(&i) {
+            o.applied = true;
+            o.code = "CAMPAIGN_APPLIED";
+            o.zh = format!("已享「{}」第 {} 档", o.name, t + 1);
+            o.en = format!("“{}” applied at tier {}", o.name, t + 1);
+        } else {
+            o.code = "CAMPAIGN_OVERLAP_NOT_BEST";
+            o.zh = format!("「{}」与本单已选活动商品重叠且优惠更少", o.name);
+            o.en = format!("“{}” covers the same items as a better activity chosen for this order", o.name);
+            o.per_line = vec![0; lines.len()];
+        }
+    }
+    Ok(outs)
+}
+
+fn ids<'a>(outs: &'a [ReductionOutcome], set: &[usize]) -> Vec<&'a str> {
+    set.iter().map(|&i| outs[i].campaign.as_str()).collect()
+}
+
+/// Validation of every campaign, all problems at once.
+pub(crate) fn check(rules: &Rules, p: &mut Problems) {
+    let mut ids = BTreeSet::new();
+    if rules.campaigns.len() > 100 {
+        p.push("TOO_MANY", "campaigns", "活动最多 100 个", "at most 100 campaigns");
+    }
+    for (i, c) in rules.campaigns.iter().enumerate() {
+        let at = format!("campaigns[{i}]");
+        check_id(p, &format!("{at}.id"), &c.id);
+        if !ids.insert(c.id.as_str()) {
+            dup(p, &format!("{at}.id"), &c.id);
+        }
+        if c.until <= c.from {
+            p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.until"), "活动结束时间须晚于开始时间",
+                "the campaign must end after it starts");
+        }
+        match &c.kind {
+            CampaignKind::FlashSale { items, per_member_limit, .. } => {
+                in_range(p, &format!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
+                nonempty(p, &format!("{at}.kind.items"), items.len());
+                for (j, it) in items.iter().enumerate() {
+                    let at = format!("{at}.kind.items[{j}]");
+                    rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
+                    non_negative(p, &format!("{at}.price"), it.price);
+                    non_negative(p, &format!("{at}.stock"), it.stock);
+                    below_list(rules, p, &format!("{at}.price"), &it.sku, it.price);
+                }
+            }
+            CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
+                if let Some(n) = per_member_limit {
+                    in_range(p, &format!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
+                }
+                nonempty(p, &format!("{at}.kind.items"), items.len());
+                for (j, it) in items.iter().enumerate() {
+                    let at = format!("{at}.kind.items[{j}]");
+                    rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
+                    match (it.price, it.pay_bp) {
+                        (Some(price), None) => {
+                            non_negative(p, &format!("{at}.price"), price);
+                            below_list(rules, p, &format!("{at}.price"), &it.sku, price);
+                        }
+                        (None, Some(bp)) => in_range(p, &format!("{at}.pay_bp"), bp, 1, BP - 1),
+                        _ => p.push("PRICE_OR_RATE", at.clone(), "须且只能指定 price 或 pay_bp 之一",
+                            "give exactly one of price or pay_bp"),
+                    }
+                }
+            }
+            CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
+                nonempty(p, &format!("{at}.kind.skus"), skus.len());
+                for (j, s) in skus.iter().enumerate() {
+                    rules.check_sku(p, &format!("{at}.kind.skus[{j}]"), s, false);
+                }
+                in_range(p, &format!("{at}.kind.nth"), *nth as i64, 2, 100);
+                in_range(p, &format!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
+            }
+            CampaignKind::FullReduction { scope, tiers, basis } => {
+                for (j, s) in scope.skus.iter().chain(&scope.exclude_skus).enumerate() {
+                    rules.check_sku(p, &format!("{at}.kind.scope.skus[{j}]"), s, false);
+                }
+                for (j, s) in scope.categories.iter().chain(&scope.exclude_categories).enumerate() {
+                    rules.check_category(p, &format!("{at}.kind.scope.categories[{j}]"), s);
+                }
+                nonempty(p, &format!("{at}.kind.tiers"), tiers.len());
+                for (j, t) in tiers.iter().enumerate() {
+                    let tat = format!("{at}.kind.tiers[{j}]");
+                    in_range(p, &format!("{tat}.at"), t.at, 1, 100_000_000_00);
+                    if j > 0 && t.at <= tiers[j - 1].at {
+                        p.push("TIERS_OUT_OF_ORDER", format!("{tat}.at"), format!("必须大于 tiers[{}]", j - 1),
+                            format!("must be greater than tiers[{}]", j - 1));
+                    }
+                    check_reward(rules, p, &format!("{tat}.reward"), &t.reward, *basis, t.at);
+                }
+            }
+        }
+    }
+    // Conflicting price campaigns on one SKU in overlapping windows.
+    let z = rules.zone();
+    for (i, a) in rules.campaigns.iter().enumerate() {
+        for b in &rules.campaigns[i + 1..] {
+            let overlap = a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z);
+            if !overlap {
+                continue;
+            }
+            for sku in a.skus() {
+                if b.skus().contains(&sku) {
+                    p.push("CAMPAIGN_CONFLICT", format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
+                        format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
+                        format!("`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times", a.id, a.kind_name(), b.id, b.kind_name()));
+                }
+            }
+        }
+    }
+    let full = rules.campaigns.iter().filter(|c| matches!(c.kind, CampaignKind::FullReduction { .. })).count();
+    if full > 12 {
+        p.push("TOO_MANY", "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
+    }
+}
+
+fn check_reward(rules: &Rules, p: &mut Problems, at: &str, r: &Reward, basis: Basis, tier_at: i64) {
+    if *r == Reward::default() {
+        p.push("REWARD_EMPTY", at, "档位没有任何奖励", "the tier gives no reward");
+    }
+    if let Some(a) = r.amount_off {
+        in_range(p, &format!("{at}.amount_off"), a, 1, 100_000_000_00);
+        if basis == Basis::Amount && a > tier_at {
+            p.push("REWARD_ABOVE_THRESHOLD", format!("{at}.amount_off"), "减免金额不能超过门槛",
+                "the amount off cannot exceed the tier's threshold");
+        }
+    }
+    if let Some(bp) = r.pay_bp {
+        in_range(p, &format!("{at}.pay_bp"), bp, 1, BP - 1);
+    }
+    if let Some(b) = r.bonus_points {
+        in_range(p, &format!("{at}.bonus_points"), b, 1, 1_000_000);
+    }
+    if let Some(g) = &r.gift {
+        rules.check_sku(p, &format!("{at}.gift"), g, true);
+    }
+    if let Some(t) = &r.coupon {
+        rules.check_template_ref(p, &format!("{at}.coupon"), t);
+    }
+}
+
+fn nonempty(p: &mut Problems, at: &str, n: usize) {
+    if n == 0 {
+        p.push("REQUIRED", at, "不能为空", "must not be empty");
+    }
+    if n > 500 {
+        p.push("TOO_MANY", at, "最多 500 项", "at most 500 entries");
+    }
+}
+
+fn below_list(rules: &Rules, p: &mut Problems, at: &str, sku: &str, price: Fen) {
+    if let Some(item) = rules.catalog_item(sku) {
+        if price >= item.price {
+            p.push("CAMPAIGN_PRICE_NOT_LOWER", at, "活动价须低于目录价", "the campaign price must be below the catalog price");
+        }
+    }
+}

@@ -1,0 +1,996 @@
+//! The checkout quote: the price of a cart for a member at a moment, every
+//! discount kept per line, every refusal explained.
+//!
+//! The pipeline, in order (each step works on what the steps before left):
+//!
+//! 1. **Campaign price.** list price × quantity. A 秒杀 flash sale sets its
+//!    price for the units within the member's limit and the stock left; the
+//!    other units become a second quote line at the normal price. A 限时折扣
+//!    limited-time discount does the same within its own limit.
+//! 2. **Member price.** The tier's (or paid card's, or member day's) rate, the
+//!    best one that does not exclude the line's category. Against a
+//!    limited-time price the cheaper wins, unless the campaign stacks them.
+//! 3. **Quantity discounts** (第二件半价), on lines at list or member price.
+//! 4. **满减送 full reductions**, tested on the eligible subtotal after 1–3.
+//! 5. **Coupons**: item coupons, then order coupons, then shipping coupons;
+//!    each threshold is tested on its eligible subtotal after the steps before
+//!    it (see `coupon.rs`).
+//! 6. **Points** as cash: whole units, at most `max_share_bp` of the goods
+//!    left after coupons on lines that take points.
+//! 7. **Shipping**: the fee, free once *goods after all discounts, before
+//!    points* reach the rules' or the member's free-shipping threshold, or when
+//!    a full reduction gives free shipping; then a shipping coupon.
+//! 8. **Payable** = goods − points + shipping, never negative.
+//! 9. **Earnings**, pending until the order completes: points =
+//!    floor(paid × earn_per_yuan × tier multiplier × occasion multiplier /
+//!    1,000,000) over lines that earn points, plus full-reduction bonus points;
+//!    growth = floor(paid × growth per_yuan / 100) over all lines.
+//!
+//! Every amount taken off the order as a whole (a full reduction, an order
+//! coupon, points) is spread over its lines by largest remainder, so the line
+//! figures always add up to the totals.
+//!
+//! Worked example (demo rules, gold member, 9.5折 member price): 2 × tea at
+//! ¥68 = ¥136.00 → member price −¥6.80 = ¥129.20 → 满100减20 coupon −¥20.00 =
+//! ¥109.20 → shipping free (≥ ¥99) → payable ¥109.20.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::campaign::{self, CampaignKind, ReductionLine, ReductionOutcome};
+use crate::coupon::{self, Candidate, Group, LineView};
+use crate::error::{Error, Problems, Result};
+use crate::member::{self, Effective, Member};
+use crate::money::{self, Fen, BP};
+use crate::rules::{Rules, MAX_ID_LEN};
+use crate::time::{self, Millis};
+
+/// Most lines in one cart.
+pub const MAX_LINES: usize = 500;
+/// Most units of one line.
+pub const MAX_QUANTITY: i64 = 9_999;
+/// Highest unit price: ¥100,000,000.
+pub const MAX_UNIT_PRICE: Fen = 10_000_000_000;
+/// Most unused coupons a quote looks at.
+pub const MAX_WALLET: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CartLine {
+    pub sku: String,
+    pub category: String,
+    /// Unit list price in fen.
+    pub unit_price: Fen,
+    pub quantity: i64,
+}
+
+/// Which coupons to use: the best combination (default), none, or these ids.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(untagged)]
+pub enum CouponChoice {
+    #[default]
+    Best,
+    None,
+    Ids(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for CouponChoice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            Ids(Vec<String>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "best" => Ok(CouponChoice::Best),
+            Raw::Word(w) if w == "none" => Ok(CouponChoice::None),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!("expected \"best\", \"none\" or a list of coupon ids, got \"{w}\""))),
+            Raw::Ids(v) => Ok(CouponChoice::Ids(v)),
+        }
+    }
+}
+
+/// How many points to use: a number, or `"max"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PointsChoice {
+    Max,
+    Points(i64),
+}
+
+impl Default for PointsChoice {
+    fn default() -> Self {
+        PointsChoice::Points(0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PointsChoice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(i64),
+            Word(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(PointsChoice::Points(n)),
+            Raw::Word(w) if w == "max" => Ok(PointsChoice::Max),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!("expected a number of points or \"max\", got \"{w}\""))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    #[serde(default)]
+    pub coupons: CouponChoice,
+    #[serde(default)]
+    pub points: PointsChoice,
+    /// Flash-sale units already sold, per campaign and SKU (the host counts).
+    #[serde(default)]
+    pub sold: BTreeMap<String, BTreeMap<String, i64>>,
+}
+
+/// How a quote line was priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceKind {
+    List,
+    Member,
+    Flash,
+    Limited,
+    LimitedAndMember,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Discount {
+    /// `flash`, `limited`, `member`, `quantity`, `full_reduction`, `coupon`.
+    pub step: &'static str,
+    /// The campaign, coupon or benefit it came from.
+    pub source: String,
+    pub amount: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+fn note(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Note {
+    Note { code, zh: zh.into(), en: en.into() }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteLine {
+    /// Index of the cart line this came from (a cart line can become two
+    /// quote lines when a campaign limit splits it).
+    pub cart_line: usize,
+    pub sku: String,
+    pub category: String,
+    pub quantity: i64,
+    pub unit_price: Fen,
+    pub list: Fen,
+    pub price: PriceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    pub coupons_allowed: bool,
+    pub points_allowed: bool,
+    pub discounts: Vec<Discount>,
+    /// After every discount, before points.
+    pub goods: Fen,
+    pub points_used: i64,
+    pub points_deduction: Fen,
+    pub paid: Fen,
+    pub points_to_earn: i64,
+    pub growth_to_earn: i64,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub list: Fen,
+    pub campaign_discount: Fen,
+    pub member_discount: Fen,
+    pub full_reduction_discount: Fen,
+    pub coupon_discount: Fen,
+    pub goods: Fen,
+    pub points_deduction: Fen,
+    pub shipping_fee: Fen,
+    pub shipping_discount: Fen,
+    pub shipping: Fen,
+    pub payable: Fen,
+    /// Everything taken off the list price and the shipping fee (points
+    /// are a way to pay, not a saving).
+    pub saved: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CouponLine {
+    pub id: String,
+    pub template: String,
+    pub name: String,
+    pub group: Group,
+    /// Saving in this quote (applied) or on its own (usable).
+    pub saving: Fen,
+    pub valid_until: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnusableCoupon {
+    pub id: String,
+    pub template: String,
+    pub name: String,
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Fen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct CouponReport {
+    pub applied: Vec<CouponLine>,
+    pub usable: Vec<CouponLine>,
+    pub unusable: Vec<UnusableCoupon>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct PointsReport {
+    pub balance: i64,
+    pub max_usable: i64,
+    pub used: i64,
+    pub deduction: Fen,
+    pub to_earn: i64,
+    pub bonus: i64,
+    pub multiplier_pct: i64,
+    pub occasion_multiplier_pct: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShippingReport {
+    pub fee: Fen,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_over: Option<Fen>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_because: Option<Note>,
+    pub discount: Fen,
+    pub pay: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GiftLine {
+    pub sku: String,
+    pub name: String,
+    pub campaign: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueCoupon {
+    pub template: String,
+    pub campaign: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub fingerprint: String,
+    pub now: Millis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    pub member_day: bool,
+    pub birthday: bool,
+    pub lines: Vec<QuoteLine>,
+    pub totals: Totals,
+    pub campaigns: Vec<ReductionOutcome>,
+    pub coupons: CouponReport,
+    pub points: PointsReport,
+    pub growth_to_earn: i64,
+    pub shipping: ShippingReport,
+    pub gifts: Vec<GiftLine>,
+    pub coupons_to_issue: Vec<IssueCoupon>,
+}
+
+/// Check the cart's numbers, every problem at once.
+fn check_cart(cart: &Cart, p: &mut Problems) {
+    if cart.lines.is_empty() {
+        p.push("CART_EMPTY", "cart.lines", "购物车为空", "the cart is empty");
+    }
+    if cart.lines.len() > MAX_LINES {
+        p.push("TOO_MANY", "cart.lines", format!("购物车最多 {MAX_LINES} 行"), format!("at most {MAX_LINES} cart lines"));
+    }
+    for (i, l) in cart.lines.iter().enumerate() {
+        let at = format!("cart.lines[{i}]");
+        if l.sku.is_empty() || l.sku.len() > MAX_ID_LEN {
+            p.push("BAD_ID", format!("{at}.sku"), "SKU 须为 1 到 64 字节", "a SKU must be 1 to 64 bytes");
+        }
+        if l.category.len() > MAX_ID_LEN {
+            p.push("BAD_ID", format!("{at}.category"), "类目最长 64 字节", "a category is at most 64 bytes");
+        }
+        if !(1..=MAX_QUANTITY).contains(&l.quantity) {
+            p.push("BAD_QUANTITY", format!("{at}.quantity"), format!("数量须在 1 到 {MAX_QUANTITY} 之间"),
+                format!("quantity must be between 1 and {MAX_QUANTITY}"));
+        }
+        if !(0..=MAX_UNIT_PRICE).contains(&l.unit_price) {
+            p.push("BAD_PRICE", format!("{at}.unit_price"), "单价须在 0 到 ¥100,000,000 之间",
+                "unit price must be between 0 and ¥100,000,000");
+        }
+    }
+    if let PointsChoice::Points(n) = cart.points {
+        if n < 0 {
+            p.push("NEGATIVE", "cart.points", "不能为负数", "must not be negative");
+        }
+    }
+    for (c, skus) in &cart.sold {
+        for (s, n) in skus {
+            if *n < 0 {
+                p.push("NEGATIVE", format!("cart.sold.{c}.{s}"), "不能为负数", "must not be negative");
+            }
+        }
+    }
+}
+
+/// A quote line while the pipeline runs.
+struct Work {
+    out: QuoteLine,
+    amount: Fen,
+    quantity_campaign: Option<String>,
+}
+
+impl Work {
+    fn take(&mut self, step: &'static str, source: &str, amount: Fen) {
+        if amount != 0 {
+            self.amount -= amount;
+            self.out.discounts.push(Discount { step, source: source.to_string(), amount });
+        }
+    }
+}
+
+/// Units of `sku` this member bought in `campaign`, net of refunds.
+fn bought(member: Option<&Member>, campaign: &str, sku: &str) -> i64 {
+    member.map_or(0, |m| {
+        m.orders
+            .values()
+            .flat_map(|o| &o.lines)
+            .filter(|l| l.campaign.as_deref() == Some(campaign) && l.sku == sku)
+            .map(|l| l.quantity - l.refunded_quantity)
+            .sum()
+    })
+}
+
+/// Price a cart. `member` is `None` for a guest (no benefits, no wallet, no
+/// points).
+pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+    time::check_instant(now, "now")?;
+    let mut p = Problems::new();
+    check_cart(cart, &mut p);
+    p.finish("INPUT_INVALID", "输入无效", "the input is invalid")?;
+    if let Some(m) = member {
+        if !m.is_joined() {
+            return Err(Error::new("MEMBER_NOT_JOINED", "member", "会员尚未入会", "the member has not joined"));
+        }
+    }
+    let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
+
+    // 1–2. Campaign price and member price.
+    let mut work: Vec<Work> = Vec::new();
+    for (i, l) in cart.lines.iter().enumerate() {
+        price_line(rules, member, cart, &eff, i, l, now, &mut work)?;
+    }
+
+    // 3. Quantity discounts.
+    quantity_discounts(rules, &mut work, now)?;
+
+    // 4. Full reductions.
+    let rlines: Vec<ReductionLine> = work
+        .iter()
+        .map(|w| ReductionLine {
+            sku: &w.out.sku,
+            category: &w.out.category,
+            quantity: w.out.quantity,
+            amount: w.amount,
+            eligible: w.out.price != PriceKind::Flash,
+        })
+        .collect();
+    let reductions = campaign::choose_reductions(rules, &rlines, now)?;
+    drop(rlines);
+    let mut free_shipping_by: Option<&ReductionOutcome> = None;
+    let mut gifts = Vec::new();
+    let mut to_issue = Vec::new();
+    let mut bonus_points = Vec::new();
+    for r in reductions.iter().filter(|r| r.applied) {
+        for (w, &d) in work.iter_mut().zip(&r.per_line) {
+            w.take("full_reduction", &r.campaign, d);
+        }
+        if r.reward.free_shipping && free_shipping_by.is_none() {
+            free_shipping_by = Some(r);
+        }
+        if let Some(g) = &r.reward.gift {
+            let name = rules.catalog_item(g).map_or_else(|| g.clone(), |c| c.name.clone());
+            gifts.push(GiftLine { sku: g.clone(), name, campaign: r.campaign.clone() });
+        }
+        if let Some(t) = &r.reward.coupon {
+            to_issue.push(IssueCoupon { template: t.clone(), campaign: r.campaign.clone() });
+        }
+        if let Some(b) = r.reward.bonus_points {
+            bonus_points.push((b, r.lines.clone()));
+        }
+    }
+
+    // 5. Coupons.
+    let threshold = [rules.shipping.free_over, eff.free_shipping_over].into_iter().flatten().min();
+    let fee_for = |goods: Fen| -> Fen {
+        if free_shipping_by.is_some() || threshold.is_some_and(|t| goods >= t) {
+            0
+        } else {
+            rules.shipping.fee
+        }
+    };
+    let (report, applied, cands) = coupons(rules, member, cart, &work, now, &fee_for)?;
+    let mut shipping_discount = 0;
+    for (k, &ci) in applied.chosen.iter().enumerate() {
+        let id = &cands[ci].coupon.id;
+        for (w, &d) in work.iter_mut().zip(&applied.line_discounts[k]) {
+            w.take("coupon", id, d);
+        }
+        shipping_discount += applied.shipping_discounts[k];
+    }
+
+    // 6. Points as cash.
+    let goods = money::sum(work.iter().map(|w| w.amount))?;
+    let points = redeem(rules, member, cart, &mut work, now)?;
+
+    // 7. Shipping.
+    let fee = fee_for(goods);
+    let free_because = if rules.shipping.fee == 0 {
+        None
+    } else if let Some(r) = free_shipping_by {
+        Some(note("FREE_SHIPPING_CAMPAIGN", format!("「{}」包邮", r.name), format!("free shipping from “{}”", r.name)))
+    } else if fee == 0 {
+        let t = threshold.unwrap_or(0);
+        Some(note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t))))
+    } else {
+        None
+    };
+    let shipping_pay = fee - shipping_discount;
+
+    // 8. Payable, per line.
+    for w in &mut work {
+        w.out.goods = w.amount;
+        w.out.paid = w.amount - w.out.points_deduction;
+    }
+    let paid_goods = money::sum(work.iter().map(|w| w.out.paid))?;
+    let payable = money::add(paid_goods, shipping_pay)?;
+
+    // 9. What the order earns.
+    let (to_earn, bonus_total) = earn(rules, member, &eff, &mut work, &bonus_points)?;
+
+    let list = money::sum(work.iter().map(|w| w.out.list))?;
+    let by_step = |steps: &[&str]| -> Fen {
+        work.iter().flat_map(|w| &w.out.discounts).filter(|d| steps.contains(&d.step)).map(|d| d.amount).sum()
+    };
+    let totals = Totals {
+        list,
+        campaign_discount: by_step(&["flash", "limited", "quantity"]),
+        member_discount: by_step(&["member"]),
+        full_reduction_discount: by_step(&["full_reduction"]),
+        coupon_discount: by_step(&["coupon"]),
+        goods,
+        points_deduction: points.deduction,
+        shipping_fee: rules.shipping.fee,
+        shipping_discount: rules.shipping.fee - shipping_pay,
+        shipping: shipping_pay,
+        payable,
+        saved: list - goods + rules.shipping.fee - shipping_pay,
+    };
+    let growth_to_earn = work.iter().map(|w| w.out.growth_to_earn).sum();
+    Ok(Quote {
+        fingerprint: rules.fingerprint(),
+        now,
+        tier: member.map(|m| m.tier.clone()),
+        member_day: eff.member_day,
+        birthday: eff.birthday,
+        lines: work.into_iter().map(|w| w.out).collect(),
+        totals,
+        campaigns: reductions,
+        coupons: report,
+        points: PointsReport { to_earn, bonus: bonus_total, ..points },
+        growth_to_earn,
+        shipping: ShippingReport { fee, free_over: threshold, free_because, discount: shipping_discount, pay: shipping_pay },
+        gifts,
+        coupons_to_issue: to_issue,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn price_line(
+    rules: &Rules,
+    member: Option<&Member>,
+    cart: &Cart,
+    eff: &Effective,
+    i: usize,
+    l: &CartLine,
+    now: Millis,
+    work: &mut Vec<Work>,
+) -> Result<()> {
+    let base = |qty: i64| -> Result<Work> {
+        let list = money::mul(l.unit_price, qty).map_err(|e| e.under(&format!("cart.lines[{i}]")))?;
+        Ok(Work {
+            out: QuoteLine {
+                cart_line: i,
+                sku: l.sku.clone(),
+                category: l.category.clone(),
+                quantity: qty,
+                unit_price: l.unit_price,
+                list,
+                price: PriceKind::List,
+                campaign: None,
+                coupons_allowed: true,
+                points_allowed: true,
+                discounts: Vec::new(),
+                goods: 0,
+                points_used: 0,
+                points_deduction: 0,
+                paid: 0,
+                points_to_earn: 0,
+                growth_to_earn: 0,
+                notes: Vec::new(),
+            },
+            amount: list,
+            quantity_campaign: None,
+        })
+    };
+    // The member price on `w` at its current amount, if any applies.
+    let member_off = |w: &Work| -> Result<Option<(Fen, &'static str, i64)>> {
+        match eff.discount_for(&l.category) {
+            Some((bp, src)) => Ok(Some((money::percent_off(w.amount, bp)?, src, bp))),
+            None => Ok(None),
+        }
+    };
+    let excluded_note = |w: &mut Work| {
+        if !eff.discounts.is_empty() && eff.discount_for(&l.category).is_none() {
+            w.out.notes.push(note("MEMBER_PRICE_EXCLUDED", format!("「{}」类目不参与会员价", l.category),
+                format!("category “{}” is excluded from the member price", l.category)));
+        }
+    };
+    let apply_member = |w: &mut Work| -> Result<()> {
+        if let Some((off, src, bp)) = member_off(w)? {
+            if off > 0 {
+                w.take("member", src, off);
+                w.out.price = PriceKind::Member;
+                w.out.notes.push(note("MEMBER_PRICE", format!("会员价 {}", zhe(bp)), format!("member price: pay {}", pct(bp))));
+            }
+        } else {
+            excluded_note(w);
+        }
+        Ok(())
+    };
+
+    let camp = campaign::price_campaign(rules, &l.sku, now);
+    match camp.map(|c| (c, &c.kind)) {
+        Some((c, CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points })) => {
+            let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
+            let sold = cart.sold.get(&c.id).and_then(|m| m.get(&l.sku)).copied().unwrap_or(0);
+            let stock_left = (item.stock - sold).max(0);
+            let limit_left = (*per_member_limit as i64 - bought(member, &c.id, &l.sku)).max(0);
+            let n = if item.price < l.unit_price { l.quantity.min(stock_left).min(limit_left) } else { 0 };
+            if n > 0 {
+                let mut w = base(n)?;
+                let price = money::mul(item.price, n)?;
+                w.take("flash", &c.id, w.out.list - price);
+                w.out.price = PriceKind::Flash;
+                w.out.campaign = Some(c.id.clone());
+                w.out.coupons_allowed = *allow_coupons;
+                w.out.points_allowed = *earn_points;
+                w.out.notes.push(note("FLASH_PRICE", format!("秒杀价 {}，限购 {} 件", money::yuan(item.price), per_member_limit),
+                    format!("flash price {}, limit {} per member", money::yuan(item.price), per_member_limit)));
+                if !allow_coupons {
+                    w.out.notes.push(note("FLASH_NO_COUPON", "秒杀商品不可用券", "flash-sale items take no coupons"));
+                }
+                if !earn_points {
+                    w.out.notes.push(note("FLASH_NO_POINTS", "秒杀商品不可用积分抵扣、不送积分", "flash-sale items neither take nor earn points"));
+                }
+                work.push(w);
+            }
+            let rest = l.quantity - n;
+            if rest > 0 {
+                let mut w = base(rest)?;
+                let why = if item.price >= l.unit_price {
+                    note("FLASH_NOT_LOWER", "秒杀价不低于售价，按售价计", "the flash price is not below the price; the price applies")
+                } else if stock_left < l.quantity.min(limit_left) || (stock_left == 0) {
+                    note("FLASH_SOLD_OUT", format!("秒杀库存仅剩 {stock_left} 件，超出部分恢复原价"),
+                        format!("only {stock_left} left at the flash price; the rest at the normal price"))
+                } else {
+                    note("FLASH_LIMIT", format!("秒杀价 {}，限购 {} 件，超出部分恢复原价", money::yuan(item.price), per_member_limit),
+                        format!("flash price {} is limited to {} per member; the rest at the normal price", money::yuan(item.price), per_member_limit))
+                };
+                w.out.notes.push(why);
+                apply_member(&mut w)?;
+                work.push(w);
+            }
+        }
+        Some((c, CampaignKind::LimitedDiscount { items, per_member_limit, stack_with_member_price })) => {
+            let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
+            let n = match per_member_limit {
+                Some(lim) => l.quantity.min((*lim as i64 - bought(member, &c.id, &l.sku)).max(0)),
+                None => l.quantity,
+            };
+            if n > 0 {
+                let mut w = base(n)?;
+                let limited_off = match (item.price, item.pay_bp) {
+                    (Some(p), _) => (w.out.list - money::mul(p, n)?).max(0),
+                    (None, Some(bp)) => money::percent_off(w.out.list, bp)?,
+                    _ => 0,
+                };
+                let member = member_off(&w)?;
+                w.out.campaign = Some(c.id.clone());
+                let label = item.price.map_or_else(|| zhe(item.pay_bp.unwrap_or(BP)), money::yuan);
+                if *stack_with_member_price {
+                    w.take("limited", &c.id, limited_off);
+                    w.out.price = PriceKind::Limited;
+                    if let Some((_, src, bp)) = member {
+                        let off = money::percent_off(w.amount, bp)?;
+                        w.take("member", src, off);
+                        w.out.price = PriceKind::LimitedAndMember;
+                        w.out.notes.push(note("LIMITED_AND_MEMBER", format!("限时价 {label}，再享会员价 {}", zhe(bp)),
+                            format!("limited-time price {label}, plus member price: pay {}", pct(bp))));
+                    } else {
+                        w.out.notes.push(note("LIMITED_PRICE", format!("限时价 {label}"), format!("limited-time price {label}")));
+                    }
+                } else {
+                    match member {
+                        Some((moff, src, bp)) if moff > limited_off => {
+                            w.take("member", src, moff);
+                            w.out.price = PriceKind::Member;
+                            w.out.campaign = None;
+                            w.out.notes.push(note("MEMBER_BEATS_LIMITED", format!("会员价 {} 比限时价 {label} 更优惠", zhe(bp)),
+                                format!("member price (pay {}) is better than the limited-time price {label}", pct(bp))));
+                        }
+                        other => {
+                            w.take("limited", &c.id, limited_off);
+                            w.out.price = PriceKind::Limited;
+                            let (zh, en) = if other.is_some() {
+                                (format!("限时价 {label} 优于会员价，二者不叠加"), format!("limited-time price {label} beats the member price; they do not stack"))
+                            } else {
+                                (format!("限时价 {label}"), format!("limited-time price {label}"))
+                            };
+                            w.out.notes.push(note("LIMITED_PRICE", zh, en));
+                        }
+                    }
+                }
+                work.push(w);
+            }
+            let rest = l.quantity - n;
+            if rest > 0 {
+                let mut w = base(rest)?;
+                let lim = per_member_limit.unwrap_or(0);
+                w.out.notes.push(note("LIMITED_LIMIT", format!("限时价限购 {lim} 件，超出部分恢复原价"),
+                    format!("the limited-time price is limited to {lim} per member; the rest at the normal price")));
+                apply_member(&mut w)?;
+                work.push(w);
+            }
+        }
+        Some((c, CampaignKind::QuantityDiscount { .. })) => {
+            let mut w = base(l.quantity)?;
+            apply_member(&mut w)?;
+            w.quantity_campaign = Some(c.id.clone());
+            work.push(w);
+        }
+        _ => {
+            let mut w = base(l.quantity)?;
+            apply_member(&mut w)?;
+            work.push(w);
+        }
+    }
+    Ok(())
+}
+
+/// 8500 bp → "8.5折".
+fn zhe(bp: i64) -> String {
+    let tenths = bp / 100; // 85
+    if tenths % 10 == 0 {
+        format!("{}折", tenths / 10)
+    } else {
+        format!("{}.{}折", tenths / 10, tenths % 10)
+    }
+}
+
+/// 8500 bp → "85%".
+fn pct(bp: i64) -> String {
+    if bp % 100 == 0 {
+        format!("{}%", bp / 100)
+    } else {
+        format!("{}.{:02}%", bp / 100, bp % 100)
+    }
+}
+
+fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<()> {
+    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+        let CampaignKind::QuantityDiscount { nth, pay_bp, .. } = &c.kind else { continue };
+        // Every unit of the campaign's lines, dearest first (ties: cart order).
+        let mut units: Vec<(Fen, usize)> = Vec::new();
+        for (i, w) in work.iter().enumerate() {
+            if w.quantity_campaign.as_deref() == Some(&c.id) {
+                let unit = money::cumulative_share(w.amount, 1, w.out.quantity)?;
+                units.extend(std::iter::repeat_n((unit, i), w.out.quantity as usize));
+            }
+        }
+        units.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut off = vec![0; work.len()];
+        for (k, &(unit, i)) in units.iter().enumerate() {
+            if (k + 1) % *nth as usize == 0 {
+                off[i] += money::percent_off(unit, *pay_bp)?;
+            }
+        }
+        for (i, w) in work.iter_mut().enumerate() {
+            if off[i] > 0 {
+                w.take("quantity", &c.id, off[i]);
+                w.out.campaign = Some(c.id.clone());
+                w.out.notes.push(note("QUANTITY_DISCOUNT", format!("「{}」：每第 {} 件 {}", c.name, nth, zhe(*pay_bp)),
+                    format!("“{}”: every {} unit pays {}", c.name, ordinal(*nth), pct(*pay_bp))));
+            } else if w.quantity_campaign.as_deref() == Some(&c.id) {
+                w.out.notes.push(note("QUANTITY_DISCOUNT_NOT_REACHED", format!("「{}」：满 {} 件可享", c.name, nth),
+                    format!("“{}”: applies from the {} unit", c.name, ordinal(*nth))));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+type CouponResult<'a> = (CouponReport, coupon::Applied, Vec<Candidate<'a>>);
+
+fn coupons<'a>(
+    rules: &'a Rules,
+    member: Option<&'a Member>,
+    cart: &Cart,
+    work: &[Work],
+    now: Millis,
+    fee_for: &dyn Fn(Fen) -> Fen,
+) -> Result<CouponResult<'a>> {
+    let mut report = CouponReport::default();
+    let Some(m) = member else {
+        if let CouponChoice::Ids(ids) = &cart.coupons {
+            if !ids.is_empty() {
+                return Err(Error::new("GUEST_NO_COUPONS", "cart.coupons", "游客不能用券", "a guest has no coupons"));
+            }
+        }
+        return Ok((report, coupon::Applied::default(), Vec::new()));
+    };
+    let views: Vec<LineView> = work
+        .iter()
+        .map(|w| LineView { sku: &w.out.sku, category: &w.out.category, quantity: w.out.quantity, coupon_ok: w.out.coupons_allowed })
+        .collect();
+    let base: Vec<Fen> = work.iter().map(|w| w.amount).collect();
+    let held: Vec<_> = m.wallet.iter().filter(|c| c.used_by.is_none()).collect();
+    if held.len() > MAX_WALLET {
+        return Err(Error::new("WALLET_TOO_LARGE", "member.wallet", format!("未使用的券超过 {MAX_WALLET} 张"),
+            format!("more than {MAX_WALLET} unused coupons")));
+    }
+    // Every held coupon: a candidate if it works on its own, else a refusal.
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut alone: Vec<Fen> = Vec::new();
+    let mut refused: BTreeMap<&str, coupon::Refusal> = BTreeMap::new();
+    for wc in &held {
+        let Some(t) = rules.template(&wc.template) else {
+            refused.insert(&wc.id, coupon::Refusal::new("COUPON_UNKNOWN_TEMPLATE", "券模板已不存在", "the coupon's template is no longer in the rules"));
+            continue;
+        };
+        if let Err(r) = coupon::check_wallet(wc, now) {
+            refused.insert(&wc.id, r);
+            continue;
+        }
+        let c = Candidate { coupon: wc, template: t, group: coupon::group(t) };
+        match coupon::apply(&[c], &[0], &views, &base, fee_for) {
+            Ok(a) => {
+                alone.push(a.saving());
+                cands.push(c);
+            }
+            Err((_, r)) => {
+                refused.insert(&wc.id, r);
+            }
+        }
+    }
+    let applied = match &cart.coupons {
+        CouponChoice::None => coupon::Applied::default(),
+        CouponChoice::Best => coupon::best(&cands, &views, &base, fee_for),
+        CouponChoice::Ids(ids) => {
+            let mut chosen: Vec<usize> = Vec::new();
+            for (k, id) in ids.iter().enumerate() {
+                if ids[..k].contains(id) {
+                    continue;
+                }
+                match cands.iter().position(|c| &c.coupon.id == id) {
+                    Some(ci) => {
+                        let mut with = chosen.clone();
+                        with.push(ci);
+                        if coupon::stackable(&cands, &with) {
+                            chosen = with;
+                        } else {
+                            refused.insert(&cands[ci].coupon.id, coupon::Refusal::new("COUPON_NOT_STACKABLE",
+                                "不能与已选的券同时使用", "cannot be combined with the coupons already chosen"));
+                        }
+                    }
+                    None if refused.contains_key(id.as_str()) || m.wallet.iter().any(|c| &c.id == id) => {
+                        if !refused.contains_key(id.as_str()) {
+                            if let Some(wc) = m.wallet.iter().find(|c| &c.id == id) {
+                                if let Err(r) = coupon::check_wallet(wc, now) {
+                                    refused.insert(&wc.id, r);
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        return Err(Error::new("COUPON_NOT_FOUND", format!("cart.coupons[{k}]"), format!("钱包里没有券 `{id}`"),
+                            format!("no coupon `{id}` in the wallet")));
+                    }
+                }
+            }
+            // Drop any coupon that fails after the ones before it, and retry.
+            loop {
+                match coupon::apply(&cands, &chosen, &views, &base, fee_for) {
+                    Ok(a) => break a,
+                    Err((ci, r)) => {
+                        refused.insert(&cands[ci].coupon.id, r);
+                        chosen.retain(|&x| x != ci);
+                    }
+                }
+            }
+        }
+    };
+    for (k, &ci) in applied.chosen.iter().enumerate() {
+        let c = &cands[ci];
+        let saving = applied.line_discounts[k].iter().sum::<Fen>() + applied.shipping_discounts[k];
+        report.applied.push(coupon_line(c, saving));
+    }
+    for (ci, c) in cands.iter().enumerate() {
+        if !applied.chosen.contains(&ci) && !refused.contains_key(c.coupon.id.as_str()) {
+            report.usable.push(coupon_line(c, alone[ci]));
+        }
+    }
+    for wc in &held {
+        if let Some(r) = refused.get(wc.id.as_str()) {
+            let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
+            report.unusable.push(UnusableCoupon {
+                id: wc.id.clone(),
+                template: wc.template.clone(),
+                name,
+                code: r.code,
+                zh: r.zh.clone(),
+                en: r.en.clone(),
+                shortfall: r.shortfall,
+            });
+        }
+    }
+    Ok((report, applied, cands))
+}
+
+fn coupon_line(c: &Candidate, saving: Fen) -> CouponLine {
+    CouponLine {
+        id: c.coupon.id.clone(),
+        template: c.template.id.clone(),
+        name: c.template.name.clone(),
+        group: c.group,
+        saving,
+        valid_until: c.coupon.valid_until,
+    }
+}
+
+fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work], now: Millis) -> Result<PointsReport> {
+    let balance = member.map_or(0, |m| m.points.balance(now));
+    let mut rep = PointsReport { balance, ..PointsReport::default() };
+    let asked = cart.points;
+    let Some(r) = &rules.points.redeem else {
+        if asked != PointsChoice::Points(0) && asked != PointsChoice::Max {
+            return Err(Error::new("POINTS_REDEEM_DISABLED", "cart.points", "本店未开通积分抵现", "this shop does not take points as cash"));
+        }
+        return Ok(rep);
+    };
+    let weights: Vec<Fen> = work.iter().map(|w| if w.out.points_allowed { w.amount } else { 0 }).collect();
+    let base: Fen = weights.iter().sum();
+    let cap_fen = money::mul_div_floor(base, r.max_share_bp, BP)?;
+    let max_units = (balance / r.unit_points).min(cap_fen / r.unit_fen);
+    rep.max_usable = max_units * r.unit_points;
+    let units = match asked {
+        PointsChoice::Max => max_units,
+        PointsChoice::Points(0) => 0,
+        PointsChoice::Points(n) => {
+            if member.is_none() {
+                return Err(Error::new("GUEST_NO_POINTS", "cart.points", "游客没有积分", "a guest has no points"));
+            }
+            if n % r.unit_points != 0 {
+                return Err(Error::new("POINTS_NOT_WHOLE_UNITS", "cart.points", format!("积分须为 {} 的整数倍", r.unit_points),
+                    format!("points must be a multiple of {}", r.unit_points)));
+            }
+            if n > balance {
+                return Err(Error::new("INSUFFICIENT_POINTS", "cart.points", format!("积分不足：需要 {n}，可用 {balance}"),
+                    format!("not enough points: {n} needed, {balance} available")));
+            }
+            if n > rep.max_usable {
+                return Err(Error::new("POINTS_ABOVE_CAP", "cart.points", format!("本单最多可用 {} 积分", rep.max_usable),
+                    format!("at most {} points can be used on this order", rep.max_usable)));
+            }
+            n / r.unit_points
+        }
+    };
+    rep.used = units * r.unit_points;
+    rep.deduction = money::mul(units, r.unit_fen)?;
+    if rep.used > 0 {
+        let fen = money::split(rep.deduction, &weights)?;
+        let pts = money::split(rep.used, &weights)?;
+        for (w, (f, p)) in work.iter_mut().zip(fen.into_iter().zip(pts)) {
+            w.out.points_deduction = f;
+            w.out.points_used = p;
+        }
+    }
+    Ok(rep)
+}
+
+/// Points and growth the order will earn, per line. Returns (points total,
+/// bonus part).
+fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Work], bonus: &[(i64, Vec<bool>)]) -> Result<(i64, i64)> {
+    if member.is_none() {
+        return Ok((0, 0));
+    }
+    let weights: Vec<Fen> = work.iter().map(|w| if w.out.points_allowed { w.out.paid } else { 0 }).collect();
+    let base: Fen = weights.iter().sum();
+    let num = rules.points.earn_per_yuan as i128 * eff.points_multiplier_pct as i128 * eff.occasion_multiplier_pct as i128;
+    let pts = i64::try_from(base as i128 * num / 1_000_000).map_err(|_| Error::overflow("points"))?;
+    let mut per_line = if base > 0 { money::split(pts, &weights)? } else { vec![0; work.len()] };
+    let mut bonus_total = 0;
+    for (b, covered) in bonus {
+        // Bonus points belong to the activity's lines, by what they paid; if
+        // they paid nothing, to the first of them.
+        let w: Vec<Fen> = work.iter().zip(covered).map(|(w, &c)| if c { w.out.paid } else { 0 }).collect();
+        let shares = if w.iter().sum::<Fen>() > 0 {
+            money::split(*b, &w)?
+        } else {
+            let mut v = vec![0; work.len()];
+            if let Some(first) = covered.iter().position(|&c| c) {
+                v[first] = *b;
+            }
+            v
+        };
+        for (x, s) in per_line.iter_mut().zip(shares) {
+            *x += s;
+        }
+        bonus_total += b;
+    }
+    let gw: Vec<Fen> = work.iter().map(|w| w.out.paid).collect();
+    let gbase: Fen = gw.iter().sum();
+    let growth = money::mul_div_floor(gbase, rules.membership.growth.per_yuan, 100)?;
+    let g_line = if gbase > 0 { money::split(growth, &gw)? } else { vec![0; work.len()] };
+    for (w, (p, g)) in work.iter_mut().zip(per_line.iter().zip(g_line)) {
+        w.out.points_to_earn = *p;
+        w.out.growth_to_earn = g;
+    }
+    Ok((per_line.iter().sum(), bonus_total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discount_labels() {
+        assert_eq!(zhe(8500), "8.5折");
+        assert_eq!(zhe(9000), "9折");
+        assert_eq!(pct(8500), "85%");
+        assert_eq!(pct(8550), "85.50%");
+        assert_eq!(ordinal(2), "2nd");
+        assert_eq!(ordinal(11), "11th");
+    }
+}

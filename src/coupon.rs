@@ -1,0 +1,354 @@
+//! Coupons (优惠券): whether one applies to a cart, what it saves, which ones
+//! may combine, and the best combination in a wallet.
+//!
+//! **Groups and stacking.** Every template falls in one group:
+//! - *item* — an amount-off or percent-off coupon with a product scope, or an
+//!   exchange coupon;
+//! - *order* — an amount-off or percent-off coupon for the whole order;
+//! - *shipping* — a shipping coupon.
+//!
+//! An order takes at most one coupon from each group, applied in that order
+//! (item, then order, then shipping). A template marked `exclusive` is used
+//! alone. Each threshold is tested on the eligible subtotal *after* the
+//! discounts before it, and a discount never exceeds what it applies to.
+//!
+//! **Best combination.** Among every combination the stacking rule allows,
+//! the quote takes the largest total saving (goods and shipping); ties go to
+//! fewer coupons, then the combination whose coupons expire soonest (their
+//! expiry times compared in ascending order), then the coupon ids. The search
+//! is exhaustive, so no other valid combination beats it.
+//!
+//! Worked example: goods ¥150 (all in scope), wallet 满100减20 (order),
+//! 9折 up to ¥10 off (order), 满0减5 on tea (item, tea ¥60). Best: tea ¥5
+//! first (tea 55, order 145), then 满100减20 (145 ≥ 100) → ¥25 saved;
+//! 9折 would give ¥10 only (14.5 capped at 10).
+
+use serde::Serialize;
+
+use crate::money::{self, Fen};
+use crate::member::WalletCoupon;
+use crate::rules::{CouponKind, CouponTemplate};
+use crate::time::Millis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Item,
+    Order,
+    Shipping,
+}
+
+pub fn group(t: &CouponTemplate) -> Group {
+    match t.kind {
+        CouponKind::Shipping { .. } => Group::Shipping,
+        CouponKind::Exchange { .. } => Group::Item,
+        _ if t.scope.is_everything() => Group::Order,
+        _ => Group::Item,
+    }
+}
+
+/// Why a coupon does not apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    /// For `COUPON_THRESHOLD_NOT_MET`: fen still to add to the eligible goods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Fen>,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+        Refusal { code, zh: zh.into(), en: en.into(), shortfall: None }
+    }
+
+    fn short(threshold: Fen, have: Fen) -> Refusal {
+        let s = threshold - have;
+        Refusal {
+            code: "COUPON_THRESHOLD_NOT_MET",
+            zh: format!("还差 {} 可用（门槛 {}）", money::yuan(s), money::yuan(threshold)),
+            en: format!("{} short of the {} threshold", money::yuan(s), money::yuan(threshold)),
+            shortfall: Some(s),
+        }
+    }
+}
+
+/// What the coupon logic needs to know about a cart line.
+#[derive(Debug, Clone)]
+pub struct LineView<'a> {
+    pub sku: &'a str,
+    pub category: &'a str,
+    pub quantity: i64,
+    /// Campaign rules may shut a line off from coupons (秒杀).
+    pub coupon_ok: bool,
+}
+
+/// Checks that do not depend on the cart: used, expired, not yet valid.
+pub fn check_wallet(c: &WalletCoupon, now: Millis) -> Result<(), Refusal> {
+    if let Some(by) = &c.used_by {
+        return Err(Refusal::new("COUPON_USED", format!("已在 {by} 中使用"), format!("already used by {by}")));
+    }
+    if now < c.valid_from {
+        return Err(Refusal::new("COUPON_NOT_YET_VALID", "尚未到可用时间", "not valid yet"));
+    }
+    if now > c.valid_until {
+        return Err(Refusal::new("COUPON_EXPIRED", "已过期", "expired"));
+    }
+    Ok(())
+}
+
+/// Per-line discounts of a goods coupon (item or order group) on the current
+/// line `amounts`. Shipping coupons are handled by [`shipping_discount`].
+pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -> Result<Vec<Fen>, Refusal> {
+    let eligible: Vec<bool> = lines
+        .iter()
+        .map(|l| l.coupon_ok && t.scope.covers(l.sku, l.category))
+        .collect();
+    let weights: Vec<Fen> = amounts.iter().zip(&eligible).map(|(&a, &e)| if e { a } else { 0 }).collect();
+    let base: Fen = weights.iter().sum();
+    if !eligible.iter().any(|&e| e) || base == 0 {
+        let blocked = lines.iter().any(|l| !l.coupon_ok && t.scope.covers(l.sku, l.category));
+        return Err(if blocked {
+            Refusal::new("COUPON_LINE_EXCLUDED", "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
+        } else {
+            Refusal::new("COUPON_SCOPE_EMPTY", "购物车中没有适用商品", "no item in the cart is in the coupon's scope")
+        });
+    }
+    let off = match &t.kind {
+        CouponKind::AmountOff { amount, threshold } => {
+            if base < *threshold {
+                return Err(Refusal::short(*threshold, base));
+            }
+            (*amount).min(base)
+        }
+        CouponKind::PercentOff { pay_bp, cap, threshold } => {
+            if base < *threshold {
+                return Err(Refusal::short(*threshold, base));
+            }
+            let off = money::percent_off(base, *pay_bp).map_err(overflow)?;
+            cap.map_or(off, |c| off.min(c))
+        }
+        CouponKind::Exchange { sku } => {
+            // One unit of the first line with this SKU becomes free: that
+            // unit's share of the line's current amount, floored.
+            let i = lines.iter().zip(&eligible).position(|(l, &e)| e && l.sku == sku);
+            let Some(i) = i else {
+                return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
+            };
+            let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
+            let mut v = vec![0; lines.len()];
+            v[i] = unit;
+            return if unit > 0 { Ok(v) } else { Err(no_saving()) };
+        }
+        CouponKind::Shipping { .. } => return Err(Refusal::new("COUPON_NOT_GOODS", "运费券", "a shipping coupon")),
+    };
+    if off <= 0 {
+        return Err(no_saving());
+    }
+    money::split(off, &weights).map_err(overflow)
+}
+
+/// The shipping discount of a shipping coupon, given goods after discounts
+/// and the fee still to pay.
+pub fn shipping_discount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Refusal> {
+    let CouponKind::Shipping { amount, threshold } = &t.kind else {
+        return Err(Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"));
+    };
+    if goods < *threshold {
+        return Err(Refusal::short(*threshold, goods));
+    }
+    if fee == 0 {
+        return Err(Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"));
+    }
+    Ok(amount.map_or(fee, |a| a.min(fee)))
+}
+
+fn no_saving() -> Refusal {
+    Refusal::new("COUPON_NO_SAVING", "用券后没有优惠", "the coupon saves nothing on this cart")
+}
+
+fn overflow(_: crate::error::Error) -> Refusal {
+    Refusal::new("AMOUNT_OVERFLOW", "金额超出可计算范围", "amount is outside the computable range")
+}
+
+/// A wallet coupon with its template, ready to be tried.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub coupon: &'a WalletCoupon,
+    pub template: &'a CouponTemplate,
+    pub group: Group,
+}
+
+/// The outcome of applying one combination.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    /// Indices into the candidate list, in application order.
+    pub chosen: Vec<usize>,
+    /// Per chosen coupon: per-line discounts (empty for shipping).
+    pub line_discounts: Vec<Vec<Fen>>,
+    /// Per chosen coupon: shipping discount.
+    pub shipping_discounts: Vec<Fen>,
+    pub goods_saving: Fen,
+    pub shipping_saving: Fen,
+}
+
+impl Applied {
+    pub fn saving(&self) -> Fen {
+        self.goods_saving + self.shipping_saving
+    }
+}
+
+/// Apply candidates `chosen` (one per group at most, in group order) to the
+/// lines; `fee_for(goods)` gives the shipping fee for goods after discounts.
+/// Returns the first coupon that fails and why.
+pub fn apply(
+    cands: &[Candidate],
+    chosen: &[usize],
+    lines: &[LineView],
+    base: &[Fen],
+    fee_for: &dyn Fn(Fen) -> Fen,
+) -> Result<Applied, (usize, Refusal)> {
+    let mut amounts = base.to_vec();
+    let mut out = Applied::default();
+    let mut order: Vec<usize> = chosen.to_vec();
+    order.sort_by_key(|&i| cands[i].group);
+    for &i in &order {
+        let c = &cands[i];
+        if c.group == Group::Shipping {
+            continue;
+        }
+        let d = goods_discount(c.template, lines, &amounts).map_err(|r| (i, r))?;
+        for (a, x) in amounts.iter_mut().zip(&d) {
+            *a -= x;
+        }
+        out.goods_saving += d.iter().sum::<Fen>();
+        out.chosen.push(i);
+        out.line_discounts.push(d);
+        out.shipping_discounts.push(0);
+    }
+    let goods: Fen = amounts.iter().sum();
+    let fee = fee_for(goods);
+    for &i in &order {
+        let c = &cands[i];
+        if c.group != Group::Shipping {
+            continue;
+        }
+        let s = shipping_discount(c.template, goods, fee).map_err(|r| (i, r))?;
+        out.shipping_saving += s;
+        out.chosen.push(i);
+        out.line_discounts.push(Vec::new());
+        out.shipping_discounts.push(s);
+    }
+    Ok(out)
+}
+
+/// Does the stacking rule allow these candidates together?
+pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
+    if chosen.len() > 1 && chosen.iter().any(|&i| cands[i].template.exclusive) {
+        return false;
+    }
+    let mut seen = [false; 3];
+    for &i in chosen {
+        let g = cands[i].group as usize;
+        if seen[g] {
+            return false;
+        }
+        seen[g] = true;
+    }
+    true
+}
+
+/// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
+fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
+    let mut exp: Vec<Millis> = chosen.iter().map(|&i| cands[i].coupon.valid_until).collect();
+    exp.sort();
+    let mut ids: Vec<&str> = chosen.iter().map(|&i| cands[i].coupon.id.as_str()).collect();
+    ids.sort();
+    (chosen.len(), exp, ids)
+}
+
+/// Is `a` a better combination than `b`?
+pub fn better(cands: &[Candidate], a: &Applied, b: &Applied) -> bool {
+    match a.saving().cmp(&b.saving()) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => tie_key(cands, &a.chosen) < tie_key(cands, &b.chosen),
+    }
+}
+
+/// The best combination of `cands` (each already usable on its own). The
+/// empty combination is the fallback, so the answer always exists.
+pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
+    let by = |g: Group| -> Vec<Option<usize>> {
+        let mut v = vec![None];
+        v.extend((0..cands.len()).filter(|&i| cands[i].group == g && !cands[i].template.exclusive).map(Some));
+        v
+    };
+    let (items, orders, ships) = (by(Group::Item), by(Group::Order), by(Group::Shipping));
+    let mut best = Applied::default();
+    for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
+        if let Ok(a) = apply(cands, &[i], lines, base, fee_for) {
+            if better(cands, &a, &best) {
+                best = a;
+            }
+        }
+    }
+    // Item and order coupons fix the goods total; shipping coupons are then
+    // tried against that total without recomputing the lines.
+    for &it in &items {
+        let mut after_item = base.to_vec();
+        let mut item_part = Applied::default();
+        if let Some(i) = it {
+            match apply(cands, &[i], lines, base, &|_| 0) {
+                Ok(a) => {
+                    for (x, d) in after_item.iter_mut().zip(&a.line_discounts[0]) {
+                        *x -= d;
+                    }
+                    item_part = a;
+                }
+                Err(_) => continue,
+            }
+        }
+        for &or in &orders {
+            let mut goods_part = item_part.clone();
+            if let Some(o) = or {
+                match goods_discount(cands[o].template, lines, &after_item) {
+                    Ok(d) => {
+                        goods_part.goods_saving += d.iter().sum::<Fen>();
+                        goods_part.chosen.push(o);
+                        goods_part.line_discounts.push(d);
+                        goods_part.shipping_discounts.push(0);
+                    }
+                    Err(_) => continue,
+                }
+            }
+            let goods: Fen = base.iter().sum::<Fen>() - goods_part.goods_saving;
+            let fee = fee_for(goods);
+            for &sh in &ships {
+                let x = match sh {
+                    Some(s) => match shipping_discount(cands[s].template, goods, fee) {
+                        Ok(x) => x,
+                        Err(_) => continue,
+                    },
+                    None => 0,
+                };
+                // Only build (and clone) a combination that can win.
+                if goods_part.goods_saving + x < best.saving() {
+                    continue;
+                }
+                let mut a = goods_part.clone();
+                if let Some(s) = sh {
+                    a.shipping_saving = x;
+                    a.chosen.push(s);
+                    a.line_discounts.push(Vec::new());
+                    a.shipping_discounts.push(x);
+                }
+                if better(cands, &a, &best) {
+                    best = a;
+                }
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,128 @@
+//! Typed errors: a stable code, a path to the offending field, and a message
+//! in Chinese and English.
+//!
+//! Every refusal the engine makes — bad input, a rule that does not apply, an
+//! event that cannot be booked — is one of these. Codes are part of the
+//! contract (the conformance vectors pin them); messages may be reworded.
+
+use serde::Serialize;
+
+/// One problem. `path` points into the input (`rules.tiers[2].threshold`,
+/// `cart.lines[0].quantity`); it is empty when the problem is not about one
+/// field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Error {
+    pub code: &'static str,
+    pub path: String,
+    pub zh: String,
+    pub en: String,
+    /// For `RULES_INVALID` and `INPUT_INVALID`: every problem found, not just
+    /// the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Error>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(
+        code: &'static str,
+        path: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Error {
+            code,
+            path: path.into(),
+            zh: zh.into(),
+            en: en.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Money arithmetic left the range of `i64` fen.
+    pub fn overflow(path: impl Into<String>) -> Self {
+        Error::new(
+            "AMOUNT_OVERFLOW",
+            path,
+            "金额超出可计算范围",
+            "amount is outside the computable range",
+        )
+    }
+
+    /// Prefix the path, e.g. `lines[0]` under `cart` becomes `cart.lines[0]`.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = join_path(prefix, &self.path);
+        for p in &mut self.problems {
+            p.path = join_path(prefix, &p.path);
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.path.is_empty() {
+            write!(f, " at {}", self.path)?;
+        }
+        write!(f, ": {} / {}", self.en, self.zh)?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
+        (false, false) => format!("{prefix}.{path}"),
+    }
+}
+
+/// Collects every problem found while checking an input, so the caller hears
+/// about all of them at once.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: Vec<Error>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) {
+        self.list.push(Error::new(code, path, zh, en));
+    }
+
+    pub fn add(&mut self, e: Error) {
+        self.list.push(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// `Ok(())` when nothing was found, otherwise one error with `code`
+    /// listing every problem (paths sorted for a stable order).
+    pub fn finish(self, code: &'static str, zh: &str, en: &str) -> Result<()> {
+        if self.list.is_empty() {
+            return Ok(());
+        }
+        let mut e = Error::new(code, "", zh, en);
+        e.problems = self.list;
+        Err(e)
+    }
+}

@@ -1,0 +1,98 @@
+//! The `siyu` command.
+//!
+//! - `siyu` — price the demo cart for the demo member and print a table;
+//! - `siyu --json` — the same quote as JSON;
+//! - `siyu call OP` — run any operation on JSON from standard input.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use siyu::money::yuan;
+use siyu::{demo, ops, Cart, Event, Rules};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => demo_table(false),
+        Some("--json") => demo_table(true),
+        Some("call") if args.len() == 2 => {
+            let mut input = String::new();
+            if std::io::stdin().read_to_string(&mut input).is_err() {
+                eprintln!("siyu: standard input is not UTF-8");
+                return ExitCode::from(2);
+            }
+            let out = ops::call(&args[1], &input);
+            println!("{out}");
+            if out.starts_with("{\"ok\"") { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        _ => {
+            eprintln!("usage: siyu [--json | call OP < input.json]");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn demo_table(as_json: bool) -> ExitCode {
+    let run = || -> siyu::Result<siyu::Quote> {
+        let rules = Rules::parse(demo::RULES)?;
+        let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).expect("demo events parse");
+        let member = siyu::replay(&rules, &events)?;
+        let cart: Cart = serde_json::from_str(demo::CART).expect("demo cart parses");
+        siyu::quote(&rules, Some(&member), &cart, demo::NOW)
+    };
+    let q = match run() {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("siyu: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&q).expect("quote serializes"));
+        return ExitCode::SUCCESS;
+    }
+    println!("山茶小铺 demo — member m-demo ({}), 2026-11-25 12:00 Beijing time", q.tier.as_deref().unwrap_or("guest"));
+    println!("rules {}", q.fingerprint);
+    println!();
+    println!("{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  how it was priced", "sku", "qty", "list", "discounts", "goods", "points", "paid");
+    for l in &q.lines {
+        let disc: i64 = l.discounts.iter().map(|d| d.amount).sum();
+        let why: Vec<&str> = l.notes.iter().map(|n| n.zh.as_str()).collect();
+        println!(
+            "{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  {}",
+            l.sku, l.quantity, yuan(l.list), yuan(-disc), yuan(l.goods), yuan(-l.points_deduction), yuan(l.paid), why.join("；")
+        );
+    }
+    println!();
+    for c in &q.campaigns {
+        let mark = if c.applied { "✓" } else { "·" };
+        println!("{mark} 活动 {:<32} {}  −{}", c.name, c.zh, yuan(c.saving));
+    }
+    for c in &q.coupons.applied {
+        println!("✓ 券   {:<32} −{}", c.name, yuan(c.saving));
+    }
+    for c in &q.coupons.usable {
+        println!("· 券   {:<32} 可用，单独使用省 {}", c.name, yuan(c.saving));
+    }
+    for c in &q.coupons.unusable {
+        println!("✗ 券   {:<32} {} ({})", c.name, c.zh, c.code);
+    }
+    for g in &q.gifts {
+        println!("🎁 赠品 {} ({})", g.name, g.campaign);
+    }
+    let t = &q.totals;
+    println!();
+    println!("list price           {:>12}", yuan(t.list));
+    println!("campaign prices      {:>12}", yuan(-t.campaign_discount));
+    println!("member price         {:>12}", yuan(-t.member_discount));
+    println!("full reductions      {:>12}", yuan(-t.full_reduction_discount));
+    println!("coupons              {:>12}", yuan(-t.coupon_discount));
+    println!("goods                {:>12}", yuan(t.goods));
+    println!("points ({:>5} used)  {:>12}", q.points.used, yuan(-t.points_deduction));
+    println!("shipping             {:>12}   (fee {}{})", yuan(t.shipping), yuan(t.shipping_fee),
+        q.shipping.free_because.as_ref().map_or(String::new(), |n| format!(", {}", n.zh)));
+    println!("payable              {:>12}", yuan(t.payable));
+    println!("saved                {:>12}", yuan(t.saved));
+    println!("earns                {:>6} points (pending until the order completes), {} growth", q.points.to_earn, q.growth_to_earn);
+    ExitCode::SUCCESS
+}

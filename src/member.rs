@@ -1,0 +1,349 @@
+//! A member's state and the membership rules: tiers by growth value, the
+//! periodic retention review, paid membership, and the benefits in force at a
+//! given moment.
+//!
+//! The state is never edited by hand: it is the fold of the member's events
+//! (see `events.rs`). It serializes to JSON so a host can cache it, and any
+//! host replaying the same events under the same rules gets the same bytes.
+//!
+//! **Tiers.** Growth value (成长值) is earned when an order completes
+//! (`per_yuan` per yuan paid for goods, floored) and taken back when goods are
+//! refunded. A member is upgraded the moment the growth measure — all growth,
+//! or growth in a rolling window — reaches a higher tier's threshold. Tiers go
+//! down only at the periodic review (保级): at the start of each period
+//! (month, quarter or year, in local time) a member whose tier was held for
+//! the whole past period and who earned less growth in it than the tier's
+//! `retain` drops to the highest tier whose `retain` that growth meets. A
+//! refund never downgrades at once.
+//!
+//! Worked example (tiers 0 / 1000 / 5000, gold retains 2000 per year): a
+//! member reaches 5000 on 2025-03-10 and becomes gold at once. The review on
+//! 2026-01-01 skips them (gold was not held for all of 2025). If they earn
+//! 1500 in 2026, the review on 2027-01-01 drops them to the highest tier
+//! retaining ≤ 1500.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Fen;
+use crate::points::{Ledger, LotUse};
+use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Tier};
+use crate::time::{Date, Millis, MonthDay, DAY_MS};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub id: String,
+    /// `None` until the `joined` event.
+    pub joined_at: Option<Millis>,
+    pub birthday: Option<MonthDay>,
+    /// Sorted, without duplicates.
+    pub tags: Vec<String>,
+    /// Time of the last event applied; events never go back in time.
+    pub clock: Millis,
+    pub tier: String,
+    pub tier_since: Millis,
+    /// Start of the latest review period already reviewed.
+    pub reviewed_through: Millis,
+    pub growth_total: i64,
+    pub growth: Vec<GrowthEntry>,
+    pub paid: Option<PaidCard>,
+    pub points: Ledger,
+    pub wallet: Vec<WalletCoupon>,
+    /// Coupons claimed per template (for claim limits).
+    pub claims: BTreeMap<String, u32>,
+    pub check_in: CheckInState,
+    pub activities: BTreeMap<String, ActivityCount>,
+    /// Activity and check-in points credited on `day` (for the daily cap).
+    pub daily_points: DailyPoints,
+    pub orders: BTreeMap<String, Order>,
+    pub gifts: Vec<Gift>,
+    pub event_ids: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthEntry {
+    pub at: Millis,
+    pub amount: i64,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaidCard {
+    pub plan: String,
+    pub since: Millis,
+    /// Last millisecond of the paid period.
+    pub until: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalletCoupon {
+    pub id: String,
+    pub template: String,
+    pub claimed_at: Millis,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
+    /// The order (or outside reference) that used it.
+    pub used_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInState {
+    pub last: Option<Date>,
+    pub streak: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityCount {
+    pub day: Date,
+    pub today: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyPoints {
+    pub day: Option<Date>,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gift {
+    pub sku: String,
+    pub at: Millis,
+    pub reference: String,
+}
+
+/// An order as booked: what each line paid, used and earned, so a refund can
+/// reverse exactly that line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    pub id: String,
+    pub placed_at: Millis,
+    pub completed_at: Option<Millis>,
+    pub lines: Vec<OrderLine>,
+    pub shipping: Fen,
+    pub payable: Fen,
+    pub coupons: Vec<String>,
+    /// Lots the points used came from.
+    pub points_from: Vec<LotUse>,
+    pub points_returned: i64,
+    /// The lot created when the order completed.
+    pub earned_lot: Option<u32>,
+    /// Coupons issued with the order by a full reduction.
+    pub issued_coupons: Vec<String>,
+    pub refunded: Fen,
+    /// Fingerprint of the rules it was priced under.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLine {
+    pub sku: String,
+    pub quantity: i64,
+    pub paid: Fen,
+    pub points_used: i64,
+    pub points_earned: i64,
+    pub growth: i64,
+    pub refunded_quantity: i64,
+    /// The flash-sale or limited-time campaign its units were bought in
+    /// (counted against per-member limits).
+    pub campaign: Option<String>,
+}
+
+impl Order {
+    pub fn fully_refunded(&self) -> bool {
+        self.lines.iter().all(|l| l.refunded_quantity == l.quantity)
+    }
+}
+
+impl Member {
+    pub fn is_joined(&self) -> bool {
+        self.joined_at.is_some()
+    }
+
+    pub fn paid_active(&self, now: Millis) -> bool {
+        self.paid.as_ref().is_some_and(|p| p.since <= now && now <= p.until)
+    }
+
+    /// Has this member ever placed an order?
+    pub fn is_new(&self) -> bool {
+        self.orders.is_empty()
+    }
+
+    pub fn tier_of<'r>(&self, rules: &'r Rules) -> &'r Tier {
+        rules.tier(&self.tier).unwrap_or(&rules.membership.tiers[0])
+    }
+
+    /// The growth that counts toward a tier at `now`.
+    pub fn growth_measure(&self, rules: &Rules, now: Millis) -> i64 {
+        match rules.membership.growth.window {
+            GrowthWindow::Cumulative => self.growth_total,
+            GrowthWindow::Rolling { days } => self.growth_between(now - days as i64 * DAY_MS, now + 1),
+        }
+    }
+
+    /// Growth earned in `[from, to)`.
+    pub fn growth_between(&self, from: Millis, to: Millis) -> i64 {
+        self.growth.iter().filter(|g| g.at >= from && g.at < to).map(|g| g.amount).sum()
+    }
+
+    /// Upgrade at once if the growth measure reached a higher tier.
+    pub(crate) fn upgrade(&mut self, rules: &Rules, now: Millis) {
+        let g = self.growth_measure(rules, now);
+        let cur = rules.tier_index(&self.tier).unwrap_or(0);
+        if let Some(best) = rules.membership.tiers.iter().rposition(|t| t.threshold <= g) {
+            if best > cur {
+                self.tier = rules.membership.tiers[best].id.clone();
+                self.tier_since = now;
+            }
+        }
+    }
+
+    /// Run every review whose period boundary is at or before `now`.
+    pub(crate) fn review(&mut self, rules: &Rules, now: Millis) {
+        let Some(review) = rules.membership.review else { return };
+        let zone = rules.zone();
+        let months = review.period.months();
+        loop {
+            let last = zone.date(self.reviewed_through);
+            let next = last.month_start().month_end_after(months - 1).add_days(1);
+            let boundary = zone.start_of(next);
+            if boundary > now {
+                break;
+            }
+            let period_start = self.reviewed_through;
+            self.reviewed_through = boundary;
+            if self.tier_since > period_start {
+                continue; // tier not held for the whole period
+            }
+            let earned = self.growth_between(period_start, boundary);
+            let cur = rules.tier_index(&self.tier).unwrap_or(0);
+            if earned >= rules.membership.tiers[cur].retain {
+                continue;
+            }
+            let keep = rules.membership.tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0);
+            self.tier = rules.membership.tiers[keep].id.clone();
+            self.tier_since = boundary;
+        }
+    }
+
+    /// The first review boundary after the member's state, if reviews run.
+    pub fn next_review(&self, rules: &Rules) -> Option<Millis> {
+        let review = rules.membership.review?;
+        let zone = rules.zone();
+        let last = zone.date(self.reviewed_through);
+        Some(zone.start_of(last.month_start().month_end_after(review.period.months() - 1).add_days(1)))
+    }
+}
+
+/// The start of the review period containing `t` (used when a member joins).
+pub(crate) fn period_start(rules: &Rules, t: Millis) -> Millis {
+    let zone = rules.zone();
+    let d = zone.date(t);
+    let months = rules.membership.review.map_or(1, |r| r.period.months());
+    // Periods are aligned to the calendar year: quarters start in Jan, Apr,
+    // Jul and Oct.
+    let m0 = (d.month - 1) / months * months + 1;
+    zone.start_of(Date { year: d.year, month: m0, day: 1 })
+}
+
+/// The benefits in force for a member at one moment: the tier's, plus a
+/// paid card's while it is active, plus member-day and birthday perks.
+/// Where two sources give the same kind of benefit, the better one for the
+/// member applies (they do not compound).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effective {
+    /// Member-price candidates: (pay share in bp, excluded categories, source).
+    #[serde(skip)]
+    pub discounts: Vec<(i64, Vec<String>, &'static str)>,
+    /// Tier (or paid card) points multiplier, percent.
+    pub points_multiplier_pct: i64,
+    /// Member-day or birthday multiplier, percent (100 when none applies).
+    pub occasion_multiplier_pct: i64,
+    pub free_shipping_over: Option<Fen>,
+    pub member_day: bool,
+    pub birthday: bool,
+}
+
+impl Effective {
+    /// No member, no benefits.
+    pub fn guest() -> Effective {
+        Effective {
+            discounts: Vec::new(),
+            points_multiplier_pct: 100,
+            occasion_multiplier_pct: 100,
+            free_shipping_over: None,
+            member_day: false,
+            birthday: false,
+        }
+    }
+
+    /// The best member price for a line in `category`, if any: (bp, source).
+    pub fn discount_for(&self, category: &str) -> Option<(i64, &'static str)> {
+        self.discounts
+            .iter()
+            .filter(|(_, ex, _)| !ex.iter().any(|c| c == category))
+            .min_by_key(|(bp, _, _)| *bp)
+            .map(|(bp, _, src)| (*bp, *src))
+    }
+}
+
+pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
+    let mut e = Effective::guest();
+    if !m.is_joined() {
+        return e;
+    }
+    let today = rules.zone().date(now);
+    let mut sources: Vec<(&Benefits, &'static str)> = vec![(&m.tier_of(rules).benefits, "tier")];
+    if m.paid_active(now) {
+        sources.push((&rules.membership.paid_benefits, "paid"));
+    }
+    for (b, src) in sources {
+        if let Some(bp) = b.discount_bp {
+            e.discounts.push((bp, b.discount_excluded_categories.clone(), src));
+        }
+        if let Some(x) = b.points_multiplier_pct {
+            e.points_multiplier_pct = e.points_multiplier_pct.max(x);
+        }
+        if let Some(f) = b.free_shipping_over {
+            e.free_shipping_over = Some(e.free_shipping_over.map_or(f, |g: Fen| g.min(f)));
+        }
+        if let Some(md) = &b.member_day {
+            if md.is_on(today) {
+                e.member_day = true;
+                if let Some(bp) = md.discount_bp {
+                    e.discounts.push((bp, b.discount_excluded_categories.clone(), "member_day"));
+                }
+                if let Some(x) = md.points_multiplier_pct {
+                    e.occasion_multiplier_pct = e.occasion_multiplier_pct.max(x);
+                }
+            }
+        }
+        if let (Some(bd), Some(born)) = (&b.birthday, m.birthday) {
+            if birthday_applies(bd.when, born, today) {
+                e.birthday = true;
+                if let Some(x) = bd.points_multiplier_pct {
+                    e.occasion_multiplier_pct = e.occasion_multiplier_pct.max(x);
+                }
+            }
+        }
+    }
+    e
+}
+
+pub(crate) fn birthday_applies(when: BirthdayWhen, born: MonthDay, today: Date) -> bool {
+    match when {
+        BirthdayWhen::Day => born.is_on(today),
+        BirthdayWhen::Month => born.month == today.month,
+    }
+}

@@ -1,0 +1,169 @@
+//! Money is integer fen (分) in `i64`. Every rounding rule lives here.
+//!
+//! - [`percent_off`]: a discount by rate rounds **half up to the fen**, in the
+//!   shopper's favour: 8.5折 on ¥0.99 takes off 14.85 fen → 15 fen.
+//! - [`split`]: shares of an amount across lines are proportional, floored,
+//!   and the leftover fen go by **largest remainder, ties to the earlier
+//!   line**, so the shares always add up to the whole.
+//! - Points from money are always **floored** (see `points.rs`).
+//!
+//! No floating point is used anywhere in a decision.
+
+use crate::error::{Error, Result};
+
+/// Amount in fen (1 yuan = 100 fen).
+pub type Fen = i64;
+
+/// Basis points: 10000 = 100%.
+pub const BP: i64 = 10_000;
+
+pub fn add(a: Fen, b: Fen) -> Result<Fen> {
+    a.checked_add(b).ok_or_else(|| Error::overflow(""))
+}
+
+pub fn sub(a: Fen, b: Fen) -> Result<Fen> {
+    a.checked_sub(b).ok_or_else(|| Error::overflow(""))
+}
+
+pub fn mul(a: Fen, b: i64) -> Result<Fen> {
+    a.checked_mul(b).ok_or_else(|| Error::overflow(""))
+}
+
+pub fn sum<I: IntoIterator<Item = Fen>>(it: I) -> Result<Fen> {
+    it.into_iter().try_fold(0i64, add)
+}
+
+/// `a * num / den`, floored, computed in 128 bits so it cannot overflow
+/// midway. `den` must be positive.
+pub fn mul_div_floor(a: i64, num: i64, den: i64) -> Result<i64> {
+    debug_assert!(den > 0);
+    let v = (a as i128 * num as i128).div_euclid(den as i128);
+    i64::try_from(v).map_err(|_| Error::overflow(""))
+}
+
+/// `a * num / den` rounded half up (for non-negative values).
+pub fn mul_div_round(a: i64, num: i64, den: i64) -> Result<i64> {
+    debug_assert!(den > 0);
+    let p = a as i128 * num as i128;
+    let v = (2 * p + den as i128).div_euclid(2 * den as i128);
+    i64::try_from(v).map_err(|_| Error::overflow(""))
+}
+
+/// The discount when paying `pay_bp` of `base` (8.5折 = 8500 bp): the part
+/// taken off, rounded half up to the fen, never more than `base`.
+///
+/// ```
+/// use siyu::money::percent_off;
+/// assert_eq!(percent_off(10000, 8500).unwrap(), 1500); // ¥100 at 8.5折: ¥15 off
+/// assert_eq!(percent_off(99, 8500).unwrap(), 15);      // 14.85 fen → 15
+/// ```
+pub fn percent_off(base: Fen, pay_bp: i64) -> Result<Fen> {
+    let off = mul_div_round(base, BP - pay_bp.clamp(0, BP), BP)?;
+    Ok(off.min(base))
+}
+
+/// Split `total` across parts in proportion to `weights` (all ≥ 0). Each
+/// share is floored, then the leftover fen go one each to the parts with the
+/// largest remainders, ties to the earlier part. Shares add up to `total`
+/// exactly. With all weights zero, nothing can be split: every share is 0 and
+/// `total` must be 0.
+///
+/// ```
+/// use siyu::money::split;
+/// // ¥10 off across three lines of ¥30: 333.33 fen each; the one fen left
+/// // goes to the first line (equal remainders).
+/// assert_eq!(split(1000, &[3000, 3000, 3000]).unwrap(), vec![334, 333, 333]);
+/// // ¥1 across ¥10, ¥20: 33.33 and 66.67 → the larger remainder gets the fen.
+/// assert_eq!(split(100, &[1000, 2000]).unwrap(), vec![33, 67]);
+/// ```
+pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
+    let wsum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+    if wsum == 0 {
+        if total != 0 {
+            return Err(Error::new(
+                "SPLIT_NO_BASE",
+                "",
+                "没有可分摊的金额",
+                "there is nothing to spread the amount over",
+            ));
+        }
+        return Ok(vec![0; weights.len()]);
+    }
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut rems = Vec::with_capacity(weights.len());
+    let mut given: i128 = 0;
+    for (i, &w) in weights.iter().enumerate() {
+        let p = total as i128 * w.max(0) as i128;
+        let q = p.div_euclid(wsum);
+        given += q;
+        shares.push(q as i64);
+        rems.push((p.rem_euclid(wsum), i));
+    }
+    let left = (total as i128 - given) as usize;
+    // Largest remainder first; on equal remainders the earlier line first.
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rems.iter().take(left) {
+        shares[i] += 1;
+    }
+    Ok(shares)
+}
+
+/// Share of `total` that belongs to the first `k` of `n` units, so that
+/// taking units back one at a time returns exactly `total` once all `n` are
+/// back: `floor(total * k / n)`.
+pub fn cumulative_share(total: Fen, k: i64, n: i64) -> Result<Fen> {
+    if n <= 0 {
+        return Ok(0);
+    }
+    mul_div_floor(total, k.min(n), n)
+}
+
+/// Format fen as yuan for people: `12345` → `¥123.45`, `-5` → `-¥0.05`.
+pub fn yuan(f: Fen) -> String {
+    let sign = if f < 0 { "-" } else { "" };
+    let a = f.unsigned_abs();
+    format!("{sign}¥{}.{:02}", a / 100, a % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_sums_exactly_and_prefers_earlier_lines_on_ties() {
+        assert_eq!(split(100, &[1, 1, 1]).unwrap(), vec![34, 33, 33]);
+        assert_eq!(split(2, &[1, 1, 1]).unwrap(), vec![1, 1, 0]);
+        assert_eq!(split(0, &[5, 0]).unwrap(), vec![0, 0]);
+        assert_eq!(split(7, &[0, 3]).unwrap(), vec![0, 7]);
+        assert!(split(1, &[0, 0]).is_err());
+    }
+
+    #[test]
+    fn percent_rounds_half_up_and_never_exceeds_base() {
+        assert_eq!(percent_off(1, 5000).unwrap(), 1); // 0.5 fen → 1
+        assert_eq!(percent_off(3, 8500).unwrap(), 0); // 0.45 fen → 0
+        assert_eq!(percent_off(100, 0).unwrap(), 100);
+        assert_eq!(percent_off(100, BP).unwrap(), 0);
+    }
+
+    #[test]
+    fn cumulative_share_returns_the_whole_when_all_units_are_back() {
+        let total = 1001;
+        let steps: Vec<_> = (0..=3).map(|k| cumulative_share(total, k, 3).unwrap()).collect();
+        assert_eq!(steps, vec![0, 333, 667, 1001]);
+    }
+
+    #[test]
+    fn yuan_formats() {
+        assert_eq!(yuan(12345), "¥123.45");
+        assert_eq!(yuan(-5), "-¥0.05");
+        assert_eq!(yuan(0), "¥0.00");
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        assert!(add(i64::MAX, 1).is_err());
+        assert!(mul(i64::MAX / 2, 3).is_err());
+        assert!(mul_div_floor(i64::MAX, 3, 1).is_err());
+    }
+}

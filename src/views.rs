@@ -1,0 +1,293 @@
+//! Read-only answers for the UI: where a member stands, their points
+//! history, their coupon wallet, and which members a targeted coupon reaches.
+//! Each is computed at a given `now` without changing the state (lots that
+//! would have expired by then are shown as expired).
+
+use serde::Serialize;
+
+use crate::coupon::{self, Group};
+use crate::events;
+use crate::member::{self, Member};
+use crate::money::Fen;
+use crate::points::{Entry, Lot};
+use crate::rules::{Rules, Validity};
+use crate::time::{check_instant, Date, Millis};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextTier {
+    pub id: String,
+    pub name: String,
+    pub threshold: i64,
+    pub growth_needed: i64,
+    /// Spend (fen) that earns that growth, at the growth rate; `None` when
+    /// orders earn no growth.
+    pub spend_needed: Option<Fen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewOutlook {
+    /// First moment of the next review.
+    pub at: Millis,
+    pub date: Date,
+    pub retain: i64,
+    pub earned_in_period: i64,
+    pub shortfall: i64,
+    /// The tier was reached during this period, so this review skips it.
+    pub exempt: bool,
+    /// Where the member lands if nothing changes; `None` if they keep the
+    /// tier.
+    pub would_drop_to: Option<TierRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaidOutlook {
+    pub plan: String,
+    pub active: bool,
+    pub until: Millis,
+    pub until_date: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expiring {
+    pub date: Date,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub fingerprint: String,
+    pub tier: TierRef,
+    pub growth: i64,
+    pub growth_total: i64,
+    pub next_tier: Option<NextTier>,
+    pub review: Option<ReviewOutlook>,
+    pub paid: Option<PaidOutlook>,
+    pub points_balance: i64,
+    pub points_debt: i64,
+    /// Points by the local date they expire, soonest first.
+    pub points_expiring: Vec<Expiring>,
+    pub member_price_bp: Option<i64>,
+    pub points_multiplier_pct: i64,
+    pub occasion_multiplier_pct: i64,
+    pub free_shipping_over: Option<Fen>,
+    pub member_day: bool,
+    pub birthday: bool,
+    pub check_in_streak: u32,
+    pub checked_in_today: bool,
+}
+
+/// The member as of `now` (lots expired and reviews run, nothing booked).
+fn as_of(rules: &Rules, m: &Member, now: Millis) -> Result<Member> {
+    check_instant(now, "now")?;
+    if !m.is_joined() {
+        return Err(Error::new("MEMBER_NOT_JOINED", "member", "会员尚未入会", "the member has not joined"));
+    }
+    if now < m.clock {
+        return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "查询时间早于最后一个事件", "now is earlier than the member's last event"));
+    }
+    let mut m = m.clone();
+    events::advance(rules, &mut m, now);
+    Ok(m)
+}
+
+pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
+    let m = as_of(rules, member, now)?;
+    let zone = rules.zone();
+    let tiers = &rules.membership.tiers;
+    let cur = rules.tier_index(&m.tier).unwrap_or(0);
+    let growth = m.growth_measure(rules, now);
+    let per_yuan = rules.membership.growth.per_yuan;
+    let next_tier = tiers.get(cur + 1).map(|t| {
+        let need = (t.threshold - growth).max(0);
+        NextTier {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            threshold: t.threshold,
+            growth_needed: need,
+            // growth = floor(fen × per_yuan / 100) ≥ need  ⇔  fen ≥ ceil(need × 100 / per_yuan)
+            spend_needed: (per_yuan > 0).then(|| (need * 100 + per_yuan - 1) / per_yuan),
+        }
+    });
+    let review = m.next_review(rules).map(|at| {
+        let start = m.reviewed_through;
+        let earned = m.growth_between(start, at);
+        let retain = tiers[cur].retain;
+        let exempt = m.tier_since > start;
+        let drop = if exempt || earned >= retain {
+            None
+        } else {
+            let keep = tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0);
+            Some(TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() })
+        };
+        ReviewOutlook { at, date: zone.date(at), retain, earned_in_period: earned, shortfall: (retain - earned).max(0), exempt, would_drop_to: drop }
+    });
+    let mut expiring: Vec<Expiring> = Vec::new();
+    let mut lots: Vec<&Lot> = m.points.lots.iter().filter(|l| l.remaining > 0 && l.expires_at.is_some()).collect();
+    lots.sort_by_key(|l| (l.expires_at, l.id));
+    for l in lots {
+        let d = zone.date(l.expires_at.unwrap_or_default());
+        match expiring.last_mut() {
+            Some(e) if e.date == d => e.points += l.remaining,
+            _ => expiring.push(Expiring { date: d, points: l.remaining }),
+        }
+    }
+    let eff = member::effective(rules, &m, now);
+    let today = zone.date(now);
+    Ok(Summary {
+        id: m.id.clone(),
+        fingerprint: rules.fingerprint(),
+        tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
+        growth,
+        growth_total: m.growth_total,
+        next_tier,
+        review,
+        paid: m.paid.as_ref().map(|p| PaidOutlook { plan: p.plan.clone(), active: m.paid_active(now), until: p.until, until_date: zone.date(p.until) }),
+        points_balance: m.points.balance(now),
+        points_debt: m.points.debt,
+        points_expiring: expiring,
+        member_price_bp: eff.discounts.iter().map(|d| d.0).min(),
+        points_multiplier_pct: eff.points_multiplier_pct,
+        occasion_multiplier_pct: eff.occasion_multiplier_pct,
+        free_shipping_over: eff.free_shipping_over,
+        member_day: eff.member_day,
+        birthday: eff.birthday,
+        check_in_streak: if m.check_in.last.is_some_and(|d| d >= today.add_days(-1)) { m.check_in.streak } else { 0 },
+        checked_in_today: m.check_in.last == Some(today),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct History {
+    pub balance: i64,
+    pub debt: i64,
+    /// Lots with points left, soonest-expiring first.
+    pub lots: Vec<Lot>,
+    /// Newest first.
+    pub entries: Vec<Entry>,
+}
+
+pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
+    let m = as_of(rules, member, now)?;
+    let mut lots: Vec<Lot> = m.points.lots.iter().filter(|l| l.remaining > 0).cloned().collect();
+    lots.sort_by_key(|l| (l.expires_at.is_none(), l.expires_at, l.id));
+    let mut entries = m.points.history.clone();
+    entries.reverse();
+    Ok(History { balance: m.points.balance(now), debt: m.points.debt, lots, entries })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponStatus {
+    Available,
+    NotYetValid,
+    Used,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WalletEntry {
+    pub id: String,
+    pub template: String,
+    pub name: String,
+    pub group: Option<Group>,
+    pub status: CouponStatus,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
+    /// The last local day it can be used.
+    pub last_day: Date,
+    pub used_by: Option<String>,
+}
+
+/// The wallet: available first (soonest-expiring first), then not yet
+/// valid, used and expired.
+pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<WalletEntry>> {
+    let m = as_of(rules, member, now)?;
+    let zone = rules.zone();
+    let mut out: Vec<WalletEntry> = m
+        .wallet
+        .iter()
+        .map(|c| {
+            let status = match coupon::check_wallet(c, now) {
+                Ok(()) => CouponStatus::Available,
+                Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
+                Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
+                Err(_) => CouponStatus::Expired,
+            };
+            let t = rules.template(&c.template);
+            WalletEntry {
+                id: c.id.clone(),
+                template: c.template.clone(),
+                name: t.map_or_else(String::new, |t| t.name.clone()),
+                group: t.map(coupon::group),
+                status,
+                valid_from: c.valid_from,
+                valid_until: c.valid_until,
+                last_day: zone.date(c.valid_until),
+                used_by: c.used_by.clone(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.status, a.valid_until, &a.id).cmp(&(b.status, b.valid_until, &b.id)));
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ineligible {
+    pub member: String,
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Targeting {
+    pub template: String,
+    pub eligible: Vec<String>,
+    pub ineligible: Vec<Ineligible>,
+}
+
+/// Which of `members` may receive a coupon from `template` now (a guide
+/// sending a targeted coupon to a tagged group). Claim limits count too.
+pub fn eligible_members(rules: &Rules, template: &str, members: &[Member], now: Millis) -> Result<Targeting> {
+    check_instant(now, "now")?;
+    let t = rules.template(template).ok_or_else(|| {
+        Error::new("UNKNOWN_TEMPLATE", "template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`"))
+    })?;
+    if members.len() > 10_000 {
+        return Err(Error::new("TOO_MANY", "members", "一次最多 10000 个会员", "at most 10,000 members at once"));
+    }
+    let mut out = Targeting { template: template.to_string(), eligible: Vec::new(), ineligible: Vec::new() };
+    for m in members {
+        let verdict = if m.is_joined() && now < m.clock {
+            Err(coupon::Refusal::new("EVENT_OUT_OF_ORDER", "查询时间早于会员最后一个事件", "now is earlier than the member's last event"))
+        } else {
+            let mut m2 = m.clone();
+            if m2.is_joined() {
+                events::advance(rules, &mut m2, now);
+            }
+            events::audience(rules, &m2, t, now).and_then(|_| {
+                let claimed = m2.claims.get(&t.id).copied().unwrap_or(0);
+                if claimed >= t.per_member_limit.unwrap_or(1) {
+                    Err(coupon::Refusal::new("COUPON_CLAIM_LIMIT", "已达领取上限", "claim limit reached"))
+                } else if matches!(t.validity, Validity::Window { until, .. } if now > rules.zone().end_of(until)) {
+                    Err(coupon::Refusal::new("COUPON_EXPIRED", "券已过期", "the coupon has expired"))
+                } else {
+                    Ok(())
+                }
+            })
+        };
+        match verdict {
+            Ok(()) => out.eligible.push(m.id.clone()),
+            Err(r) => out.ineligible.push(Ineligible { member: m.id.clone(), code: r.code, zh: r.zh, en: r.en }),
+        }
+    }
+    Ok(out)
+}
