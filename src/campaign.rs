@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
-use crate::rules::{check_id, dup, in_range, non_negative, Rules, Scope};
+use crate::rules::{check_id, dup, in_range, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -358,8 +358,8 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 for (j, it) in items.iter().enumerate() {
                     let at = format!("{at}.kind.items[{j}]");
                     rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
-                    non_negative(p, &format!("{at}.price"), it.price);
-                    non_negative(p, &format!("{at}.stock"), it.stock);
+                    in_range(p, &format!("{at}.price"), it.price, 0, crate::rules::MAX_RULE_FEN);
+                    in_range(p, &format!("{at}.stock"), it.stock, 0, 1_000_000_000);
                     below_list(rules, p, &format!("{at}.price"), &it.sku, it.price);
                 }
             }
@@ -373,7 +373,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                     rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
                     match (it.price, it.pay_bp) {
                         (Some(price), None) => {
-                            non_negative(p, &format!("{at}.price"), price);
+                            in_range(p, &format!("{at}.price"), price, 0, crate::rules::MAX_RULE_FEN);
                             below_list(rules, p, &format!("{at}.price"), &it.sku, price);
                         }
                         (None, Some(bp)) => in_range(p, &format!("{at}.pay_bp"), bp, 1, BP - 1),
@@ -400,7 +400,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 nonempty(p, &format!("{at}.kind.tiers"), tiers.len());
                 for (j, t) in tiers.iter().enumerate() {
                     let tat = format!("{at}.kind.tiers[{j}]");
-                    in_range(p, &format!("{tat}.at"), t.at, 1, 100_000_000_00);
+                    in_range(p, &format!("{tat}.at"), t.at, 1, crate::rules::MAX_RULE_FEN);
                     if j > 0 && t.at <= tiers[j - 1].at {
                         p.push("TIERS_OUT_OF_ORDER", format!("{tat}.at"), format!("必须大于 tiers[{}]", j - 1),
                             format!("must be greater than tiers[{}]", j - 1));
@@ -438,7 +438,7 @@ fn check_reward(rules: &Rules, p: &mut Problems, at: &str, r: &Reward, basis: Ba
         p.push("REWARD_EMPTY", at, "档位没有任何奖励", "the tier gives no reward");
     }
     if let Some(a) = r.amount_off {
-        in_range(p, &format!("{at}.amount_off"), a, 1, 100_000_000_00);
+        in_range(p, &format!("{at}.amount_off"), a, 1, crate::rules::MAX_RULE_FEN);
         if basis == Basis::Amount && a > tier_at {
             p.push("REWARD_ABOVE_THRESHOLD", format!("{at}.amount_off"), "减免金额不能超过门槛",
                 "the amount off cannot exceed the tier's threshold");

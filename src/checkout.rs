@@ -373,7 +373,22 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
         if !m.is_joined() {
             return Err(Error::new("MEMBER_NOT_JOINED", "member", "会员尚未入会", "the member has not joined"));
         }
+        if now < m.clock {
+            return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "报价时间早于会员最后一个事件", "now is earlier than the member's last event"));
+        }
     }
+    // A tier review that is due by `now` runs first, as it would when the
+    // order is booked (lot expiry needs no step: balances look at `now`).
+    let advanced;
+    let member = match member {
+        Some(m) if m.next_review(rules).is_some_and(|t| t <= now) => {
+            let mut c = m.clone();
+            crate::events::advance(rules, &mut c, now);
+            advanced = c;
+            Some(&advanced)
+        }
+        other => other,
+    };
     let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
 
     // 1–2. Campaign price and member price.
@@ -451,8 +466,10 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     } else if let Some(r) = free_shipping_by {
         Some(note("FREE_SHIPPING_CAMPAIGN", format!("「{}」包邮", r.name), format!("free shipping from “{}”", r.name)))
     } else if fee == 0 {
-        let t = threshold.unwrap_or(0);
-        Some(note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t))))
+        match threshold.unwrap_or(0) {
+            0 => Some(note("FREE_SHIPPING_MEMBER", "会员权益：包邮", "members ship free")),
+            t => Some(note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t)))),
+        }
     } else {
         None
     };
@@ -498,7 +515,13 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
         totals,
         campaigns: reductions,
         coupons: report,
-        points: PointsReport { to_earn, bonus: bonus_total, ..points },
+        points: PointsReport {
+            to_earn,
+            bonus: bonus_total,
+            multiplier_pct: eff.points_multiplier_pct,
+            occasion_multiplier_pct: eff.occasion_multiplier_pct,
+            ..points
+        },
         growth_to_earn,
         shipping: ShippingReport { fee, free_over: threshold, free_because, discount: shipping_discount, pay: shipping_pay },
         gifts,
@@ -861,7 +884,12 @@ fn coupons<'a>(
             report.usable.push(coupon_line(c, alone[ci]));
         }
     }
-    for wc in &held {
+    // Coupons the shopper chose that are already used are reported too.
+    let chosen_used: Vec<&crate::member::WalletCoupon> = match &cart.coupons {
+        CouponChoice::Ids(ids) => m.wallet.iter().filter(|c| c.used_by.is_some() && ids.contains(&c.id)).collect(),
+        _ => Vec::new(),
+    };
+    for wc in held.iter().copied().chain(chosen_used) {
         if let Some(r) = refused.get(wc.id.as_str()) {
             let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
             report.unusable.push(UnusableCoupon {

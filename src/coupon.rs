@@ -13,7 +13,9 @@
 //! discounts before it, and a discount never exceeds what it applies to.
 //!
 //! **Best combination.** Among every combination the stacking rule allows,
-//! the quote takes the largest total saving (goods and shipping); ties go to
+//! the quote takes the largest total saving (goods and shipping, less any
+//! shipping fee a goods coupon brings back by dropping the goods below a
+//! free-shipping threshold, so the payable is the lowest); ties go to
 //! fewer coupons, then the combination whose coupons expire soonest (their
 //! expiry times compared in ascending order), then the coupon ids. The search
 //! is exhaustive, so no other valid combination beats it.
@@ -191,11 +193,21 @@ pub struct Applied {
     pub shipping_discounts: Vec<Fen>,
     pub goods_saving: Fen,
     pub shipping_saving: Fen,
+    /// The shipping fee for the goods this combination leaves, before any
+    /// shipping coupon: a goods coupon that drops the goods below a
+    /// free-shipping threshold brings the fee back.
+    pub fee: Fen,
 }
 
 impl Applied {
     pub fn saving(&self) -> Fen {
         self.goods_saving + self.shipping_saving
+    }
+
+    /// What the combination is worth to the shopper: the saving less the
+    /// shipping fee it leaves to pay.
+    pub fn net(&self) -> Fen {
+        self.saving() - self.fee
     }
 }
 
@@ -229,6 +241,7 @@ pub fn apply(
     }
     let goods: Fen = amounts.iter().sum();
     let fee = fee_for(goods);
+    out.fee = fee;
     for &i in &order {
         let c = &cands[i];
         if c.group != Group::Shipping {
@@ -270,7 +283,7 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
 
 /// Is `a` a better combination than `b`?
 pub fn better(cands: &[Candidate], a: &Applied, b: &Applied) -> bool {
-    match a.saving().cmp(&b.saving()) {
+    match a.net().cmp(&b.net()) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Less => false,
         std::cmp::Ordering::Equal => tie_key(cands, &a.chosen) < tie_key(cands, &b.chosen),
@@ -286,7 +299,7 @@ pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn
         v
     };
     let (items, orders, ships) = (by(Group::Item), by(Group::Order), by(Group::Shipping));
-    let mut best = Applied::default();
+    let mut best = Applied { fee: fee_for(base.iter().sum()), ..Applied::default() };
     for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
         if let Ok(a) = apply(cands, &[i], lines, base, fee_for) {
             if better(cands, &a, &best) {
@@ -334,10 +347,11 @@ pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn
                     None => 0,
                 };
                 // Only build (and clone) a combination that can win.
-                if goods_part.goods_saving + x < best.saving() {
+                if goods_part.goods_saving + x - fee < best.net() {
                     continue;
                 }
                 let mut a = goods_part.clone();
+                a.fee = fee;
                 if let Some(s) = sh {
                     a.shipping_saving = x;
                     a.chosen.push(s);

@@ -48,7 +48,15 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, code: &'static str, zh: &s
         let msg = err.inner().to_string();
         let (kind, field) = classify(&msg);
         let target = match kind {
-            "UNKNOWN_FIELD" => field.as_ref().map(|f| crate::error::join_path(&path, f)),
+            // The path usually ends at the unknown key already; inside a
+            // flattened struct (an event's fields) it stops at the parent.
+            "UNKNOWN_FIELD" => field.as_ref().map(|f| {
+                if path == *f || path.ends_with(&format!(".{f}")) {
+                    path.clone()
+                } else {
+                    crate::error::join_path(&path, f)
+                }
+            }),
             "MISSING_FIELD" => None,
             _ => Some(path.clone()),
         };

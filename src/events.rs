@@ -256,21 +256,10 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             let Some(t) = rules.template(template) else {
                 return Err(refuse("UNKNOWN_TEMPLATE", "event.template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`")));
             };
-            audience(rules, &m, t, at).map_err(|r| Error::new(r.code, "event.template", r.zh, r.en))?;
             if stock_left.is_some_and(|n| n <= 0) {
                 return Err(refuse("COUPON_OUT_OF_STOCK", "event.template", "券已领完", "the coupon is out of stock"));
             }
-            let key = claim_key(rules, &m, t, at);
-            let limit = if key != t.id { 1 } else { t.per_member_limit.unwrap_or(1) };
-            let claimed = m.claims.get(&key).copied().unwrap_or(0);
-            if claimed >= limit {
-                return Err(refuse("COUPON_CLAIM_LIMIT", "event.template", format!("每人限领 {limit} 张"), format!("limit of {limit} per member reached")));
-            }
-            if let Validity::Window { until, .. } = t.validity {
-                if at > zone.end_of(until) {
-                    return Err(refuse("COUPON_EXPIRED", "event.template", "券已过期，不能再领", "the coupon has expired and can no longer be claimed"));
-                }
-            }
+            let key = claimable(rules, &m, t, at).map_err(|r| Error::new(r.code, "event.template", r.zh, r.en))?;
             let id = coupon.clone().unwrap_or_else(|| event.id.clone());
             issue(rules, &mut m, t, &id, at)?;
             *m.claims.entry(key).or_insert(0) += 1;
@@ -380,6 +369,15 @@ pub fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> s
     if !a.tags.is_empty() && !a.tags.iter().any(|t| m.tags.contains(t)) {
         return Err(Refusal::new("COUPON_TAG_REQUIRED", "仅限指定人群领取", format!("only for members tagged: {}", a.tags.join(", "))));
     }
+    if !a.segments.is_empty() {
+        let seg = m.segment(rules, now);
+        if !a.segments.contains(&seg) {
+            let want: Vec<&str> = a.segments.iter().map(|s| s.as_str()).collect();
+            let want_zh: Vec<&str> = a.segments.iter().map(|s| s.zh()).collect();
+            return Err(Refusal::new("COUPON_SEGMENT_REQUIRED", format!("仅限{}领取（当前为{}）", want_zh.join("、"), seg.zh()),
+                format!("only for members who are {} (this member is {})", want.join(" or "), seg.as_str())));
+        }
+    }
     if a.new_members_only && !m.is_new() {
         return Err(Refusal::new("COUPON_NEW_MEMBERS_ONLY", "仅限新会员（未下过单）领取", "only for new members who have not ordered yet"));
     }
@@ -408,14 +406,26 @@ fn birthday_coupon<'r>(rules: &'r Rules, m: &Member, now: Millis) -> Option<&'r 
     sources.into_iter().filter_map(|b| b.birthday.as_ref()).find(|bd| member::birthday_applies(bd.when, born, today)).and_then(|bd| bd.coupon.as_deref())
 }
 
-/// Birthday coupons are limited to one a year; others per template.
-fn claim_key(rules: &Rules, m: &Member, t: &CouponTemplate, at: Millis) -> String {
-    if is_birthday_template(rules, &t.id) {
-        format!("{}@{}", t.id, rules.zone().date(at).year)
+/// May this member claim a coupon from `t` at `now`? Checks the audience,
+/// the claim limit (birthday coupons: one a year; others: the template's
+/// per-member limit, default 1) and the claim window. Returns the key the
+/// claim is counted under.
+pub fn claimable(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> std::result::Result<String, Refusal> {
+    audience(rules, m, t, now)?;
+    let (key, limit) = if is_birthday_template(rules, &t.id) {
+        (format!("{}@{}", t.id, rules.zone().date(now).year), 1)
     } else {
-        let _ = m;
-        t.id.clone()
+        (t.id.clone(), t.per_member_limit.unwrap_or(1))
+    };
+    if m.claims.get(&key).copied().unwrap_or(0) >= limit {
+        return Err(Refusal::new("COUPON_CLAIM_LIMIT", format!("每人限领 {limit} 张"), format!("limit of {limit} per member reached")));
     }
+    if let Validity::Window { until, .. } = t.validity {
+        if now > rules.zone().end_of(until) {
+            return Err(Refusal::new("COUPON_EXPIRED", "券已过期，不能再领", "the coupon has expired and can no longer be claimed"));
+        }
+    }
+    Ok(key)
 }
 
 /// Put a coupon from template `t` in the wallet, valid per the template.

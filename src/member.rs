@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::Fen;
 use crate::points::{Ledger, LotUse};
-use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Tier};
+use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -166,6 +166,79 @@ impl Order {
     }
 }
 
+/// Largest magnitude of any amount (fen, points, growth) in a member state
+/// the engine accepts: 10^13. With the size limits below, no sum over a
+/// state can leave `i64`.
+pub const MAX_STATE_AMOUNT: i64 = 10_000_000_000_000;
+/// Most points lots, orders, growth entries or history lines in a state.
+pub const MAX_STATE_ITEMS: usize = 200_000;
+
+impl Member {
+    /// Sanity of a state handed in by a host (it normally comes from
+    /// `apply`/`replay`; a hand-edited or corrupted one is refused, not
+    /// trusted). Every problem is reported with its path.
+    pub fn check(&self) -> crate::error::Result<()> {
+        use crate::error::Problems;
+        let mut p = Problems::new();
+        let amount = |p: &mut Problems, at: String, v: i64| {
+            if v.unsigned_abs() > MAX_STATE_AMOUNT as u64 {
+                p.push("OUT_OF_RANGE", at, "金额或数量超出范围", "amount is out of range");
+            }
+        };
+        let items = |p: &mut Problems, at: &str, n: usize| {
+            if n > MAX_STATE_ITEMS {
+                p.push("TOO_MANY", at, "状态条目过多", "too many entries in the state");
+            }
+        };
+        items(&mut p, "member.points.lots", self.points.lots.len());
+        items(&mut p, "member.points.history", self.points.history.len());
+        items(&mut p, "member.growth", self.growth.len());
+        items(&mut p, "member.orders", self.orders.len());
+        items(&mut p, "member.event_ids", self.event_ids.len());
+        if self.wallet.len() > crate::events::MAX_WALLET_SIZE {
+            p.push("TOO_MANY", "member.wallet", "券包过大", "the wallet is too large");
+        }
+        amount(&mut p, "member.growth_total".into(), self.growth_total);
+        amount(&mut p, "member.points.debt".into(), self.points.debt);
+        if self.points.debt < 0 {
+            p.push("NEGATIVE", "member.points.debt", "不能为负数", "must not be negative");
+        }
+        for (i, l) in self.points.lots.iter().enumerate() {
+            for (f, v) in [("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired)] {
+                amount(&mut p, format!("member.points.lots[{i}].{f}"), v);
+                if v < 0 {
+                    p.push("NEGATIVE", format!("member.points.lots[{i}].{f}"), "不能为负数", "must not be negative");
+                }
+            }
+        }
+        for (i, g) in self.growth.iter().enumerate() {
+            amount(&mut p, format!("member.growth[{i}].amount"), g.amount);
+        }
+        for (id, o) in &self.orders {
+            let at = format!("member.orders.{id}");
+            if o.lines.len() > 2 * crate::checkout::MAX_LINES {
+                p.push("TOO_MANY", format!("{at}.lines"), "订单行过多", "too many order lines");
+            }
+            for (f, v) in [("shipping", o.shipping), ("payable", o.payable), ("refunded", o.refunded), ("points_returned", o.points_returned)] {
+                amount(&mut p, format!("{at}.{f}"), v);
+            }
+            for (j, l) in o.lines.iter().enumerate() {
+                let lat = format!("{at}.lines[{j}]");
+                if !(0..=crate::checkout::MAX_QUANTITY).contains(&l.quantity) || !(0..=l.quantity).contains(&l.refunded_quantity) {
+                    p.push("BAD_QUANTITY", format!("{lat}.quantity"), "数量或已退数量无效", "quantity or refunded quantity is invalid");
+                }
+                for (f, v) in [("paid", l.paid), ("points_used", l.points_used), ("points_earned", l.points_earned), ("growth", l.growth)] {
+                    amount(&mut p, format!("{lat}.{f}"), v);
+                }
+            }
+            for (j, u) in o.points_from.iter().enumerate() {
+                amount(&mut p, format!("{at}.points_from[{j}].points"), u.points);
+            }
+        }
+        p.finish("MEMBER_INVALID", "会员状态无效", "the member state is invalid")
+    }
+}
+
 impl Member {
     pub fn is_joined(&self) -> bool {
         self.joined_at.is_some()
@@ -175,9 +248,27 @@ impl Member {
         self.paid.as_ref().is_some_and(|p| p.since <= now && now <= p.until)
     }
 
-    /// Has this member ever placed an order?
+    /// Has this member never placed an order?
     pub fn is_new(&self) -> bool {
         self.orders.is_empty()
+    }
+
+    /// The lifecycle segment at `now`. Orders refunded in full do not count.
+    /// Worked example (defaults): orders on 03-01, 05-01 and 06-01 → on
+    /// 06-15 `loyal` (3 in 365 days); on 10-01 still `loyal`; a member with
+    /// one order on 03-01 is `active` until 05-30 and `silent` from 05-31.
+    pub fn segment(&self, rules: &Rules, now: Millis) -> Segment {
+        let lc = rules.lifecycle;
+        let placed: Vec<Millis> = self.orders.values().filter(|o| !o.fully_refunded() && o.placed_at <= now).map(|o| o.placed_at).collect();
+        let Some(&last) = placed.iter().max() else { return Segment::New };
+        let within = |days: u32| now - days as i64 * DAY_MS;
+        if placed.iter().filter(|&&t| t > within(lc.loyal_days)).count() >= lc.loyal_orders as usize {
+            Segment::Loyal
+        } else if last > within(lc.active_days) {
+            Segment::Active
+        } else {
+            Segment::Silent
+        }
     }
 
     pub fn tier_of<'r>(&self, rules: &'r Rules) -> &'r Tier {

@@ -125,6 +125,9 @@ struct QuoteIn {
 fn quote(v: &Value) -> Result<Value> {
     let i: QuoteIn = input(v)?;
     checked(&i.rules)?;
+    if let Some(m) = &i.member {
+        m.check()?;
+    }
     out(&checkout::quote(&i.rules, i.member.as_ref(), &i.cart, i.now)?)
 }
 
@@ -140,6 +143,9 @@ struct ApplyIn {
 fn apply_event(v: &Value) -> Result<Value> {
     let i: ApplyIn = input(v)?;
     checked(&i.rules)?;
+    if let Some(m) = &i.member {
+        m.check()?;
+    }
     out(&events::apply(&i.rules, &i.member.unwrap_or_default(), &i.event)?)
 }
 
@@ -170,18 +176,21 @@ struct MemberIn {
 fn member_summary(v: &Value) -> Result<Value> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
+    i.member.check()?;
     out(&views::summary(&i.rules, &i.member, i.now)?)
 }
 
 fn points_history(v: &Value) -> Result<Value> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
+    i.member.check()?;
     out(&views::points_history(&i.rules, &i.member, i.now)?)
 }
 
 fn coupon_wallet(v: &Value) -> Result<Value> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
+    i.member.check()?;
     out(&views::coupon_wallet(&i.rules, &i.member, i.now)?)
 }
 
@@ -197,6 +206,9 @@ struct TargetIn {
 fn eligible_members(v: &Value) -> Result<Value> {
     let i: TargetIn = input(v)?;
     checked(&i.rules)?;
+    for (k, m) in i.members.iter().enumerate() {
+        m.check().map_err(|e| e.under(&format!("members[{k}]")))?;
+    }
     out(&views::eligible_members(&i.rules, &i.template, &i.members, i.now)?)
 }
 

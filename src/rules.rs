@@ -23,6 +23,9 @@ pub const SCHEMA: u32 = 1;
 /// Longest id (SKU, tier, template, …) accepted, in bytes.
 pub const MAX_ID_LEN: usize = 64;
 
+/// Largest amount of money in a rule (prices, fees, thresholds): ¥100,000,000.
+pub const MAX_RULE_FEN: Fen = 10_000_000_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
@@ -44,6 +47,10 @@ pub struct Rules {
     pub shipping: Shipping,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// How members are segmented for targeting (new / active / loyal /
+    /// silent).
+    #[serde(default)]
+    pub lifecycle: Lifecycle,
 }
 
 fn beijing() -> i32 {
@@ -420,6 +427,72 @@ pub struct Audience {
     /// Only members with an active paid membership.
     #[serde(default)]
     pub paid_members_only: bool,
+    /// Only members in one of these lifecycle segments (`new`, `active`,
+    /// `loyal`, `silent`; see `member.rs`).
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+}
+
+/// Where a member is in their lifecycle, derived from their orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    /// Joined, never ordered.
+    New,
+    /// At least `loyal_orders` orders in the last `loyal_days` days.
+    Loyal,
+    /// Ordered in the last `active_days` days.
+    Active,
+    /// Has ordered, but not in the last `active_days` days.
+    Silent,
+}
+
+/// How lifecycle segments are drawn (defaults: 90 days, 3 orders in 365).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    #[serde(default = "ninety")]
+    pub active_days: u32,
+    #[serde(default = "three")]
+    pub loyal_orders: u32,
+    #[serde(default = "year")]
+    pub loyal_days: u32,
+}
+
+fn ninety() -> u32 {
+    90
+}
+fn three() -> u32 {
+    3
+}
+fn year() -> u32 {
+    365
+}
+
+impl Segment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::New => "new",
+            Segment::Loyal => "loyal",
+            Segment::Active => "active",
+            Segment::Silent => "silent",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Segment::New => "新客",
+            Segment::Loyal => "忠实客户",
+            Segment::Active => "活跃客户",
+            Segment::Silent => "沉默客户",
+        }
+    }
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle { active_days: 90, loyal_orders: 3, loyal_days: 365 }
+    }
 }
 
 // ------------------------------------------------------------------ shipping
@@ -506,21 +579,24 @@ impl Rules {
             if !skus.insert(c.sku.as_str()) {
                 dup(p, &format!("{at}.sku"), &c.sku);
             }
-            non_negative(p, &format!("{at}.price"), c.price);
+            in_range(p, &format!("{at}.price"), c.price, 0, MAX_RULE_FEN);
         }
         self.check_membership(p);
         self.check_points(p);
         self.check_coupons(p);
-        non_negative(p, "shipping.fee", self.shipping.fee);
+        in_range(p, "shipping.fee", self.shipping.fee, 0, MAX_RULE_FEN);
         if let Some(v) = self.shipping.free_over {
-            non_negative(p, "shipping.free_over", v);
+            in_range(p, "shipping.free_over", v, 0, MAX_RULE_FEN);
         }
         campaign::check(self, p);
+        in_range(p, "lifecycle.active_days", self.lifecycle.active_days as i64, 1, 3660);
+        in_range(p, "lifecycle.loyal_orders", self.lifecycle.loyal_orders as i64, 1, 1000);
+        in_range(p, "lifecycle.loyal_days", self.lifecycle.loyal_days as i64, 1, 3660);
     }
 
     fn check_membership(&self, p: &mut Problems) {
         let m = &self.membership;
-        non_negative(p, "membership.growth.per_yuan", m.growth.per_yuan);
+        in_range(p, "membership.growth.per_yuan", m.growth.per_yuan, 0, 10_000);
         if let GrowthWindow::Rolling { days } = m.growth.window {
             in_range(p, "membership.growth.window.days", days as i64, 1, 3660);
         }
@@ -546,7 +622,8 @@ impl Rules {
                     format!("必须大于 tiers[{}] 的门槛", i - 1),
                     format!("must be greater than tiers[{}]", i - 1));
             }
-            non_negative(p, &format!("{at}.retain"), t.retain);
+            in_range(p, &format!("{at}.retain"), t.retain, 0, MAX_RULE_FEN);
+            in_range(p, &format!("{at}.threshold"), t.threshold, 0, MAX_RULE_FEN);
             if t.retain > t.threshold {
                 p.push("RETAIN_ABOVE_THRESHOLD", format!("{at}.retain"), "保级门槛不能高于升级门槛",
                     "the retention threshold cannot exceed the upgrade threshold");
@@ -560,7 +637,7 @@ impl Rules {
             if !plans.insert(plan.id.as_str()) {
                 dup(p, &format!("{at}.id"), &plan.id);
             }
-            non_negative(p, &format!("{at}.price"), plan.price);
+            in_range(p, &format!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
             in_range(p, &format!("{at}.days"), plan.days as i64, 1, 3660);
         }
         self.check_benefits(p, "membership.paid_benefits", &m.paid_benefits);
@@ -574,7 +651,7 @@ impl Rules {
             in_range(p, &format!("{at}.points_multiplier_pct"), m, 100, 1000);
         }
         if let Some(v) = b.free_shipping_over {
-            non_negative(p, &format!("{at}.free_shipping_over"), v);
+            in_range(p, &format!("{at}.free_shipping_over"), v, 0, MAX_RULE_FEN);
         }
         for (i, c) in b.discount_excluded_categories.iter().enumerate() {
             self.check_category(p, &format!("{at}.discount_excluded_categories[{i}]"), c);
@@ -676,8 +753,8 @@ impl Rules {
             }
             match &t.kind {
                 CouponKind::AmountOff { amount, threshold } => {
-                    in_range(p, &format!("{at}.kind.amount"), *amount, 1, 100_000_000_00);
-                    non_negative(p, &format!("{at}.kind.threshold"), *threshold);
+                    in_range(p, &format!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
+                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                     if *threshold > 0 && amount > threshold {
                         p.push("COUPON_AMOUNT_ABOVE_THRESHOLD", format!("{at}.kind.amount"),
                             "满减券的减免金额不能超过门槛", "the amount off cannot exceed the threshold");
@@ -686,15 +763,15 @@ impl Rules {
                 CouponKind::PercentOff { pay_bp, cap, threshold } => {
                     in_range(p, &format!("{at}.kind.pay_bp"), *pay_bp, 1, BP - 1);
                     if let Some(c) = cap {
-                        in_range(p, &format!("{at}.kind.cap"), *c, 1, 100_000_000_00);
+                        in_range(p, &format!("{at}.kind.cap"), *c, 1, MAX_RULE_FEN);
                     }
-                    non_negative(p, &format!("{at}.kind.threshold"), *threshold);
+                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                 }
                 CouponKind::Shipping { amount, threshold } => {
                     if let Some(a) = amount {
-                        in_range(p, &format!("{at}.kind.amount"), *a, 1, 100_000_000_00);
+                        in_range(p, &format!("{at}.kind.amount"), *a, 1, MAX_RULE_FEN);
                     }
-                    non_negative(p, &format!("{at}.kind.threshold"), *threshold);
+                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                     if !t.scope.is_everything() {
                         p.push("SCOPE_NOT_ALLOWED", format!("{at}.scope"), "运费券不能限定商品范围",
                             "a shipping coupon cannot have a product scope");
@@ -766,12 +843,6 @@ pub(crate) fn check_id(p: &mut Problems, at: &str, id: &str) {
 
 pub(crate) fn dup(p: &mut Problems, at: &str, id: &str) {
     p.push("DUPLICATE_ID", at, format!("重复的标识 `{id}`"), format!("duplicate id `{id}`"));
-}
-
-pub(crate) fn non_negative(p: &mut Problems, at: &str, v: i64) {
-    if v < 0 {
-        p.push("NEGATIVE", at, "不能为负数", "must not be negative");
-    }
 }
 
 pub(crate) fn in_range(p: &mut Problems, at: &str, v: i64, lo: i64, hi: i64) {

@@ -10,7 +10,7 @@ use crate::events;
 use crate::member::{self, Member};
 use crate::money::Fen;
 use crate::points::{Entry, Lot};
-use crate::rules::{Rules, Validity};
+use crate::rules::Rules;
 use crate::time::{check_instant, Date, Millis};
 use crate::error::{Error, Result};
 
@@ -65,6 +65,7 @@ pub struct Summary {
     pub id: String,
     pub fingerprint: String,
     pub tier: TierRef,
+    pub segment: crate::rules::Segment,
     pub growth: i64,
     pub growth_total: i64,
     pub next_tier: Option<NextTier>,
@@ -145,6 +146,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         id: m.id.clone(),
         fingerprint: rules.fingerprint(),
         tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
+        segment: m.segment(rules, now),
         growth,
         growth_total: m.growth_total,
         next_tier,
@@ -273,16 +275,7 @@ pub fn eligible_members(rules: &Rules, template: &str, members: &[Member], now: 
             if m2.is_joined() {
                 events::advance(rules, &mut m2, now);
             }
-            events::audience(rules, &m2, t, now).and_then(|_| {
-                let claimed = m2.claims.get(&t.id).copied().unwrap_or(0);
-                if claimed >= t.per_member_limit.unwrap_or(1) {
-                    Err(coupon::Refusal::new("COUPON_CLAIM_LIMIT", "已达领取上限", "claim limit reached"))
-                } else if matches!(t.validity, Validity::Window { until, .. } if now > rules.zone().end_of(until)) {
-                    Err(coupon::Refusal::new("COUPON_EXPIRED", "券已过期", "the coupon has expired"))
-                } else {
-                    Ok(())
-                }
-            })
+            events::claimable(rules, &m2, t, now).map(|_| ())
         };
         match verdict {
             Ok(()) => out.eligible.push(m.id.clone()),
