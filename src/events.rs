@@ -155,8 +155,9 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             m.tier = rules.membership.tiers[0].id.clone();
             m.tier_since = at;
             m.reviewed_through = member::period_start(rules, at);
+            // A one-time welcome: outside the daily cap.
             if let Some(a) = rules.points.activities.get("sign_up") {
-                credit_activity(rules, &mut m, "sign_up", a.points, at, &event.id)?;
+                m.points.earn(zone, expiry, at, a.points, "sign_up", &event.id)?;
             }
         }
         What::ProfileSet { birthday, tags } => {

@@ -226,7 +226,8 @@ pub struct PointsPolicy {
     /// `review`, …). `sign_up` is credited when the member joins.
     #[serde(default)]
     pub activities: std::collections::BTreeMap<String, ActivityRule>,
-    /// Most points from activities and check-in in one local day.
+    /// Most points from activities and check-in in one local day (the
+    /// one-time `sign_up` points are outside the cap).
     #[serde(default)]
     pub daily_cap: Option<i64>,
     #[serde(default)]

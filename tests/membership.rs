@@ -1,0 +1,302 @@
+//! Scenarios over a member's life, driven only through events: tiers and
+//! the yearly review, paid cards, birthdays and member days, check-in
+//! streaks and caps, claim rules, refunds and the points debt.
+
+use serde_json::{json, Value};
+use siyu::time::{Date, Zone};
+use siyu::{events, Event, Member, Rules};
+
+const BJ: Zone = Zone { offset_minutes: 480 };
+
+/// Beijing wall-clock `YYYY-MM-DDTHH:MM` → UTC millis.
+fn t(s: &str) -> i64 {
+    let (d, hm) = s.split_once('T').unwrap();
+    let (h, m) = hm.split_once(':').unwrap();
+    BJ.start_of(Date::parse(d).unwrap()) + (h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()) * 60_000
+}
+
+fn rules(extra: Value) -> Rules {
+    let mut base = json!({
+        "schema": 1,
+        "membership": {
+            "growth": { "per_yuan": 1 },
+            "tiers": [
+                { "id": "basic", "name": "普通", "threshold": 0 },
+                { "id": "silver", "name": "银卡", "threshold": 1000, "retain": 500,
+                  "benefits": { "discount_bp": 9800, "points_multiplier_pct": 120 } },
+                { "id": "gold", "name": "金卡", "threshold": 5000, "retain": 2000,
+                  "benefits": { "discount_bp": 9500, "points_multiplier_pct": 150,
+                                "birthday": { "when": "day", "points_multiplier_pct": 200, "coupon": "bday" },
+                                "member_day": { "weekday": 3, "discount_bp": 9000 } } }
+            ],
+            "review": { "period": "year" },
+            "paid_plans": [ { "id": "plus", "name": "PLUS", "price": 1500, "days": 30 } ],
+            "paid_benefits": { "discount_bp": 9300 }
+        },
+        "points": {
+            "earn_per_yuan": 1,
+            "activities": { "sign_up": { "points": 100, "times_total": 1 }, "share": { "points": 10, "times_per_day": 2 } },
+            "daily_cap": 60,
+            "check_in": { "daily": 5, "streak_bonus": [ { "day": 3, "points": 20 } ], "cycle_days": 3 },
+            "expiry": { "kind": "days", "days": 30 },
+            "redeem": { "unit_points": 100, "unit_fen": 100, "max_share_bp": 5000 }
+        },
+        "coupons": [
+            { "id": "bday", "name": "生日券", "kind": { "type": "amount_off", "amount": 1000 }, "validity": { "type": "days", "days": 7 } },
+            { "id": "new", "name": "新人券", "kind": { "type": "amount_off", "amount": 500 }, "validity": { "type": "days", "days": 1 },
+              "audience": { "new_members_only": true } },
+            { "id": "c20", "name": "满100减20", "kind": { "type": "amount_off", "amount": 2000, "threshold": 10000 },
+              "validity": { "type": "window", "from": "2026-01-01", "until": "2026-01-31" }, "per_member_limit": 2 }
+        ]
+    });
+    if let (Value::Object(b), Value::Object(x)) = (&mut base, extra) {
+        for (k, v) in x {
+            b.insert(k, v);
+        }
+    }
+    Rules::from_value(&base).expect("test rules are valid")
+}
+
+fn event(id: &str, at: &str, what: Value) -> Event {
+    let mut v = what;
+    v["id"] = json!(id);
+    v["at"] = json!(t(at));
+    serde_json::from_value(v).expect("event parses")
+}
+
+fn book(r: &Rules, m: &Member, id: &str, at: &str, what: Value) -> Member {
+    events::apply(r, m, &event(id, at, what)).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn refuse(r: &Rules, m: &Member, id: &str, at: &str, what: Value) -> siyu::Error {
+    events::apply(r, m, &event(id, at, what)).expect_err("should be refused")
+}
+
+fn joined(r: &Rules, at: &str) -> Member {
+    book(r, &Member::default(), "join", at, json!({"type": "joined", "member": "m1"}))
+}
+
+fn order(r: &Rules, m: &Member, id: &str, at: &str, yuan: i64) -> Member {
+    let m = book(r, m, &format!("{id}-p"), at, json!({"type": "order_placed", "order": id,
+        "cart": { "lines": [ { "sku": "x", "category": "c", "unit_price": yuan * 100, "quantity": 1 } ], "coupons": "none" }}));
+    book(r, &m, &format!("{id}-c"), at, json!({"type": "order_completed", "order": id}))
+}
+
+#[test]
+fn joining_credits_sign_up_points_and_starts_at_the_lowest_tier() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    assert_eq!(m.tier, "basic");
+    assert_eq!(m.points.balance(t("2026-01-05T10:00")), 100);
+    // 30 days after 2026-01-05, at the end of the local day.
+    assert_eq!(m.points.lots[0].expires_at, Some(BJ.end_of(Date::parse("2026-02-04").unwrap())));
+    let e = refuse(&r, &m, "again", "2026-01-06T10:00", json!({"type": "joined", "member": "m1"}));
+    assert_eq!(e.code, "ALREADY_JOINED");
+    let e = refuse(&r, &Member::default(), "x", "2026-01-06T10:00", json!({"type": "checked_in"}));
+    assert_eq!(e.code, "MEMBER_NOT_JOINED");
+}
+
+#[test]
+fn upgrade_is_immediate_and_the_yearly_review_downgrades_only_after_a_full_year() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2025-01-02T10:00");
+    let m = order(&r, &m, "o1", "2025-03-10T10:00", 5000);
+    assert_eq!(m.tier, "gold", "5000 growth reaches gold at once");
+    // The review on 2026-01-01 skips gold: it was not held for all of 2025.
+    let m = book(&r, &m, "tick1", "2026-01-01T00:00", json!({"type": "time_advanced"}));
+    assert_eq!(m.tier, "gold");
+    // 2026: 1500 growth < 2000 retain → on 2027-01-01 drop to the highest
+    // tier whose retain 1500 meets: silver (retain 500).
+    let m = order(&r, &m, "o2", "2026-06-01T10:00", 1500);
+    let just_before = book(&r, &m, "tick2", "2026-12-31T23:59", json!({"type": "time_advanced"}));
+    assert_eq!(just_before.tier, "gold");
+    let after = book(&r, &just_before, "tick3", "2027-01-01T00:00", json!({"type": "time_advanced"}));
+    assert_eq!(after.tier, "silver");
+    // A year with nothing earned: silver (retain 500) drops to basic.
+    let later = book(&r, &after, "tick4", "2028-01-01T00:00", json!({"type": "time_advanced"}));
+    assert_eq!(later.tier, "basic");
+}
+
+#[test]
+fn a_refund_takes_growth_back_but_the_tier_waits_for_the_review() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2025-01-02T10:00");
+    let m = order(&r, &m, "o1", "2025-02-01T10:00", 1200);
+    assert_eq!(m.tier, "silver");
+    let m = book(&r, &m, "rf", "2025-02-03T10:00", json!({"type": "order_refunded", "order": "o1"}));
+    assert_eq!(m.growth_total, 0);
+    assert_eq!(m.tier, "silver");
+}
+
+#[test]
+fn paid_card_extends_from_its_end_and_its_benefits_apply_only_while_active() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    let m = book(&r, &m, "buy1", "2026-01-05T10:05", json!({"type": "membership_purchased", "plan": "plus"}));
+    let card = m.paid.clone().unwrap();
+    assert_eq!(BJ.date(card.until).to_string(), "2026-02-03"); // 30 days including today
+    let m = book(&r, &m, "buy2", "2026-01-20T10:00", json!({"type": "membership_purchased", "plan": "plus"}));
+    assert_eq!(BJ.date(m.paid.as_ref().unwrap().until).to_string(), "2026-03-05");
+    let eff = siyu::member::effective(&r, &m, t("2026-03-05T23:00"));
+    assert_eq!(eff.discount_for("c"), Some((9300, "paid")));
+    let eff = siyu::member::effective(&r, &m, t("2026-03-06T00:00"));
+    assert_eq!(eff.discount_for("c"), None);
+}
+
+#[test]
+fn check_in_streak_pays_the_bonus_on_day_three_and_restarts_after_the_cycle() {
+    let r = rules(json!({}));
+    let mut m = joined(&r, "2026-01-01T07:00");
+    let start = m.points.balance(t("2026-01-01T07:00"));
+    for (i, day) in ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"].iter().enumerate() {
+        m = book(&r, &m, &format!("ci{i}"), &format!("{day}T08:00"), json!({"type": "checked_in"}));
+    }
+    // 5 + 5 + (5 + 20) + 5 (cycle of 3: day 4 is day 1 again)
+    assert_eq!(m.points.balance(t("2026-01-04T09:00")) - start, 40);
+    assert_eq!(m.check_in.streak, 1);
+    let e = refuse(&r, &m, "ci-dup", "2026-01-04T23:59", json!({"type": "checked_in"}));
+    assert_eq!(e.code, "CHECK_IN_DUPLICATE");
+    // A missed day breaks the streak.
+    let m = book(&r, &m, "ci-gap", "2026-01-06T08:00", json!({"type": "checked_in"}));
+    assert_eq!(m.check_in.streak, 1);
+}
+
+#[test]
+fn activity_limits_and_the_daily_cap_are_enforced_in_local_days() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-01T09:00"); // sign-up points are outside the cap
+    let m = book(&r, &m, "s1", "2026-01-02T10:00", json!({"type": "activity", "name": "share"}));
+    let m = book(&r, &m, "s2", "2026-01-02T11:00", json!({"type": "activity", "name": "share"}));
+    let e = refuse(&r, &m, "s3", "2026-01-02T12:00", json!({"type": "activity", "name": "share"}));
+    assert_eq!(e.code, "ACTIVITY_LIMIT_REACHED");
+    // 2026-01-02T16:00Z is already 2026-01-03 in Beijing: a new day.
+    let m = book(&r, &m, "s4", "2026-01-03T00:30", json!({"type": "activity", "name": "share"}));
+    assert_eq!(m.activities["share"].today, 1);
+    let e = refuse(&r, &m, "u", "2026-01-03T01:00", json!({"type": "activity", "name": "dance"}));
+    assert_eq!(e.code, "UNKNOWN_ACTIVITY");
+
+    // With a cap of 15 a day: 10, then 5 of the next 10, then nothing.
+    let mut capped = serde_json::to_value(&r).unwrap();
+    capped["points"]["daily_cap"] = json!(15);
+    let r = Rules::from_value(&capped).unwrap();
+    let m = joined(&r, "2026-01-01T09:00");
+    let m = book(&r, &m, "s1", "2026-01-02T10:00", json!({"type": "activity", "name": "share"}));
+    let m = book(&r, &m, "s2", "2026-01-02T11:00", json!({"type": "activity", "name": "share"}));
+    assert_eq!(m.points.balance(t("2026-01-02T11:00")), 100 + 10 + 5);
+    let e = refuse(&r, &m, "ci", "2026-01-02T12:00", json!({"type": "checked_in"}));
+    assert_eq!(e.code, "DAILY_CAP_REACHED");
+}
+
+#[test]
+fn claims_respect_audience_limits_windows_and_birthdays() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    let m = book(&r, &m, "new1", "2026-01-05T10:01", json!({"type": "coupon_claimed", "template": "new"}));
+    // valid until the end of the claim day (days: 1)
+    assert_eq!(m.wallet[0].valid_until, BJ.end_of(Date::parse("2026-01-05").unwrap()));
+    let m = book(&r, &m, "a", "2026-01-05T10:02", json!({"type": "coupon_claimed", "template": "c20"}));
+    let m = book(&r, &m, "b", "2026-01-05T10:03", json!({"type": "coupon_claimed", "template": "c20"}));
+    let e = refuse(&r, &m, "c", "2026-01-05T10:04", json!({"type": "coupon_claimed", "template": "c20"}));
+    assert_eq!(e.code, "COUPON_CLAIM_LIMIT");
+    let e = refuse(&r, &m, "d", "2026-01-05T10:05", json!({"type": "coupon_claimed", "template": "c20", "coupon": "a"}));
+    assert_eq!(e.code, "COUPON_CLAIM_LIMIT");
+    let e = refuse(&r, &m, "s", "2026-01-05T10:06", json!({"type": "coupon_claimed", "template": "bday", "stock_left": 0}));
+    assert_eq!(e.code, "COUPON_OUT_OF_STOCK");
+    // After the window closes (end of 01-31 Beijing) nobody can claim.
+    let other = joined(&r, "2026-02-01T00:00");
+    let e = refuse(&r, &other, "late", "2026-02-01T00:00", json!({"type": "coupon_claimed", "template": "c20"}));
+    assert_eq!(e.code, "COUPON_EXPIRED");
+    // New-member coupon: gone once an order is placed.
+    let m2 = order(&r, &joined(&r, "2026-01-05T10:00"), "o1", "2026-01-05T11:00", 10);
+    let e = refuse(&r, &m2, "n2", "2026-01-05T12:00", json!({"type": "coupon_claimed", "template": "new"}));
+    assert_eq!(e.code, "COUPON_NEW_MEMBERS_ONLY");
+}
+
+#[test]
+fn a_gold_member_claims_the_birthday_coupon_on_the_day_once_a_year() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2025-01-02T10:00");
+    let m = book(&r, &m, "p", "2025-01-02T10:01", json!({"type": "profile_set", "birthday": "03-08"}));
+    let e = refuse(&r, &m, "early", "2025-03-08T10:00", json!({"type": "coupon_claimed", "template": "bday"}));
+    assert_eq!(e.code, "COUPON_BIRTHDAY_ONLY", "not gold yet");
+    let m = order(&r, &m, "o1", "2025-03-01T10:00", 5000);
+    let e = refuse(&r, &m, "eve", "2025-03-07T23:59", json!({"type": "coupon_claimed", "template": "bday"}));
+    assert_eq!(e.code, "COUPON_BIRTHDAY_ONLY");
+    let m = book(&r, &m, "bd", "2025-03-08T00:00", json!({"type": "coupon_claimed", "template": "bday"}));
+    let e = refuse(&r, &m, "bd2", "2025-03-08T20:00", json!({"type": "coupon_claimed", "template": "bday"}));
+    assert_eq!(e.code, "COUPON_CLAIM_LIMIT");
+    let e = refuse(&r, &m, "p2", "2025-03-09T10:00", json!({"type": "profile_set", "birthday": "03-09"}));
+    assert_eq!(e.code, "BIRTHDAY_ALREADY_SET");
+    // Points multiplier: gold 150% × birthday 200% on the day.
+    let eff = siyu::member::effective(&r, &m, t("2025-03-08T12:00"));
+    assert_eq!((eff.points_multiplier_pct, eff.occasion_multiplier_pct, eff.birthday), (150, 200, true));
+    // Member day (Wednesday) gives 9折 against gold's 9.5折.
+    let wed = siyu::member::effective(&r, &m, t("2025-03-12T12:00"));
+    assert!(wed.member_day);
+    assert_eq!(wed.discount_for("c"), Some((9000, "member_day")));
+}
+
+#[test]
+fn clawed_back_points_that_were_spent_become_a_debt_paid_by_later_earnings() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-01T09:00"); // 100 sign-up points
+    let m = order(&r, &m, "o1", "2026-01-02T10:00", 300); // +300 points, growth 300
+    assert_eq!(m.points.balance(t("2026-01-02T10:00")), 400);
+    // Spend 400 points (¥4) on a ¥10 order.
+    let m = book(&r, &m, "o2-p", "2026-01-03T10:00", json!({"type": "order_placed", "order": "o2",
+        "cart": { "lines": [ { "sku": "y", "category": "c", "unit_price": 1000, "quantity": 1 } ], "coupons": "none", "points": 400 }}));
+    assert_eq!(m.points.balance(t("2026-01-03T10:00")), 0);
+    let m = book(&r, &m, "r1", "2026-01-04T10:00", json!({"type": "order_refunded", "order": "o1"}));
+    assert_eq!((m.points.balance(t("2026-01-04T10:00")), m.points.debt), (0, 300));
+    // Refunding o2 gives the 400 points back to their lots; the debt is
+    // separate and is paid by the next earnings, not by returned points.
+    let m = book(&r, &m, "r2", "2026-01-04T11:00", json!({"type": "order_refunded", "order": "o2"}));
+    assert_eq!(m.points.balance(t("2026-01-04T11:00")), 400);
+    assert_eq!(m.points.debt, 300);
+}
+
+#[test]
+fn events_out_of_order_or_twice_are_refused_and_change_nothing() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    let e = refuse(&r, &m, "join", "2026-01-06T10:00", json!({"type": "checked_in"}));
+    assert_eq!(e.code, "DUPLICATE_EVENT");
+    let e = refuse(&r, &m, "past", "2026-01-05T09:59", json!({"type": "checked_in"}));
+    assert_eq!(e.code, "EVENT_OUT_OF_ORDER");
+    let e = refuse(&r, &m, "o", "2026-01-06T10:00", json!({"type": "order_completed", "order": "nope"}));
+    assert_eq!(e.code, "ORDER_NOT_FOUND");
+}
+
+#[test]
+fn booking_an_order_uses_its_coupons_and_points_in_one_step() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    let m = book(&r, &m, "c1", "2026-01-05T10:01", json!({"type": "coupon_claimed", "template": "c20"}));
+    let cart = json!({ "lines": [ { "sku": "y", "category": "c", "unit_price": 12000, "quantity": 1 } ], "points": 100 });
+    let e = refuse(&r, &m, "o1-p", "2026-01-05T11:00", json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9999}));
+    assert_eq!(e.code, "QUOTE_MISMATCH");
+    // ¥120 − ¥20 coupon − ¥1 points = ¥99.00
+    let m = book(&r, &m, "o1-p", "2026-01-05T11:00", json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9900}));
+    assert_eq!(m.wallet[0].used_by.as_deref(), Some("o1"));
+    assert_eq!(m.points.balance(t("2026-01-05T11:00")), 0);
+    let e = refuse(&r, &m, "o1-again", "2026-01-05T11:01", json!({"type": "order_placed", "order": "o1", "cart": cart}));
+    assert_eq!(e.code, "DUPLICATE_ORDER");
+    // A whole refund inside the validity window gives the coupon back.
+    let m = book(&r, &m, "rf", "2026-01-06T10:00", json!({"type": "order_refunded", "order": "o1"}));
+    assert_eq!(m.wallet[0].used_by, None);
+    assert_eq!(m.points.balance(t("2026-01-06T10:00")), 100);
+    assert_eq!(m.orders["o1"].refunded, 9900);
+}
+
+#[test]
+fn lifecycle_segments_follow_orders() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-01T10:00");
+    assert_eq!(m.segment(&r, t("2026-01-02T10:00")).as_str(), "new");
+    let m = order(&r, &m, "o1", "2026-03-01T10:00", 10);
+    assert_eq!(m.segment(&r, t("2026-05-29T10:00")).as_str(), "active");
+    assert_eq!(m.segment(&r, t("2026-05-31T10:00")).as_str(), "silent");
+    let m = order(&r, &m, "o2", "2026-05-01T10:00", 10);
+    let m = order(&r, &m, "o3", "2026-06-01T10:00", 10);
+    assert_eq!(m.segment(&r, t("2026-10-01T10:00")).as_str(), "loyal");
+}
