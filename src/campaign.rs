@@ -23,9 +23,11 @@
 //!   count, rewarding amount off, percent off, free shipping, a gift, bonus
 //!   points or a coupon issued with the order. The highest tier reached
 //!   applies. Activities whose eligible lines overlap in a cart exclude each
-//!   other; the quote takes the set of non-overlapping activities with the
-//!   largest money saving (ties: more non-money rewards, then fewer
-//!   activities, then ids) and explains every activity it did not take.
+//!   other; by default the quote takes the set of non-overlapping activities
+//!   with the largest money saving (ties: more non-money rewards, then fewer
+//!   activities, then ids). A merchant who wants their own order sets
+//!   `full_reduction_choice: "priority"` and a `priority` per campaign.
+//!   Either way the quote explains every activity it did not take.
 //!
 //! Windows are local wall-clock times: `from` inclusive, `until` exclusive.
 
@@ -45,7 +47,23 @@ pub struct Campaign {
     pub name: String,
     pub from: LocalTime,
     pub until: LocalTime,
+    /// Used only when the rules choose full reductions by priority:
+    /// higher first.
+    #[serde(default)]
+    pub priority: u32,
     pub kind: CampaignKind,
+}
+
+/// How the quote chooses among full reductions whose items overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// The set with the largest saving (the default).
+    #[default]
+    BestForShopper,
+    /// The merchant's order: highest `priority` first (ties: id), each
+    /// taken unless it overlaps one already taken.
+    Priority,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -287,44 +305,31 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
         }
         outs.push(o);
     }
-    // Exhaustive choice over the activities that reached a tier (validation
-    // caps active activities, so this stays small).
-    let idx: Vec<usize> = (0..outs.len()).filter(|&i| outs[i].tier.is_some()).collect();
-    let mut best: (Fen, usize, usize, Vec<usize>) = (0, 0, 0, Vec::new());
-    let mut best_set: Vec<usize> = Vec::new();
-    for mask in 0u32..(1u32 << idx.len()) {
-        let set: Vec<usize> = (0..idx.len()).filter(|b| mask & (1 << b) != 0).map(|b| idx[b]).collect();
-        let overlap = set.iter().enumerate().any(|(k, &a)| {
-            set[k + 1..].iter().any(|&b| outs[a].lines.iter().zip(&outs[b].lines).any(|(x, y)| *x && *y))
-        });
-        if overlap {
-            continue;
-        }
-        let saving: Fen = set.iter().map(|&i| outs[i].saving).sum();
-        let extras: usize = set.iter().map(|&i| outs[i].reward.extras()).sum();
-        // Larger saving, then more extras, then fewer activities, then ids.
-        let key = (saving, extras, usize::MAX - set.len(), set.clone());
-        let better = (key.0, key.1, key.2) > (best.0, best.1, best.2)
-            || ((key.0, key.1, key.2) == (best.0, best.1, best.2) && ids(&outs, &set) < ids(&outs, &best_set));
-        if mask == 0 || better {
-            best = key;
-            best_set = set;
-        }
-    }
+    let reached: Vec<usize> = (0..outs.len()).filter(|&i| outs[i].tier.is_some()).collect();
+    let chosen = match rules.full_reduction_choice {
+        Choice::BestForShopper => best_set(&outs, &reached),
+        Choice::Priority => priority_set(rules, &outs, &reached),
+    };
     for (i, o) in outs.iter_mut().enumerate() {
         if o.tier.is_none() {
             continue;
         }
         let t = o.tier.unwrap_or(0);
-        if best_set.contains(&i) {
+        if chosen.contains(&i) {
             o.applied = true;
             o.code = "CAMPAIGN_APPLIED";
             o.zh = format!("已享「{}」第 {} 档", o.name, t + 1);
             o.en = format!("“{}” applied at tier {}", o.name, t + 1);
         } else {
-            o.code = "CAMPAIGN_OVERLAP_NOT_BEST";
-            o.zh = format!("「{}」与本单已选活动商品重叠且优惠更少", o.name);
-            o.en = format!("“{}” covers the same items as a better activity chosen for this order", o.name);
+            if rules.full_reduction_choice == Choice::Priority {
+                o.code = "CAMPAIGN_OVERLAP_LOWER_PRIORITY";
+                o.zh = format!("「{}」与优先级更高的活动商品重叠", o.name);
+                o.en = format!("“{}” covers the same items as a higher-priority activity", o.name);
+            } else {
+                o.code = "CAMPAIGN_OVERLAP_NOT_BEST";
+                o.zh = format!("「{}」与本单已选活动商品重叠且优惠更少", o.name);
+                o.en = format!("“{}” covers the same items as a better activity chosen for this order", o.name);
+            }
             o.per_line = vec![0; lines.len()];
         }
     }
@@ -333,6 +338,52 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
 
 fn ids<'a>(outs: &'a [ReductionOutcome], set: &[usize]) -> Vec<&'a str> {
     set.iter().map(|&i| outs[i].campaign.as_str()).collect()
+}
+
+fn overlaps(a: &ReductionOutcome, b: &ReductionOutcome) -> bool {
+    a.lines.iter().zip(&b.lines).any(|(x, y)| *x && *y)
+}
+
+/// Exhaustive choice among the activities that reached a tier (validation
+/// caps full reductions at 12, so at most 4096 sets): the non-overlapping
+/// set with the largest saving, then more non-money rewards, then fewer
+/// activities, then ids.
+fn best_set(outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
+    let mut best: Option<((Fen, usize, std::cmp::Reverse<usize>), Vec<usize>)> = None;
+    for mask in 0u32..(1u32 << reached.len()) {
+        let set: Vec<usize> = (0..reached.len()).filter(|b| mask & (1 << b) != 0).map(|b| reached[b]).collect();
+        if set.iter().enumerate().any(|(k, &a)| set[k + 1..].iter().any(|&b| overlaps(&outs[a], &outs[b]))) {
+            continue;
+        }
+        let key = (
+            set.iter().map(|&i| outs[i].saving).sum::<Fen>(),
+            set.iter().map(|&i| outs[i].reward.extras()).sum::<usize>(),
+            std::cmp::Reverse(set.len()),
+        );
+        let better = match &best {
+            None => true,
+            Some((k, s)) => key > *k || (key == *k && ids(outs, &set) < ids(outs, s)),
+        };
+        if better {
+            best = Some((key, set));
+        }
+    }
+    best.map(|(_, s)| s).unwrap_or_default()
+}
+
+/// The merchant's order: highest priority first (ties: id), skipping any
+/// activity that overlaps one already taken.
+fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
+    let prio = |i: usize| rules.campaigns.iter().find(|c| c.id == outs[i].campaign).map_or(0, |c| c.priority);
+    let mut order = reached.to_vec();
+    order.sort_by(|&a, &b| prio(b).cmp(&prio(a)).then_with(|| outs[a].campaign.cmp(&outs[b].campaign)));
+    let mut taken: Vec<usize> = Vec::new();
+    for i in order {
+        if !taken.iter().any(|&t| overlaps(&outs[t], &outs[i])) {
+            taken.push(i);
+        }
+    }
+    taken
 }
 
 /// Validation of every campaign, all problems at once.

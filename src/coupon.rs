@@ -109,13 +109,18 @@ pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -
         .collect();
     let weights: Vec<Fen> = amounts.iter().zip(&eligible).map(|(&a, &e)| if e { a } else { 0 }).collect();
     let base: Fen = weights.iter().sum();
-    if !eligible.iter().any(|&e| e) || base == 0 {
+    if !eligible.iter().any(|&e| e) {
         let blocked = lines.iter().any(|l| !l.coupon_ok && t.scope.covers(l.sku, l.category));
         return Err(if blocked {
             Refusal::new("COUPON_LINE_EXCLUDED", "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
         } else {
             Refusal::new("COUPON_SCOPE_EMPTY", "购物车中没有适用商品", "no item in the cart is in the coupon's scope")
         });
+    }
+    if base == 0 {
+        // The items in scope are there but cost nothing by now (free, or
+        // discounted to zero): the coupon has nothing to take off.
+        return Err(no_saving());
     }
     let off = match &t.kind {
         CouponKind::AmountOff { amount, threshold } => {

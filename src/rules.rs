@@ -47,6 +47,10 @@ pub struct Rules {
     pub shipping: Shipping,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// How overlapping full reductions are chosen (default: best for the
+    /// shopper).
+    #[serde(default)]
+    pub full_reduction_choice: crate::campaign::Choice,
     /// How members are segmented for targeting (new / active / loyal /
     /// silent).
     #[serde(default)]
