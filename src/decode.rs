@@ -76,18 +76,51 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, code: &'static str, zh: &s
             problems.push(Error::new(kind, shown, zh_for(kind), msg));
         }
         let Some(target) = target else { break };
-        if problems.len() >= MAX_PROBLEMS || !remove_at(&mut work, &target) {
+        if problems.len() >= MAX_PROBLEMS {
             break;
         }
-        removed.push(target);
-        match serde_path_to_error::deserialize::<_, T>(&work) {
-            Ok(_) => break,
-            Err(e) => err = e,
+        match repair::<T>(&mut work, &target, kind) {
+            Some(Err(e)) => {
+                removed.push(target);
+                err = e;
+            }
+            Some(Ok(())) | None => break,
         }
     }
     let mut top = Error::new(code, "", zh, en);
     top.problems = problems;
     Err(top)
+}
+
+/// Mend the working copy at `target` so parsing can go past a problem
+/// already reported: an unknown field is removed; a value of the wrong type
+/// is replaced by the first stand-in of another type that parses there
+/// (so a required field stays present and its siblings are still checked),
+/// else removed. Returns the next parse result, or `None` if nothing could
+/// be mended.
+fn repair<T: DeserializeOwned>(work: &mut Value, target: &str, kind: &str) -> Option<std::result::Result<(), serde_path_to_error::Error<serde_json::Error>>> {
+    let parse = |w: &Value| serde_path_to_error::deserialize::<_, T>(w).map(|_| ());
+    if kind != "UNKNOWN_FIELD" {
+        let stand_ins = [Value::from(0), Value::from(""), Value::from(false), Value::Array(Vec::new()), Value::Object(Default::default())];
+        for v in stand_ins {
+            let slot = slot(work, target)?;
+            if *slot == v {
+                continue;
+            }
+            *slot = v;
+            match parse(work) {
+                Ok(()) => return Some(Ok(())),
+                Err(e) if clean_path(&e.path().to_string()) != target && !e.inner().to_string().starts_with("missing field") => {
+                    return Some(Err(e));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    if !remove_at(work, target) {
+        return None;
+    }
+    Some(parse(work))
 }
 
 fn classify(msg: &str) -> (&'static str, Option<String>) {
@@ -154,6 +187,19 @@ fn remove_at(v: &mut Value, path: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The value at a path like `a.b[2].c`, if there is one.
+fn slot<'v>(v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    let mut cur = v;
+    for s in segments(path) {
+        cur = match (s, cur) {
+            (Seg::Key(k), Value::Object(m)) => m.get_mut(&k)?,
+            (Seg::Index(i), Value::Array(a)) => a.get_mut(i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 enum Seg {
