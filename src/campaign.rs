@@ -349,7 +349,9 @@ fn overlaps(a: &ReductionOutcome, b: &ReductionOutcome) -> bool {
 /// set with the largest saving, then more non-money rewards, then fewer
 /// activities, then ids.
 fn best_set(outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
-    let mut best: Option<((Fen, usize, std::cmp::Reverse<usize>), Vec<usize>)> = None;
+    // (saving, extras, fewer activities) — larger is better.
+    type Key = (Fen, usize, std::cmp::Reverse<usize>);
+    let mut best: Option<(Key, Vec<usize>)> = None;
     for mask in 0u32..(1u32 << reached.len()) {
         let set: Vec<usize> = (0..reached.len()).filter(|b| mask & (1 << b) != 0).map(|b| reached[b]).collect();
         if set.iter().enumerate().any(|(k, &a)| set[k + 1..].iter().any(|&b| overlaps(&outs[a], &outs[b]))) {
