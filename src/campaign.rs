@@ -40,6 +40,7 @@ use crate::money::{self, Fen, BP};
 use crate::rules::{check_id, dup, in_range, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
@@ -55,6 +56,7 @@ pub struct Campaign {
 }
 
 /// How the quote chooses among full reductions whose items overlap.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
@@ -66,6 +68,7 @@ pub enum Choice {
     Priority,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CampaignKind {
@@ -101,6 +104,7 @@ pub enum CampaignKind {
     },
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlashItem {
@@ -110,6 +114,7 @@ pub struct FlashItem {
     pub stock: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitedItem {
@@ -122,6 +127,7 @@ pub struct LimitedItem {
     pub pay_bp: Option<i64>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
@@ -131,6 +137,7 @@ pub enum Basis {
     Count,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReductionTier {
@@ -139,6 +146,7 @@ pub struct ReductionTier {
     pub reward: Reward,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reward {
@@ -210,6 +218,7 @@ pub struct ReductionLine<'a> {
 }
 
 /// One full-reduction activity's result on a cart.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReductionOutcome {
     pub campaign: String,
@@ -444,11 +453,16 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 in_range(p, &format!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
             }
             CampaignKind::FullReduction { scope, tiers, basis } => {
-                for (j, s) in scope.skus.iter().chain(&scope.exclude_skus).enumerate() {
-                    rules.check_sku(p, &format!("{at}.kind.scope.skus[{j}]"), s, false);
+                // Each list under its own name, so the path points at the entry.
+                for (field, list) in [("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
+                    for (j, s) in list.iter().enumerate() {
+                        rules.check_sku(p, &format!("{at}.kind.scope.{field}[{j}]"), s, false);
+                    }
                 }
-                for (j, s) in scope.categories.iter().chain(&scope.exclude_categories).enumerate() {
-                    rules.check_category(p, &format!("{at}.kind.scope.categories[{j}]"), s);
+                for (field, list) in [("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
+                    for (j, s) in list.iter().enumerate() {
+                        rules.check_category(p, &format!("{at}.kind.scope.{field}[{j}]"), s);
+                    }
                 }
                 nonempty(p, &format!("{at}.kind.tiers"), tiers.len());
                 for (j, t) in tiers.iter().enumerate() {

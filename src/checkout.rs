@@ -55,6 +55,7 @@ pub const MAX_UNIT_PRICE: Fen = 10_000_000_000;
 /// Most unused coupons a quote looks at.
 pub const MAX_WALLET: usize = 200;
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CartLine {
@@ -66,13 +67,25 @@ pub struct CartLine {
 }
 
 /// Which coupons to use: the best combination (default), none, or these ids.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(untagged)]
+/// Written as `"best"`, `"none"` or a list of ids, both ways, so a cart (and
+/// an event carrying one) reads back as what was written.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "\"best\" | \"none\" | string[]"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum CouponChoice {
     #[default]
     Best,
     None,
     Ids(Vec<String>),
+}
+
+impl Serialize for CouponChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            CouponChoice::Best => s.serialize_str("best"),
+            CouponChoice::None => s.serialize_str("none"),
+            CouponChoice::Ids(v) => v.serialize(s),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for CouponChoice {
@@ -92,12 +105,21 @@ impl<'de> Deserialize<'de> for CouponChoice {
     }
 }
 
-/// How many points to use: a number, or `"max"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+/// How many points to use: a number, or `"max"` (written the same way back).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "number | \"max\""))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PointsChoice {
     Max,
     Points(i64),
+}
+
+impl Serialize for PointsChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PointsChoice::Max => s.serialize_str("max"),
+            PointsChoice::Points(n) => s.serialize_i64(*n),
+        }
+    }
 }
 
 impl Default for PointsChoice {
@@ -122,6 +144,7 @@ impl<'de> Deserialize<'de> for PointsChoice {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cart {
@@ -136,6 +159,7 @@ pub struct Cart {
 }
 
 /// How a quote line was priced.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceKind {
@@ -146,6 +170,7 @@ pub enum PriceKind {
     LimitedAndMember,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Discount {
     /// `flash`, `limited`, `member`, `quantity`, `full_reduction`, `coupon`.
@@ -155,6 +180,7 @@ pub struct Discount {
     pub amount: Fen,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Note {
     pub code: &'static str,
@@ -166,6 +192,7 @@ fn note(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Not
     Note { code, zh: zh.into(), en: en.into() }
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteLine {
     /// Index of the cart line this came from (a cart line can become two
@@ -192,6 +219,7 @@ pub struct QuoteLine {
     pub notes: Vec<Note>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub list: Fen,
@@ -210,6 +238,7 @@ pub struct Totals {
     pub saved: Fen,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CouponLine {
     pub id: String,
@@ -221,6 +250,7 @@ pub struct CouponLine {
     pub valid_until: Millis,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnusableCoupon {
     pub id: String,
@@ -233,6 +263,7 @@ pub struct UnusableCoupon {
     pub shortfall: Option<Fen>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CouponReport {
     pub applied: Vec<CouponLine>,
@@ -240,6 +271,7 @@ pub struct CouponReport {
     pub unusable: Vec<UnusableCoupon>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct PointsReport {
     pub balance: i64,
@@ -252,6 +284,7 @@ pub struct PointsReport {
     pub occasion_multiplier_pct: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShippingReport {
     pub fee: Fen,
@@ -263,6 +296,7 @@ pub struct ShippingReport {
     pub pay: Fen,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GiftLine {
     pub sku: String,
@@ -270,12 +304,14 @@ pub struct GiftLine {
     pub campaign: String,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IssueCoupon {
     pub template: String,
     pub campaign: String,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote {
     pub fingerprint: String,
@@ -807,6 +843,7 @@ fn coupons<'a>(
     let mut cands: Vec<Candidate> = Vec::new();
     let mut alone: Vec<Fen> = Vec::new();
     let mut refused: BTreeMap<&str, coupon::Refusal> = BTreeMap::new();
+    let mut no_fee_alone: Vec<(&str, coupon::Refusal)> = Vec::new();
     for wc in &held {
         let Some(t) = rules.template(&wc.template) else {
             refused.insert(&wc.id, coupon::Refusal::new("COUPON_UNKNOWN_TEMPLATE", "券模板已不存在", "the coupon's template is no longer in the rules"));
@@ -821,6 +858,14 @@ fn coupons<'a>(
             Ok(a) => {
                 alone.push(a.saving());
                 cands.push(c);
+            }
+            // No fee on the goods as they are, but a goods coupon applied
+            // first may bring one back: keep it for combinations, and report
+            // the refusal only if it is not applied.
+            Err((_, r)) if r.code == "COUPON_NO_SHIPPING_FEE" => {
+                alone.push(0);
+                cands.push(c);
+                no_fee_alone.push((wc.id.as_str(), r));
             }
             Err((_, r)) => {
                 refused.insert(&wc.id, r);
@@ -874,6 +919,11 @@ fn coupons<'a>(
             }
         }
     };
+    for (id, r) in no_fee_alone {
+        if !applied.chosen.iter().any(|&ci| cands[ci].coupon.id == id) {
+            refused.entry(id).or_insert(r);
+        }
+    }
     for (k, &ci) in applied.chosen.iter().enumerate() {
         let c = &cands[ci];
         let saving = applied.line_discounts[k].iter().sum::<Fen>() + applied.shipping_discounts[k];

@@ -32,6 +32,7 @@ use crate::member::WalletCoupon;
 use crate::rules::{CouponKind, CouponTemplate};
 use crate::time::Millis;
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
@@ -50,6 +51,7 @@ pub fn group(t: &CouponTemplate) -> Group {
 }
 
 /// Why a coupon does not apply.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
     pub code: &'static str,

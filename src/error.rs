@@ -10,6 +10,7 @@ use serde::Serialize;
 /// One problem. `path` points into the input (`rules.tiers[2].threshold`,
 /// `cart.lines[0].quantity`); it is empty when the problem is not about one
 /// field.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ErrorInfo"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     pub code: &'static str,
@@ -19,6 +20,7 @@ pub struct Error {
     /// For `RULES_INVALID` and `INPUT_INVALID`: every problem found, not just
     /// the first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(type = "ErrorInfo[]"))]
     pub problems: Vec<Error>,
 }
 
@@ -116,7 +118,8 @@ impl Problems {
     }
 
     /// `Ok(())` when nothing was found, otherwise one error with `code`
-    /// listing every problem (paths sorted for a stable order).
+    /// listing every problem, in the order the checks found them (a fixed
+    /// order for a given input).
     pub fn finish(self, code: &'static str, zh: &str, en: &str) -> Result<()> {
         if self.list.is_empty() {
             return Ok(());

@@ -37,6 +37,7 @@ use crate::time::{check_instant, Millis, MonthDay};
 /// Most coupons a wallet holds, used or not.
 pub const MAX_WALLET_SIZE: usize = 1000;
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
@@ -45,6 +46,7 @@ pub struct Event {
     pub what: What,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum What {
@@ -105,6 +107,7 @@ pub enum What {
     TimeAdvanced {},
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefundLine {
@@ -575,7 +578,9 @@ fn refund(rules: &Rules, m: &mut Member, at: Millis, order: &str, lines: Option<
     }
     let reference = format!("refund:{order}");
     let (points_from, returned, completed, lot) = (o.points_from.clone(), o.points_returned, o.completed_at.is_some(), o.earned_lot);
-    m.points.give_back(at, &points_from, returned, used_back, &reference);
+    if used_back > 0 {
+        m.points.give_back(at, &points_from, returned, used_back, &reference);
+    }
     if completed {
         m.points.claw_back(at, lot, earned_back, &reference);
         if growth_back != 0 {

@@ -20,7 +20,10 @@
 //! member reaches 5000 on 2025-03-10 and becomes gold at once. The review on
 //! 2026-01-01 skips them (gold was not held for all of 2025). If they earn
 //! 1500 in 2026, the review on 2027-01-01 drops them to the highest tier
-//! retaining ≤ 1500.
+//! retaining ≤ 1500 (silver, threshold 1000). From then on their counted
+//! growth is 1000 plus what they earn after 2027-01-01, so they climb back
+//! to gold only by earning 4000 more — a later order does not undo the
+//! review.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +34,7 @@ use crate::points::{Ledger, LotUse};
 use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
@@ -48,6 +52,10 @@ pub struct Member {
     pub reviewed_through: Millis,
     pub growth_total: i64,
     pub growth: Vec<GrowthEntry>,
+    /// Set by a review downgrade: from then on the growth that counts is the
+    /// new tier's threshold plus what is earned after the review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_floor: Option<GrowthFloor>,
     pub paid: Option<PaidCard>,
     pub points: Ledger,
     pub wallet: Vec<WalletCoupon>,
@@ -62,12 +70,23 @@ pub struct Member {
     pub event_ids: BTreeSet<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthEntry {
     pub at: Millis,
     pub amount: i64,
     pub reference: String,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthFloor {
+    /// The review boundary that downgraded the member.
+    pub since: Millis,
+    /// The threshold of the tier they dropped to.
+    pub base: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +98,7 @@ pub struct PaidCard {
     pub until: Millis,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WalletCoupon {
@@ -91,6 +111,7 @@ pub struct WalletCoupon {
     pub used_by: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInState {
@@ -98,6 +119,7 @@ pub struct CheckInState {
     pub streak: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityCount {
@@ -106,6 +128,7 @@ pub struct ActivityCount {
     pub total: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DailyPoints {
@@ -113,6 +136,7 @@ pub struct DailyPoints {
     pub points: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gift {
@@ -123,6 +147,7 @@ pub struct Gift {
 
 /// An order as booked: what each line paid, used and earned, so a refund can
 /// reverse exactly that line.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
@@ -145,6 +170,7 @@ pub struct Order {
     pub fingerprint: String,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
@@ -275,11 +301,18 @@ impl Member {
         rules.tier(&self.tier).unwrap_or(&rules.membership.tiers[0])
     }
 
-    /// The growth that counts toward a tier at `now`.
+    /// The growth that counts toward a tier at `now`: all of it or the
+    /// rolling window's, but after a review downgrade no more than the new
+    /// tier's threshold plus what was earned since (otherwise the next order
+    /// would undo the downgrade at once).
     pub fn growth_measure(&self, rules: &Rules, now: Millis) -> i64 {
-        match rules.membership.growth.window {
+        let raw = match rules.membership.growth.window {
             GrowthWindow::Cumulative => self.growth_total,
             GrowthWindow::Rolling { days } => self.growth_between(now - days as i64 * DAY_MS, now + 1),
+        };
+        match self.growth_floor {
+            Some(f) => raw.min(f.base + self.growth_between(f.since, now + 1)),
+            None => raw,
         }
     }
 
@@ -325,6 +358,7 @@ impl Member {
             let keep = rules.membership.tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0);
             self.tier = rules.membership.tiers[keep].id.clone();
             self.tier_since = boundary;
+            self.growth_floor = Some(GrowthFloor { since: boundary, base: rules.membership.tiers[keep].threshold });
         }
     }
 
@@ -352,6 +386,7 @@ pub(crate) fn period_start(rules: &Rules, t: Millis) -> Millis {
 /// paid card's while it is active, plus member-day and birthday perks.
 /// Where two sources give the same kind of benefit, the better one for the
 /// member applies (they do not compound).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Effective {
     /// Member-price candidates: (pay share in bp, excluded categories, source).

@@ -93,6 +93,7 @@ fn out<T: Serialize>(t: &T) -> Result<Value> {
     serde_json::to_value(t).map_err(|e| Error::new("INTERNAL", "", "内部错误：结果无法序列化", e.to_string()))
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "RulesInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesIn {
@@ -112,6 +113,7 @@ fn validate_rules(v: &Value) -> Result<Value> {
     }))
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "QuoteInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QuoteIn {
@@ -131,6 +133,7 @@ fn quote(v: &Value) -> Result<Value> {
     out(&checkout::quote(&i.rules, i.member.as_ref(), &i.cart, i.now)?)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ApplyEventInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApplyIn {
@@ -149,6 +152,7 @@ fn apply_event(v: &Value) -> Result<Value> {
     out(&events::apply(&i.rules, &i.member.unwrap_or_default(), &i.event)?)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ReplayInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReplayIn {
@@ -165,6 +169,7 @@ fn replay(v: &Value) -> Result<Value> {
     out(&events::replay(&i.rules, &i.events)?)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "MemberViewInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MemberIn {
@@ -194,6 +199,7 @@ fn coupon_wallet(v: &Value) -> Result<Value> {
     out(&views::coupon_wallet(&i.rules, &i.member, i.now)?)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "EligibleMembersInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TargetIn {
@@ -212,6 +218,7 @@ fn eligible_members(v: &Value) -> Result<Value> {
     out(&views::eligible_members(&i.rules, &i.template, &i.members, i.now)?)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "NoInput"))]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Nothing {}

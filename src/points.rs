@@ -16,8 +16,9 @@
 //! refunded are taken back: first from the lot the order created, then from
 //! the other lots (soonest-expiring first). What cannot be taken because it
 //! was already spent becomes a **debt**: the balance shows 0 and the next
-//! points earned pay the debt off before they become spendable. The debt is
-//! never hidden and never turns the balance negative.
+//! points earned (or given back by a refund) pay the debt off before they
+//! become spendable. The debt is never hidden and never turns the balance
+//! negative.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,7 @@ use crate::rules::Expiry;
 use crate::time::{Millis, Zone};
 
 /// One credit of points.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lot {
@@ -49,6 +51,7 @@ impl Lot {
 }
 
 /// Points taken from (or given back to) one lot.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LotUse {
@@ -57,6 +60,7 @@ pub struct LotUse {
 }
 
 /// One line of the points history the member sees.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
@@ -77,6 +81,7 @@ fn is_zero(v: &i64) -> bool {
     *v == 0
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
@@ -87,6 +92,7 @@ pub enum EntryKind {
     Clawback,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
@@ -219,6 +225,7 @@ impl Ledger {
         let mut skip = already;
         let mut left = amount;
         let mut uses = Vec::new();
+        let mut paid_debt = 0;
         for u in spent.iter().rev() {
             let mut avail = u.points;
             let s = skip.min(avail);
@@ -231,7 +238,12 @@ impl Ledger {
             left -= n;
             if let Some(l) = self.lots.iter_mut().find(|l| l.id == u.lot) {
                 if l.live_at(at) {
-                    l.remaining += n;
+                    // Like earned points, returned points pay off a debt
+                    // first, so the balance stays 0 while anything is owed.
+                    let to_debt = n.min(self.debt);
+                    self.debt -= to_debt;
+                    paid_debt += to_debt;
+                    l.remaining += n - to_debt;
                 } else {
                     l.expired += n;
                 }
@@ -246,7 +258,7 @@ impl Ledger {
             .filter(|u| self.lots.iter().any(|l| l.id == u.lot && l.live_at(at)))
             .map(|u| u.points)
             .sum();
-        self.history.push(Entry { at, kind: EntryKind::Return, delta: live, reference: reference.to_string(), lots: uses.clone(), debt: 0 });
+        self.history.push(Entry { at, kind: EntryKind::Return, delta: live - paid_debt, reference: reference.to_string(), lots: uses.clone(), debt: -paid_debt });
         uses
     }
 

@@ -26,6 +26,7 @@ pub const MAX_ID_LEN: usize = 64;
 /// Largest amount of money in a rule (prices, fees, thresholds): ¥100,000,000.
 pub const MAX_RULE_FEN: Fen = 10_000_000_000;
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
@@ -61,6 +62,7 @@ fn beijing() -> i32 {
     480
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogItem {
@@ -73,6 +75,7 @@ pub struct CatalogItem {
 
 // ---------------------------------------------------------------- membership
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
@@ -90,6 +93,7 @@ pub struct Membership {
     pub paid_benefits: Benefits,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthPolicy {
@@ -101,6 +105,7 @@ pub struct GrowthPolicy {
 
 /// Which growth counts toward a tier: all of it, or what was earned in the
 /// last `days` days.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GrowthWindow {
@@ -109,6 +114,7 @@ pub enum GrowthWindow {
     Rolling { days: u32 },
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
@@ -123,12 +129,14 @@ pub struct Tier {
     pub benefits: Benefits,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub period: Period,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -147,6 +155,7 @@ impl Period {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaidPlan {
@@ -158,6 +167,7 @@ pub struct PaidPlan {
     pub days: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Benefits {
@@ -179,6 +189,7 @@ pub struct Benefits {
     pub member_day: Option<MemberDay>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BirthdayPerk {
@@ -192,6 +203,7 @@ pub struct BirthdayPerk {
     pub coupon: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BirthdayWhen {
@@ -200,6 +212,7 @@ pub enum BirthdayWhen {
 }
 
 /// A fixed member day (会员日): a day of the month or a weekday (1 = Monday).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberDay {
@@ -221,6 +234,7 @@ impl MemberDay {
 
 // -------------------------------------------------------------------- points
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointsPolicy {
@@ -244,6 +258,7 @@ pub struct PointsPolicy {
     pub mall: Vec<MallItem>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityRule {
@@ -256,6 +271,7 @@ pub struct ActivityRule {
     pub times_total: Option<u32>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRule {
@@ -270,6 +286,7 @@ pub struct CheckInRule {
     pub cycle_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreakBonus {
@@ -278,6 +295,7 @@ pub struct StreakBonus {
 }
 
 /// When an earned lot of points expires, in merchant local time.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expiry {
@@ -292,6 +310,7 @@ pub enum Expiry {
 }
 
 /// Points as cash at checkout (积分抵现).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Redeem {
@@ -303,6 +322,7 @@ pub struct Redeem {
     pub max_share_bp: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MallItem {
@@ -313,6 +333,7 @@ pub struct MallItem {
     pub reward: MallReward,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MallReward {
@@ -324,6 +345,7 @@ pub enum MallReward {
 
 // ------------------------------------------------------------------- coupons
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CouponTemplate {
@@ -343,6 +365,7 @@ pub struct CouponTemplate {
     pub exclusive: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponKind {
@@ -376,6 +399,7 @@ pub enum CouponKind {
 
 /// Which cart lines a coupon applies to. Empty includes mean "everything";
 /// excludes always win.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
@@ -407,6 +431,7 @@ impl Scope {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Validity {
@@ -418,6 +443,7 @@ pub enum Validity {
 }
 
 /// Who may claim a template. Empty lists mean "anyone".
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
@@ -439,6 +465,7 @@ pub struct Audience {
 }
 
 /// Where a member is in their lifecycle, derived from their orders.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Segment {
@@ -453,6 +480,7 @@ pub enum Segment {
 }
 
 /// How lifecycle segments are drawn (defaults: 90 days, 3 orders in 365).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
@@ -502,6 +530,7 @@ impl Default for Lifecycle {
 
 // ------------------------------------------------------------------ shipping
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {

@@ -21,6 +21,7 @@ pub const MIN_MILLIS: Millis = 946_684_800_000;
 pub const MAX_MILLIS: Millis = 7_258_118_399_999;
 
 /// A calendar date, written `YYYY-MM-DD` in JSON.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "string"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
@@ -118,6 +119,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// A month and day without a year (a birthday), written `MM-DD`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "string"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MonthDay {
     pub month: u32,
@@ -156,6 +158,7 @@ impl<'de> Deserialize<'de> for MonthDay {
 
 /// A local wall-clock time, written `YYYY-MM-DDTHH:MM` in JSON (no zone:
 /// the merchant's offset applies).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "string"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LocalTime {
     pub date: Date,

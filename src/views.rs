@@ -14,12 +14,14 @@ use crate::rules::Rules;
 use crate::time::{check_instant, Date, Millis};
 use crate::error::{Error, Result};
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierRef {
     pub id: String,
     pub name: String,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextTier {
     pub id: String,
@@ -31,6 +33,7 @@ pub struct NextTier {
     pub spend_needed: Option<Fen>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewOutlook {
     /// First moment of the next review.
@@ -46,6 +49,7 @@ pub struct ReviewOutlook {
     pub would_drop_to: Option<TierRef>,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaidOutlook {
     pub plan: String,
@@ -54,12 +58,14 @@ pub struct PaidOutlook {
     pub until_date: Date,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expiring {
     pub date: Date,
     pub points: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub id: String,
@@ -166,6 +172,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
     })
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct History {
     pub balance: i64,
@@ -185,6 +192,7 @@ pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<His
     Ok(History { balance: m.points.balance(now), debt: m.points.debt, lots, entries })
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CouponStatus {
@@ -194,6 +202,7 @@ pub enum CouponStatus {
     Expired,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WalletEntry {
     pub id: String,
@@ -241,6 +250,7 @@ pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<
     Ok(out)
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ineligible {
     pub member: String,
@@ -249,6 +259,7 @@ pub struct Ineligible {
     pub en: String,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Targeting {
     pub template: String,

@@ -112,8 +112,18 @@ fn upgrade_is_immediate_and_the_yearly_review_downgrades_only_after_a_full_year(
     assert_eq!(just_before.tier, "gold");
     let after = book(&r, &just_before, "tick3", "2027-01-01T00:00", json!({"type": "time_advanced"}));
     assert_eq!(after.tier, "silver");
+    // The next order does not undo the review: counted growth is silver's
+    // 1000 plus what is earned after 2027-01-01.
+    // ¥4000 at silver's 9.8折 pays ¥3920: growth 3920 → 4920 < 5000.
+    let after = order(&r, &after, "o3", "2027-02-01T10:00", 4000);
+    assert_eq!((after.tier.as_str(), after.growth_measure(&r, t("2027-02-01T10:00"))), ("silver", 4920));
+    let after = order(&r, &after, "o4", "2027-02-02T10:00", 100);
+    assert_eq!(after.tier, "gold", "1000 + 4018 earned since the review");
+    let after = book(&r, &after, "tick3b", "2028-01-01T00:00", json!({"type": "time_advanced"}));
+    assert_eq!(after.tier, "gold", "reached during 2027: exempt from that review");
     // A year with nothing earned: silver (retain 500) drops to basic.
-    let later = book(&r, &after, "tick4", "2028-01-01T00:00", json!({"type": "time_advanced"}));
+    let quiet = book(&r, &just_before, "q1", "2027-01-01T00:00", json!({"type": "time_advanced"}));
+    let later = book(&r, &quiet, "tick4", "2028-01-01T00:00", json!({"type": "time_advanced"}));
     assert_eq!(later.tier, "basic");
 }
 
@@ -248,11 +258,11 @@ fn clawed_back_points_that_were_spent_become_a_debt_paid_by_later_earnings() {
     assert_eq!(m.points.balance(t("2026-01-03T10:00")), 0);
     let m = book(&r, &m, "r1", "2026-01-04T10:00", json!({"type": "order_refunded", "order": "o1"}));
     assert_eq!((m.points.balance(t("2026-01-04T10:00")), m.points.debt), (0, 300));
-    // Refunding o2 gives the 400 points back to their lots; the debt is
-    // separate and is paid by the next earnings, not by returned points.
+    // Refunding o2 gives its 400 points back to their lots; like earnings,
+    // returned points pay the debt off first, so 100 are left to spend.
     let m = book(&r, &m, "r2", "2026-01-04T11:00", json!({"type": "order_refunded", "order": "o2"}));
-    assert_eq!(m.points.balance(t("2026-01-04T11:00")), 400);
-    assert_eq!(m.points.debt, 300);
+    assert_eq!(m.points.balance(t("2026-01-04T11:00")), 100);
+    assert_eq!(m.points.debt, 0);
 }
 
 #[test]

@@ -1,0 +1,10 @@
+//! The WebAssembly faces of siyu, thin maps over the core's one operation
+//! table (`siyu::ops`). Both faces live in the same `.wasm` file:
+//!
+//! - `raw.rs`: the raw JSON ABI (`siyu_alloc`, `siyu_free`, `siyu_call`) for
+//!   any Wasm runtime — see `docs/ABI.md`;
+//! - `js.rs`: the wasm-bindgen JS face (for browsers, mini-programs and Node),
+//!   plain JS objects in and out, TypeScript types, errors thrown as `Error`s.
+
+pub mod raw;
+pub mod js;

@@ -1,0 +1,198 @@
+//! The raw JSON ABI: exports that need no JS glue, so wasmtime, wazero,
+//! Chicory or wasmtime-py can drive the very `.wasm` a browser loads.
+//! `docs/ABI.md` is the full contract; in short:
+//!
+//! ```text
+//! siyu_abi_version() -> i32                      always 1 for this ABI
+//! siyu_alloc(len: i32) -> i32                    a buffer of len bytes, 0 if refused
+//! siyu_free(ptr: i32, len: i32)                  give back a buffer (same len)
+//! siyu_call(op_ptr, op_len, in_ptr, in_len) -> i32
+//!     runs operation `op` (UTF-8 name) on the JSON input; returns a pointer
+//!     to a result buffer: a 4-byte little-endian length N, then N bytes of
+//!     UTF-8 JSON, `{"ok":…}` or `{"error":…}`. The caller frees it with
+//!     siyu_free(ptr, N + 4).
+//! ```
+//!
+//! The input buffers stay the caller's: `siyu_call` reads them and does not
+//! free them. Bad input — invalid UTF-8, truncated JSON, buffers outside
+//! linear memory, payloads over 16 MiB — comes back as an error envelope,
+//! never a trap.
+//!
+//! Defences against a careless host (all tested from wasmtime and
+//! wasmtime-py by `hosts/*/hostile`):
+//! - every buffer handed out (by `siyu_alloc`, or as a result) is recorded;
+//!   `siyu_free` of anything else — a wild pointer, a second free, a wrong
+//!   length — is ignored instead of corrupting the allocator;
+//! - an input that does not lie inside one live buffer (the host wrote it
+//!   into memory it did not allocate from us) is copied before use, so the
+//!   call's own allocations can never overwrite it mid-parse.
+
+use siyu::error::Error;
+use siyu::ops;
+
+/// Largest buffer `siyu_alloc` hands out and largest input accepted: 16 MiB.
+pub const MAX_BUFFER: usize = 16 << 20;
+
+/// The whole raw call on byte slices (testable natively).
+pub fn call_bytes(op: &[u8], input: &[u8]) -> String {
+    let not_utf8 = |path: &str| {
+        ops::envelope(Err(Error::new("INPUT_NOT_UTF8", path, "输入不是合法的 UTF-8", "input is not valid UTF-8")))
+    };
+    if input.len() > MAX_BUFFER {
+        return ops::envelope(Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB")));
+    }
+    let Ok(op) = std::str::from_utf8(op) else { return not_utf8("op") };
+    let Ok(input) = std::str::from_utf8(input) else { return not_utf8("") };
+    ops::call(op, input)
+}
+
+/// The error for a buffer that does not lie inside linear memory.
+pub fn out_of_bounds() -> String {
+    ops::envelope(Err(Error::new(
+        "INPUT_OUT_OF_BOUNDS",
+        "",
+        "输入缓冲区超出线性内存",
+        "an input buffer lies outside linear memory",
+    )))
+}
+
+/// Result buffer layout: 4-byte little-endian length, then the bytes. The
+/// vector's capacity is exactly its length, so it can be handed out as one
+/// allocation of `len + 4` bytes.
+pub fn frame(out: &str) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(out.len() + 4);
+    buf.extend_from_slice(&(out.len() as u32).to_le_bytes());
+    buf.extend_from_slice(out.as_bytes());
+    buf
+}
+
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use super::*;
+    use std::alloc::{alloc, dealloc, Layout};
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    /// Every buffer the host currently holds: start → length. A wasm32
+    /// module without threads runs one call at a time, so the lock is never
+    /// contended; it only makes the static sound.
+    static LIVE: Mutex<BTreeMap<u32, u32>> = Mutex::new(BTreeMap::new());
+
+    fn live() -> std::sync::MutexGuard<'static, BTreeMap<u32, u32>> {
+        LIVE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn layout(len: usize) -> Option<Layout> {
+        Layout::from_size_align(len.max(1), 1).ok()
+    }
+
+    fn memory_bytes() -> u64 {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+
+    /// Does `[ptr, ptr+len)` lie inside one buffer the host holds?
+    fn inside_live(ptr: u32, len: u32) -> bool {
+        let map = live();
+        match map.range(..=ptr).next_back() {
+            Some((&start, &size)) => ptr as u64 + len as u64 <= start as u64 + size as u64,
+            None => false,
+        }
+    }
+
+    /// A caller's buffer, if it lies inside linear memory: borrowed when it
+    /// is inside a buffer from `siyu_alloc` (or, for the input, too large to
+    /// be read at all), copied otherwise.
+    fn view<'a>(ptr: u32, len: u32, is_input: bool) -> Option<Cow<'a, [u8]>> {
+        if len == 0 {
+            return Some(Cow::Borrowed(&[]));
+        }
+        if ptr == 0 || ptr as u64 + len as u64 > memory_bytes() {
+            return None;
+        }
+        // SAFETY: the range is inside linear memory. If it is inside a live
+        // buffer, nothing in the module writes there during the call; if
+        // not, it is copied at once, before the call allocates anything.
+        let bytes = unsafe { core::slice::from_raw_parts(ptr as *const u8, len as usize) };
+        // Over the limit, `call_bytes` refuses it without reading it: no copy.
+        if (is_input && len as usize > MAX_BUFFER) || inside_live(ptr, len) {
+            Some(Cow::Borrowed(bytes))
+        } else {
+            Some(Cow::Owned(bytes.to_vec()))
+        }
+    }
+
+    #[no_mangle]
+    pub extern "C" fn siyu_abi_version() -> u32 {
+        1
+    }
+
+    #[no_mangle]
+    pub extern "C" fn siyu_alloc(len: u32) -> u32 {
+        if len as usize > MAX_BUFFER + 4 {
+            return 0;
+        }
+        let Some(l) = layout(len as usize) else { return 0 };
+        // SAFETY: the layout has a non-zero size.
+        let ptr = unsafe { alloc(l) } as u32;
+        if ptr != 0 {
+            live().insert(ptr, len);
+        }
+        ptr
+    }
+
+    #[no_mangle]
+    pub extern "C" fn siyu_free(ptr: u32, len: u32) {
+        // Only a live buffer with its own length is freed; anything else is
+        // a host bug, and ignoring it keeps the allocator intact.
+        let known = {
+            let mut map = live();
+            match map.get(&ptr) {
+                Some(&n) if n == len => map.remove(&ptr).is_some(),
+                _ => false,
+            }
+        };
+        if known {
+            if let Some(l) = layout(len as usize) {
+                // SAFETY: ptr was handed out (by `alloc` or as a boxed frame)
+                // with exactly this layout, and is removed from LIVE above.
+                unsafe { dealloc(ptr as *mut u8, l) }
+            }
+        }
+    }
+
+    #[no_mangle]
+    pub extern "C" fn siyu_call(op_ptr: u32, op_len: u32, in_ptr: u32, in_len: u32) -> u32 {
+        let out = match (view(op_ptr, op_len, false), view(in_ptr, in_len, true)) {
+            (Some(op), Some(input)) => call_bytes(&op, &input),
+            _ => out_of_bounds(),
+        };
+        let framed = frame(&out).into_boxed_slice();
+        let len = framed.len() as u32;
+        // The frame's allocation (exactly `len` bytes, align 1: the layout
+        // `siyu_free` uses) becomes the host's buffer, without a copy.
+        let ptr = Box::into_raw(framed) as *mut u8 as u32;
+        live().insert(ptr, len);
+        ptr
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_bytes_are_error_envelopes() {
+        assert!(call_bytes(b"quote", &[0xff, 0xfe]).contains("INPUT_NOT_UTF8"));
+        assert!(call_bytes(&[0xc3], b"{}").contains("INPUT_NOT_UTF8"));
+        assert!(call_bytes(b"quote", b"{\"rules\":").contains("JSON_SYNTAX"));
+        assert!(call_bytes(b"nope", b"{}").contains("UNKNOWN_OPERATION"));
+        assert!(call_bytes(b"quote", &vec![b' '; MAX_BUFFER + 1]).contains("INPUT_TOO_LARGE"));
+        assert!(out_of_bounds().contains("INPUT_OUT_OF_BOUNDS"));
+    }
+
+    #[test]
+    fn frames_are_length_prefixed() {
+        assert_eq!(frame("ab"), vec![2, 0, 0, 0, b'a', b'b']);
+    }
+}
