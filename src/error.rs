@@ -20,7 +20,7 @@ pub struct Error {
     /// For `RULES_INVALID` and `INPUT_INVALID`: every problem found, not just
     /// the first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", tsify(type = "ErrorInfo[]"))]
+    #[cfg_attr(feature = "ts", tsify(type = "ErrorInfo[]", optional))]
     pub problems: Vec<Error>,
 }
 

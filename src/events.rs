@@ -37,7 +37,8 @@ use crate::time::{check_instant, Millis, MonthDay};
 /// Most coupons a wallet holds, used or not.
 pub const MAX_WALLET_SIZE: usize = 1000;
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+// tsify cannot write `interface … extends` a union: spelled out here.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "{ id: string; at: Millis } & What"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
@@ -122,27 +123,35 @@ fn refuse(code: &'static str, path: &str, zh: impl Into<String>, en: impl Into<S
 
 /// Book one event, or refuse it; `member` is untouched either way.
 pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
+    let mut m = member.clone();
+    book(rules, &mut m, event)?;
+    Ok(m)
+}
+
+/// Book one event on `m` in place. On a refusal `m` may be partly changed,
+/// so only a caller that then drops it (`replay`) may use this directly;
+/// folding a log this way does not copy the whole state at every event.
+fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
     if event.id.is_empty() || event.id.len() > MAX_ID_LEN {
         return Err(refuse("BAD_ID", "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes"));
     }
     check_instant(event.at, "event.at")?;
-    if member.event_ids.contains(&event.id) {
+    if m.event_ids.contains(&event.id) {
         return Err(refuse("DUPLICATE_EVENT", "event.id", format!("事件 `{}` 已记账", event.id), format!("event `{}` was already booked", event.id)));
     }
-    if event.at < member.clock {
+    if event.at < m.clock {
         return Err(refuse("EVENT_OUT_OF_ORDER", "event.at", "事件时间早于上一个事件", "the event is earlier than the last one booked"));
     }
     let joining = matches!(event.what, What::Joined { .. });
-    if !member.is_joined() && !joining {
+    if !m.is_joined() && !joining {
         return Err(refuse("MEMBER_NOT_JOINED", "event", "会员尚未入会", "the member has not joined"));
     }
-    if member.is_joined() && joining {
+    if m.is_joined() && joining {
         return Err(refuse("ALREADY_JOINED", "event", "会员已入会", "the member has already joined"));
     }
-    let mut m = member.clone();
     let at = event.at;
     if m.is_joined() {
-        advance(rules, &mut m, at);
+        advance(rules, m, at);
     }
     m.clock = at;
     m.event_ids.insert(event.id.clone());
@@ -183,7 +192,7 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             }
         }
         What::OrderPlaced { order, cart, expect_payable, expect_fingerprint } => {
-            place_order(rules, &mut m, &event.id, at, order, cart, *expect_payable, expect_fingerprint.as_deref())?;
+            place_order(rules, m, at, order, cart, *expect_payable, expect_fingerprint.as_deref())?;
         }
         What::OrderCompleted { order } => {
             let o = m.orders.get(order).ok_or_else(|| not_found(order))?;
@@ -198,12 +207,12 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             }
             let reference = format!("order:{order}");
             let lot = m.points.earn(zone, expiry, at, pts, &reference, &reference)?;
-            add_growth(rules, &mut m, at, growth, &reference);
+            add_growth(rules, m, at, growth, &reference);
             let o = m.orders.get_mut(order).expect("checked above");
             o.completed_at = Some(at);
             o.earned_lot = lot;
         }
-        What::OrderRefunded { order, lines } => refund(rules, &mut m, at, order, lines.as_deref())?,
+        What::OrderRefunded { order, lines } => refund(m, at, order, lines.as_deref())?,
         What::CheckedIn {} => {
             let Some(rule) = &rules.points.check_in else {
                 return Err(refuse("CHECK_IN_DISABLED", "event", "本店未开通签到", "this shop has no check-in"));
@@ -219,7 +228,7 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             let bonus: i64 = rule.streak_bonus.iter().filter(|b| b.day == streak).map(|b| b.points).sum();
             m.check_in.last = Some(today);
             m.check_in.streak = streak;
-            credit_activity(rules, &mut m, "check_in", rule.daily + bonus, at, &event.id)?;
+            credit_activity(rules, m, "check_in", rule.daily + bonus, at, &event.id)?;
         }
         What::Activity { name } => {
             let Some(rule) = rules.points.activities.get(name) else {
@@ -239,7 +248,7 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             }
             count.today += 1;
             count.total += 1;
-            credit_activity(rules, &mut m, &format!("activity:{name}"), rule.points, at, &event.id)?;
+            credit_activity(rules, m, &format!("activity:{name}"), rule.points, at, &event.id)?;
         }
         What::MallExchanged { item, coupon } => {
             let Some(it) = rules.points.mall.iter().find(|x| &x.id == item) else {
@@ -251,7 +260,7 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
                 MallReward::Coupon { template } => {
                     let t = rules.template(template).expect("validated");
                     let id = coupon.clone().unwrap_or_else(|| event.id.clone());
-                    issue(rules, &mut m, t, &id, at)?;
+                    issue(rules, m, t, &id, at)?;
                 }
                 MallReward::Gift { sku } => m.gifts.push(member::Gift { sku: sku.clone(), at, reference }),
             }
@@ -263,13 +272,13 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             if stock_left.is_some_and(|n| n <= 0) {
                 return Err(refuse("COUPON_OUT_OF_STOCK", "event.template", "券已领完", "the coupon is out of stock"));
             }
-            let key = claimable(rules, &m, t, at).map_err(|r| Error::new(r.code, "event.template", r.zh, r.en))?;
+            let key = claimable(rules, m, t, at).map_err(|r| Error::new(r.code, "event.template", r.zh, r.en))?;
             let id = coupon.clone().unwrap_or_else(|| event.id.clone());
-            issue(rules, &mut m, t, &id, at)?;
+            issue(rules, m, t, &id, at)?;
             *m.claims.entry(key).or_insert(0) += 1;
         }
         What::CouponUsed { coupon, reference } => {
-            let c = wallet_coupon(&mut m, coupon)?;
+            let c = wallet_coupon(m, coupon)?;
             if c.used_by.is_some() {
                 return Err(refuse("COUPON_USED", "event.coupon", "券已使用", "the coupon is already used"));
             }
@@ -282,7 +291,7 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
             c.used_by = Some(reference.clone());
         }
         What::CouponRestored { coupon } => {
-            let c = wallet_coupon(&mut m, coupon)?;
+            let c = wallet_coupon(m, coupon)?;
             if c.used_by.is_none() {
                 return Err(refuse("COUPON_NOT_USED", "event.coupon", "券未被使用", "the coupon is not used"));
             }
@@ -304,14 +313,14 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
         }
         What::TimeAdvanced {} => {}
     }
-    Ok(m)
+    Ok(())
 }
 
 /// Fold a whole event log from an empty state.
 pub fn replay(rules: &Rules, events: &[Event]) -> Result<Member> {
     let mut m = Member::default();
     for (i, e) in events.iter().enumerate() {
-        m = apply(rules, &m, e).map_err(|err| err.under(&format!("events[{i}]")))?;
+        book(rules, &mut m, e).map_err(|err| err.under(&format!("events[{i}]")))?;
     }
     Ok(m)
 }
@@ -456,7 +465,6 @@ fn issue(rules: &Rules, m: &mut Member, t: &CouponTemplate, id: &str, at: Millis
 fn place_order(
     rules: &Rules,
     m: &mut Member,
-    event_id: &str,
     at: Millis,
     order: &str,
     cart: &Cart,
@@ -515,7 +523,6 @@ fn place_order(
             campaign: l.campaign.clone().filter(|_| matches!(l.price, checkout::PriceKind::Flash | checkout::PriceKind::Limited | checkout::PriceKind::LimitedAndMember)),
         })
         .collect();
-    let _ = event_id;
     m.orders.insert(
         order.to_string(),
         Order {
@@ -537,7 +544,7 @@ fn place_order(
     Ok(())
 }
 
-fn refund(rules: &Rules, m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>) -> Result<()> {
+fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>) -> Result<()> {
     let o = m.orders.get(order).ok_or_else(|| not_found(order))?;
     // Which units, per line.
     let mut qty = vec![0i64; o.lines.len()];
@@ -604,6 +611,5 @@ fn refund(rules: &Rules, m: &mut Member, at: Millis, order: &str, lines: Option<
         }
         m.wallet.retain(|c| !(issued.contains(&c.id) && c.used_by.is_none()));
     }
-    let _ = rules;
     Ok(())
 }

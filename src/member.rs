@@ -89,6 +89,7 @@ pub struct GrowthFloor {
     pub base: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaidCard {
@@ -198,6 +199,14 @@ impl Order {
 pub const MAX_STATE_AMOUNT: i64 = 10_000_000_000_000;
 /// Most points lots, orders, growth entries or history lines in a state.
 pub const MAX_STATE_ITEMS: usize = 200_000;
+/// Largest magnitude of any instant in a member state: 10^15 ms, about
+/// 31,700 years either side of 1970. Instants come from event times
+/// (2000–2199), from template dates (years 0000–9999) and from periods and
+/// validities built on them; anything further out is corrupt and would
+/// overflow the calendar arithmetic.
+pub const MAX_STATE_INSTANT: Millis = 1_000_000_000_000_000;
+/// Largest check-in streak or activity count in a state.
+pub const MAX_STATE_COUNT: u32 = 1_000_000;
 
 impl Member {
     /// Sanity of a state handed in by a host (it normally comes from
@@ -209,6 +218,11 @@ impl Member {
         let amount = |p: &mut Problems, at: String, v: i64| {
             if v.unsigned_abs() > MAX_STATE_AMOUNT as u64 {
                 p.push("OUT_OF_RANGE", at, "金额或数量超出范围", "amount is out of range");
+            }
+        };
+        let instant = |p: &mut Problems, at: String, t: Millis| {
+            if t.unsigned_abs() > MAX_STATE_INSTANT as u64 {
+                p.push("OUT_OF_RANGE", at, "时间超出范围", "time is out of range");
             }
         };
         let items = |p: &mut Problems, at: &str, n: usize| {
@@ -260,8 +274,74 @@ impl Member {
             for (j, u) in o.points_from.iter().enumerate() {
                 amount(&mut p, format!("{at}.points_from[{j}].points"), u.points);
             }
+            instant(&mut p, format!("{at}.placed_at"), o.placed_at);
+            if let Some(t) = o.completed_at {
+                instant(&mut p, format!("{at}.completed_at"), t);
+            }
         }
+        self.check_clocks(&mut p, &instant);
         p.finish("MEMBER_INVALID", "会员状态无效", "the member state is invalid")
+    }
+
+    /// Part of [`Member::check`]: instants and counters. The review clock
+    /// must not lie before 2000 (unless the member has not joined, when it is
+    /// 0), or the next answer would run a review for every month since.
+    fn check_clocks(&self, p: &mut crate::error::Problems, instant: &dyn Fn(&mut crate::error::Problems, String, Millis)) {
+        for (f, t) in [("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)] {
+            instant(p, format!("member.{f}"), t);
+        }
+        if self.reviewed_through != 0 && self.reviewed_through < crate::time::MIN_MILLIS - 2 * DAY_MS {
+            p.push("OUT_OF_RANGE", "member.reviewed_through", "时间超出范围", "time is out of range");
+        }
+        if let Some(t) = self.joined_at {
+            instant(p, "member.joined_at".into(), t);
+        }
+        if let Some(f) = &self.growth_floor {
+            instant(p, "member.growth_floor.since".into(), f.since);
+        }
+        if let Some(c) = &self.paid {
+            instant(p, "member.paid.since".into(), c.since);
+            instant(p, "member.paid.until".into(), c.until);
+        }
+        for (i, g) in self.growth.iter().enumerate() {
+            instant(p, format!("member.growth[{i}].at"), g.at);
+        }
+        for (i, l) in self.points.lots.iter().enumerate() {
+            instant(p, format!("member.points.lots[{i}].earned_at"), l.earned_at);
+            if let Some(t) = l.expires_at {
+                instant(p, format!("member.points.lots[{i}].expires_at"), t);
+            }
+            if l.id == u32::MAX {
+                p.push("OUT_OF_RANGE", format!("member.points.lots[{i}].id"), "批次编号超出范围", "lot id is out of range");
+            }
+        }
+        for (i, e) in self.points.history.iter().enumerate() {
+            instant(p, format!("member.points.history[{i}].at"), e.at);
+        }
+        for (i, c) in self.wallet.iter().enumerate() {
+            for (f, t) in [("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)] {
+                instant(p, format!("member.wallet[{i}].{f}"), t);
+            }
+        }
+        for (i, g) in self.gifts.iter().enumerate() {
+            instant(p, format!("member.gifts[{i}].at"), g.at);
+        }
+        let count = |p: &mut crate::error::Problems, at: String, n: u32| {
+            if n > MAX_STATE_COUNT {
+                p.push("OUT_OF_RANGE", at, "计数超出范围", "count is out of range");
+            }
+        };
+        count(p, "member.check_in.streak".into(), self.check_in.streak);
+        for (name, a) in &self.activities {
+            count(p, format!("member.activities.{name}.today"), a.today);
+            count(p, format!("member.activities.{name}.total"), a.total);
+        }
+        for (k, n) in &self.claims {
+            count(p, format!("member.claims.{k}"), *n);
+        }
+        if !(0..=MAX_STATE_AMOUNT).contains(&self.daily_points.points) {
+            p.push("OUT_OF_RANGE", "member.daily_points.points", "金额或数量超出范围", "amount is out of range");
+        }
     }
 }
 

@@ -92,16 +92,30 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     let mut shares = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
+    // 64-bit arithmetic when nothing can overflow (the usual case; 128-bit
+    // division is slow), the same result in 128 bits otherwise.
+    let wsum64 = i64::try_from(wsum).ok();
     for (i, &w) in weights.iter().enumerate() {
-        let p = total as i128 * w.max(0) as i128;
-        let q = p.div_euclid(wsum);
+        let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
+            (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
+            _ => {
+                let p = total as i128 * w.max(0) as i128;
+                (p.div_euclid(wsum), p.rem_euclid(wsum))
+            }
+        };
         given += q;
         shares.push(q as i64);
-        rems.push((p.rem_euclid(wsum), i));
+        rems.push((r, i));
     }
     let left = (total as i128 - given) as usize;
     // Largest remainder first; on equal remainders the earlier line first.
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Only the first `left` in that order matter, and the order is strict
+    // (indices differ), so a partial selection picks exactly the parts a
+    // full sort would, in linear time.
+    let rank = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if left > 0 && left < rems.len() {
+        rems.select_nth_unstable_by(left - 1, rank);
+    }
     for &(_, i) in rems.iter().take(left) {
         shares[i] += 1;
     }
