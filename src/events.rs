@@ -354,6 +354,8 @@ fn add_growth(rules: &Rules, m: &mut Member, at: Millis, amount: i64, reference:
 }
 
 /// Credit activity or check-in points under the daily cap.
+/// An activity over the cap is refused; a check-in over the cap still
+/// counts for the streak and credits what fits (possibly nothing).
 fn credit_activity(rules: &Rules, m: &mut Member, source: &str, points: i64, at: Millis, event_id: &str) -> Result<()> {
     let today = rules.zone().date(at);
     if m.daily_points.day != Some(today) {
@@ -361,7 +363,7 @@ fn credit_activity(rules: &Rules, m: &mut Member, source: &str, points: i64, at:
     }
     let room = rules.points.daily_cap.map_or(points, |cap| (cap - m.daily_points.points).max(0));
     let credit = points.min(room);
-    if credit == 0 && points > 0 {
+    if credit == 0 && points > 0 && source != "check_in" {
         return Err(refuse("DAILY_CAP_REACHED", "event", "今日活动积分已达上限", "today's activity points cap is reached"));
     }
     m.daily_points.points += credit;

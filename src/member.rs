@@ -359,18 +359,26 @@ impl Member {
         self.orders.is_empty()
     }
 
-    /// The lifecycle segment at `now`. Orders refunded in full do not count.
-    /// Worked example (defaults): orders on 03-01, 05-01 and 06-01 → on
-    /// 06-15 `loyal` (3 in 365 days); on 10-01 still `loyal`; a member with
-    /// one order on 03-01 is `active` until 05-30 and `silent` from 05-31.
+    /// The lifecycle segment at `now`, in local calendar days. Orders
+    /// refunded in full do not count. Worked example (defaults): orders on
+    /// 03-01, 05-01 and 06-01 → on 06-15 `loyal` (3 within 365 days); a
+    /// member with one order on 03-01 is `active` through 05-30 (90 days
+    /// later) and `silent` from 05-31.
     pub fn segment(&self, rules: &Rules, now: Millis) -> Segment {
         let lc = rules.lifecycle;
-        let placed: Vec<Millis> = self.orders.values().filter(|o| !o.fully_refunded() && o.placed_at <= now).map(|o| o.placed_at).collect();
-        let Some(&last) = placed.iter().max() else { return Segment::New };
-        let within = |days: u32| now - days as i64 * DAY_MS;
-        if placed.iter().filter(|&&t| t > within(lc.loyal_days)).count() >= lc.loyal_orders as usize {
+        let zone = rules.zone();
+        let today = zone.date(now).to_days();
+        // Days since each order, in local calendar days (0 = today).
+        let ages: Vec<i64> = self
+            .orders
+            .values()
+            .filter(|o| !o.fully_refunded() && o.placed_at <= now)
+            .map(|o| today - zone.date(o.placed_at).to_days())
+            .collect();
+        let Some(&newest) = ages.iter().min() else { return Segment::New };
+        if ages.iter().filter(|&&a| a <= lc.loyal_days as i64).count() >= lc.loyal_orders as usize {
             Segment::Loyal
-        } else if last > within(lc.active_days) {
+        } else if newest <= lc.active_days as i64 {
             Segment::Active
         } else {
             Segment::Silent

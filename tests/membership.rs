@@ -193,8 +193,16 @@ fn activity_limits_and_the_daily_cap_are_enforced_in_local_days() {
     let m = book(&r, &m, "s1", "2026-01-02T10:00", json!({"type": "activity", "name": "share"}));
     let m = book(&r, &m, "s2", "2026-01-02T11:00", json!({"type": "activity", "name": "share"}));
     assert_eq!(m.points.balance(t("2026-01-02T11:00")), 100 + 10 + 5);
-    let e = refuse(&r, &m, "ci", "2026-01-02T12:00", json!({"type": "checked_in"}));
-    assert_eq!(e.code, "DAILY_CAP_REACHED");
+    let e = refuse(&r, &m, "s3", "2026-01-02T12:00", json!({"type": "activity", "name": "review"}));
+    assert_eq!(e.code, "UNKNOWN_ACTIVITY");
+    let e = refuse(&r, &m, "s3", "2026-01-02T12:00", json!({"type": "activity", "name": "share"}));
+    assert_eq!(e.code, "ACTIVITY_LIMIT_REACHED");
+    // A check-in over the cap keeps the streak going but credits nothing.
+    let m = book(&r, &m, "ci", "2026-01-02T12:00", json!({"type": "checked_in"}));
+    assert_eq!((m.check_in.streak, m.points.balance(t("2026-01-02T12:00"))), (1, 115));
+    // The next local day starts a fresh cap.
+    let m = book(&r, &m, "s5", "2026-01-03T09:00", json!({"type": "activity", "name": "share"}));
+    assert_eq!(m.daily_points.points, 10);
 }
 
 #[test]

@@ -1,0 +1,22 @@
+//! First byte picks an operation from `ops::OPERATIONS`, the rest is the JSON
+//! input → `ops::call`. The answer must always be the JSON envelope.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let ops = siyu::ops::OPERATIONS;
+    let op = ops[pick as usize % ops.len()].name;
+    let input = String::from_utf8_lossy(rest);
+    let out = siyu::ops::call(op, &input);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("ops::call returns JSON");
+    let obj = v.as_object().expect("an envelope object");
+    assert_eq!(obj.len(), 1);
+    if let Some(e) = obj.get("error") {
+        assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()));
+        assert!(e["path"].is_string());
+    } else {
+        assert!(obj.contains_key("ok"));
+    }
+});

@@ -1,0 +1,448 @@
+//! Hostile input: every case here must come back as an error value with a
+//! code and a path (or, where the input is merely odd, as a sane answer) —
+//! never a panic, an overflow, a stack overflow or a runaway allocation.
+//!
+//! Cases go through `ops::call`, the one entry every host uses, so they
+//! exercise JSON parsing, shape errors, rule validation and the engine. The
+//! inputs the fuzzers (`fuzz/`) found are at the end, one test each.
+
+use serde_json::{json, Value};
+use siyu::{demo, ops};
+
+// ------------------------------------------------------------------ helpers
+
+fn rules() -> Value {
+    serde_json::from_str(demo::RULES).unwrap()
+}
+
+fn events() -> Value {
+    serde_json::from_str(demo::MEMBER_EVENTS).unwrap()
+}
+
+fn cart() -> Value {
+    serde_json::from_str(demo::CART).unwrap()
+}
+
+fn member() -> Value {
+    let out = call("replay", &json!({ "rules": rules(), "events": events() }));
+    out["ok"].clone()
+}
+
+/// `ops::call` on a value; the answer must be one JSON envelope.
+fn call(op: &str, input: &Value) -> Value {
+    call_text(op, &input.to_string())
+}
+
+fn call_text(op: &str, input: &str) -> Value {
+    let out = ops::call(op, input);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("ops::call must answer JSON ({e}): {out:.200}"));
+    let o = v.as_object().expect("an envelope object");
+    assert_eq!(o.len(), 1, "exactly one of ok / error");
+    assert!(o.contains_key("ok") || o.contains_key("error"));
+    v
+}
+
+/// Every (code, path) in an error and its problems.
+fn problems(e: &Value) -> Vec<(String, String)> {
+    let mut out = vec![(e["code"].as_str().unwrap().to_string(), e["path"].as_str().unwrap().to_string())];
+    for p in e["problems"].as_array().into_iter().flatten() {
+        out.extend(problems(p));
+    }
+    out
+}
+
+/// The answer is an error; one of its problems has `code` at a path that
+/// starts with `path`. Returns the error.
+#[track_caller]
+fn refused(out: &Value, code: &str, path: &str) -> Value {
+    let e = out.get("error").unwrap_or_else(|| panic!("expected an error {code} at {path}, got {:.300}", out.to_string()));
+    assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "an error has a code");
+    assert!(e["path"].is_string(), "an error has a path");
+    assert!(e["zh"].is_string() && e["en"].is_string(), "an error says why in Chinese and English");
+    let all = problems(e);
+    assert!(
+        all.iter().any(|(c, p)| c == code && p.starts_with(path)),
+        "expected {code} at {path}…, got {all:?}"
+    );
+    e.clone()
+}
+
+fn quote_input(cart: Value) -> Value {
+    json!({ "rules": rules(), "member": member(), "cart": cart, "now": demo::NOW })
+}
+
+fn line(sku: &str, category: &str, unit_price: Value, quantity: Value) -> Value {
+    json!({ "sku": sku, "category": category, "unit_price": unit_price, "quantity": quantity })
+}
+
+fn one_line_cart(unit_price: Value, quantity: Value) -> Value {
+    json!({ "lines": [line("tea-puer", "tea", unit_price, quantity)] })
+}
+
+// ------------------------------------------------------- prices, quantities
+
+#[test]
+fn negative_prices_are_refused_with_their_path() {
+    let out = call("quote", &quote_input(one_line_cart(json!(-1), json!(1))));
+    refused(&out, "BAD_PRICE", "cart.lines[0].unit_price");
+    let mut r = rules();
+    r["catalog"][0]["price"] = json!(-100);
+    r["coupons"][0]["kind"]["amount"] = json!(-5);
+    r["shipping"]["fee"] = json!(-1);
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "OUT_OF_RANGE", "rules.catalog[0].price");
+    refused(&out, "OUT_OF_RANGE", "rules.coupons[0].kind.amount");
+    refused(&out, "OUT_OF_RANGE", "rules.shipping.fee");
+}
+
+#[test]
+fn zero_negative_and_huge_quantities_are_refused() {
+    for q in [json!(0), json!(-1), json!(10_000), json!(i64::MAX), json!(i64::MIN)] {
+        let out = call("quote", &quote_input(one_line_cart(json!(6800), q.clone())));
+        refused(&out, "BAD_QUANTITY", "cart.lines[0].quantity");
+    }
+    // Beyond i64, or not an integer at all: a shape error on that field.
+    for q in [json!(u64::MAX), json!(1.5), json!("3"), json!(null), json!(1e300)] {
+        let out = call("quote", &quote_input(one_line_cart(json!(6800), q.clone())));
+        refused(&out, "WRONG_TYPE", "cart.lines[0].quantity");
+    }
+}
+
+#[test]
+fn i64_max_amounts_are_refused_not_overflowed() {
+    let out = call("quote", &quote_input(one_line_cart(json!(i64::MAX), json!(2))));
+    refused(&out, "BAD_PRICE", "cart.lines[0].unit_price");
+    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX })));
+    refused(&out, "POINTS_NOT_WHOLE_UNITS", "cart.points");
+    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX / 100 * 100 })));
+    refused(&out, "INSUFFICIENT_POINTS", "cart.points");
+    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MIN })));
+    refused(&out, "NEGATIVE", "cart.points");
+
+    let mut r = rules();
+    r["catalog"][1]["price"] = json!(i64::MAX);
+    r["coupons"][0]["kind"]["amount"] = json!(i64::MAX);
+    r["coupons"][0]["kind"]["threshold"] = json!(i64::MAX);
+    r["coupons"][2]["kind"]["cap"] = json!(i64::MAX);
+    r["shipping"]["fee"] = json!(i64::MAX);
+    r["shipping"]["free_over"] = json!(i64::MAX);
+    r["membership"]["growth"]["per_yuan"] = json!(i64::MAX);
+    r["membership"]["tiers"][1]["threshold"] = json!(i64::MAX);
+    r["points"]["earn_per_yuan"] = json!(i64::MAX);
+    r["points"]["redeem"]["unit_fen"] = json!(i64::MAX);
+    r["points"]["mall"][0]["cost"] = json!(i64::MAX);
+    r["campaigns"][0]["kind"]["items"][0]["stock"] = json!(i64::MAX);
+    r["campaigns"][3]["kind"]["tiers"][0]["reward"]["amount_off"] = json!(i64::MAX);
+    let out = call("validate_rules", &json!({ "rules": r }));
+    let e = refused(&out, "OUT_OF_RANGE", "rules.shipping.fee");
+    for path in [
+        "catalog[1].price",
+        "coupons[0].kind.amount",
+        "coupons[2].kind.cap",
+        "points.earn_per_yuan",
+        "points.redeem.unit_fen",
+        "points.mall[0].cost",
+    ] {
+        assert!(problems(&e).iter().any(|(_, p)| p == &format!("rules.{path}")), "no problem at {path}: {:?}", problems(&e));
+    }
+}
+
+#[test]
+fn the_largest_cart_allowed_cannot_overflow() {
+    // 500 lines × 9,999 units × ¥100,000,000: about 5 × 10^16 fen, well
+    // inside i64; whatever the answer, it is a value, not a panic.
+    let lines: Vec<Value> = (0..500).map(|i| line(&format!("sku-{i}"), "tea", json!(10_000_000_000i64), json!(9_999))).collect();
+    let out = call("quote", &quote_input(json!({ "lines": lines, "points": "max" })));
+    if let Some(ok) = out.get("ok") {
+        assert!(ok["totals"]["payable"].as_i64().unwrap() > 0);
+    } else {
+        let e = &out["error"];
+        assert!(e["code"].is_string() && e["path"].is_string());
+    }
+    // Quantity discounts walk every unit: 500 lines × 9,999 units of one
+    // campaign's SKUs still answers.
+    let lines: Vec<Value> = (0..500).map(|_| line("snack-nuts", "snacks", json!(10_000_000_000i64), json!(9_999))).collect();
+    let out = call("quote", &quote_input(json!({ "lines": lines })));
+    assert!(out.get("ok").is_some() || out["error"]["code"].is_string());
+}
+
+#[test]
+fn ten_thousand_line_carts_are_refused() {
+    let lines: Vec<Value> = (0..10_000).map(|_| line("tea-puer", "tea", json!(6800), json!(1))).collect();
+    let out = call("quote", &quote_input(json!({ "lines": lines })));
+    refused(&out, "TOO_MANY", "cart.lines");
+    // An empty cart too.
+    let out = call("quote", &quote_input(json!({ "lines": [] })));
+    refused(&out, "CART_EMPTY", "cart.lines");
+}
+
+// --------------------------------------------------------------- JSON shape
+
+#[test]
+fn deeply_nested_json_is_a_syntax_error_not_a_stack_overflow() {
+    for text in [
+        "[".repeat(100_000),
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        "{\"a\":".repeat(100_000),
+        format!("{{\"rules\":{}", "[".repeat(100_000)),
+    ] {
+        for op in ["quote", "validate_rules", "replay", "apply_event"] {
+            let out = call_text(op, &text);
+            refused(&out, "JSON_SYNTAX", "");
+        }
+    }
+    // Nesting just under the parser's limit lands on a typed field and is a
+    // shape error there.
+    let mut deep = json!(1);
+    for _ in 0..100 {
+        deep = json!([deep]);
+    }
+    let mut r = rules();
+    r["merchant"] = deep;
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "WRONG_TYPE", "rules.merchant");
+}
+
+#[test]
+fn malformed_and_empty_input_is_a_syntax_error() {
+    for text in ["", " ", "{", "}", "nul", "{\"rules\":}", "\u{feff}{}", "[1,]", "{\"a\":1,}", "\"\\ud800\"", "{\"a\":\"\\u0000"] {
+        let out = call_text("quote", text);
+        refused(&out, "JSON_SYNTAX", "");
+    }
+    // Well-formed JSON of the wrong shape.
+    for v in [json!(null), json!([]), json!(1), json!("quote"), json!({})] {
+        let out = call("quote", &v);
+        assert!(out.get("error").is_some(), "{v} must be refused");
+    }
+    refused(&call("quote", &json!({})), "MISSING_FIELD", "rules");
+}
+
+#[test]
+fn strange_strings_are_data_not_trouble() {
+    // A lone surrogate cannot be decoded; control characters, U+FFFD,
+    // U+0000 and right-to-left marks are just characters in an id.
+    let out = call_text("quote", r#"{"rules":{},"cart":{"lines":[{"sku":"\udc00","category":"x","unit_price":1,"quantity":1}]},"now":0}"#);
+    refused(&out, "JSON_SYNTAX", "");
+    for sku in ["\u{0}", "\u{fffd}\u{fffd}", "\u{202e}evil", "a\nb", "🍵", "\\"] {
+        let out = call("quote", &quote_input(json!({ "lines": [line(sku, "tea", json!(100), json!(1))] })));
+        assert!(out.get("ok").is_some(), "sku {sku:?}: {:.300}", out.to_string());
+        assert_eq!(out["ok"]["lines"][0]["sku"], sku);
+    }
+    // Unknown operations are named back, clipped.
+    let long = "x".repeat(10_000);
+    let e = refused(&call_text(&long, "{}"), "UNKNOWN_OPERATION", "op");
+    assert!(e["en"].as_str().unwrap().len() < 200);
+    refused(&call_text("", "{}"), "UNKNOWN_OPERATION", "op");
+    refused(&call_text("quote\u{0}", "{}"), "UNKNOWN_OPERATION", "op");
+}
+
+// -------------------------------------------------------------- ids, scopes
+
+#[test]
+fn empty_strings_are_refused_where_an_id_is_needed() {
+    let out = call("quote", &quote_input(json!({ "lines": [line("", "tea", json!(100), json!(1))] })));
+    refused(&out, "BAD_ID", "cart.lines[0].sku");
+    let mut r = rules();
+    r["coupons"][0]["id"] = json!("");
+    r["membership"]["tiers"][1]["id"] = json!("");
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "BAD_ID", "rules.coupons[0].id");
+    refused(&out, "BAD_ID", "rules.membership.tiers[1].id");
+    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "", "at": demo::NOW, "type": "joined", "member": "m" } }));
+    refused(&out, "BAD_ID", "event.id");
+    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": "" } }));
+    refused(&out, "BAD_ID", "event.member");
+    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_placed", "order": "", "cart": cart() } }));
+    refused(&out, "BAD_ID", "event.order");
+}
+
+#[test]
+fn ten_kilobyte_ids_are_refused() {
+    let big = "龙".repeat(3_500); // 10.5 KB of UTF-8
+    let out = call("quote", &quote_input(json!({ "lines": [line(&big, "tea", json!(100), json!(1))] })));
+    refused(&out, "BAD_ID", "cart.lines[0].sku");
+    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", &big, json!(100), json!(1))] })));
+    refused(&out, "BAD_ID", "cart.lines[0].category");
+    let mut r = rules();
+    r["coupons"][0]["id"] = json!(big);
+    r["campaigns"][0]["id"] = json!(big);
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "BAD_ID", "rules.coupons[0].id");
+    refused(&out, "BAD_ID", "rules.campaigns[0].id");
+    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": big, "at": demo::NOW, "type": "joined", "member": "m" } }));
+    refused(&out, "BAD_ID", "event.id");
+    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": big } }));
+    refused(&out, "BAD_ID", "event.member");
+    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": big } }));
+    refused(&out, "BAD_ID", "event.coupon");
+    // A coupon id the wallet does not hold, however long.
+    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "coupons": [big] })));
+    refused(&out, "COUPON_NOT_FOUND", "cart.coupons[0]");
+}
+
+#[test]
+fn unknown_skus_and_categories_in_scopes_are_refused() {
+    let mut r = rules();
+    r["coupons"][2]["scope"] = json!({ "skus": ["no-such-tea"], "categories": ["no-such-category"] });
+    r["coupons"][7]["kind"]["sku"] = json!("no-such-tea");
+    r["campaigns"][0]["kind"]["items"][0]["sku"] = json!("no-such-pot");
+    r["campaigns"][3]["kind"]["scope"] = json!({ "exclude_skus": ["nope"] });
+    r["points"]["mall"][1]["reward"]["sku"] = json!("nope");
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "UNKNOWN_SKU", "rules.coupons[2].scope.skus[0]");
+    refused(&out, "UNKNOWN_CATEGORY", "rules.coupons[2].scope.categories[0]");
+    refused(&out, "UNKNOWN_SKU", "rules.coupons[7].kind.sku");
+    refused(&out, "UNKNOWN_SKU", "rules.campaigns[0].kind.items[0].sku");
+    refused(&out, "UNKNOWN_SKU", "rules.campaigns[3].kind.scope.exclude_skus[0]");
+    refused(&out, "UNKNOWN_SKU", "rules.points.mall[1].reward.sku");
+    // A SKU the catalog does not know in a cart is priced as given.
+    let out = call("quote", &quote_input(json!({ "lines": [line("no-such-tea", "tea", json!(1234), json!(2))] })));
+    assert_eq!(out["ok"]["lines"][0]["list"], 2468);
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let mut r = rules();
+    let c0 = r["coupons"][0].clone();
+    r["coupons"].as_array_mut().unwrap().push(c0);
+    let t0 = r["membership"]["tiers"][0]["id"].clone();
+    r["membership"]["tiers"][1]["id"] = t0;
+    let s0 = r["catalog"][0].clone();
+    r["catalog"].as_array_mut().unwrap().push(s0);
+    let out = call("validate_rules", &json!({ "rules": r }));
+    refused(&out, "DUPLICATE_ID", "rules.coupons[9].id");
+    refused(&out, "DUPLICATE_ID", "rules.membership.tiers[1].id");
+    refused(&out, "DUPLICATE_ID", "rules.catalog[9].sku");
+
+    // The same event twice.
+    let mut ev = events();
+    let e1 = ev[1].clone();
+    ev.as_array_mut().unwrap().insert(2, e1);
+    let out = call("replay", &json!({ "rules": rules(), "events": ev }));
+    refused(&out, "DUPLICATE_EVENT", "events[2].event.id");
+    // The same order id twice.
+    let mut ev = events();
+    let mut again = ev[6].clone();
+    again["id"] = json!("e7b");
+    again["order"] = json!("o1");
+    ev.as_array_mut().unwrap().insert(7, again);
+    let out = call("replay", &json!({ "rules": rules(), "events": ev }));
+    refused(&out, "DUPLICATE_ORDER", "events[7].event.order");
+    // The same coupon id claimed twice.
+    let claim = |id: &str| json!({ "id": id, "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": "c" });
+    let m = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": claim("x1") }))["ok"].clone();
+    let out = call("apply_event", &json!({ "rules": rules(), "member": m, "event": claim("x2") }));
+    refused(&out, "DUPLICATE_COUPON", "event.coupon");
+    // The same coupon named twice in a cart is used once.
+    let out = call("quote", &quote_input(json!({ "lines": cart()["lines"], "coupons": ["e15", "e15"] })));
+    assert_eq!(out["ok"]["coupons"]["applied"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn events_out_of_order_are_refused() {
+    let mut ev = events();
+    let a = ev[5]["at"].clone();
+    ev[5]["at"] = ev[4]["at"].clone();
+    ev[4]["at"] = a;
+    let out = call("replay", &json!({ "rules": rules(), "events": ev }));
+    refused(&out, "EVENT_OUT_OF_ORDER", "events[5].event.at");
+    // An event before the member joined, a second join, an order never placed.
+    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "checked_in" } }));
+    refused(&out, "MEMBER_NOT_JOINED", "event");
+    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "joined", "member": "m" } }));
+    refused(&out, "ALREADY_JOINED", "event");
+    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_completed", "order": "nope" } }));
+    refused(&out, "ORDER_NOT_FOUND", "event.order");
+    // Refunding more than was bought, or a line that does not exist.
+    for (line, qty, code, path) in [(0, 99, "REFUND_TOO_MANY", "event.lines[0].quantity"), (0, 0, "REFUND_TOO_MANY", "event.lines[0].quantity"), (0, -5, "REFUND_TOO_MANY", "event.lines[0].quantity"), (99, 1, "BAD_LINE", "event.lines[0].line")] {
+        let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": line, "quantity": qty }] } }));
+        refused(&out, code, path);
+    }
+    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": 0, "quantity": i64::MAX }, { "line": 0, "quantity": i64::MAX }] } }));
+    refused(&out, "REFUND_TOO_MANY", "event.lines[0].quantity");
+}
+
+#[test]
+fn times_outside_the_supported_range_are_refused() {
+    for now in [json!(i64::MIN), json!(-1), json!(0), json!(i64::MAX)] {
+        let out = call("quote", &json!({ "rules": rules(), "cart": one_line_cart(json!(100), json!(1)), "now": now }));
+        refused(&out, "TIME_OUT_OF_RANGE", "now");
+        let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": now, "type": "joined", "member": "m" } }));
+        refused(&out, "TIME_OUT_OF_RANGE", "event.at");
+        let out = call("member_summary", &json!({ "rules": rules(), "member": member(), "now": now }));
+        assert!(out.get("error").is_some());
+    }
+}
+
+// ------------------------------------------------------ hand-edited states
+
+#[test]
+fn hand_edited_member_states_are_refused() {
+    let mut m = member();
+    m["points"]["lots"][0]["remaining"] = json!(i64::MAX);
+    m["points"]["lots"][1]["remaining"] = json!(i64::MAX);
+    m["growth_total"] = json!(i64::MIN);
+    let out = call("quote", &json!({ "rules": rules(), "member": m, "cart": cart(), "now": demo::NOW }));
+    refused(&out, "OUT_OF_RANGE", "member.points.lots[0].remaining");
+    refused(&out, "OUT_OF_RANGE", "member.growth_total");
+}
+
+/// Found by probing hand-edited states (see `fuzz/README.md`): instants far
+/// outside any calendar overflowed the local-date arithmetic (a panic in a
+/// debug build, a wrapped date in release), a review clock at `i64::MIN`
+/// made the next answer run reviews for billions of years, and counters at
+/// `u32::MAX` overflowed on the next check-in or activity. `Member::check`
+/// now refuses them with a path.
+#[test]
+fn hand_edited_instants_and_counters_are_refused() {
+    let now = demo::NOW;
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        ("member.reviewed_through", Box::new(|m| m["reviewed_through"] = json!(i64::MIN))),
+        ("member.reviewed_through", Box::new(|m| m["reviewed_through"] = json!(i64::MAX))),
+        ("member.reviewed_through", Box::new(|m| m["reviewed_through"] = json!(-1_000_000_000_000_000i64))),
+        ("member.clock", Box::new(|m| m["clock"] = json!(i64::MIN))),
+        ("member.tier_since", Box::new(|m| m["tier_since"] = json!(i64::MAX))),
+        ("member.joined_at", Box::new(|m| m["joined_at"] = json!(i64::MAX))),
+        ("member.points.lots[0].expires_at", Box::new(|m| m["points"]["lots"][0]["expires_at"] = json!(i64::MAX))),
+        ("member.points.lots[0].earned_at", Box::new(|m| m["points"]["lots"][0]["earned_at"] = json!(i64::MIN))),
+        ("member.points.history[0].at", Box::new(|m| m["points"]["history"][0]["at"] = json!(i64::MAX))),
+        ("member.wallet[0].valid_until", Box::new(|m| m["wallet"][0]["valid_until"] = json!(i64::MAX))),
+        ("member.wallet[0].valid_from", Box::new(|m| m["wallet"][0]["valid_from"] = json!(i64::MIN))),
+        ("member.paid.until", Box::new(|m| m["paid"] = json!({ "plan": "plus-month", "since": demo::NOW, "until": i64::MAX }))),
+        ("member.growth[0].at", Box::new(|m| m["growth"][0]["at"] = json!(i64::MAX))),
+        ("member.orders.o1.placed_at", Box::new(|m| m["orders"]["o1"]["placed_at"] = json!(i64::MIN))),
+        ("member.check_in.streak", Box::new(|m| {
+            m["check_in"] = json!({ "last": "2026-11-24", "streak": u32::MAX });
+        })),
+        ("member.activities.share.today", Box::new(|m| {
+            m["activities"]["share"] = json!({ "day": "2026-11-25", "today": u32::MAX, "total": u32::MAX });
+        })),
+        ("member.daily_points.points", Box::new(|m| m["daily_points"] = json!({ "day": "2026-11-25", "points": i64::MIN }))),
+        ("member.points.lots[", Box::new(|m| {
+            let last = m["points"]["lots"].as_array().unwrap().len() - 1;
+            m["points"]["lots"][last]["id"] = json!(u32::MAX);
+        })),
+    ];
+    for (path, edit) in cases {
+        let mut m = member();
+        edit(&mut m);
+        let inputs = [
+            ("quote", json!({ "rules": rules(), "member": m, "cart": cart(), "now": now })),
+            ("member_summary", json!({ "rules": rules(), "member": m, "now": now })),
+            ("points_history", json!({ "rules": rules(), "member": m, "now": now })),
+            ("coupon_wallet", json!({ "rules": rules(), "member": m, "now": now })),
+            ("eligible_members", json!({ "rules": rules(), "template": "gold-50", "members": [m], "now": now })),
+            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "checked_in" } })),
+            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "activity", "name": "share" } })),
+            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "order_placed", "order": "oz", "cart": cart() } })),
+        ];
+        for (op, input) in inputs {
+            let out = call(op, &input);
+            let e = refused(&out, "OUT_OF_RANGE", if op == "eligible_members" { "members[0]." } else { path });
+            assert_eq!(e["code"], "MEMBER_INVALID", "{op} {path}");
+        }
+    }
+    // The untouched state passes the same check.
+    assert!(call("member_summary", &json!({ "rules": rules(), "member": member(), "now": now })).get("ok").is_some());
+}
