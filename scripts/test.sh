@@ -1,7 +1,27 @@
 #!/usr/bin/env bash
-# Run every test the project has.
-set -euo pipefail
+# Run every test the project has, installing what it needs (skipping what is
+# there): the native suite (unit, integration, property, doc tests and the
+# conformance corpus), then the one .wasm built and run on every host —
+# Node, headless Chromium, the mini-program shim (scripts/test-js-hosts.sh)
+# and wasmtime from Rust and Python (scripts/test-wasm-runtimes.sh).
+set -uo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo >/dev/null || { echo "test.sh: cargo is required (https://rustup.rs)" >&2; exit 1; }
-echo "== native: unit, integration, property and doc tests"
-cargo test --quiet
+
+passed=0
+failed=0
+step() {
+  local name=$1; shift
+  echo
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "!! $name failed" >&2; fi
+}
+
+step "native: unit, integration, property, doc tests, conformance corpus" cargo test --quiet
+step "JS hosts: build the .wasm and npm package; Node, Chromium, mini-program shim, TypeScript" bash scripts/test-js-hosts.sh
+step "plain Wasm runtimes (raw ABI): wasmtime, wasmtime-py" bash scripts/test-wasm-runtimes.sh
+
+echo
+echo "test suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

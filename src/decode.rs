@@ -15,11 +15,17 @@ pub const MAX_PROBLEMS: usize = 32;
 /// Largest JSON input accepted, in bytes (16 MiB).
 pub const MAX_INPUT_BYTES: usize = 16 << 20;
 
-/// Parse JSON text; a syntax error becomes `JSON_SYNTAX` under `code`.
-pub fn from_str(json: &str, code: &'static str) -> Result<Value> {
+/// Refuse input over [`MAX_INPUT_BYTES`].
+pub fn check_size(json: &str) -> Result<()> {
     if json.len() > MAX_INPUT_BYTES {
         return Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB"));
     }
+    Ok(())
+}
+
+/// Parse JSON text; a syntax error becomes `JSON_SYNTAX` under `code`.
+pub fn from_str(json: &str, code: &'static str) -> Result<Value> {
+    check_size(json)?;
     serde_json::from_str(json).map_err(|e| {
         let mut top = Error::new(code, "", "JSON 格式错误", "malformed JSON");
         top.problems.push(Error::new(
@@ -73,7 +79,7 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, code: &'static str, zh: &s
                 Some(f) => crate::error::join_path(&path, f),
                 None => path.clone(),
             });
-            problems.push(Error::new(kind, shown, zh_for(kind), msg));
+            problems.push(Error::new(kind, shown, zh_for(kind), clip(&msg, 300)));
         }
         let Some(target) = target else { break };
         if problems.len() >= MAX_PROBLEMS {
@@ -121,6 +127,15 @@ fn repair<T: DeserializeOwned>(work: &mut Value, target: &str, kind: &str) -> Op
         return None;
     }
     Some(parse(work))
+}
+
+/// serde's messages quote the offending value: keep an answer about a
+/// megabyte of bad input small.
+fn clip(msg: &str, max: usize) -> String {
+    match msg.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &msg[..i]),
+        None => msg.to_string(),
+    }
 }
 
 fn classify(msg: &str) -> (&'static str, Option<String>) {

@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 
 use crate::checkout::{self, Cart};
 use crate::decode;
+use crate::json;
 use crate::error::{Error, Result};
 use crate::events::{self, Event};
 use crate::member::Member;
@@ -30,48 +31,103 @@ use crate::views;
 pub struct Operation {
     pub name: &'static str,
     pub summary: &'static str,
-    run: fn(&Value) -> Result<Value>,
+    /// The answer as canonical JSON text (the text and raw faces).
+    text: fn(Input) -> Result<Text>,
+    /// The answer as a `Value` (the JS face).
+    value: fn(Input) -> Result<Value>,
+}
+
+/// What an operation hands back: canonical text, written in one pass, or a
+/// `serde_json::Value`.
+trait Answer: Sized {
+    fn from<T: Serialize + ?Sized>(t: &T) -> Result<Self>;
+}
+
+struct Text(String);
+
+impl Answer for Text {
+    fn from<T: Serialize + ?Sized>(t: &T) -> Result<Self> {
+        json::to_canonical(t).map(Text).map_err(|e| internal(&e))
+    }
+}
+
+impl Answer for Value {
+    fn from<T: Serialize + ?Sized>(t: &T) -> Result<Self> {
+        serde_json::to_value(t).map_err(|e| internal(&e))
+    }
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Error {
+    Error::new("INTERNAL", "", "内部错误：结果无法序列化", e.to_string())
+}
+
+/// One table entry: the op's function, instantiated for both answers.
+macro_rules! op {
+    ($name:literal, $summary:literal, $f:ident) => {
+        Operation { name: $name, summary: $summary, text: $f::<Text>, value: $f::<Value> }
+    };
+}
+
+/// An operation's input: JSON text (parsed straight into the op's types) or
+/// an already parsed value (the JS face).
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Value(&'a Value),
 }
 
 pub const OPERATIONS: &[Operation] = &[
-    Operation { name: "validate_rules", summary: "check a rule set and return its fingerprint", run: validate_rules },
-    Operation { name: "quote", summary: "price a cart for a member (or a guest) at a moment", run: quote },
-    Operation { name: "apply_event", summary: "book one event on a member's state, or refuse it", run: apply_event },
-    Operation { name: "replay", summary: "fold a member's whole event log into a state", run: replay },
-    Operation { name: "member_summary", summary: "tier, progress, review outlook, points and benefits", run: member_summary },
-    Operation { name: "points_history", summary: "points balance, lots and history", run: points_history },
-    Operation { name: "coupon_wallet", summary: "every coupon the member holds, with its status", run: coupon_wallet },
-    Operation { name: "eligible_members", summary: "which members a targeted coupon template reaches", run: eligible_members },
-    Operation { name: "demo_rules", summary: "the built-in demo rule set", run: demo_rules },
-    Operation { name: "operations", summary: "the names of every operation", run: operations },
+    op!("validate_rules", "check a rule set and return its fingerprint", validate_rules),
+    op!("quote", "price a cart for a member (or a guest) at a moment", quote),
+    op!("apply_event", "book one event on a member's state, or refuse it", apply_event),
+    op!("replay", "fold a member's whole event log into a state", replay),
+    op!("member_summary", "tier, progress, review outlook, points and benefits", member_summary),
+    op!("points_history", "points balance, lots and history", points_history),
+    op!("coupon_wallet", "every coupon the member holds, with its status", coupon_wallet),
+    op!("eligible_members", "which members a targeted coupon template reaches", eligible_members),
+    op!("demo_rules", "the built-in demo rule set", demo_rules),
+    op!("operations", "the names of every operation", operations),
 ];
 
 /// Most events one `replay` folds.
 pub const MAX_EVENTS: usize = 100_000;
 
+fn find(op: &str) -> Result<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.name == op).ok_or_else(|| {
+        Error::new("UNKNOWN_OPERATION", "op", format!("未知操作 `{}`", clip(op)), format!("unknown operation `{}`", clip(op)))
+    })
+}
+
 /// Run operation `op` on a parsed input.
 pub fn call_value(op: &str, input: &Value) -> Result<Value> {
-    let o = OPERATIONS.iter().find(|o| o.name == op).ok_or_else(|| {
-        Error::new("UNKNOWN_OPERATION", "op", format!("未知操作 `{}`", clip(op)), format!("unknown operation `{}`", clip(op)))
-    })?;
-    (o.run)(input)
+    (find(op)?.value)(Input::Value(input))
 }
 
 /// Run operation `op` on JSON text; always returns JSON text:
 /// `{"ok": …}` or `{"error": {"code", "path", "zh", "en", "problems"?}}`,
 /// with every object's keys in sorted order (canonical JSON).
 pub fn call(op: &str, input: &str) -> String {
-    let result = decode::from_str(input, "INPUT_INVALID").and_then(|v| call_value(op, &v));
-    envelope(result)
+    let result = match find(op) {
+        Ok(o) => (o.text)(Input::Text(input)),
+        // Malformed JSON is reported before an unknown operation.
+        Err(e) => decode::from_str(input, "INPUT_INVALID").and(Err(e)),
+    };
+    match result {
+        Ok(Text(t)) => format!("{{\"ok\":{t}}}"),
+        Err(e) => envelope(Err(e)),
+    }
 }
 
 /// Wrap a result in the `{ok}` / `{error}` envelope.
 pub fn envelope(result: Result<Value>) -> String {
-    let v = match result {
-        Ok(v) => json!({ "ok": v }),
-        Err(e) => json!({ "error": e }),
+    let (key, v) = match result {
+        Ok(v) => ("ok", v),
+        Err(e) => ("error", serde_json::to_value(e).unwrap_or(Value::Null)),
     };
-    v.to_string()
+    let mut m = serde_json::Map::new();
+    m.insert(key.to_string(), v);
+    // Value maps are ordered by key, so this writes canonical JSON.
+    serde_json::to_string(&Value::Object(m)).unwrap_or_default()
 }
 
 fn clip(s: &str) -> &str {
@@ -81,17 +137,26 @@ fn clip(s: &str) -> &str {
     }
 }
 
-fn input<T: DeserializeOwned>(v: &Value) -> Result<T> {
-    decode::from_value(v, "INPUT_INVALID", "输入无效", "the input is invalid")
+/// The op's typed input. Text goes straight into the types; only if that
+/// fails is it parsed again the slow way, to report every problem.
+fn input<T: DeserializeOwned>(src: Input) -> Result<T> {
+    let (zh, en) = ("输入无效", "the input is invalid");
+    match src {
+        Input::Text(text) => {
+            decode::check_size(text)?;
+            match serde_json::from_str(text) {
+                Ok(t) => Ok(t),
+                Err(_) => decode::from_value(&decode::from_str(text, "INPUT_INVALID")?, "INPUT_INVALID", zh, en),
+            }
+        }
+        Input::Value(v) => decode::from_value(v, "INPUT_INVALID", zh, en),
+    }
 }
 
 fn checked(rules: &Rules) -> Result<()> {
     rules.validate().map_err(|e| e.under("rules"))
 }
 
-fn out<T: Serialize>(t: &T) -> Result<Value> {
-    serde_json::to_value(t).map_err(|e| Error::new("INTERNAL", "", "内部错误：结果无法序列化", e.to_string()))
-}
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "RulesInput"))]
 #[derive(Deserialize)]
@@ -100,11 +165,11 @@ struct RulesIn {
     rules: Rules,
 }
 
-fn validate_rules(v: &Value) -> Result<Value> {
+fn validate_rules<A: Answer>(v: Input) -> Result<A> {
     let i: RulesIn = input(v)?;
     checked(&i.rules)?;
     let r = &i.rules;
-    Ok(json!({
+    A::from(&json!({
         "fingerprint": r.fingerprint(),
         "schema": r.schema,
         "tiers": r.membership.tiers.len(),
@@ -124,13 +189,13 @@ struct QuoteIn {
     now: Millis,
 }
 
-fn quote(v: &Value) -> Result<Value> {
+fn quote<A: Answer>(v: Input) -> Result<A> {
     let i: QuoteIn = input(v)?;
     checked(&i.rules)?;
     if let Some(m) = &i.member {
         m.check()?;
     }
-    out(&checkout::quote(&i.rules, i.member.as_ref(), &i.cart, i.now)?)
+    A::from(&checkout::quote(&i.rules, i.member.as_ref(), &i.cart, i.now)?)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ApplyEventInput"))]
@@ -143,13 +208,13 @@ struct ApplyIn {
     event: Event,
 }
 
-fn apply_event(v: &Value) -> Result<Value> {
+fn apply_event<A: Answer>(v: Input) -> Result<A> {
     let i: ApplyIn = input(v)?;
     checked(&i.rules)?;
     if let Some(m) = &i.member {
         m.check()?;
     }
-    out(&events::apply(&i.rules, &i.member.unwrap_or_default(), &i.event)?)
+    A::from(&events::apply(&i.rules, &i.member.unwrap_or_default(), &i.event)?)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ReplayInput"))]
@@ -160,13 +225,13 @@ struct ReplayIn {
     events: Vec<Event>,
 }
 
-fn replay(v: &Value) -> Result<Value> {
+fn replay<A: Answer>(v: Input) -> Result<A> {
     let i: ReplayIn = input(v)?;
     checked(&i.rules)?;
     if i.events.len() > MAX_EVENTS {
         return Err(Error::new("TOO_MANY", "events", format!("一次最多回放 {MAX_EVENTS} 个事件"), format!("at most {MAX_EVENTS} events per replay")));
     }
-    out(&events::replay(&i.rules, &i.events)?)
+    A::from(&events::replay(&i.rules, &i.events)?)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "MemberViewInput"))]
@@ -178,25 +243,25 @@ struct MemberIn {
     now: Millis,
 }
 
-fn member_summary(v: &Value) -> Result<Value> {
+fn member_summary<A: Answer>(v: Input) -> Result<A> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
     i.member.check()?;
-    out(&views::summary(&i.rules, &i.member, i.now)?)
+    A::from(&views::summary(&i.rules, &i.member, i.now)?)
 }
 
-fn points_history(v: &Value) -> Result<Value> {
+fn points_history<A: Answer>(v: Input) -> Result<A> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
     i.member.check()?;
-    out(&views::points_history(&i.rules, &i.member, i.now)?)
+    A::from(&views::points_history(&i.rules, &i.member, i.now)?)
 }
 
-fn coupon_wallet(v: &Value) -> Result<Value> {
+fn coupon_wallet<A: Answer>(v: Input) -> Result<A> {
     let i: MemberIn = input(v)?;
     checked(&i.rules)?;
     i.member.check()?;
-    out(&views::coupon_wallet(&i.rules, &i.member, i.now)?)
+    A::from(&views::coupon_wallet(&i.rules, &i.member, i.now)?)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "EligibleMembersInput"))]
@@ -209,13 +274,13 @@ struct TargetIn {
     now: Millis,
 }
 
-fn eligible_members(v: &Value) -> Result<Value> {
+fn eligible_members<A: Answer>(v: Input) -> Result<A> {
     let i: TargetIn = input(v)?;
     checked(&i.rules)?;
     for (k, m) in i.members.iter().enumerate() {
         m.check().map_err(|e| e.under(&format!("members[{k}]")))?;
     }
-    out(&views::eligible_members(&i.rules, &i.template, &i.members, i.now)?)
+    A::from(&views::eligible_members(&i.rules, &i.template, &i.members, i.now)?)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "NoInput"))]
@@ -223,12 +288,12 @@ fn eligible_members(v: &Value) -> Result<Value> {
 #[serde(deny_unknown_fields)]
 struct Nothing {}
 
-fn demo_rules(v: &Value) -> Result<Value> {
+fn demo_rules<A: Answer>(v: Input) -> Result<A> {
     let _: Nothing = input(v)?;
-    decode::from_str(crate::demo::RULES, "INTERNAL")
+    A::from(&decode::from_str(crate::demo::RULES, "INTERNAL")?)
 }
 
-fn operations(v: &Value) -> Result<Value> {
+fn operations<A: Answer>(v: Input) -> Result<A> {
     let _: Nothing = input(v)?;
-    out(&OPERATIONS.iter().map(|o| json!({"name": o.name, "summary": o.summary})).collect::<Vec<_>>())
+    A::from(&OPERATIONS.iter().map(|o| json!({"name": o.name, "summary": o.summary})).collect::<Vec<_>>())
 }

@@ -11,8 +11,11 @@
 //!   message reads `CODE at path: english / 中文` and which carries `code`,
 //!   `path`, `zh`, `en` and, when there are several, `problems`.
 //! - JS numbers are exact only up to 2^53 − 1. An input number beyond that
-//!   (or a `BigInt` outside `i64`) is refused, and so is a result holding
-//!   one (`UNSAFE_INTEGER`); `call` has no such limit.
+//!   is refused (a `BigInt` within `i64` is read exactly), and so is a result
+//!   holding one (`UNSAFE_INTEGER`); `call` has no such limit.
+//! - Input nesting is limited to 128 levels, as for JSON text: the Rust
+//!   stack on wasm32 has no guard page, so unbounded recursion would corrupt
+//!   memory instead of failing.
 //!
 //! TypeScript: every parameter and result is typed with declarations that
 //! `tsify` derives from the core's serde types (feature `ts` of `siyu`), so
@@ -43,12 +46,13 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
     let input: Value = if input.is_undefined() || input.is_null() {
         Value::Object(Default::default())
     } else {
-        serde_wasm_bindgen::from_value(input).map_err(|e| {
+        let de = serde_wasm_bindgen::Deserializer::from(input);
+        serde::de::DeserializeSeed::deserialize(Depth(0), de).map_err(|e| {
             let mut top = Error::new("INPUT_INVALID", "", "输入无效", "the input is invalid");
             top.problems.push(Error::new(
                 "WRONG_TYPE",
                 "",
-                "输入不是可转换为 JSON 的 JS 值（超出 2^53 的数字请用 BigInt 或 call()）",
+                "输入含有无法转换为 JSON 的 JS 值（如函数、Symbol），或嵌套超过 128 层",
                 e.to_string(),
             ));
             to_js_error(&top)
@@ -65,6 +69,82 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
+/// Most nesting accepted from a JS value: serde_json's limit for JSON text,
+/// so both faces refuse the same inputs. (Deeper recursion would overrun
+/// the Rust stack, which on wasm32 has no guard page.)
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads any JS value into a `serde_json::Value`, like `Value`'s own
+/// `Deserialize`, but refusing nesting deeper than [`MAX_DEPTH`].
+struct Depth(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Depth {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Depth {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.deeper()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Depth(inner))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = self.deeper()?;
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Depth(inner))?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+impl Depth {
+    fn deeper<E: serde::de::Error>(&self) -> Result<usize, E> {
+        if self.0 >= MAX_DEPTH {
+            return Err(E::custom(format_args!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(self.0 + 1)
+    }
+}
+
 /// Run operation `op` (its table name, e.g. `"apply_event"`) on JSON text
 /// and return JSON text: `{"ok":…}` or `{"error":{…}}`, keys sorted. Never
 /// throws; exact for any number the core accepts.
@@ -73,30 +153,15 @@ pub fn call(op: &str, json: &str) -> String {
     ops::call(op, json)
 }
 
-/// An optional argument: `undefined`, `null` or an object.
-trait Arg {
-    fn into_value(self) -> JsValue;
-}
-impl Arg for JsValue {
-    fn into_value(self) -> JsValue {
-        self
-    }
-}
-impl Arg for Option<js_sys::Object> {
-    fn into_value(self) -> JsValue {
-        self.map_or(JsValue::UNDEFINED, Into::into)
-    }
-}
-
 /// One exported function per operation, and [`EXPORTS`] listing them, from
 /// one list, so the two cannot disagree.
 macro_rules! exports {
-    ($( $(#[$meta:meta])* $op:ident => $js:ident ($arg:ty : $in_ts:tt) -> $out_ts:tt; )*) => {
+    ($( $(#[$meta:meta])* $op:ident => $js:ident ($param:ident = $in_ts:tt) -> $out_ts:tt; )*) => {
         $(
             $(#[$meta])*
             #[wasm_bindgen(js_name = $js, unchecked_return_type = $out_ts)]
-            pub fn $op(#[wasm_bindgen(unchecked_param_type = $in_ts)] input: $arg) -> Result<JsValue, JsValue> {
-                run(stringify!($op), Arg::into_value(input))
+            pub fn $op(#[wasm_bindgen($param = $in_ts)] input: JsValue) -> Result<JsValue, JsValue> {
+                run(stringify!($op), input)
             }
         )*
         /// `(operation, JS export)` for every function above.
@@ -107,25 +172,25 @@ macro_rules! exports {
 exports! {
     /// Check a rule set; its fingerprint and counts. Throws `RULES_INVALID`
     /// listing every problem.
-    validate_rules => validateRules(JsValue: "RulesInput") -> "RulesCheck";
+    validate_rules => validateRules(unchecked_param_type = "RulesInput") -> "RulesCheck";
     /// Price a cart for a member (or a guest) at a moment.
-    quote => quote(JsValue: "QuoteInput") -> "Quote";
+    quote => quote(unchecked_param_type = "QuoteInput") -> "Quote";
     /// Book one event on a member's state (the new state), or throw why not.
-    apply_event => applyEvent(JsValue: "ApplyEventInput") -> "Member";
+    apply_event => applyEvent(unchecked_param_type = "ApplyEventInput") -> "Member";
     /// Fold a member's whole event log into a state.
-    replay => replay(JsValue: "ReplayInput") -> "Member";
+    replay => replay(unchecked_param_type = "ReplayInput") -> "Member";
     /// Tier, progress, review outlook, points and benefits.
-    member_summary => memberSummary(JsValue: "MemberViewInput") -> "Summary";
+    member_summary => memberSummary(unchecked_param_type = "MemberViewInput") -> "Summary";
     /// Points balance, lots and history.
-    points_history => pointsHistory(JsValue: "MemberViewInput") -> "History";
+    points_history => pointsHistory(unchecked_param_type = "MemberViewInput") -> "History";
     /// Every coupon the member holds, with its status.
-    coupon_wallet => couponWallet(JsValue: "MemberViewInput") -> "WalletEntry[]";
+    coupon_wallet => couponWallet(unchecked_param_type = "MemberViewInput") -> "WalletEntry[]";
     /// Which members a targeted coupon template reaches.
-    eligible_members => eligibleMembers(JsValue: "EligibleMembersInput") -> "Targeting";
+    eligible_members => eligibleMembers(unchecked_param_type = "EligibleMembersInput") -> "Targeting";
     /// The built-in demo rule set.
-    demo_rules => demoRules(Option<js_sys::Object>: "NoInput") -> "Rules";
+    demo_rules => demoRules(unchecked_optional_param_type = "NoInput") -> "Rules";
     /// Every operation's name and summary.
-    operations => operations(Option<js_sys::Object>: "NoInput") -> "OperationInfo[]";
+    operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -150,6 +215,12 @@ export interface OperationInfo {
 export interface SiyuError extends globalThis.Error, ErrorInfo {
     name: "SiyuError";
 }
+
+/** Money: an integer number of fen (分, ¥0.01). */
+export type Fen = number;
+
+/** An instant: integer milliseconds since the Unix epoch, UTC. */
+export type Millis = number;
 
 /** The JSON envelope `call` returns. */
 export type Envelope<T = unknown> = { ok: T } | { error: ErrorInfo };

@@ -1,0 +1,168 @@
+//! `siyu-wasmtime`: siyu's raw JSON ABI on wasmtime.
+//!
+//! ```text
+//! siyu-wasmtime conformance [WASM] [--vectors DIR] [-v]  run tests/vectors through the raw face
+//!                                                   (-v: fuel of every vector)
+//! siyu-wasmtime hostile [WASM] [-v]                  bad input is an error value, never a trap
+//!                                                   (-v: every check, not only failures)
+//! siyu-wasmtime fuel [WASM] [--json] [--dump DIR]    instructions per operation, peak memory
+//!                                                   (--dump: write each measured input as DIR/<key>.json)
+//! ```
+//!
+//! WASM defaults to `pkg/siyu_wasm_bg.wasm`; its SHA-256 must match the
+//! `.sha256` file next to it. Run from the repository root.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use siyu_host_wasmtime::{conformance, fuel, hostile, wasm_path, Wasm};
+
+const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel> [WASM] [--vectors DIR] [--verbose] [--json] [--dump DIR]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(mode) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let mut positional = Vec::new();
+    let mut vectors = PathBuf::from("tests/vectors");
+    let mut json = false;
+    let mut verbose = false;
+    let mut dump: Option<PathBuf> = None;
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--vectors" => match it.next() {
+                Some(d) => vectors = PathBuf::from(d),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--json" => json = true,
+            "--dump" => match it.next() {
+                Some(d) => dump = Some(PathBuf::from(d)),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--verbose" | "-v" => verbose = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            _ => positional.push(a.clone()),
+        }
+    }
+    let path = wasm_path(positional.first());
+    match mode.as_str() {
+        "conformance" => run_conformance(&path, &vectors, verbose),
+        "hostile" => run_hostile(&path, verbose),
+        "fuel" => run_fuel(&path, json, dump.as_deref()),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: &std::path::Path) -> Result<Wasm, String> {
+    let wasm = Wasm::load(path)?;
+    eprintln!("module: {} ({} bytes, sha256 {}, matches the pinned hash)", wasm.path.display(), wasm.bytes, wasm.sha256);
+    Ok(wasm)
+}
+
+fn run_conformance(path: &std::path::Path, dir: &std::path::Path, verbose: bool) -> ExitCode {
+    let vectors = match conformance::load(dir) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("conformance: wasmtime: 0 of 0 vectors identical");
+            return ExitCode::FAILURE;
+        }
+    };
+    let total = vectors.len();
+    let report = load(path).and_then(|wasm| conformance::run(&wasm, &vectors));
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("conformance: wasmtime: 0 of {total} vectors identical");
+            return ExitCode::FAILURE;
+        }
+    };
+    for f in &report.failures {
+        println!("MISMATCH {f}");
+    }
+    let fu = &report.fuel;
+    if verbose {
+        for (name, fuel) in &fu.per_vector {
+            println!("fuel: {fuel:>10} {name}");
+        }
+    }
+    println!("fuel: {} instructions over {} calls; most: {} ({})", fu.total, report.total, fu.max, fu.max_vector);
+    for (op, (n, sum, max)) in &fu.per_op {
+        println!("fuel: {op:<16} {n:>4} calls, mean {:>10}, max {max:>10}", sum / n.max(&1));
+    }
+    println!("conformance: wasmtime: {} of {} vectors identical", report.identical, report.total);
+    if report.total > 0 && report.identical == report.total {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn run_hostile(path: &std::path::Path, verbose: bool) -> ExitCode {
+    let mut show = |line: String| {
+        if verbose || !line.starts_with("ok ") {
+            println!("{line}");
+        }
+    };
+    let result = load(path).and_then(|wasm| hostile::run(&wasm, &mut show));
+    match result {
+        Ok(r) => {
+            println!("hostile: wasmtime: {} of {} checks passed", r.passed, r.total);
+            if r.passed == r.total {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("hostile: wasmtime: 0 of 0 checks passed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_fuel(path: &std::path::Path, json: bool, dump: Option<&std::path::Path>) -> ExitCode {
+    match load(path).and_then(|wasm| fuel::run(&wasm)) {
+        Ok(r) => {
+            if let Some(dir) = dump {
+                if let Err(e) = r.dump(dir) {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+                eprintln!("fuel: inputs written to {}", dir.display());
+            }
+            if json {
+                println!("{}", r.to_json());
+            } else {
+                print!("{}", r.to_text());
+            }
+            if r.within_budget() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("fuel: over budget");
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

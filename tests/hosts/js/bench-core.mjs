@@ -1,0 +1,58 @@
+// The JS benchmark body, shared by Node and the Chromium page (browser-safe).
+// `now()` is a high-resolution clock in milliseconds.
+
+export const SIZES = [10, 50, 200];
+
+/** The bench inputs: the corpus vector cut to 10, 50 and 200 lines. */
+export function inputs(vectorText) {
+  const doc = JSON.parse(vectorText);
+  return SIZES.map((lines) => {
+    const input = structuredClone(doc.input);
+    input.cart.lines = input.cart.lines.slice(0, lines);
+    return { lines, input, text: JSON.stringify(input) };
+  });
+}
+
+/**
+ * Median per-call time in µs over ≥ minMs (after a warm-up). Calls are timed
+ * in batches of ≥ 5 ms, since a browser's clock is coarse (100 µs).
+ */
+export function medianUs(f, now, minMs = 1500) {
+  for (let i = 0; i < 20; i++) f(); // warm-up (and tier-up)
+  const t0 = now();
+  for (let i = 0; i < 20; i++) f();
+  const per = Math.max((now() - t0) / 20, 0.001);
+  const batch = Math.max(1, Math.ceil(10 / per)); // ≈ 10 ms per sample
+  const samples = [];
+  const start = now();
+  while (samples.length < 15 || now() - start < minMs) {
+    const t = now();
+    for (let i = 0; i < batch; i++) f();
+    samples.push(((now() - t) * 1000) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+/** Median time in ms to compile + instantiate `bytes` with `imports`, over `n` runs. */
+export async function instantiateMs(bytes, imports, now, n = 10) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    await WebAssembly.instantiate(bytes, imports);
+    times.push(now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+export function quotes(siyu, vectorText, now) {
+  return inputs(vectorText).map(({ lines, input, text }) => {
+    if (!siyu.call('quote', text).startsWith('{"ok"')) throw new Error(`the ${lines}-line quote failed`);
+    return {
+      lines,
+      call_us: medianUs(() => siyu.call('quote', text), now),
+      object_us: medianUs(() => siyu.quote(input), now),
+    };
+  });
+}

@@ -1,0 +1,106 @@
+// Benchmarks of the JS hosts (recorded in BENCHMARKS-wasm-js.md):
+//   - time per quote, Node and Chromium, 10/50/200 lines with 20 wallet
+//     coupons (corpus vector big/two_hundred_lines_and_twenty_coupons cut
+//     to size), through `call` (JSON text) and the object API, vs native
+//     (`cargo run --release -p siyu-wasm --example quote_timing`);
+//   - compile + instantiate time of the .wasm in Node and Chromium;
+//   - the .wasm's size (raw, gzip -9, Brotli 11), SHA-256 and the Wasm
+//     features it requires (binaryen: validation with each feature off).
+//
+//   bash scripts/build-wasm.sh && node tests/hosts/js/bench.mjs
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import * as siyu from 'siyu';
+import * as glue from '../../../pkg/siyu_wasm_bg.js';
+import { instantiateMs, quotes, SIZES } from './bench-core.mjs';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+import { here, repo, pkgDir } from './vectors.mjs';
+
+const vectorPath = join(repo, 'tests', 'vectors', 'big', 'two_hundred_lines_and_twenty_coupons.json');
+const vectorText = readFileSync(vectorPath, 'utf8');
+const wasmPath = join(pkgDir, 'siyu_wasm_bg.wasm');
+const bytes = readFileSync(wasmPath);
+const now = () => performance.now();
+
+// Size and hash.
+const size = {
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  raw: bytes.length,
+  gzip: gzipSync(bytes, { level: 9 }).length,
+  brotli: readFileSync(wasmPath + '.br').length,
+};
+
+// Features: which ones the module fails to validate without.
+const wasmOpt = join(here, 'node_modules', '.bin', 'wasm-opt');
+const declared = (() => {
+  const out = execFileSync(wasmOpt, [wasmPath, '--detect-features', '--print-features', '-o', '/dev/null'], { encoding: 'utf8' });
+  return out.split(/\s+/).filter((s) => s.startsWith('--enable-')).map((s) => s.slice(9));
+})();
+// Strip the target_features section (it would re-enable everything), then
+// validate with each feature (bulk memory with its -opt subset) turned off.
+const bare = join(tmpdir(), `siyu-features-${process.pid}.wasm`);
+execFileSync(wasmOpt, [wasmPath, '--mvp-features', ...declared.map((f) => `--enable-${f}`), '--strip-target-features', '-o', bare]);
+const groups = declared.filter((f) => f !== 'bulk-memory-opt').map((f) => (f === 'bulk-memory' ? [f, 'bulk-memory-opt'] : [f]));
+const required = groups.filter((off) => {
+  const flags = ['--mvp-features', ...declared.filter((g) => !off.includes(g)).map((g) => `--enable-${g}`)];
+  return spawnSync(wasmOpt, [bare, ...flags, '-o', '/dev/null'], { encoding: 'utf8' }).status !== 0;
+}).map((g) => g.join('/'));
+rmSync(bare, { force: true });
+
+// Native.
+const native = Object.fromEntries(execFileSync('cargo', ['run', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'],
+  { cwd: repo, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.native_us]));
+
+// Node.
+const imports = { './siyu_wasm_bg.js': glue };
+const node = { instantiate_ms: await instantiateMs(bytes, imports, now), quotes: quotes(siyu, vectorText, now), version: process.version };
+
+// Chromium, in a page served on 127.0.0.1.
+const PAGE = `<!doctype html><meta charset="utf-8"><title>siyu bench</title><link rel="icon" href="data:,">
+<script type="module">
+import * as siyu from '/pkg/index.js';
+import * as glue from '/pkg/siyu_wasm_bg.js';
+import { instantiateMs, quotes } from '/runner/bench-core.mjs';
+try {
+  const now = () => performance.now();
+  const bytes = new Uint8Array(await (await fetch('/pkg/siyu_wasm_bg.wasm')).arrayBuffer());
+  const t = now(); await siyu.init(); const first_init_ms = now() - t;
+  const vectorText = await (await fetch('/bench-vector.json')).text();
+  window.__done = { first_init_ms, instantiate_ms: await instantiateMs(bytes, { './siyu_wasm_bg.js': glue }, now),
+    quotes: quotes(siyu, vectorText, now), version: navigator.userAgent.match(/Chrome\\/[\\d.]+/)[0] };
+} catch (e) { window.__done = { error: String(e && e.stack || e) }; }
+</script>`;
+const server = await serve(PAGE, { '/bench-vector.json': vectorText });
+const browser = await launch();
+let chromium;
+try {
+  await browser.page.goto(server.url);
+  await browser.page.waitForFunction(() => window.__done, null, { timeout: 300_000, polling: 500 });
+  chromium = await browser.page.evaluate(() => window.__done);
+} finally {
+  await browser.close();
+  await server.close();
+}
+if (chromium.error) throw new Error(chromium.error);
+
+const kb = (n) => `${n} B (${(n / 1024).toFixed(1)} KiB)`;
+console.log(`.wasm sha256 ${size.sha256}`);
+console.log(`size: raw ${kb(size.raw)}, gzip -9 ${kb(size.gzip)}, brotli 11 ${kb(size.brotli)}`);
+console.log(`features in the target_features section: ${declared.join(', ') || '(none)'}`);
+console.log(`features the module fails to validate without: ${required.join(', ') || '(none)'}`);
+console.log(`instantiate (compile + instantiate, median of 10): node ${node.version} ${node.instantiate_ms.toFixed(2)} ms, ` +
+  `${chromium.version} ${chromium.instantiate_ms.toFixed(2)} ms (first init() incl. fetch ${chromium.first_init_ms.toFixed(2)} ms)`);
+console.log('');
+console.log('| lines | native µs | Node call µs | Node object µs | Chromium call µs | Chromium object µs | Node/native | Chromium/native |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const lines of SIZES) {
+  const n = node.quotes.find((q) => q.lines === lines), c = chromium.quotes.find((q) => q.lines === lines), x = native[lines];
+  console.log(`| ${lines} | ${x.toFixed(1)} | ${n.call_us.toFixed(1)} | ${n.object_us.toFixed(1)} | ${c.call_us.toFixed(1)} | ${c.object_us.toFixed(1)} | ` +
+    `${(n.call_us / x).toFixed(2)}× | ${(c.call_us / x).toFixed(2)}× |`);
+}

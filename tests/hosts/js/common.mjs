@@ -1,0 +1,262 @@
+// Shared by every JS conformance runner (Node, the Chromium page, the
+// mini-program shim): canonical JSON and the check of one vector through
+// the string API (`call`) and the object API (`quote`, `applyEvent`, …).
+// Browser-safe: no Node imports.
+
+const MAX_SAFE = 9007199254740991n;
+
+/** Parse JSON text into a tree that keeps every number's lexeme. */
+export function parseLossless(text) {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const fail = (what) => { throw new SyntaxError(`${what} at offset ${i}`); };
+  function value() {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; const obj = new Map(); ws();
+      if (text[i] === '}') { i++; return { obj }; }
+      for (;;) {
+        ws(); if (text[i] !== '"') fail('expected a key');
+        const k = string(); ws();
+        if (text[i++] !== ':') fail('expected :');
+        obj.set(k, value()); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return { obj }; }
+        fail('expected , or }');
+      }
+    }
+    if (c === '[') {
+      i++; const arr = []; ws();
+      if (text[i] === ']') { i++; return { arr }; }
+      for (;;) {
+        arr.push(value()); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return { arr }; }
+        fail('expected , or ]');
+      }
+    }
+    if (c === '"') return { str: string() };
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (m && m[0]) { i += m[0].length; return { num: m[0] }; }
+    for (const [w, v] of [['true', true], ['false', false], ['null', null]]) {
+      if (text.startsWith(w, i)) { i += w.length; return { lit: v }; }
+    }
+    fail('unexpected character');
+  }
+  function string() {
+    const start = i; i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i));
+  }
+  const v = value(); ws();
+  if (i !== text.length) fail('trailing characters');
+  return v;
+}
+
+/** Object keys in UTF-8 byte order (= code point order), as the core sorts them. */
+export function compareKeys(a, b) {
+  const x = Array.from(a), y = Array.from(b);
+  for (let k = 0; k < Math.min(x.length, y.length); k++) {
+    const d = x[k].codePointAt(0) - y[k].codePointAt(0);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+/** serde_json's text for a number lexeme (integers exact, floats as f64). */
+function numberText(lex) {
+  if (/^-?\d+$/.test(lex) && lex !== '-0') return BigInt(lex).toString();
+  const n = Number(lex);
+  if (Object.is(n, -0)) return '-0.0';
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return n + '.0';
+  return String(n).replace('e+', 'e');
+}
+
+function emitTree(t) {
+  if ('obj' in t) return '{' + [...t.obj.keys()].sort(compareKeys).map((k) => JSON.stringify(k) + ':' + emitTree(t.obj.get(k))).join(',') + '}';
+  if ('arr' in t) return '[' + t.arr.map(emitTree).join(',') + ']';
+  if ('str' in t) return JSON.stringify(t.str);
+  if ('num' in t) return numberText(t.num);
+  return JSON.stringify(t.lit);
+}
+
+/** Canonical JSON (keys sorted at every depth, no whitespace) of JSON text, lossless. */
+export function canonicalText(text) {
+  return emitTree(parseLossless(text));
+}
+
+/** Canonical JSON of a lossless tree's member. */
+export function canonicalTree(t) {
+  return emitTree(t);
+}
+
+/** Canonical JSON of a JS value (numbers must be exact; used for the object API). */
+export function canonicalValue(v) {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TypeError('non-finite number');
+    return Number.isInteger(v) ? numberText(String(BigInt(v))) : numberText(String(v));
+  }
+  if (Array.isArray(v)) return '[' + v.map(canonicalValue).join(',') + ']';
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return '{' + Object.keys(v).sort(compareKeys).map((k) => JSON.stringify(k) + ':' + canonicalValue(v[k])).join(',') + '}';
+  }
+  throw new TypeError(`not plain JSON data: ${Object.prototype.toString.call(v)}`);
+}
+
+/**
+ * Why the object API cannot take this vector exactly, or null if it can:
+ * JS numbers and JS strings cannot say everything JSON text can.
+ */
+function objectApiObstacle(tree, expectedText) {
+  let why = null;
+  (function walk(t) {
+    if (why) return;
+    if ('num' in t) {
+      if (/^-?\d+$/.test(t.num)) {
+        const b = BigInt(t.num);
+        if (b > MAX_SAFE || b < -MAX_SAFE) why = `integer ${t.num} beyond 2^53`;
+        else if (t.num === '-0') why = 'the number -0';
+      } else if (Number.isInteger(Number(t.num))) why = `integral float ${t.num}`;
+    } else if ('str' in t) {
+      if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(t.str)) why = 'a lone surrogate';
+    } else if ('obj' in t) {
+      for (const [k, v] of t.obj) {
+        if (/^(0|[1-9]\d*)$/.test(k)) why = `integer-like key ${k}`;
+        walk(v);
+      }
+    } else if ('arr' in t) t.arr.forEach(walk);
+  })(tree);
+  if (why) return why;
+  // Errors about JSON *text* cannot come from an object.
+  if (/"code":"(JSON_SYNTAX|INPUT_TOO_LARGE|INPUT_NOT_UTF8)"/.test(expectedText)) return 'an error about JSON text';
+  return null;
+}
+
+/** `apply_event` → `applyEvent`. */
+export function jsName(op) {
+  return op.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+/** The envelope of a call to the object API (a thrown SiyuError becomes {error}). */
+export function objectEnvelope(fn, input) {
+  try {
+    return { ok: fn(input) };
+  } catch (e) {
+    if (!e || e.name !== 'SiyuError' || typeof e.code !== 'string') throw e;
+    const error = { code: e.code, path: e.path, zh: e.zh, en: e.en };
+    if (e.problems !== undefined) error.problems = e.problems;
+    return { error };
+  }
+}
+
+/**
+ * Check one vector file's text against a loaded siyu module.
+ * Returns { name, op, string: bool, object: bool|null (null = not applicable), why, detail }.
+ */
+export function checkVector(siyu, name, fileText) {
+  const doc = parseLossless(fileText);
+  if (!('obj' in doc)) throw new Error(`${name}: not a JSON object`);
+  const opTree = doc.obj.get('op'), inTree = doc.obj.get('input'), exTree = doc.obj.get('expected');
+  if (!opTree || !('str' in opTree) || !inTree || !exTree) throw new Error(`${name}: needs op, input and expected`);
+  const op = opTree.str;
+  const inputText = emitTree(inTree);
+  const want = emitTree(exTree);
+  const got = siyu.call(op, inputText);
+  const res = { name, op, string: got === want, object: null, why: null, detail: null };
+  if (!res.string) res.detail = difference(got, want);
+
+  const fn = siyu[jsName(op)];
+  const known = typeof fn === 'function' && (siyu.operations?.() ?? []).some((o) => o.name === op);
+  if (!known) {
+    res.why = 'an operation with no JS function';
+    return res;
+  }
+  const obstacle = objectApiObstacle(inTree, want) ?? objectApiObstacle(exTree, want);
+  if (obstacle) {
+    res.why = obstacle;
+    return res;
+  }
+  let gotObj;
+  try {
+    gotObj = canonicalValue(objectEnvelope(fn, JSON.parse(inputText)));
+  } catch (e) {
+    res.object = false;
+    res.detail = (res.detail ? res.detail + '\n' : '') + `object API threw ${e && e.name}: ${e && e.message}`;
+    return res;
+  }
+  res.object = gotObj === want;
+  if (!res.object) res.detail = (res.detail ? res.detail + '\n' : '') + 'object API: ' + difference(gotObj, want);
+  return res;
+}
+
+/** Where two texts first differ, with context. */
+export function difference(got, want) {
+  let at = 0;
+  while (at < got.length && at < want.length && got[at] === want[at]) at++;
+  const from = Math.max(0, at - 60);
+  return `first difference at char ${at}\n      got: …${got.slice(from, at + 140)}\n     want: …${want.slice(from, at + 140)}`;
+}
+
+/**
+ * Checks of the JS face beyond the vectors: every operation has a function,
+ * errors are SiyuErrors with their fields, and the module keeps working after
+ * any error. Returns a list of failure messages (empty = all good).
+ */
+export function apiChecks(siyu) {
+  const fails = [];
+  const check = (ok, msg) => { if (!ok) fails.push(msg); };
+  const ops = siyu.operations();
+  check(Array.isArray(ops) && ops.length > 0, 'operations() returns the table');
+  for (const o of ops) check(typeof siyu[jsName(o.name)] === 'function', `operation ${o.name} has no JS function ${jsName(o.name)}`);
+  const extra = ['call', 'init', 'wasmBytes'];
+  for (const k of Object.keys(siyu)) {
+    if (typeof siyu[k] === 'function' && !extra.includes(k) && k !== 'default') {
+      check(ops.some((o) => jsName(o.name) === k), `export ${k} is not an operation`);
+    }
+  }
+  const rules = siyu.demoRules();
+  const good = JSON.stringify(siyu.validateRules({ rules }));
+  const throwsSiyu = (f, code, label, problem) => {
+    try {
+      f();
+      fails.push(`${label}: did not throw`);
+    } catch (e) {
+      check(e instanceof Error, `${label}: thrown value is an Error`);
+      check(e.name === 'SiyuError', `${label}: name is SiyuError (got ${e.name})`);
+      check(e.code === code, `${label}: code ${code} (got ${e.code})`);
+      check(typeof e.path === 'string' && typeof e.zh === 'string' && typeof e.en === 'string', `${label}: path, zh, en are strings`);
+      check(typeof e.message === 'string' && e.message.startsWith(code), `${label}: message starts with the code`);
+      if (problem) check(Array.isArray(e.problems) && e.problems.some((p) => p.code === problem), `${label}: problems include ${problem}`);
+      else check(e.problems === undefined || Array.isArray(e.problems), `${label}: problems is an array if present`);
+    }
+    // the module keeps working after every error
+    check(JSON.stringify(siyu.validateRules({ rules })) === good, `${label}: module still works afterwards`);
+  };
+  throwsSiyu(() => siyu.quote({}), 'INPUT_INVALID', 'missing fields');
+  throwsSiyu(() => siyu.quote(42), 'INPUT_INVALID', 'a number as input');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 1767225600000 }), 'INPUT_INVALID', 'an empty cart', 'CART_EMPTY');
+  throwsSiyu(() => siyu.validateRules({ rules: { ...rules, schema: 99 } }), 'RULES_INVALID', 'bad rules');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 2 ** 60 }), 'INPUT_INVALID', 'a number beyond 2^53');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: () => 1 }), 'INPUT_INVALID', 'a function inside the input');
+  throwsSiyu(() => siyu.demoRules({ surplus: 1 }), 'INPUT_INVALID', 'an unknown field');
+  const nest = (depth) => { const top = {}; let cur = top; for (let i = 0; i < depth; i++) cur = cur.a = {}; return top; };
+  throwsSiyu(() => siyu.quote({ rules, cart: nest(200), now: 1 }), 'INPUT_INVALID', 'nesting of 200 levels');
+  throwsSiyu(() => siyu.quote({ rules, cart: nest(100000), now: 1 }), 'INPUT_INVALID', 'nesting of 100,000 levels');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 1767225600000n }), 'INPUT_INVALID', 'a BigInt input is read', 'CART_EMPTY');
+  for (let k = 0; k < 200; k++) { try { siyu.quote({ rules, cart: { lines: [{}] }, now: k }); } catch (_) { /* many errors in a row */ } }
+  check(JSON.stringify(siyu.validateRules({ rules })) === good, 'module still works after 200 errors');
+  check(JSON.stringify(siyu.demoRules()) === JSON.stringify(siyu.demoRules(undefined)) && JSON.stringify(siyu.demoRules(null)) === JSON.stringify(siyu.demoRules({})),
+    'demoRules() = demoRules(undefined) = demoRules(null) = demoRules({})');
+  check(siyu.call('nope', '{}').includes('UNKNOWN_OPERATION'), 'call: unknown operation is an error envelope');
+  check(siyu.call('quote', '{').includes('JSON_SYNTAX'), 'call: bad JSON is an error envelope');
+  check(JSON.stringify(JSON.parse(siyu.call('validate_rules', JSON.stringify({ rules }))).ok) === good, 'call and the object API agree');
+  return fails;
+}
+
+/** The first token of a `.sha256` file. */
+export function expectedSha(text) {
+  return text.trim().split(/\s+/)[0].toLowerCase();
+}

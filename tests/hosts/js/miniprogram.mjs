@@ -1,0 +1,69 @@
+// Conformance runner: the mini-program loader (pkg/miniprogram.js, shipped
+// as miniprogram_dist/index.js) under a WeChat-like shim (wechat-shim.mjs):
+// no WebAssembly, TextEncoder or TextDecoder globals, WXWebAssembly taking a
+// code-package path to the Brotli .wasm.br. Every vector runs *inside* that
+// context through `call` and the object API.
+//
+//   node tests/hosts/js/miniprogram.mjs → last line: conformance: miniprogram: N of M vectors identical
+import vm from 'node:vm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+import { makePackage, makeMiniProgram } from './wechat-shim.mjs';
+import { expectedSha } from './common.mjs';
+import { here, pkgDir, loadVectors, expectedShaFile, report } from './vectors.mjs';
+
+const fails = [];
+const check = (ok, msg) => { if (!ok) fails.push(msg); };
+
+// The runner's own code goes into the package as CommonJS, like app code.
+const common = transformSync(readFileSync(join(here, 'common.mjs'), 'utf8'), { format: 'cjs', target: 'es2020' }).code;
+const pack = makePackage(pkgDir, { 'runner/common.js': common });
+let out;
+try {
+  const mp = makeMiniProgram(pack.root);
+  const { context } = mp;
+  const globals = JSON.parse(require_('JSON.stringify({ wasm: typeof WebAssembly, enc: typeof TextEncoder, dec: typeof TextDecoder, process: typeof process })'));
+  check(globals.wasm === 'undefined' && globals.enc === 'undefined' && globals.dec === 'undefined' && globals.process === 'undefined',
+    `the shim's globals are not WeChat-like: ${JSON.stringify(globals)}`);
+
+  // The shim refuses what WeChat refuses.
+  for (const bad of [new Uint8Array(8), 'https://example.com/siyu_wasm_bg.wasm.br', '../siyu_wasm_bg.wasm.br',
+    join(pkgDir, 'siyu_wasm_bg.wasm.br'), 'miniprogram_npm/siyu/index.js']) {
+    let refused = false;
+    try { await mp.WXWebAssembly.instantiate(bad, {}); } catch (_) { refused = true; }
+    check(refused, `the shim accepted ${typeof bad === 'string' ? bad : 'bytes'}`);
+  }
+  check(mp.instantiations.length === 0, 'the shim instantiated something it should have refused');
+
+  const siyu = mp.require('siyu');
+  const after = JSON.parse(require_('JSON.stringify({ wasm: typeof WebAssembly, enc: typeof TextEncoder, dec: typeof TextDecoder })'));
+  check(after.wasm === 'undefined' && after.enc === 'function' && after.dec === 'function', `after require('siyu'): ${JSON.stringify(after)}`);
+  await siyu.init(); // default path: miniprogram_npm/siyu/siyu_wasm_bg.wasm.br
+  await siyu.init(); // a second call is the same promise, no second instantiation
+  check(mp.instantiations.length === 1, `instantiated ${mp.instantiations.length} times`);
+
+  const c = mp.require('/runner/common.js');
+  context.__vectors = JSON.stringify(loadVectors());
+  out = JSON.parse(vmRun(`(function (siyu, c) {
+    var vectors = JSON.parse(__vectors);
+    var results = vectors.map(function (v) { return c.checkVector(siyu, v.name, v.text); });
+    // The polyfills must round-trip what the glue passes: CJK and astral text.
+    var s = '私域 积分 🎁 ' + String.fromCharCode(0xe9);
+    var rt = new TextDecoder('utf-8', { ignoreBOM: true }).decode(new TextEncoder().encode(s)) === s;
+    return JSON.stringify({ results: results, fails: c.apiChecks(siyu), polyfillRoundTrip: rt });
+  })`)(siyu, c));
+  check(out.polyfillRoundTrip, 'the TextEncoder/TextDecoder polyfills do not round-trip');
+
+  const want = expectedSha(expectedShaFile());
+  const inst = mp.instantiations[0];
+  if (!inst || inst.sha256 !== want) fails.push(`WXWebAssembly instantiated sha256 ${inst && inst.sha256}, the build wrote ${want}`);
+  else console.log(`miniprogram: WXWebAssembly.instantiate('${inst.path}') → sha256 ${inst.sha256} (${inst.bytes} bytes after Brotli)`);
+  fails.push(...out.fails.map((f) => `object API: ${f}`));
+
+  function require_(expr) { return vm.runInContext(expr, context); }
+  function vmRun(src) { return vm.runInContext(src, context); }
+} finally {
+  pack.remove();
+}
+process.exitCode = report('miniprogram', out ? out.results : [], fails);

@@ -1,0 +1,64 @@
+// Type-checks the package's generated .d.ts (tsc --noEmit, see tsconfig.json):
+// every operation with its precise input and output types. Not run.
+import {
+  init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
+  eligibleMembers, validateRules, demoRules, operations,
+} from 'siyu';
+import type {
+  Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
+  RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis,
+} from 'siyu';
+
+export async function demo(): Promise<void> {
+  await init();
+  const bytes: Uint8Array | undefined = wasmBytes();
+  const rules: Rules = demoRules();
+  const ops: OperationInfo[] = operations();
+  const check: RulesCheck = validateRules({ rules });
+  const fingerprint: string = check.fingerprint;
+
+  const now: Millis = 1767225600000;
+  const cart: Cart = {
+    lines: [{ sku: 'tea', category: 'tea', unit_price: 6800, quantity: 2 }],
+    coupons: 'best',
+    points: 'max',
+  };
+  const events: Event[] = [];
+  const member: Member = replay({ rules, events });
+  const input: QuoteInput = { rules, member, cart, now };
+  const q: Quote = quote(input);
+  const payable: Fen = q.totals.payable;
+  const lineSum: number = q.lines.reduce((s, l) => s + l.paid, 0);
+  const guest: Quote = quote({ rules, cart: { lines: cart.lines, coupons: ['c1', 'c2'], points: 100 }, now });
+
+  const summary: Summary = memberSummary({ rules, member, now });
+  const history: History = pointsHistory({ rules, member, now });
+  const wallet: WalletEntry[] = couponWallet({ rules, member, now });
+  const reach: Targeting = eligibleMembers({ rules, template: 'welcome', members: [member], now });
+  if (events.length) applyEvent({ rules, member, event: events[0] });
+
+  const text: string = call('quote', JSON.stringify(input));
+  const env = JSON.parse(text) as Envelope<Quote>;
+  if ('error' in env) {
+    const e: ErrorInfo = env.error;
+    const firstProblem: string | undefined = e.problems?.[0]?.code;
+  }
+  try {
+    quote({ rules, cart: { lines: [] }, now });
+  } catch (err) {
+    const e = err as SiyuError;
+    const fields: [string, string, string, string, string] = [e.code, e.path, e.zh, e.en, e.message];
+    const problems: ErrorInfo[] | undefined = e.problems;
+  }
+  void [bytes, ops, fingerprint, payable, lineSum, guest, summary, history, wallet, reach];
+}
+
+// These must NOT type-check: a wrong field name, a float-free string amount,
+// a missing `now`.
+// @ts-expect-error unknown field
+quote({ rules: demoRules(), cart: { lines: [] }, now: 0, surplus: 1 });
+// @ts-expect-error unit_price is a number of fen
+const badLine: Cart = { lines: [{ sku: 'a', category: 'b', unit_price: '68.00', quantity: 1 }] };
+// @ts-expect-error now is required
+quote({ rules: demoRules(), cart: { lines: [] } });
+void badLine;
