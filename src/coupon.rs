@@ -124,6 +124,26 @@ pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -
         // discounted to zero): the coupon has nothing to take off.
         return Err(no_saving());
     }
+    if let CouponKind::Exchange { sku } = &t.kind {
+        // One unit of the first line with this SKU becomes free: that
+        // unit's share of the line's current amount, floored.
+        let i = lines.iter().zip(&eligible).position(|(l, &e)| e && l.sku == sku);
+        let Some(i) = i else {
+            return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
+        };
+        let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
+        let mut v = vec![0; lines.len()];
+        v[i] = unit;
+        return if unit > 0 { Ok(v) } else { Err(no_saving()) };
+    }
+    let off = off_subtotal(t, base)?;
+    money::split(off, &weights).map_err(overflow)
+}
+
+/// What an amount-off or percent-off coupon takes off an eligible
+/// subtotal: the threshold is tested on it, a percentage is rounded half up
+/// and capped, and the result never exceeds the subtotal.
+fn off_subtotal(t: &CouponTemplate, base: Fen) -> Result<Fen, Refusal> {
     let off = match &t.kind {
         CouponKind::AmountOff { amount, threshold } => {
             if base < *threshold {
@@ -138,24 +158,12 @@ pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -
             let off = money::percent_off(base, *pay_bp).map_err(overflow)?;
             cap.map_or(off, |c| off.min(c))
         }
-        CouponKind::Exchange { sku } => {
-            // One unit of the first line with this SKU becomes free: that
-            // unit's share of the line's current amount, floored.
-            let i = lines.iter().zip(&eligible).position(|(l, &e)| e && l.sku == sku);
-            let Some(i) = i else {
-                return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
-            };
-            let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
-            let mut v = vec![0; lines.len()];
-            v[i] = unit;
-            return if unit > 0 { Ok(v) } else { Err(no_saving()) };
-        }
-        CouponKind::Shipping { .. } => return Err(Refusal::new("COUPON_NOT_GOODS", "运费券", "a shipping coupon")),
+        _ => return Err(Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon")),
     };
     if off <= 0 {
         return Err(no_saving());
     }
-    money::split(off, &weights).map_err(overflow)
+    Ok(off)
 }
 
 /// The shipping discount of a shipping coupon, given goods after discounts
@@ -299,77 +307,68 @@ pub fn better(cands: &[Candidate], a: &Applied, b: &Applied) -> bool {
 
 /// The best combination of `cands` (each already usable on its own). The
 /// empty combination is the fallback, so the answer always exists.
+///
+/// The search works on totals: item coupons come first and fall only on
+/// lines that take coupons, so an order coupon's eligible subtotal after an
+/// item coupon is that subtotal less the item coupon's total, and the goods
+/// left decide the shipping fee. Per-line shares are worked out once, for
+/// the winner.
 pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
-    let by = |g: Group| -> Vec<Option<usize>> {
-        let mut v = vec![None];
-        v.extend((0..cands.len()).filter(|&i| cands[i].group == g && !cands[i].template.exclusive).map(Some));
-        v
-    };
-    let (items, orders, ships) = (by(Group::Item), by(Group::Order), by(Group::Shipping));
-    let mut best = Applied { fee: fee_for(base.iter().sum()), ..Applied::default() };
-    for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
-        if let Ok(a) = apply(cands, &[i], lines, base, fee_for) {
-            if better(cands, &a, &best) {
-                best = a;
-            }
+    let total: Fen = base.iter().sum();
+    let open_lines = lines.iter().any(|l| l.coupon_ok);
+    let open: Fen = lines.iter().zip(base).filter(|(l, _)| l.coupon_ok).map(|(_, a)| *a).sum();
+    let plain = |g: Group| (0..cands.len()).filter(move |&i| cands[i].group == g && !cands[i].template.exclusive);
+    let mut items: Vec<(Option<usize>, Fen)> = vec![(None, 0)];
+    for i in plain(Group::Item) {
+        if let Ok(d) = goods_discount(cands[i].template, lines, base) {
+            items.push((Some(i), d.iter().sum()));
         }
     }
-    // Item and order coupons fix the goods total; shipping coupons are then
-    // tried against that total without recomputing the lines.
-    for &it in &items {
-        let mut after_item = base.to_vec();
-        let mut item_part = Applied::default();
-        if let Some(i) = it {
-            match apply(cands, &[i], lines, base, &|_| 0) {
-                Ok(a) => {
-                    for (x, d) in after_item.iter_mut().zip(&a.line_discounts[0]) {
-                        *x -= d;
-                    }
-                    item_part = a;
-                }
-                Err(_) => continue,
-            }
+    let orders: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Order).map(Some)).collect();
+    let ships: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Shipping).map(Some)).collect();
+
+    // (net saving, chosen); compared by net, then the tie-break.
+    let mut best: Option<(Fen, Vec<usize>)> = None;
+    let mut consider = |net: Fen, chosen: Vec<usize>| {
+        let wins = match &best {
+            None => true,
+            Some((n, c)) => net > *n || (net == *n && tie_key(cands, &chosen) < tie_key(cands, c)),
+        };
+        if wins {
+            best = Some((net, chosen));
         }
+    };
+    for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
+        if let Ok(a) = apply(cands, &[i], lines, base, fee_for) {
+            consider(a.net(), vec![i]);
+        }
+    }
+    for &(it, d_item) in &items {
         for &or in &orders {
-            let mut goods_part = item_part.clone();
-            if let Some(o) = or {
-                match goods_discount(cands[o].template, lines, &after_item) {
-                    Ok(d) => {
-                        goods_part.goods_saving += d.iter().sum::<Fen>();
-                        goods_part.chosen.push(o);
-                        goods_part.line_discounts.push(d);
-                        goods_part.shipping_discounts.push(0);
-                    }
+            let d_order = match or {
+                None => 0,
+                Some(_) if !open_lines || open - d_item == 0 => continue,
+                Some(o) => match off_subtotal(cands[o].template, open - d_item) {
+                    Ok(x) => x,
                     Err(_) => continue,
-                }
-            }
-            let goods: Fen = base.iter().sum::<Fen>() - goods_part.goods_saving;
+                },
+            };
+            let goods = total - d_item - d_order;
             let fee = fee_for(goods);
             for &sh in &ships {
-                let x = match sh {
+                let d_ship = match sh {
+                    None => 0,
                     Some(s) => match shipping_discount(cands[s].template, goods, fee) {
                         Ok(x) => x,
                         Err(_) => continue,
                     },
-                    None => 0,
                 };
-                // Only build (and clone) a combination that can win.
-                if goods_part.goods_saving + x - fee < best.net() {
-                    continue;
-                }
-                let mut a = goods_part.clone();
-                a.fee = fee;
-                if let Some(s) = sh {
-                    a.shipping_saving = x;
-                    a.chosen.push(s);
-                    a.line_discounts.push(Vec::new());
-                    a.shipping_discounts.push(x);
-                }
-                if better(cands, &a, &best) {
-                    best = a;
-                }
+                consider(d_item + d_order + d_ship - fee, [it, or, sh].into_iter().flatten().collect());
             }
         }
     }
-    best
+    match best {
+        Some((_, chosen)) => apply(cands, &chosen, lines, base, fee_for).unwrap_or_default(),
+        None => Applied { fee: fee_for(total), ..Applied::default() },
+    }
 }

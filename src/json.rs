@@ -24,11 +24,15 @@ pub fn canonical(v: &Value) -> String {
 }
 
 /// Serialize `v` as canonical JSON in one pass, without building a `Value`.
+///
+/// Members of an object are written as they come, then put in key order
+/// when the object closes: one copy per nesting level, no allocation per
+/// member (the member records share one stack, the copy one scratch buffer).
 pub fn to_canonical<T: Serialize + ?Sized>(v: &T) -> Result<String, CanonError> {
-    let mut out = Vec::with_capacity(256);
-    v.serialize(Canon { out: &mut out })?;
+    let mut ctx = Ctx { out: Vec::with_capacity(1024), members: Vec::new(), scratch: Vec::new() };
+    v.serialize(Canon { ctx: &mut ctx })?;
     // Only valid UTF-8 is ever written (JSON escapes and UTF-8 strings).
-    String::from_utf8(out).map_err(|_| CanonError("non-UTF-8 output".into()))
+    String::from_utf8(ctx.out).map_err(|_| CanonError("non-UTF-8 output".into()))
 }
 
 #[derive(Debug)]
@@ -48,63 +52,104 @@ impl ser::Error for CanonError {
     }
 }
 
+enum Key {
+    Field(&'static str),
+    Owned(String),
+}
+
+impl Key {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Field(k) => k,
+            Key::Owned(k) => k,
+        }
+    }
+}
+
+struct Ctx {
+    out: Vec<u8>,
+    /// Open objects' members: key and the byte range of the value in `out`.
+    members: Vec<(Key, usize, usize)>,
+    scratch: Vec<u8>,
+}
+
 /// Write a scalar with serde_json's own formatting and escaping.
 fn scalar<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), CanonError> {
     serde_json::to_writer(out, v).map_err(|e| CanonError(e.to_string()))
 }
 
+/// A JSON string; plain ASCII (every field name) skips the escaper.
+fn string(out: &mut Vec<u8>, s: &str) -> Result<(), CanonError> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        scalar(out, s)
+    }
+}
+
 struct Canon<'a> {
-    out: &'a mut Vec<u8>,
+    ctx: &'a mut Ctx,
 }
 
 /// Elements of an array, written in order.
 struct Seq<'a> {
-    out: &'a mut Vec<u8>,
+    ctx: &'a mut Ctx,
     first: bool,
     /// Closing text: `]`, or `]}` inside a tuple variant.
     close: &'static [u8],
 }
 
-/// Members of an object, gathered and written sorted by key at the end.
+/// Members of an object, put in key order when it closes.
 struct Obj<'a> {
-    out: &'a mut Vec<u8>,
-    buf: Vec<u8>,
-    members: Vec<(String, std::ops::Range<usize>)>,
+    ctx: &'a mut Ctx,
+    /// Where this object's members start in `ctx.members` and `ctx.out`.
+    base: usize,
+    start: usize,
     key: Option<String>,
     /// `}`, or `}}` inside a struct variant.
     close: &'static [u8],
 }
 
 impl<'a> Obj<'a> {
-    fn new(out: &'a mut Vec<u8>, close: &'static [u8]) -> Self {
-        Obj { out, buf: Vec::new(), members: Vec::new(), key: None, close }
+    fn new(ctx: &'a mut Ctx, close: &'static [u8]) -> Self {
+        ctx.out.push(b'{');
+        let (base, start) = (ctx.members.len(), ctx.out.len());
+        Obj { ctx, base, start, key: None, close }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, v: &T) -> Result<(), CanonError> {
-        let start = self.buf.len();
-        v.serialize(Canon { out: &mut self.buf })?;
-        self.members.push((key, start..self.buf.len()));
+    fn member<T: Serialize + ?Sized>(&mut self, key: Key, v: &T) -> Result<(), CanonError> {
+        let s = self.ctx.out.len();
+        v.serialize(Canon { ctx: self.ctx })?;
+        let e = self.ctx.out.len();
+        self.ctx.members.push((key, s, e));
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), CanonError> {
-        self.members.sort_by(|a, b| a.0.cmp(&b.0));
-        self.out.push(b'{');
-        for (i, (k, r)) in self.members.iter().enumerate() {
+    fn finish(self) -> Result<(), CanonError> {
+        let Ctx { out, members, scratch } = self.ctx;
+        let mine = &mut members[self.base..];
+        mine.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        scratch.clear();
+        scratch.extend_from_slice(&out[self.start..]);
+        out.truncate(self.start);
+        for (i, (k, s, e)) in mine.iter().enumerate() {
             if i > 0 {
-                self.out.push(b',');
+                out.push(b',');
             }
-            scalar(self.out, k.as_str())?;
-            self.out.push(b':');
-            self.out.extend_from_slice(&self.buf[r.clone()]);
+            string(out, k.as_str())?;
+            out.push(b':');
+            out.extend_from_slice(&scratch[s - self.start..e - self.start]);
         }
-        self.out.extend_from_slice(self.close);
+        out.extend_from_slice(self.close);
+        members.truncate(self.base);
         Ok(())
     }
 }
 
-/// An object key: serde_json writes string keys as they are and number keys
-/// as their decimal text.
+/// An object key: a string (the engine's maps are keyed by strings).
 fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, CanonError> {
     match serde_json::to_value(key).map_err(|e| CanonError(e.to_string()))? {
         Value::String(s) => Ok(s),
@@ -126,55 +171,58 @@ impl<'a> ser::Serializer for Canon<'a> {
     type SerializeStructVariant = Obj<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.ctx.out.extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_i16(self, v: i16) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_i32(self, v: i32) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_i64(self, v: i64) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.ctx.out.extend_from_slice(itoa(v as i128, &mut [0u8; 40]));
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.ctx.out.extend_from_slice(itoa(v, &mut [0u8; 40]));
+        Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_u16(self, v: u16) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_u32(self, v: u32) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i64(v as i64)
     }
     fn serialize_u64(self, v: u64) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        self.serialize_i128(v as i128)
     }
     fn serialize_u128(self, v: u128) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        scalar(&mut self.ctx.out, &v)
     }
     fn serialize_f32(self, v: f32) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        scalar(&mut self.ctx.out, &v)
     }
     fn serialize_f64(self, v: f64) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        scalar(&mut self.ctx.out, &v)
     }
     fn serialize_char(self, v: char) -> Result<(), CanonError> {
-        scalar(self.out, &v)
+        scalar(&mut self.ctx.out, &v)
     }
     fn serialize_str(self, v: &str) -> Result<(), CanonError> {
-        scalar(self.out, v)
+        string(&mut self.ctx.out, v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), CanonError> {
-        scalar(self.out, v)
+        scalar(&mut self.ctx.out, v)
     }
     fn serialize_none(self) -> Result<(), CanonError> {
-        self.out.extend_from_slice(b"null");
+        self.ctx.out.extend_from_slice(b"null");
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), CanonError> {
@@ -187,22 +235,22 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.serialize_none()
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), CanonError> {
-        scalar(self.out, variant)
+        string(&mut self.ctx.out, variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), CanonError> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, variant: &'static str, v: &T) -> Result<(), CanonError> {
-        self.out.push(b'{');
-        scalar(self.out, variant)?;
-        self.out.push(b':');
-        v.serialize(Canon { out: self.out })?;
-        self.out.push(b'}');
+        self.ctx.out.push(b'{');
+        string(&mut self.ctx.out, variant)?;
+        self.ctx.out.push(b':');
+        v.serialize(Canon { ctx: self.ctx })?;
+        self.ctx.out.push(b'}');
         Ok(())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a>, CanonError> {
-        self.out.push(b'[');
-        Ok(Seq { out: self.out, first: true, close: b"]" })
+        self.ctx.out.push(b'[');
+        Ok(Seq { ctx: self.ctx, first: true, close: b"]" })
     }
     fn serialize_tuple(self, len: usize) -> Result<Seq<'a>, CanonError> {
         self.serialize_seq(Some(len))
@@ -211,36 +259,56 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Seq<'a>, CanonError> {
-        self.out.push(b'{');
-        scalar(self.out, variant)?;
-        self.out.extend_from_slice(b":[");
-        Ok(Seq { out: self.out, first: true, close: b"]}" })
+        self.ctx.out.push(b'{');
+        string(&mut self.ctx.out, variant)?;
+        self.ctx.out.extend_from_slice(b":[");
+        Ok(Seq { ctx: self.ctx, first: true, close: b"]}" })
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Obj<'a>, CanonError> {
-        Ok(Obj::new(self.out, b"}"))
+        Ok(Obj::new(self.ctx, b"}"))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Obj<'a>, CanonError> {
-        Ok(Obj::new(self.out, b"}"))
+        Ok(Obj::new(self.ctx, b"}"))
     }
     fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Obj<'a>, CanonError> {
-        self.out.push(b'{');
-        scalar(self.out, variant)?;
-        self.out.push(b':');
-        Ok(Obj::new(self.out, b"}}"))
+        self.ctx.out.push(b'{');
+        string(&mut self.ctx.out, variant)?;
+        self.ctx.out.push(b':');
+        Ok(Obj::new(self.ctx, b"}}"))
     }
+}
+
+/// Decimal digits of an integer, without going through `fmt`.
+fn itoa(v: i128, buf: &mut [u8; 40]) -> &[u8] {
+    let mut i = buf.len();
+    let neg = v < 0;
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
 }
 
 impl Seq<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
         if !self.first {
-            self.out.push(b',');
+            self.ctx.out.push(b',');
         }
         self.first = false;
-        v.serialize(Canon { out: self.out })
+        v.serialize(Canon { ctx: self.ctx })
     }
 
     fn close(self) -> Result<(), CanonError> {
-        self.out.extend_from_slice(self.close);
+        self.ctx.out.extend_from_slice(self.close);
         Ok(())
     }
 }
@@ -298,7 +366,7 @@ impl ser::SerializeMap for Obj<'_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
         let key = self.key.take().ok_or_else(|| CanonError("value without a key".into()))?;
-        self.member(key, v)
+        self.member(Key::Owned(key), v)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()
@@ -309,7 +377,7 @@ impl ser::SerializeStruct for Obj<'_> {
     type Ok = ();
     type Error = CanonError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonError> {
-        self.member(key.to_string(), v)
+        self.member(Key::Field(key), v)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()
@@ -320,7 +388,7 @@ impl ser::SerializeStructVariant for Obj<'_> {
     type Ok = ();
     type Error = CanonError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonError> {
-        self.member(key.to_string(), v)
+        self.member(Key::Field(key), v)
     }
     fn end(self) -> Result<(), CanonError> {
         self.finish()
@@ -374,7 +442,7 @@ mod tests {
             m,
             e: vec![External::Pair(1, -2), External::Wrap(None), External::Wrap(Some(3))],
             s: "quote \" and \\ and \u{1} and 中".into(),
-            n: None,
+            n: Some(i64::MIN),
             f: [("aa".to_string(), 1), ("zz".to_string(), 2)].into_iter().collect(),
         };
         let via_value = canonical(&serde_json::to_value(&v).unwrap());
