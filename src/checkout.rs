@@ -428,9 +428,15 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
 
     // 1–2. Campaign price and member price.
+    // The member-price note, written once per rate rather than per line.
+    let member_notes: Vec<(i64, Note)> = eff
+        .discounts
+        .iter()
+        .map(|d| (d.0, note("MEMBER_PRICE", format!("会员价 {}", zhe(d.0)), format!("member price: pay {}", pct(d.0)))))
+        .collect();
     let mut work: Vec<Work> = Vec::new();
     for (i, l) in cart.lines.iter().enumerate() {
-        price_line(rules, member, cart, &eff, i, l, now, &mut work)?;
+        price_line(rules, member, cart, &eff, &member_notes, i, l, now, &mut work)?;
     }
 
     // 3. Quantity discounts.
@@ -571,6 +577,7 @@ fn price_line(
     member: Option<&Member>,
     cart: &Cart,
     eff: &Effective,
+    member_notes: &[(i64, Note)],
     i: usize,
     l: &CartLine,
     now: Millis,
@@ -621,7 +628,9 @@ fn price_line(
             if off > 0 {
                 w.take("member", src, off);
                 w.out.price = PriceKind::Member;
-                w.out.notes.push(note("MEMBER_PRICE", format!("会员价 {}", zhe(bp)), format!("member price: pay {}", pct(bp))));
+                if let Some((_, n)) = member_notes.iter().find(|(b, _)| *b == bp) {
+                    w.out.notes.push(n.clone());
+                }
             }
         } else {
             excluded_note(w);
