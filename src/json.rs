@@ -313,49 +313,23 @@ impl Seq<'_> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.close()
-    }
+/// serde has four array-like traits with one meaning here.
+macro_rules! array_like {
+    ($($tr:ident :: $method:ident),*) => {$(
+        impl ser::$tr for Seq<'_> {
+            type Ok = ();
+            type Error = CanonError;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), CanonError> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonError> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.close()
-    }
-}
+array_like!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
 
 impl ser::SerializeMap for Obj<'_> {
     type Ok = ();
@@ -373,27 +347,23 @@ impl ser::SerializeMap for Obj<'_> {
     }
 }
 
-impl ser::SerializeStruct for Obj<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonError> {
-        self.member(Key::Field(key), v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.finish()
-    }
+/// Structs and struct variants are both objects with static field names.
+macro_rules! struct_like {
+    ($($tr:ident),*) => {$(
+        impl ser::$tr for Obj<'_> {
+            type Ok = ();
+            type Error = CanonError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonError> {
+                self.member(Key::Field(key), v)
+            }
+            fn end(self) -> Result<(), CanonError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Obj<'_> {
-    type Ok = ();
-    type Error = CanonError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), CanonError> {
-        self.member(Key::Field(key), v)
-    }
-    fn end(self) -> Result<(), CanonError> {
-        self.finish()
-    }
-}
+struct_like!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
