@@ -1,4 +1,4 @@
-// Benchmarks of the JS hosts (recorded in BENCHMARKS-wasm-js.md):
+// Benchmarks of the JS hosts (recorded in BENCHMARKS.md):
 //   - time per quote, Node and Chromium, 10/50/200 lines with 20 wallet
 //     coupons (corpus vector big/two_hundred_lines_and_twenty_coupons cut
 //     to size), through `call` (JSON text) and the object API, vs native
