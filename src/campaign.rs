@@ -187,6 +187,17 @@ impl Campaign {
         }
     }
 
+    /// Does this flash, limited-time or quantity campaign set the price of
+    /// `sku`? (Called per cart line: no allocation.)
+    fn prices(&self, sku: &str) -> bool {
+        match &self.kind {
+            CampaignKind::FlashSale { items, .. } => items.iter().any(|i| i.sku == sku),
+            CampaignKind::LimitedDiscount { items, .. } => items.iter().any(|i| i.sku == sku),
+            CampaignKind::QuantityDiscount { skus, .. } => skus.iter().any(|s| s == sku),
+            CampaignKind::FullReduction { .. } => false,
+        }
+    }
+
     fn kind_name(&self) -> &'static str {
         match self.kind {
             CampaignKind::FlashSale { .. } => "flash_sale",
@@ -200,10 +211,7 @@ impl Campaign {
 /// The active price campaign (flash, limited or quantity) for a SKU at `now`.
 /// Validation guarantees there is at most one.
 pub fn price_campaign<'r>(rules: &'r Rules, sku: &str, now: Millis) -> Option<&'r Campaign> {
-    rules
-        .campaigns
-        .iter()
-        .find(|c| !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.skus().contains(&sku) && c.active(rules, now))
+    rules.campaigns.iter().find(|c| c.prices(sku) && c.active(rules, now))
 }
 
 /// What the pipeline knows about one quote line when choosing activities.
@@ -405,9 +413,9 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
         let at = format!("campaigns[{i}]");
-        check_id(p, &format!("{at}.id"), &c.id);
+        check_id(p, format_args!("{at}.id"), &c.id);
         if !ids.insert(c.id.as_str()) {
-            dup(p, &format!("{at}.id"), &c.id);
+            dup(p, format_args!("{at}.id"), &c.id);
         }
         if c.until <= c.from {
             p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.until"), "活动结束时间须晚于开始时间",
@@ -415,30 +423,30 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         }
         match &c.kind {
             CampaignKind::FlashSale { items, per_member_limit, .. } => {
-                in_range(p, &format!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
+                in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
                 nonempty(p, &format!("{at}.kind.items"), items.len());
                 for (j, it) in items.iter().enumerate() {
                     let at = format!("{at}.kind.items[{j}]");
-                    rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
-                    in_range(p, &format!("{at}.price"), it.price, 0, crate::rules::MAX_RULE_FEN);
-                    in_range(p, &format!("{at}.stock"), it.stock, 0, 1_000_000_000);
+                    rules.check_sku(p, format_args!("{at}.sku"), &it.sku, false);
+                    in_range(p, format_args!("{at}.price"), it.price, 0, crate::rules::MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.stock"), it.stock, 0, 1_000_000_000);
                     below_list(rules, p, &format!("{at}.price"), &it.sku, it.price);
                 }
             }
             CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
                 if let Some(n) = per_member_limit {
-                    in_range(p, &format!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
+                    in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
                 }
                 nonempty(p, &format!("{at}.kind.items"), items.len());
                 for (j, it) in items.iter().enumerate() {
                     let at = format!("{at}.kind.items[{j}]");
-                    rules.check_sku(p, &format!("{at}.sku"), &it.sku, false);
+                    rules.check_sku(p, format_args!("{at}.sku"), &it.sku, false);
                     match (it.price, it.pay_bp) {
                         (Some(price), None) => {
-                            in_range(p, &format!("{at}.price"), price, 0, crate::rules::MAX_RULE_FEN);
+                            in_range(p, format_args!("{at}.price"), price, 0, crate::rules::MAX_RULE_FEN);
                             below_list(rules, p, &format!("{at}.price"), &it.sku, price);
                         }
-                        (None, Some(bp)) => in_range(p, &format!("{at}.pay_bp"), bp, 1, BP - 1),
+                        (None, Some(bp)) => in_range(p, format_args!("{at}.pay_bp"), bp, 1, BP - 1),
                         _ => p.push("PRICE_OR_RATE", at.clone(), "须且只能指定 price 或 pay_bp 之一",
                             "give exactly one of price or pay_bp"),
                     }
@@ -447,27 +455,27 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
                 nonempty(p, &format!("{at}.kind.skus"), skus.len());
                 for (j, s) in skus.iter().enumerate() {
-                    rules.check_sku(p, &format!("{at}.kind.skus[{j}]"), s, false);
+                    rules.check_sku(p, format_args!("{at}.kind.skus[{j}]"), s, false);
                 }
-                in_range(p, &format!("{at}.kind.nth"), *nth as i64, 2, 100);
-                in_range(p, &format!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
+                in_range(p, format_args!("{at}.kind.nth"), *nth as i64, 2, 100);
+                in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
             }
             CampaignKind::FullReduction { scope, tiers, basis } => {
                 // Each list under its own name, so the path points at the entry.
                 for (field, list) in [("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
                     for (j, s) in list.iter().enumerate() {
-                        rules.check_sku(p, &format!("{at}.kind.scope.{field}[{j}]"), s, false);
+                        rules.check_sku(p, format_args!("{at}.kind.scope.{field}[{j}]"), s, false);
                     }
                 }
                 for (field, list) in [("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
                     for (j, s) in list.iter().enumerate() {
-                        rules.check_category(p, &format!("{at}.kind.scope.{field}[{j}]"), s);
+                        rules.check_category(p, format_args!("{at}.kind.scope.{field}[{j}]"), s);
                     }
                 }
                 nonempty(p, &format!("{at}.kind.tiers"), tiers.len());
                 for (j, t) in tiers.iter().enumerate() {
                     let tat = format!("{at}.kind.tiers[{j}]");
-                    in_range(p, &format!("{tat}.at"), t.at, 1, crate::rules::MAX_RULE_FEN);
+                    in_range(p, format_args!("{tat}.at"), t.at, 1, crate::rules::MAX_RULE_FEN);
                     if j > 0 && t.at <= tiers[j - 1].at {
                         p.push("TIERS_OUT_OF_ORDER", format!("{tat}.at"), format!("必须大于 tiers[{}]", j - 1),
                             format!("must be greater than tiers[{}]", j - 1));
@@ -505,23 +513,23 @@ fn check_reward(rules: &Rules, p: &mut Problems, at: &str, r: &Reward, basis: Ba
         p.push("REWARD_EMPTY", at, "档位没有任何奖励", "the tier gives no reward");
     }
     if let Some(a) = r.amount_off {
-        in_range(p, &format!("{at}.amount_off"), a, 1, crate::rules::MAX_RULE_FEN);
+        in_range(p, format_args!("{at}.amount_off"), a, 1, crate::rules::MAX_RULE_FEN);
         if basis == Basis::Amount && a > tier_at {
             p.push("REWARD_ABOVE_THRESHOLD", format!("{at}.amount_off"), "减免金额不能超过门槛",
                 "the amount off cannot exceed the tier's threshold");
         }
     }
     if let Some(bp) = r.pay_bp {
-        in_range(p, &format!("{at}.pay_bp"), bp, 1, BP - 1);
+        in_range(p, format_args!("{at}.pay_bp"), bp, 1, BP - 1);
     }
     if let Some(b) = r.bonus_points {
-        in_range(p, &format!("{at}.bonus_points"), b, 1, 1_000_000);
+        in_range(p, format_args!("{at}.bonus_points"), b, 1, 1_000_000);
     }
     if let Some(g) = &r.gift {
-        rules.check_sku(p, &format!("{at}.gift"), g, true);
+        rules.check_sku(p, format_args!("{at}.gift"), g, true);
     }
     if let Some(t) = &r.coupon {
-        rules.check_template_ref(p, &format!("{at}.coupon"), t);
+        rules.check_template_ref(p, format_args!("{at}.coupon"), t);
     }
 }
 

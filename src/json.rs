@@ -78,9 +78,11 @@ fn scalar<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), CanonEr
     serde_json::to_writer(out, v).map_err(|e| CanonError(e.to_string()))
 }
 
-/// A JSON string; plain ASCII (every field name) skips the escaper.
+/// A JSON string. Only `"`, `\` and control characters need escaping
+/// (serde_json leaves everything else, Chinese included, as it is), so a
+/// string without them is copied straight.
 fn string(out: &mut Vec<u8>, s: &str) -> Result<(), CanonError> {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');

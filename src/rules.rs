@@ -609,11 +609,11 @@ impl Rules {
         let mut skus = BTreeSet::new();
         for (i, c) in self.catalog.iter().enumerate() {
             let at = format!("catalog[{i}]");
-            check_id(p, &format!("{at}.sku"), &c.sku);
+            check_id(p, format_args!("{at}.sku"), &c.sku);
             if !skus.insert(c.sku.as_str()) {
-                dup(p, &format!("{at}.sku"), &c.sku);
+                dup(p, format_args!("{at}.sku"), &c.sku);
             }
-            in_range(p, &format!("{at}.price"), c.price, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);
         }
         self.check_membership(p);
         self.check_points(p);
@@ -643,9 +643,9 @@ impl Rules {
         let mut ids = BTreeSet::new();
         for (i, t) in m.tiers.iter().enumerate() {
             let at = format!("membership.tiers[{i}]");
-            check_id(p, &format!("{at}.id"), &t.id);
+            check_id(p, format_args!("{at}.id"), &t.id);
             if !ids.insert(t.id.as_str()) {
-                dup(p, &format!("{at}.id"), &t.id);
+                dup(p, format_args!("{at}.id"), &t.id);
             }
             if i == 0 && t.threshold != 0 {
                 p.push("FIRST_TIER_THRESHOLD", format!("{at}.threshold"), "第一个等级的门槛必须为 0",
@@ -656,8 +656,8 @@ impl Rules {
                     format!("必须大于 tiers[{}] 的门槛", i - 1),
                     format!("must be greater than tiers[{}]", i - 1));
             }
-            in_range(p, &format!("{at}.retain"), t.retain, 0, MAX_RULE_FEN);
-            in_range(p, &format!("{at}.threshold"), t.threshold, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("{at}.retain"), t.retain, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("{at}.threshold"), t.threshold, 0, MAX_RULE_FEN);
             if t.retain > t.threshold {
                 p.push("RETAIN_ABOVE_THRESHOLD", format!("{at}.retain"), "保级门槛不能高于升级门槛",
                     "the retention threshold cannot exceed the upgrade threshold");
@@ -667,50 +667,50 @@ impl Rules {
         let mut plans = BTreeSet::new();
         for (i, plan) in m.paid_plans.iter().enumerate() {
             let at = format!("membership.paid_plans[{i}]");
-            check_id(p, &format!("{at}.id"), &plan.id);
+            check_id(p, format_args!("{at}.id"), &plan.id);
             if !plans.insert(plan.id.as_str()) {
-                dup(p, &format!("{at}.id"), &plan.id);
+                dup(p, format_args!("{at}.id"), &plan.id);
             }
-            in_range(p, &format!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
-            in_range(p, &format!("{at}.days"), plan.days as i64, 1, 3660);
+            in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("{at}.days"), plan.days as i64, 1, 3660);
         }
         self.check_benefits(p, "membership.paid_benefits", &m.paid_benefits);
     }
 
     fn check_benefits(&self, p: &mut Problems, at: &str, b: &Benefits) {
         if let Some(bp) = b.discount_bp {
-            in_range(p, &format!("{at}.discount_bp"), bp, 1, BP);
+            in_range(p, format_args!("{at}.discount_bp"), bp, 1, BP);
         }
         if let Some(m) = b.points_multiplier_pct {
-            in_range(p, &format!("{at}.points_multiplier_pct"), m, 100, 1000);
+            in_range(p, format_args!("{at}.points_multiplier_pct"), m, 100, 1000);
         }
         if let Some(v) = b.free_shipping_over {
-            in_range(p, &format!("{at}.free_shipping_over"), v, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("{at}.free_shipping_over"), v, 0, MAX_RULE_FEN);
         }
         for (i, c) in b.discount_excluded_categories.iter().enumerate() {
-            self.check_category(p, &format!("{at}.discount_excluded_categories[{i}]"), c);
+            self.check_category(p, format_args!("{at}.discount_excluded_categories[{i}]"), c);
         }
         if let Some(bd) = &b.birthday {
             if let Some(m) = bd.points_multiplier_pct {
-                in_range(p, &format!("{at}.birthday.points_multiplier_pct"), m, 100, 1000);
+                in_range(p, format_args!("{at}.birthday.points_multiplier_pct"), m, 100, 1000);
             }
             if let Some(t) = &bd.coupon {
-                self.check_template_ref(p, &format!("{at}.birthday.coupon"), t);
+                self.check_template_ref(p, format_args!("{at}.birthday.coupon"), t);
             }
         }
         if let Some(md) = &b.member_day {
             let at = format!("{at}.member_day");
             match (md.day_of_month, md.weekday) {
-                (Some(d), None) => in_range(p, &format!("{at}.day_of_month"), d as i64, 1, 28),
-                (None, Some(w)) => in_range(p, &format!("{at}.weekday"), w as i64, 1, 7),
+                (Some(d), None) => in_range(p, format_args!("{at}.day_of_month"), d as i64, 1, 28),
+                (None, Some(w)) => in_range(p, format_args!("{at}.weekday"), w as i64, 1, 7),
                 _ => p.push("MEMBER_DAY_AMBIGUOUS", at.clone(), "会员日须且只能指定每月几号或每周几之一",
                     "a member day needs exactly one of day_of_month or weekday"),
             }
             if let Some(m) = md.points_multiplier_pct {
-                in_range(p, &format!("{at}.points_multiplier_pct"), m, 100, 1000);
+                in_range(p, format_args!("{at}.points_multiplier_pct"), m, 100, 1000);
             }
             if let Some(bp) = md.discount_bp {
-                in_range(p, &format!("{at}.discount_bp"), bp, 1, BP);
+                in_range(p, format_args!("{at}.discount_bp"), bp, 1, BP);
             }
         }
     }
@@ -721,7 +721,7 @@ impl Rules {
         for (name, a) in &pts.activities {
             let at = format!("points.activities.{name}");
             check_id(p, &at, name);
-            in_range(p, &format!("{at}.points"), a.points, 1, 1_000_000);
+            in_range(p, format_args!("{at}.points"), a.points, 1, 1_000_000);
         }
         if let Some(cap) = pts.daily_cap {
             in_range(p, "points.daily_cap", cap, 1, 1_000_000_000);
@@ -736,7 +736,7 @@ impl Rules {
                         "streak bonus days must be increasing and above 0");
                 }
                 last = b.day;
-                in_range(p, &format!("{at}.points"), b.points, 1, 1_000_000);
+                in_range(p, format_args!("{at}.points"), b.points, 1, 1_000_000);
                 if let Some(c) = ci.cycle_days {
                     if b.day > c {
                         p.push("STREAK_BEYOND_CYCLE", format!("{at}.day"), "奖励天数超出签到周期",
@@ -762,14 +762,14 @@ impl Rules {
         let mut ids = BTreeSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
             let at = format!("points.mall[{i}]");
-            check_id(p, &format!("{at}.id"), &item.id);
+            check_id(p, format_args!("{at}.id"), &item.id);
             if !ids.insert(item.id.as_str()) {
-                dup(p, &format!("{at}.id"), &item.id);
+                dup(p, format_args!("{at}.id"), &item.id);
             }
-            in_range(p, &format!("{at}.cost"), item.cost, 1, 1_000_000_000);
+            in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);
             match &item.reward {
-                MallReward::Coupon { template } => self.check_template_ref(p, &format!("{at}.reward.template"), template),
-                MallReward::Gift { sku } => self.check_sku(p, &format!("{at}.reward.sku"), sku, true),
+                MallReward::Coupon { template } => self.check_template_ref(p, format_args!("{at}.reward.template"), template),
+                MallReward::Gift { sku } => self.check_sku(p, format_args!("{at}.reward.sku"), sku, true),
             }
         }
     }
@@ -781,61 +781,61 @@ impl Rules {
         let mut ids = BTreeSet::new();
         for (i, t) in self.coupons.iter().enumerate() {
             let at = format!("coupons[{i}]");
-            check_id(p, &format!("{at}.id"), &t.id);
+            check_id(p, format_args!("{at}.id"), &t.id);
             if !ids.insert(t.id.as_str()) {
-                dup(p, &format!("{at}.id"), &t.id);
+                dup(p, format_args!("{at}.id"), &t.id);
             }
             match &t.kind {
                 CouponKind::AmountOff { amount, threshold } => {
-                    in_range(p, &format!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
-                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                     if *threshold > 0 && amount > threshold {
                         p.push("COUPON_AMOUNT_ABOVE_THRESHOLD", format!("{at}.kind.amount"),
                             "满减券的减免金额不能超过门槛", "the amount off cannot exceed the threshold");
                     }
                 }
                 CouponKind::PercentOff { pay_bp, cap, threshold } => {
-                    in_range(p, &format!("{at}.kind.pay_bp"), *pay_bp, 1, BP - 1);
+                    in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 1, BP - 1);
                     if let Some(c) = cap {
-                        in_range(p, &format!("{at}.kind.cap"), *c, 1, MAX_RULE_FEN);
+                        in_range(p, format_args!("{at}.kind.cap"), *c, 1, MAX_RULE_FEN);
                     }
-                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                 }
                 CouponKind::Shipping { amount, threshold } => {
                     if let Some(a) = amount {
-                        in_range(p, &format!("{at}.kind.amount"), *a, 1, MAX_RULE_FEN);
+                        in_range(p, format_args!("{at}.kind.amount"), *a, 1, MAX_RULE_FEN);
                     }
-                    in_range(p, &format!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                     if !t.scope.is_everything() {
                         p.push("SCOPE_NOT_ALLOWED", format!("{at}.scope"), "运费券不能限定商品范围",
                             "a shipping coupon cannot have a product scope");
                     }
                 }
-                CouponKind::Exchange { sku } => self.check_sku(p, &format!("{at}.kind.sku"), sku, false),
+                CouponKind::Exchange { sku } => self.check_sku(p, format_args!("{at}.kind.sku"), sku, false),
             }
             let s = &t.scope;
             for (j, sku) in s.skus.iter().enumerate() {
-                self.check_sku(p, &format!("{at}.scope.skus[{j}]"), sku, false);
+                self.check_sku(p, format_args!("{at}.scope.skus[{j}]"), sku, false);
             }
             for (j, sku) in s.exclude_skus.iter().enumerate() {
-                self.check_sku(p, &format!("{at}.scope.exclude_skus[{j}]"), sku, false);
+                self.check_sku(p, format_args!("{at}.scope.exclude_skus[{j}]"), sku, false);
             }
             for (j, c) in s.categories.iter().enumerate() {
-                self.check_category(p, &format!("{at}.scope.categories[{j}]"), c);
+                self.check_category(p, format_args!("{at}.scope.categories[{j}]"), c);
             }
             for (j, c) in s.exclude_categories.iter().enumerate() {
-                self.check_category(p, &format!("{at}.scope.exclude_categories[{j}]"), c);
+                self.check_category(p, format_args!("{at}.scope.exclude_categories[{j}]"), c);
             }
             match t.validity {
                 Validity::Window { from, until } if from > until => {
                     p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.validity.until"),
                         "有效期结束早于开始", "the validity window ends before it starts")
                 }
-                Validity::Days { days } => in_range(p, &format!("{at}.validity.days"), days as i64, 1, 3660),
+                Validity::Days { days } => in_range(p, format_args!("{at}.validity.days"), days as i64, 1, 3660),
                 _ => {}
             }
             if let Some(n) = t.per_member_limit {
-                in_range(p, &format!("{at}.per_member_limit"), n as i64, 1, 1000);
+                in_range(p, format_args!("{at}.per_member_limit"), n as i64, 1, 1000);
             }
             for (j, tier) in t.audience.tiers.iter().enumerate() {
                 if self.tier(tier).is_none() {
@@ -846,41 +846,41 @@ impl Rules {
         }
     }
 
-    pub(crate) fn check_template_ref(&self, p: &mut Problems, at: &str, id: &str) {
+    pub(crate) fn check_template_ref(&self, p: &mut Problems, at: impl std::fmt::Display, id: &str) {
         if self.template(id).is_none() {
-            p.push("UNKNOWN_TEMPLATE", at, format!("未知券模板 `{id}`"), format!("unknown coupon template `{id}`"));
+            p.push("UNKNOWN_TEMPLATE", at.to_string(), format!("未知券模板 `{id}`"), format!("unknown coupon template `{id}`"));
         }
     }
 
     /// A SKU must be in the catalog when there is one; `required` says the
     /// rule cannot work without a catalog entry (a gift needs its name).
-    pub(crate) fn check_sku(&self, p: &mut Problems, at: &str, sku: &str, required: bool) {
+    pub(crate) fn check_sku(&self, p: &mut Problems, at: impl std::fmt::Display, sku: &str, required: bool) {
         if (required || !self.catalog.is_empty()) && self.catalog_item(sku).is_none() {
-            p.push("UNKNOWN_SKU", at, format!("商品目录中没有 `{sku}`"), format!("`{sku}` is not in the catalog"));
+            p.push("UNKNOWN_SKU", at.to_string(), format!("商品目录中没有 `{sku}`"), format!("`{sku}` is not in the catalog"));
         }
     }
 
-    pub(crate) fn check_category(&self, p: &mut Problems, at: &str, cat: &str) {
+    pub(crate) fn check_category(&self, p: &mut Problems, at: impl std::fmt::Display, cat: &str) {
         if !self.catalog.is_empty() && !self.catalog.iter().any(|c| c.category == cat) {
-            p.push("UNKNOWN_CATEGORY", at, format!("商品目录中没有类目 `{cat}`"),
+            p.push("UNKNOWN_CATEGORY", at.to_string(), format!("商品目录中没有类目 `{cat}`"),
                 format!("no catalog item has category `{cat}`"));
         }
     }
 }
 
-pub(crate) fn check_id(p: &mut Problems, at: &str, id: &str) {
+pub(crate) fn check_id(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
     if id.is_empty() || id.len() > MAX_ID_LEN {
-        p.push("BAD_ID", at, format!("标识须为 1 到 {MAX_ID_LEN} 字节"),
+        p.push("BAD_ID", at.to_string(), format!("标识须为 1 到 {MAX_ID_LEN} 字节"),
             format!("an id must be 1 to {MAX_ID_LEN} bytes"));
     }
 }
 
-pub(crate) fn dup(p: &mut Problems, at: &str, id: &str) {
-    p.push("DUPLICATE_ID", at, format!("重复的标识 `{id}`"), format!("duplicate id `{id}`"));
+pub(crate) fn dup(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
+    p.push("DUPLICATE_ID", at.to_string(), format!("重复的标识 `{id}`"), format!("duplicate id `{id}`"));
 }
 
-pub(crate) fn in_range(p: &mut Problems, at: &str, v: i64, lo: i64, hi: i64) {
+pub(crate) fn in_range(p: &mut Problems, at: impl std::fmt::Display, v: i64, lo: i64, hi: i64) {
     if v < lo || v > hi {
-        p.push("OUT_OF_RANGE", at, format!("须在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}"));
+        p.push("OUT_OF_RANGE", at.to_string(), format!("须在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}"));
     }
 }
