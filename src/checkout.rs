@@ -435,8 +435,11 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
         .map(|d| (d.0, note("MEMBER_PRICE", format!("会员价 {}", zhe(d.0)), format!("member price: pay {}", pct(d.0)))))
         .collect();
     let mut work: Vec<Work> = Vec::new();
+    // Units already priced by a flash or limited campaign on earlier lines
+    // of this cart: one SKU on two lines shares the limit and the stock.
+    let mut in_cart: BTreeMap<(String, String), i64> = BTreeMap::new();
     for (i, l) in cart.lines.iter().enumerate() {
-        price_line(rules, member, cart, &eff, &member_notes, i, l, now, &mut work)?;
+        price_line(rules, member, cart, &eff, &member_notes, &mut in_cart, i, l, now, &mut work)?;
     }
 
     // 3. Quantity discounts.
@@ -578,6 +581,7 @@ fn price_line(
     cart: &Cart,
     eff: &Effective,
     member_notes: &[(i64, Note)],
+    in_cart: &mut BTreeMap<(String, String), i64>,
     i: usize,
     l: &CartLine,
     now: Millis,
@@ -643,9 +647,11 @@ fn price_line(
         Some((c, CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points })) => {
             let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
             let sold = cart.sold.get(&c.id).and_then(|m| m.get(&l.sku)).copied().unwrap_or(0);
-            let stock_left = (item.stock - sold).max(0);
-            let limit_left = (*per_member_limit as i64 - bought(member, &c.id, &l.sku)).max(0);
+            let taken = in_cart.entry((c.id.clone(), l.sku.clone())).or_insert(0);
+            let stock_left = (item.stock - sold - *taken).max(0);
+            let limit_left = (*per_member_limit as i64 - bought(member, &c.id, &l.sku) - *taken).max(0);
             let n = if item.price < l.unit_price { l.quantity.min(stock_left).min(limit_left) } else { 0 };
+            *taken += n;
             if n > 0 {
                 let mut w = base(n)?;
                 let price = money::mul(item.price, n)?;
@@ -683,10 +689,12 @@ fn price_line(
         }
         Some((c, CampaignKind::LimitedDiscount { items, per_member_limit, stack_with_member_price })) => {
             let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
+            let taken = in_cart.entry((c.id.clone(), l.sku.clone())).or_insert(0);
             let n = match per_member_limit {
-                Some(lim) => l.quantity.min((*lim as i64 - bought(member, &c.id, &l.sku)).max(0)),
+                Some(lim) => l.quantity.min((*lim as i64 - bought(member, &c.id, &l.sku) - *taken).max(0)),
                 None => l.quantity,
             };
+            *taken += n;
             if n > 0 {
                 let mut w = base(n)?;
                 let limited_off = match (item.price, item.pay_bp) {
@@ -779,30 +787,34 @@ fn pct(bp: i64) -> String {
 fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<()> {
     for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
         let CampaignKind::QuantityDiscount { nth, pay_bp, .. } = &c.kind else { continue };
-        // Every unit of the campaign's lines, dearest first (ties: cart order).
-        let mut units: Vec<(Fen, usize)> = Vec::new();
+        // The campaign's units, dearest first (ties: cart order), as one run
+        // per line: a line's units all have the same value.
+        let mut runs: Vec<(Fen, usize)> = Vec::new();
         for (i, w) in work.iter().enumerate() {
             if w.quantity_campaign.as_deref() == Some(&c.id) {
-                let unit = money::cumulative_share(w.amount, 1, w.out.quantity)?;
-                units.extend(std::iter::repeat_n((unit, i), w.out.quantity as usize));
+                runs.push((money::cumulative_share(w.amount, 1, w.out.quantity)?, i));
             }
         }
-        units.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        runs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut off = vec![0; work.len()];
-        for (k, &(unit, i)) in units.iter().enumerate() {
-            if (k + 1) % *nth as usize == 0 {
-                off[i] += money::percent_off(unit, *pay_bp)?;
-            }
+        let nth = *nth as i64;
+        let mut before = 0; // units ahead of this run
+        for &(unit, i) in &runs {
+            let count = work[i].out.quantity;
+            // Positions before+1 … before+count that are a multiple of nth.
+            let hits = (before + count) / nth - before / nth;
+            off[i] = money::mul(money::percent_off(unit, *pay_bp)?, hits)?;
+            before += count;
         }
         for (i, w) in work.iter_mut().enumerate() {
             if off[i] > 0 {
                 w.take("quantity", &c.id, off[i]);
                 w.out.campaign = Some(c.id.clone());
                 w.out.notes.push(note("QUANTITY_DISCOUNT", format!("「{}」：每第 {} 件 {}", c.name, nth, zhe(*pay_bp)),
-                    format!("“{}”: every {} unit pays {}", c.name, ordinal(*nth), pct(*pay_bp))));
+                    format!("“{}”: every {} unit pays {}", c.name, ordinal(nth as u32), pct(*pay_bp))));
             } else if w.quantity_campaign.as_deref() == Some(&c.id) {
                 w.out.notes.push(note("QUANTITY_DISCOUNT_NOT_REACHED", format!("「{}」：满 {} 件可享", c.name, nth),
-                    format!("“{}”: applies from the {} unit", c.name, ordinal(*nth))));
+                    format!("“{}”: applies from the {} unit", c.name, ordinal(nth as u32))));
             }
         }
     }

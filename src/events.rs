@@ -205,12 +205,23 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
                 pts += l.points_earned - money::cumulative_share(l.points_earned, l.refunded_quantity, l.quantity)?;
                 growth += l.growth - money::cumulative_share(l.growth, l.refunded_quantity, l.quantity)?;
             }
+            let (templates, kept) = (o.coupons_to_issue.clone(), !o.fully_refunded());
             let reference = format!("order:{order}");
             let lot = m.points.earn(zone, expiry, at, pts, &reference, &reference)?;
             add_growth(rules, m, at, growth, &reference);
+            let mut issued = Vec::new();
+            for (k, tid) in templates.iter().enumerate().filter(|_| kept) {
+                // Validation guarantees the template exists.
+                if let Some(t) = rules.template(tid) {
+                    let id = format!("{order}/{k}");
+                    issue(rules, m, t, &id, at)?;
+                    issued.push(id);
+                }
+            }
             let o = m.orders.get_mut(order).expect("checked above");
             o.completed_at = Some(at);
             o.earned_lot = lot;
+            o.issued_coupons = issued;
         }
         What::OrderRefunded { order, lines } => refund(m, at, order, lines.as_deref())?,
         What::CheckedIn {} => {
@@ -292,10 +303,16 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
         }
         What::CouponRestored { coupon } => {
             let c = wallet_coupon(m, coupon)?;
-            if c.used_by.is_none() {
+            let Some(by) = c.used_by.clone() else {
                 return Err(refuse("COUPON_NOT_USED", "event.coupon", "券未被使用", "the coupon is not used"));
+            };
+            // A coupon an order still holds comes back only with that
+            // order's whole refund, or it could pay for two orders.
+            if m.orders.get(&by).is_some_and(|o| !o.fully_refunded()) {
+                return Err(refuse("COUPON_IN_ORDER", "event.coupon", format!("券仍在订单 {by} 中使用，整单退款后才会退回"),
+                    format!("the coupon is still used by order {by}; it comes back with that order's whole refund")));
             }
-            c.used_by = None;
+            wallet_coupon(m, coupon)?.used_by = None;
         }
         What::MembershipPurchased { plan } => {
             let Some(p) = rules.membership.paid_plans.iter().find(|x| &x.id == plan) else {
@@ -501,13 +518,9 @@ fn place_order(
         }
         coupons.push(c.id.clone());
     }
-    let mut issued = Vec::new();
-    for (k, ic) in q.coupons_to_issue.iter().enumerate() {
-        let t = rules.template(&ic.template).expect("validated");
-        let id = format!("{order}/{k}");
-        issue(rules, m, t, &id, at)?;
-        issued.push(id);
-    }
+    // Coupons a full reduction gives are issued when the order completes,
+    // like its points, so a refunded order cannot leave one behind.
+    let to_issue: Vec<String> = q.coupons_to_issue.iter().map(|c| c.template.clone()).collect();
     for g in &q.gifts {
         m.gifts.push(member::Gift { sku: g.sku.clone(), at, reference: reference.clone() });
     }
@@ -538,7 +551,8 @@ fn place_order(
             points_from,
             points_returned: 0,
             earned_lot: None,
-            issued_coupons: issued,
+            issued_coupons: Vec::new(),
+            coupons_to_issue: to_issue,
             refunded: 0,
             fingerprint: q.fingerprint,
         },

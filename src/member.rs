@@ -164,8 +164,11 @@ pub struct Order {
     pub points_returned: i64,
     /// The lot created when the order completed.
     pub earned_lot: Option<u32>,
-    /// Coupons issued with the order by a full reduction.
+    /// Coupons issued by a full reduction when the order completed.
     pub issued_coupons: Vec<String>,
+    /// Templates of those coupons, waiting for the order to complete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons_to_issue: Vec<String>,
     pub refunded: Fen,
     /// Fingerprint of the rules it was priced under.
     pub fingerprint: String,
@@ -239,12 +242,18 @@ impl Member {
             p.push("TOO_MANY", "member.wallet", "券包过大", "the wallet is too large");
         }
         amount(&mut p, "member.growth_total".into(), self.growth_total);
+        if let Some(f) = self.growth_floor {
+            amount(&mut p, "member.growth_floor.base".into(), f.base);
+            if f.base < 0 {
+                p.push("NEGATIVE", "member.growth_floor.base", "不能为负数", "must not be negative");
+            }
+        }
         amount(&mut p, "member.points.debt".into(), self.points.debt);
         if self.points.debt < 0 {
             p.push("NEGATIVE", "member.points.debt", "不能为负数", "must not be negative");
         }
         for (i, l) in self.points.lots.iter().enumerate() {
-            for (f, v) in [("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired)] {
+            for (f, v) in [("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)] {
                 amount(&mut p, format!("member.points.lots[{i}].{f}"), v);
                 if v < 0 {
                     p.push("NEGATIVE", format!("member.points.lots[{i}].{f}"), "不能为负数", "must not be negative");
@@ -356,7 +365,8 @@ impl Member {
 
     /// Has this member never placed an order?
     pub fn is_new(&self) -> bool {
-        self.orders.is_empty()
+        // An order refunded in full does not count (as for segments).
+        self.orders.values().all(|o| o.fully_refunded())
     }
 
     /// The lifecycle segment at `now`, in local calendar days. Orders

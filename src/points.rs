@@ -42,6 +42,10 @@ pub struct Lot {
     /// Points that expired out of this lot.
     #[serde(default)]
     pub expired: i64,
+    /// Expired points already set against a claw-back (an order's lot
+    /// that expired unspent cannot be taken back a second time).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub settled: i64,
 }
 
 impl Lot {
@@ -129,6 +133,7 @@ impl Ledger {
             amount,
             remaining: credited,
             expired: 0,
+            settled: 0,
         });
         self.history.push(Entry {
             at,
@@ -264,13 +269,24 @@ impl Ledger {
 
     /// Take back `amount` earned points: from lot `from` first, then the
     /// other live lots; the rest becomes debt.
+    ///
+    /// If lot `from` has expired, the points that expired out of it were
+    /// lost already: they are set against the claw-back first, so nothing is
+    /// taken twice.
     pub fn claw_back(&mut self, at: Millis, from: Option<u32>, amount: i64, reference: &str) {
         if amount <= 0 {
             return;
         }
-        let uses = self.take(at, amount, from);
+        let mut settled = 0;
+        if let Some(l) = from.and_then(|id| self.lots.iter_mut().find(|l| l.id == id)) {
+            if !l.live_at(at) {
+                settled = amount.min(l.expired - l.settled).max(0);
+                l.settled += settled;
+            }
+        }
+        let uses = self.take(at, amount - settled, from);
         let taken: i64 = uses.iter().map(|u| u.points).sum();
-        let owed = amount - taken;
+        let owed = amount - settled - taken;
         self.debt += owed;
         self.history.push(Entry { at, kind: EntryKind::Clawback, delta: -taken, reference: reference.to_string(), lots: uses, debt: owed });
     }
@@ -340,6 +356,20 @@ mod tests {
         assert_eq!((l.debt, l.balance(at("2025-01-04"))), (30, 0));
         l.earn(BJ, Expiry::Never, at("2025-01-05"), 50, "check_in", "e").unwrap();
         assert_eq!((l.debt, l.balance(at("2025-01-05"))), (0, 20));
+    }
+
+    #[test]
+    fn points_that_expired_unspent_are_not_clawed_back_twice() {
+        let mut l = Ledger::default();
+        l.earn(BJ, Expiry::Never, at("2025-01-01"), 50, "a", "e").unwrap();
+        let lot = l.earn(BJ, Expiry::Days { days: 10 }, at("2025-01-02"), 100, "order:o1", "o1").unwrap();
+        l.expire(at("2025-01-20"));
+        l.claw_back(at("2025-01-20"), lot, 60, "refund:o1 part");
+        l.claw_back(at("2025-01-21"), lot, 40, "refund:o1 rest");
+        // The order's 100 points expired unspent: the refund takes nothing
+        // more from the member's other points.
+        assert_eq!((l.balance(at("2025-01-21")), l.debt), (50, 0));
+        assert_eq!(l.lots[1].settled, 100);
     }
 
     #[test]

@@ -171,3 +171,13 @@ fn conflicting_campaigns_and_bad_tiers_are_all_reported_at_once() {
     assert!(codes.contains(&("REWARD_EMPTY", "campaigns[2].kind.tiers[1].reward")), "{codes:?}");
     assert!(codes.contains(&("CAMPAIGN_CONFLICT", "campaigns[1]")), "{codes:?}");
 }
+
+#[test]
+fn two_lines_of_one_flash_sku_share_the_limit() {
+    let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 1,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
+    let m = member(&r);
+    let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 1), line("pot", "ware", 10000, 1)])), t(NOON)).unwrap();
+    let flash: i64 = q.lines.iter().filter(|l| l.price == siyu::checkout::PriceKind::Flash).map(|l| l.quantity).sum();
+    assert_eq!(flash, 1);
+}

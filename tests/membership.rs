@@ -318,3 +318,30 @@ fn lifecycle_segments_follow_orders() {
     let m = order(&r, &m, "o3", "2026-06-01T10:00", 10);
     assert_eq!(m.segment(&r, t("2026-10-01T10:00")).as_str(), "loyal");
 }
+
+#[test]
+fn a_coupon_held_by_a_live_order_cannot_be_restored_by_hand() {
+    let r = rules(json!({}));
+    let m = joined(&r, "2026-01-05T10:00");
+    let m = book(&r, &m, "c1", "2026-01-05T10:01", json!({"type": "coupon_claimed", "template": "c20"}));
+    let cart = json!({ "lines": [ { "sku": "y", "category": "c", "unit_price": 12000, "quantity": 1 } ] });
+    let m = book(&r, &m, "o1-p", "2026-01-05T11:00", json!({"type": "order_placed", "order": "o1", "cart": cart}));
+    let e = refuse(&r, &m, "back", "2026-01-05T12:00", json!({"type": "coupon_restored", "coupon": "c1"}));
+    assert_eq!(e.code, "COUPON_IN_ORDER");
+    // A coupon used outside the engine's orders (an offline till) can be.
+    let m = book(&r, &m, "c2", "2026-01-05T12:01", json!({"type": "coupon_claimed", "template": "c20"}));
+    let m = book(&r, &m, "use", "2026-01-05T12:02", json!({"type": "coupon_used", "coupon": "c2", "reference": "till-7"}));
+    let m = book(&r, &m, "back2", "2026-01-05T12:03", json!({"type": "coupon_restored", "coupon": "c2"}));
+    assert_eq!(m.wallet[1].used_by, None);
+}
+
+#[test]
+fn a_member_whose_only_order_was_refunded_in_full_is_new_again() {
+    let r = rules(json!({}));
+    let m = order(&r, &joined(&r, "2026-01-05T10:00"), "o1", "2026-01-05T11:00", 10);
+    let e = refuse(&r, &m, "n1", "2026-01-05T12:00", json!({"type": "coupon_claimed", "template": "new"}));
+    assert_eq!(e.code, "COUPON_NEW_MEMBERS_ONLY");
+    let m = book(&r, &m, "rf", "2026-01-05T13:00", json!({"type": "order_refunded", "order": "o1"}));
+    assert!(m.is_new());
+    book(&r, &m, "n2", "2026-01-05T14:00", json!({"type": "coupon_claimed", "template": "new"}));
+}

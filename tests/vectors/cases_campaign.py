@@ -24,6 +24,8 @@ quote("campaign", "flash_units_beyond_the_limit_are_a_second_line", r, cart(ln("
 quote("campaign", "flash_for_a_guest", r, cart(POT), member=None)
 r5 = flash_rules(limit=5)
 quote("campaign", "flash_stock_left_splits_the_line", r5, cart(ln("pot", 32800, 3, "teaware"), sold={"flash": {"pot": 48}}), member=holder(r5))
+quote("campaign", "flash_limit_is_shared_by_lines_of_one_sku", r, cart(POT, ln("pot", 32800, 1, "teaware")), member=holder(r))
+quote("campaign", "flash_stock_is_shared_by_lines_of_one_sku", r5, cart(POT, ln("pot", 32800, 2, "teaware"), sold={"flash": {"pot": 48}}), member=holder(r5))
 quote("campaign", "flash_sold_out_sells_at_the_normal_price", r5, cart(ln("pot", 32800, 2, "teaware"), sold={"flash": {"pot": 50}}), member=holder(r5))
 bought = holder(r, extra=[E("e-o1", T0 + 10 * MIN, "order_placed", order="o1", cart=cart(POT))])
 quote("campaign", "flash_limit_counts_units_bought_before", r, cart(POT), member=bought)
@@ -80,6 +82,10 @@ quote("campaign", "units_are_paired_dearest_first_across_lines", r,
 quote("campaign", "equal_units_pair_in_cart_order", r, cart(ln("nuts", 5900, 1, "snacks"), ln("cake", 5900, 1, "snacks")), member=None)
 quote("campaign", "one_unit_does_not_reach_the_second", r, cart(ln("nuts", 5900, 1, "snacks")), member=None)
 quote("campaign", "half_fen_of_a_half_price_unit_rounds_up", r, cart(ln("nuts", 99, 2, "snacks")), member=None)
+quote("campaign", "a_run_of_odd_length_carries_its_position_to_the_next_line", r,
+      cart(ln("cake", 12800, 3, "snacks"), ln("nuts", 5900, 3, "snacks")), member=None)
+quote("campaign", "the_largest_cart_counts_runs_not_units", r,
+      cart(*[ln("nuts" if i % 2 else "cake", 990 + i, 9999, "snacks") for i in range(500)]), member=None)
 r = q_rules(bp=9500)
 quote("campaign", "quantity_discount_comes_after_the_member_price", r, cart(ln("nuts", 5900, 2, "snacks")), member=holder(r))
 r = q_rules(nth=3, pay=0)
@@ -108,6 +114,11 @@ r = R(coupons=[tpl("o10", "无门槛减10元", amount_off(1000), days(30))],
       shipping={"fee": 1000})
 quote("campaign", "full_reduction_issues_a_coupon_and_excludes_gift_cards", r,
       cart(ln("pot", 39900, 1, "teaware"), ln("card", 10000, 1, "giftcard")), member=holder(r))
+# The issued coupon arrives when the order completes, not when it is placed.
+ISSUING = [join(), E("e-o1", T0 + 10 * MIN, "order_placed", order="o1", cart=cart(ln("pot", 39900, 1, "teaware"))),
+           E("e-c1", T0 + 20 * MIN, "order_completed", order="o1")]
+case("campaign", "an_issued_coupon_waits_for_the_order_to_complete", "replay", {"rules": r, "events": ISSUING[:2]})
+case("campaign", "an_issued_coupon_arrives_when_the_order_completes", "replay", {"rules": r, "events": ISSUING})
 quote("campaign", "gift_cards_do_not_count_toward_the_threshold", r,
       cart(ln("pot", 30000, 1, "teaware"), ln("card", 10000, 1, "giftcard")), member=holder(r))
 r = R(campaigns=[camp("both", "满200减20再9折", FROM, UNTIL, full("amount", [(20000, {"amount_off": 2000, "pay_bp": 9000})]))])

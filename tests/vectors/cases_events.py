@@ -130,6 +130,12 @@ DEBT = J + [E("o1", later(1), "order_placed", order="o1", cart=cart(ln("tea", 20
             E("mall", later(3), "mall_exchanged", item="mbag"),
             E("r1", later(4), "order_refunded", order="o1")]
 case("events", "claw_back_of_spent_points_becomes_a_debt", "replay", {"rules": SHOP, "events": DEBT})
+# The order's points expire unspent before the refund: they are lost
+# already, so the refund takes nothing more (no debt, other lots untouched).
+EXPIRED = J + [E("o1", later(1), "order_placed", order="o1", cart=cart(ln("tea", 20000, 1, "tea"))),
+               E("done", later(2), "order_completed", order="o1"),
+               E("r1", later(2) + 400 * DAY, "order_refunded", order="o1")]
+case("events", "points_that_expired_unspent_are_not_clawed_back_again", "replay", {"rules": SHOP, "events": EXPIRED})
 case("events", "the_next_points_pay_the_debt_first", "replay", {"rules": SHOP, "events": DEBT + [
     E("a1", later(5), "activity", name="review"), E("a2", later(6), "activity", name="review")]})
 # Points used on an order go back to the lots they came from.
