@@ -296,15 +296,6 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
     (chosen.len(), exp, ids)
 }
 
-/// Is `a` a better combination than `b`?
-pub fn better(cands: &[Candidate], a: &Applied, b: &Applied) -> bool {
-    match a.net().cmp(&b.net()) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => tie_key(cands, &a.chosen) < tie_key(cands, &b.chosen),
-    }
-}
-
 /// The best combination of `cands` (each already usable on its own). The
 /// empty combination is the fallback, so the answer always exists.
 ///
