@@ -511,10 +511,15 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     } else if let Some(r) = free_shipping_by {
         Some(note("FREE_SHIPPING_CAMPAIGN", format!("「{}」包邮", r.name), format!("free shipping from “{}”", r.name)))
     } else if fee == 0 {
-        match threshold.unwrap_or(0) {
-            0 => Some(note("FREE_SHIPPING_MEMBER", "会员权益：包邮", "members ship free")),
-            t => Some(note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t)))),
-        }
+        // Say whose threshold it was: the shop's, or the member's benefit.
+        let t = threshold.unwrap_or(0);
+        let members = eff.free_shipping_over == Some(t) && rules.shipping.free_over.is_none_or(|s| s > t);
+        Some(match (members, t) {
+            (true, 0) => note("FREE_SHIPPING_MEMBER", "会员权益：包邮", "members ship free"),
+            (true, t) => note("FREE_SHIPPING_MEMBER", format!("会员权益：满 {} 包邮", money::yuan(t)), format!("members ship free over {}", money::yuan(t))),
+            (false, 0) => note("FREE_SHIPPING_OVER", "全场包邮", "free shipping on every order"),
+            (false, t) => note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t))),
+        })
     } else {
         None
     };

@@ -80,6 +80,13 @@ quote("threshold", "percent_coupon_threshold_not_met", r, cart(ln("a", 2999)), m
 SHIP = R(shipping={"fee": 1000, "free_over": 9900})
 quote("threshold", "free_shipping_at_exactly_99", SHIP, cart(ln("a", 9900)), member=None)
 quote("threshold", "shipping_charged_at_98_99", SHIP, cart(ln("a", 9899)), member=None)
+# The member's own lower threshold, and the shop's when it is lower: the
+# answer says whose it was.
+r = with_tiers(SHIP, [tier("vip", "会员", 0, free_shipping_over=6900)])
+quote("threshold", "free_shipping_over_the_member_threshold", r, cart(ln("a", 6900)), member=holder(r))
+quote("threshold", "the_shop_threshold_applies_to_a_guest", r, cart(ln("a", 6900)), member=None)
+r = with_tiers(R(shipping={"fee": 1000, "free_over": 0}), [tier("vip", "会员", 0, free_shipping_over=0)])
+quote("threshold", "free_shipping_for_everyone_is_the_shop_rule", r, cart(ln("a", 100)), member=holder(r))
 r = R(shipping={"fee": 1000, "free_over": 9900}, coupons=[OFF1],
       points={"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1000}},
               "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 5000}})
