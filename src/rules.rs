@@ -571,12 +571,15 @@ impl Rules {
 
     /// `sha256:` and the hex SHA-256 of the canonical JSON of the rules.
     pub fn fingerprint(&self) -> String {
-        let canon = serde_json::to_vec(self).expect("rules serialize");
+        // Serializing plain structs to a Vec cannot fail.
+        let canon = serde_json::to_vec(self).unwrap_or_default();
         let digest = Sha256::digest(&canon);
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");
         for b in digest {
-            s.push_str(&format!("{b:02x}"));
+            s.push(HEX[(b >> 4) as usize] as char);
+            s.push(HEX[(b & 15) as usize] as char);
         }
         s
     }
