@@ -79,7 +79,7 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, code: &'static str, zh: &s
                 Some(f) => crate::error::join_path(&path, f),
                 None => path.clone(),
             });
-            problems.push(Error::new(kind, shown, zh_for(kind), clip(&msg, 300)));
+            problems.push(Error::new(kind, shown, zh_for(kind), clipped(&msg, 300)));
         }
         let Some(target) = target else { break };
         if problems.len() >= MAX_PROBLEMS {
@@ -129,13 +129,10 @@ fn repair<T: DeserializeOwned>(work: &mut Value, target: &str, kind: &str) -> Op
     Some(parse(work))
 }
 
-/// serde's messages quote the offending value: keep an answer about a
-/// megabyte of bad input small.
-fn clip(msg: &str, max: usize) -> String {
-    match msg.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &msg[..i]),
-        None => msg.to_string(),
-    }
+/// serde's messages quote the offending value: clipped, with an ellipsis.
+fn clipped(msg: &str, max: usize) -> String {
+    let c = crate::error::clip(msg, max);
+    if c.len() < msg.len() { format!("{c}…") } else { msg.to_string() }
 }
 
 fn classify(msg: &str) -> (&'static str, Option<String>) {

@@ -78,6 +78,15 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The first `max` characters of `s`: messages quote what they refuse, and
+/// an answer about a megabyte of bad input must stay small.
+pub(crate) fn clip(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 pub(crate) fn join_path(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty()) {
         (true, _) => path.to_string(),

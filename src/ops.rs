@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use crate::checkout::{self, Cart};
 use crate::decode;
 use crate::json;
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 use crate::events::{self, Event};
 use crate::member::Member;
 use crate::rules::Rules;
@@ -94,7 +94,7 @@ pub const MAX_EVENTS: usize = 100_000;
 
 fn find(op: &str) -> Result<&'static Operation> {
     OPERATIONS.iter().find(|o| o.name == op).ok_or_else(|| {
-        Error::new("UNKNOWN_OPERATION", "op", format!("未知操作 `{}`", clip(op)), format!("unknown operation `{}`", clip(op)))
+        Error::new("UNKNOWN_OPERATION", "op", format!("未知操作 `{}`", clip(op, 64)), format!("unknown operation `{}`", clip(op, 64)))
     })
 }
 
@@ -128,13 +128,6 @@ pub fn envelope(result: Result<Value>) -> String {
     m.insert(key.to_string(), v);
     // Value maps are ordered by key, so this writes canonical JSON.
     serde_json::to_string(&Value::Object(m)).unwrap_or_default()
-}
-
-fn clip(s: &str) -> &str {
-    match s.char_indices().nth(64) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 /// The op's typed input. Text goes straight into the types; only if that
