@@ -433,31 +433,31 @@ impl Member {
 
     /// Run every review whose period boundary is at or before `now`.
     pub(crate) fn review(&mut self, rules: &Rules, now: Millis) {
-        let Some(review) = rules.membership.review else { return };
-        let zone = rules.zone();
-        let months = review.period.months();
-        loop {
-            let last = zone.date(self.reviewed_through);
-            let next = last.month_start().month_end_after(months - 1).add_days(1);
-            let boundary = zone.start_of(next);
-            if boundary > now {
-                break;
-            }
-            let period_start = self.reviewed_through;
+        while let Some(boundary) = self.next_review(rules).filter(|&b| b <= now) {
+            let drop = self.review_drop(rules, boundary);
             self.reviewed_through = boundary;
-            if self.tier_since > period_start {
-                continue; // tier not held for the whole period
+            if let Some(keep) = drop {
+                let tier = &rules.membership.tiers[keep];
+                self.tier = tier.id.clone();
+                self.tier_since = boundary;
+                self.growth_floor = Some(GrowthFloor { since: boundary, base: tier.threshold });
             }
-            let earned = self.growth_between(period_start, boundary);
-            let cur = rules.tier_index(&self.tier).unwrap_or(0);
-            if earned >= rules.membership.tiers[cur].retain {
-                continue;
-            }
-            let keep = rules.membership.tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0);
-            self.tier = rules.membership.tiers[keep].id.clone();
-            self.tier_since = boundary;
-            self.growth_floor = Some(GrowthFloor { since: boundary, base: rules.membership.tiers[keep].threshold });
         }
+    }
+
+    /// The review at `boundary` (closing the period that began at
+    /// `reviewed_through`): the index of the tier the member drops to, or
+    /// `None` if they keep theirs — because they earned its `retain`, or
+    /// because they reached it during the period and are exempt.
+    pub fn review_drop(&self, rules: &Rules, boundary: Millis) -> Option<usize> {
+        let start = self.reviewed_through;
+        if self.tier_since > start {
+            return None;
+        }
+        let earned = self.growth_between(start, boundary);
+        let tiers = &rules.membership.tiers;
+        let cur = rules.tier_index(&self.tier).unwrap_or(0);
+        (earned < tiers[cur].retain).then(|| tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0))
     }
 
     /// The first review boundary after the member's state, if reviews run.

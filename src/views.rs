@@ -128,12 +128,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         let earned = m.growth_between(start, at);
         let retain = tiers[cur].retain;
         let exempt = m.tier_since > start;
-        let drop = if exempt || earned >= retain {
-            None
-        } else {
-            let keep = tiers[..cur].iter().rposition(|t| t.retain <= earned).unwrap_or(0);
-            Some(TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() })
-        };
+        let drop = m.review_drop(rules, at).map(|keep| TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() });
         ReviewOutlook { at, date: zone.date(at), retain, earned_in_period: earned, shortfall: (retain - earned).max(0), exempt, would_drop_to: drop }
     });
     let mut expiring: Vec<Expiring> = Vec::new();
