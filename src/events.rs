@@ -239,7 +239,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
             let bonus: i64 = rule.streak_bonus.iter().filter(|b| b.day == streak).map(|b| b.points).sum();
             m.check_in.last = Some(today);
             m.check_in.streak = streak;
-            credit_activity(rules, m, "check_in", rule.daily + bonus, at, &event.id)?;
+            credit_activity(rules, m, "check_in", rule.daily + bonus, at, &event.id, OverCap::CreditWhatFits)?;
         }
         What::Activity { name } => {
             let Some(rule) = rules.points.activities.get(name) else {
@@ -259,7 +259,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
             }
             count.today += 1;
             count.total += 1;
-            credit_activity(rules, m, &format!("activity:{name}"), rule.points, at, &event.id)?;
+            credit_activity(rules, m, &format!("activity:{name}"), rule.points, at, &event.id, OverCap::Refuse)?;
         }
         What::MallExchanged { item, coupon } => {
             let Some(it) = rules.points.mall.iter().find(|x| &x.id == item) else {
@@ -370,17 +370,25 @@ fn add_growth(rules: &Rules, m: &mut Member, at: Millis, amount: i64, reference:
     m.upgrade(rules, at);
 }
 
+/// What to do with an event that finds the daily cap used up.
+#[derive(PartialEq)]
+enum OverCap {
+    /// An activity is refused (`DAILY_CAP_REACHED`).
+    Refuse,
+    /// A check-in still counts for the streak and credits what fits,
+    /// possibly nothing.
+    CreditWhatFits,
+}
+
 /// Credit activity or check-in points under the daily cap.
-/// An activity over the cap is refused; a check-in over the cap still
-/// counts for the streak and credits what fits (possibly nothing).
-fn credit_activity(rules: &Rules, m: &mut Member, source: &str, points: i64, at: Millis, event_id: &str) -> Result<()> {
+fn credit_activity(rules: &Rules, m: &mut Member, source: &str, points: i64, at: Millis, event_id: &str, over: OverCap) -> Result<()> {
     let today = rules.zone().date(at);
     if m.daily_points.day != Some(today) {
         m.daily_points = member::DailyPoints { day: Some(today), points: 0 };
     }
     let room = rules.points.daily_cap.map_or(points, |cap| (cap - m.daily_points.points).max(0));
     let credit = points.min(room);
-    if credit == 0 && points > 0 && source != "check_in" {
+    if credit == 0 && points > 0 && over == OverCap::Refuse {
         return Err(refuse("DAILY_CAP_REACHED", "event", "今日活动积分已达上限", "today's activity points cap is reached"));
     }
     m.daily_points.points += credit;
