@@ -107,14 +107,19 @@ pub fn call_value(op: &str, input: &Value) -> Result<Value> {
 /// `{"ok": …}` or `{"error": {"code", "path", "zh", "en", "problems"?}}`,
 /// with every object's keys in sorted order (canonical JSON).
 pub fn call(op: &str, input: &str) -> String {
-    let result = match find(op) {
-        Ok(o) => (o.text)(Input::Text(input)),
+    match answer(op, input) {
+        Ok(t) => format!("{{\"ok\":{t}}}"),
+        Err(e) => envelope(Err(e)),
+    }
+}
+
+/// Run operation `op` on JSON text: the answer as canonical JSON text (what
+/// `call` puts under `ok`), or the refusal.
+pub fn answer(op: &str, input: &str) -> Result<String> {
+    match find(op) {
+        Ok(o) => (o.text)(Input::Text(input)).map(|Text(t)| t),
         // Malformed JSON is reported before an unknown operation.
         Err(e) => decode::from_str(input, "INPUT_INVALID").and(Err(e)),
-    };
-    match result {
-        Ok(Text(t)) => format!("{{\"ok\":{t}}}"),
-        Err(e) => envelope(Err(e)),
     }
 }
 
