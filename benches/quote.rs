@@ -137,7 +137,7 @@ fn bench_member(rules: &Rules) -> Member {
     for (k, t) in templates().iter().enumerate() {
         ev.push(json!({"id": format!("w{k}"), "at": bj("2026-11-20T10:00") + k as i64, "type": "coupon_claimed", "template": t["id"]}));
     }
-    let events: Vec<Event> = serde_json::from_value(Value::Array(ev)).unwrap();
+    let events: Vec<Event> = siyu::decode::from_value(&Value::Array(ev)).unwrap();
     let m = siyu::replay(rules, &events).unwrap();
     assert_eq!(m.wallet.len(), 20);
     m
@@ -147,7 +147,7 @@ fn bench_cart(lines: usize) -> Cart {
     let lines: Vec<Value> = (0..lines)
         .map(|i| json!({"sku": sku(i), "category": category(i), "unit_price": price(i), "quantity": 1 + (i % 3)}))
         .collect();
-    serde_json::from_value(json!({"lines": lines, "coupons": "best", "points": "max"})).unwrap()
+    siyu::decode::from_value(&json!({"lines": lines, "coupons": "best", "points": "max"})).unwrap()
 }
 
 struct Fixture {
@@ -224,7 +224,7 @@ fn long_log() -> Vec<Event> {
         d += 1;
     }
     ev.truncate(10_000);
-    serde_json::from_value(Value::Array(ev)).unwrap()
+    siyu::decode::from_value(&Value::Array(ev)).unwrap()
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]

@@ -33,7 +33,9 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::decode::Decode;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
@@ -41,7 +43,7 @@ use crate::rules::{check_id, dup, in_range, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
@@ -57,7 +59,7 @@ pub struct Campaign {
 
 /// How the quote chooses among full reductions whose items overlap.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// The set with the largest saving (the default).
@@ -69,7 +71,7 @@ pub enum Choice {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CampaignKind {
     FlashSale {
@@ -105,7 +107,7 @@ pub enum CampaignKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct FlashItem {
     pub sku: String,
@@ -115,7 +117,7 @@ pub struct FlashItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct LimitedItem {
     pub sku: String,
@@ -128,7 +130,7 @@ pub struct LimitedItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Eligible subtotal in fen (满300减30).
@@ -138,7 +140,7 @@ pub enum Basis {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ReductionTier {
     /// Fen or units, per the basis.
@@ -147,7 +149,7 @@ pub struct ReductionTier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Reward {
     #[serde(default)]

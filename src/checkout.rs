@@ -36,7 +36,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+
+use crate::decode::{Decode, Decoder, Json};
 
 use crate::campaign::{self, CampaignKind, ReductionLine, ReductionOutcome};
 use crate::coupon::{self, Candidate, Group, LineView};
@@ -56,7 +58,7 @@ pub const MAX_UNIT_PRICE: Fen = 10_000_000_000;
 pub const MAX_WALLET: usize = 200;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CartLine {
     pub sku: String,
@@ -88,19 +90,13 @@ impl Serialize for CouponChoice {
     }
 }
 
-impl<'de> Deserialize<'de> for CouponChoice {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Word(String),
-            Ids(Vec<String>),
-        }
-        match Raw::deserialize(d)? {
-            Raw::Word(w) if w == "best" => Ok(CouponChoice::Best),
-            Raw::Word(w) if w == "none" => Ok(CouponChoice::None),
-            Raw::Word(w) => Err(serde::de::Error::custom(format!("expected \"best\", \"none\" or a list of coupon ids, got \"{w}\""))),
-            Raw::Ids(v) => Ok(CouponChoice::Ids(v)),
+impl Decode for CouponChoice {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        match v {
+            Json::Str(w) if w == "best" => Some(CouponChoice::Best),
+            Json::Str(w) if w == "none" => Some(CouponChoice::None),
+            Json::Arr(_) => Vec::decode(v, d).map(CouponChoice::Ids),
+            _ => d.wrong(v, "\"best\", \"none\" or a list of coupon ids"),
         }
     }
 }
@@ -128,24 +124,18 @@ impl Default for PointsChoice {
     }
 }
 
-impl<'de> Deserialize<'de> for PointsChoice {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(i64),
-            Word(String),
-        }
-        match Raw::deserialize(d)? {
-            Raw::N(n) => Ok(PointsChoice::Points(n)),
-            Raw::Word(w) if w == "max" => Ok(PointsChoice::Max),
-            Raw::Word(w) => Err(serde::de::Error::custom(format!("expected a number of points or \"max\", got \"{w}\""))),
+impl Decode for PointsChoice {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        match v {
+            Json::Str(w) if w == "max" => Some(PointsChoice::Max),
+            Json::Num(_) => i64::decode(v, d).map(PointsChoice::Points),
+            _ => d.wrong(v, "a number of points or \"max\""),
         }
     }
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Cart {
     pub lines: Vec<CartLine>,

@@ -1,19 +1,48 @@
-//! Typed parsing that reports every shape problem, not just the first.
+//! Reading inputs: JSON text → a [`Json`] tree → typed values, reporting
+//! every problem at once, each with its path.
 //!
-//! serde stops at the first error. To list them all, [`from_value`] parses,
-//! records the error with its path, removes the offending field from a
-//! working copy and parses again, up to [`MAX_PROBLEMS`] times. A required
-//! field it had to remove is not reported a second time as missing.
+//! Two steps, both small and non-generic where it matters for the `.wasm`:
+//!
+//! 1. [`parse`] checks the text is exactly one JSON value (else one
+//!    `JSON_SYNTAX` problem with line and column). Strings without escapes
+//!    and numbers stay slices of the input; numbers keep their text, so an
+//!    integer is read exactly and a message can quote it as written.
+//! 2. [`Decode`] (derived by `#[derive(Decode)]` from the same
+//!    `#[serde(...)]` attributes as the answers' `Serialize`) reads a type
+//!    from the tree. A problem is recorded and reading goes on with the
+//!    siblings, so one pass reports every unknown field, missing field,
+//!    wrong type and unknown variant (up to [`MAX_PROBLEMS`]).
+//!
+//! ```
+//! use siyu::decode;
+//! let text = r#"{"lines":[{"sku":"A","category":"tea","unit_price":1200,"qty":1}],"coupons":7,"pints":3}"#;
+//! let e = decode::from_str::<siyu::Cart>(text).unwrap_err();
+//! assert_eq!(e.code, "INPUT_INVALID");
+//! let found: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code, p.path.as_str())).collect();
+//! assert_eq!(found, [
+//!     ("UNKNOWN_FIELD", "pints"),
+//!     ("UNKNOWN_FIELD", "lines[0].qty"),
+//!     ("MISSING_FIELD", "lines[0].quantity"),
+//!     ("WRONG_TYPE", "coupons"),
+//! ]);
+//! ```
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
+pub use siyu_derive::Decode;
+
+/// Most problems one answer lists.
 pub const MAX_PROBLEMS: usize = 32;
 
 /// Largest JSON input accepted, in bytes (16 MiB).
 pub const MAX_INPUT_BYTES: usize = 16 << 20;
+
+/// Deepest nesting of arrays and objects accepted (serde_json's limit too):
+/// deeper input is refused rather than allowed to exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
 
 /// Refuse input over [`MAX_INPUT_BYTES`].
 pub fn check_size(json: &str) -> Result<()> {
@@ -23,221 +52,686 @@ pub fn check_size(json: &str) -> Result<()> {
     Ok(())
 }
 
-/// Parse JSON text; a syntax error becomes `JSON_SYNTAX` under `code`.
-pub fn from_str(json: &str, code: &'static str) -> Result<Value> {
-    check_size(json)?;
-    serde_json::from_str(json).map_err(|e| {
+// ---------------------------------------------------------------- the tree
+
+/// A parsed JSON value. Object members keep their order (and duplicates,
+/// which [`Decoder`] refuses).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    Null,
+    Bool(bool),
+    /// The number as written, e.g. `-12` or `1.5e3`.
+    Num(&'a str),
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+/// An object's members.
+pub type Members<'v> = [(Cow<'v, str>, Json<'v>)];
+
+/// Parse JSON text into a tree; a syntax error is `JSON_SYNTAX` under an
+/// `INPUT_INVALID` (or `code`) error.
+pub fn parse(text: &str) -> Result<Json<'_>> {
+    parse_as(text, "INPUT_INVALID")
+}
+
+fn parse_as<'a>(text: &'a str, code: &'static str) -> Result<Json<'a>> {
+    check_size(text)?;
+    let mut p = Parser { s: text.as_bytes(), text, at: 0, depth: MAX_DEPTH };
+    let v = p.value().and_then(|v| {
+        p.space();
+        if p.at < p.s.len() { Err("trailing characters") } else { Ok(v) }
+    });
+    v.map_err(|what| {
+        let (line, column) = line_column(text, p.at);
         let mut top = Error::new(code, "", "JSON 格式错误", "malformed JSON");
         top.problems.push(Error::new(
             "JSON_SYNTAX",
             "",
-            format!("第 {} 行第 {} 列：JSON 语法错误", e.line(), e.column()),
-            e.to_string(),
+            format!("第 {line} 行第 {column} 列：JSON 语法错误"),
+            format!("{what} at line {line} column {column}"),
         ));
         top
     })
 }
 
-/// Deserialize `value` as `T`, or one error with `code` that lists every
-/// shape problem with its path.
-pub fn from_value<T: DeserializeOwned>(value: &Value, code: &'static str, zh: &str, en: &str) -> Result<T> {
-    let first = match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(t) => return Ok(t),
-        Err(e) => e,
-    };
-    let mut work = value.clone();
-    let mut removed: Vec<String> = Vec::new();
-    let mut problems = Vec::new();
-    let mut err = first;
-    loop {
-        let path = clean_path(&err.path().to_string());
-        let msg = err.inner().to_string();
-        let (kind, field) = classify(&msg);
-        let target = match kind {
-            // The path usually ends at the unknown key already; inside a
-            // flattened struct (an event's fields) it stops at the parent.
-            "UNKNOWN_FIELD" => field.as_ref().map(|f| {
-                if path == *f || path.ends_with(&format!(".{f}")) {
-                    path.clone()
-                } else {
-                    crate::error::join_path(&path, f)
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (line, column.max(1))
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    at: usize,
+    /// Levels of nesting still allowed.
+    depth: usize,
+}
+
+type Step<T> = std::result::Result<T, &'static str>;
+
+impl<'a> Parser<'a> {
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.s.get(self.at).copied()
+    }
+
+    fn value(&mut self) -> Step<Json<'a>> {
+        match self.peek() {
+            None => Err("EOF while parsing a value"),
+            Some(b'{') => self.nested(Self::object),
+            Some(b'[') => self.nested(Self::array),
+            Some(b'"') => Ok(Json::Str(self.string()?)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => {
+                for (word, v) in [("null", Json::Null), ("true", Json::Bool(true)), ("false", Json::Bool(false))] {
+                    if self.s[self.at..].starts_with(word.as_bytes()) {
+                        self.at += word.len();
+                        return Ok(v);
+                    }
                 }
-            }),
-            "MISSING_FIELD" => None,
-            _ => Some(path.clone()),
-        };
-        // An error about something we removed or nulled ourselves is an echo
-        // of one already reported: stop there.
-        let echo = removed.contains(&path)
-            || (kind == "MISSING_FIELD"
-                && field.as_ref().is_some_and(|f| removed.contains(&crate::error::join_path(&path, f))));
-        if echo {
-            break;
-        }
-        {
-            let shown = target.clone().unwrap_or_else(|| match &field {
-                Some(f) => crate::error::join_path(&path, f),
-                None => path.clone(),
-            });
-            problems.push(Error::new(kind, shown, zh_for(kind), clipped(&msg, 300)));
-        }
-        let Some(target) = target else { break };
-        if problems.len() >= MAX_PROBLEMS {
-            break;
-        }
-        match repair::<T>(&mut work, &target, kind) {
-            Some(Err(e)) => {
-                removed.push(target);
-                err = e;
+                Err("expected value")
             }
-            Some(Ok(())) | None => break,
         }
     }
-    let mut top = Error::new(code, "", zh, en);
-    top.problems = problems;
-    Err(top)
-}
 
-/// Mend the working copy at `target` so parsing can go past a problem
-/// already reported: an unknown field is removed; a value of the wrong type
-/// is replaced by the first stand-in of another type that parses there
-/// (so a required field stays present and its siblings are still checked),
-/// else removed. Returns the next parse result, or `None` if nothing could
-/// be mended.
-fn repair<T: DeserializeOwned>(work: &mut Value, target: &str, kind: &str) -> Option<std::result::Result<(), serde_path_to_error::Error<serde_json::Error>>> {
-    let parse = |w: &Value| serde_path_to_error::deserialize::<_, T>(w).map(|_| ());
-    if kind != "UNKNOWN_FIELD" {
-        let stand_ins = [Value::from(0), Value::from(""), Value::from(false), Value::Array(Vec::new()), Value::Object(Default::default())];
-        for v in stand_ins {
-            let slot = slot(work, target)?;
-            if *slot == v {
-                continue;
-            }
-            *slot = v;
-            match parse(work) {
-                Ok(()) => return Some(Ok(())),
-                Err(e) if clean_path(&e.path().to_string()) != target && !e.inner().to_string().starts_with("missing field") => {
-                    return Some(Err(e));
+    fn nested(&mut self, f: fn(&mut Self) -> Step<Json<'a>>) -> Step<Json<'a>> {
+        if self.depth == 0 {
+            return Err("recursion limit exceeded");
+        }
+        self.depth -= 1;
+        self.at += 1;
+        let v = f(self);
+        self.depth += 1;
+        v
+    }
+
+    fn array(&mut self) -> Step<Json<'a>> {
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Json::Arr(items));
+        }
+        loop {
+            items.push(self.value()?);
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Json::Arr(items));
                 }
-                Err(_) => {}
+                None => return Err("EOF while parsing a list"),
+                Some(_) => return Err("expected `,` or `]`"),
             }
         }
     }
-    if !remove_at(work, target) {
-        return None;
-    }
-    Some(parse(work))
-}
 
-/// serde's messages quote the offending value: clipped, with an ellipsis.
-fn clipped(msg: &str, max: usize) -> String {
-    let c = crate::error::clip(msg, max);
-    if c.len() < msg.len() { format!("{c}…") } else { msg.to_string() }
-}
-
-fn classify(msg: &str) -> (&'static str, Option<String>) {
-    let quoted = || msg.split('`').nth(1).map(str::to_string);
-    if msg.starts_with("unknown field") {
-        ("UNKNOWN_FIELD", quoted())
-    } else if msg.starts_with("missing field") {
-        ("MISSING_FIELD", quoted())
-    } else if msg.starts_with("unknown variant") {
-        ("UNKNOWN_VARIANT", None)
-    } else {
-        ("WRONG_TYPE", None)
-    }
-}
-
-fn zh_for(kind: &str) -> &'static str {
-    match kind {
-        "UNKNOWN_FIELD" => "未知字段",
-        "MISSING_FIELD" => "缺少必填字段",
-        "UNKNOWN_VARIANT" => "未知的类型取值",
-        _ => "字段类型或取值错误",
-    }
-}
-
-/// serde_path_to_error writes `?` for a position it cannot name and `.` for
-/// the root; turn both into our plain path form.
-fn clean_path(p: &str) -> String {
-    if p == "." || p == "?" {
-        String::new()
-    } else {
-        p.to_string()
-    }
-}
-
-/// Remove the element at a path like `a.b[2].c` from `v`. Returns false if
-/// there is nothing there (or the path is the root).
-fn remove_at(v: &mut Value, path: &str) -> bool {
-    let segs = segments(path);
-    let Some((last, parents)) = segs.split_last() else { return false };
-    let mut cur = v;
-    for s in parents {
-        cur = match (s, cur) {
-            (Seg::Key(k), Value::Object(m)) => match m.get_mut(k) {
-                Some(x) => x,
-                None => return false,
-            },
-            (Seg::Index(i), Value::Array(a)) => match a.get_mut(*i) {
-                Some(x) => x,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match (last, cur) {
-        (Seg::Key(k), Value::Object(m)) => m.remove(k).is_some(),
-        // Replace rather than remove, so later indices keep their meaning;
-        // a null element is then reported for its own type if it matters.
-        (Seg::Index(i), Value::Array(a)) if *i < a.len() => {
-            if a[*i].is_null() {
-                return false;
-            }
-            a[*i] = Value::Null;
-            true
+    fn object(&mut self) -> Step<Json<'a>> {
+        let mut members = Vec::new();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(Json::Obj(members));
         }
-        _ => false,
+        loop {
+            match self.peek() {
+                Some(b'"') => {}
+                None => return Err("EOF while parsing an object"),
+                Some(_) => return Err("key must be a string"),
+            }
+            let key = self.string()?;
+            match self.peek() {
+                Some(b':') => self.at += 1,
+                None => return Err("EOF while parsing an object"),
+                Some(_) => return Err("expected `:`"),
+            }
+            members.push((key, self.value()?));
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Json::Obj(members));
+                }
+                None => return Err("EOF while parsing an object"),
+                Some(_) => return Err("expected `,` or `}`"),
+            }
+        }
     }
-}
 
-/// The value at a path like `a.b[2].c`, if there is one.
-fn slot<'v>(v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    let mut cur = v;
-    for s in segments(path) {
-        cur = match (s, cur) {
-            (Seg::Key(k), Value::Object(m)) => m.get_mut(&k)?,
-            (Seg::Index(i), Value::Array(a)) => a.get_mut(i)?,
-            _ => return None,
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.s.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> Step<Json<'a>> {
+        let start = self.at;
+        if self.s[self.at] == b'-' {
+            self.at += 1;
+        }
+        match self.s.get(self.at) {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err("invalid number"),
+        }
+        if self.s.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err("invalid number");
+            }
+        }
+        if let Some(b'e' | b'E') = self.s.get(self.at) {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.s.get(self.at) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err("invalid number");
+            }
+        }
+        Ok(Json::Num(&self.text[start..self.at]))
+    }
+
+    /// A string, the cursor on its opening quote. Borrowed when it has no
+    /// escapes.
+    fn string(&mut self) -> Step<Cow<'a, str>> {
+        self.at += 1;
+        let start = self.at;
+        loop {
+            match self.s.get(self.at) {
+                None => return Err("EOF while parsing a string"),
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+                }
+                Some(b'\\') => break,
+                Some(0..=0x1f) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+                Some(_) => self.at += 1,
+            }
+        }
+        let mut out = String::from(&self.text[start..self.at]);
+        loop {
+            let run = self.at;
+            while let Some(&b) = self.s.get(self.at) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(&self.text[run..self.at]);
+            match self.s.get(self.at) {
+                None => return Err("EOF while parsing a string"),
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let esc = *self.s.get(self.at).ok_or("EOF while parsing a string")?;
+                    self.at += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode_escape()?),
+                        _ => return Err("invalid escape"),
+                    }
+                }
+                Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+            }
+        }
+    }
+
+    /// After `\u`: four hex digits, and a second escape for a surrogate pair.
+    fn unicode_escape(&mut self) -> Step<char> {
+        let hi = self.hex4()?;
+        let code = match hi {
+            0xD800..=0xDBFF => {
+                if !self.s[self.at..].starts_with(b"\\u") {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                self.at += 2;
+                let lo = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&lo) {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err("lone trailing surrogate in hex escape"),
+            c => c,
         };
+        char::from_u32(code).ok_or("invalid unicode code point")
     }
-    Some(cur)
+
+    fn hex4(&mut self) -> Step<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let d = match self.s.get(self.at) {
+                None => return Err("EOF while parsing a string"),
+                Some(&b) => (b as char).to_digit(16).ok_or("invalid escape")?,
+            };
+            n = n * 16 + d;
+            self.at += 1;
+        }
+        Ok(n)
+    }
 }
 
-enum Seg {
-    Key(String),
+// ------------------------------------------------------------- decoding
+
+/// Reads a type from a [`Json`] tree. Derive it with `#[derive(Decode)]`;
+/// write it by hand for a type spelled as one string (a date) or with
+/// alternatives (`"best"` or a list).
+pub trait Decode: Sized {
+    /// `None` means a problem was recorded in `d`.
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self>;
+
+    /// Like `decode`, for a type flattened into a parent: `also` are the
+    /// parent's own keys, which are not unknown here.
+    fn decode_in<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>, also: &[&'static str]) -> Option<Self> {
+        let _ = also;
+        Self::decode(v, d)
+    }
+}
+
+/// Where decoding is, and what it found wrong so far.
+pub struct Decoder<'v> {
+    path: Vec<Seg<'v>>,
+    problems: Vec<Error>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'v> {
+    Key(&'v str),
     Index(usize),
 }
 
-fn segments(path: &str) -> Vec<Seg> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(b) = rest.find('[') {
-            if b > 0 {
-                out.push(Seg::Key(rest[..b].to_string()));
-            }
-            rest = &rest[b..];
-            while let Some(stripped) = rest.strip_prefix('[') {
-                let Some(end) = stripped.find(']') else { break };
-                if let Ok(i) = stripped[..end].parse() {
-                    out.push(Seg::Index(i));
-                }
-                rest = &stripped[end + 1..];
-            }
-        } else if !rest.is_empty() {
-            out.push(Seg::Key(rest.to_string()));
+/// Read `T` from JSON text, or an `INPUT_INVALID` error listing every
+/// problem.
+pub fn from_str<T: Decode>(text: &str) -> Result<T> {
+    from_json(&parse(text)?, "INPUT_INVALID", "输入无效", "the input is invalid")
+}
+
+/// Read `T` from a `serde_json::Value` (for Rust callers and tests; the
+/// operations read text).
+pub fn from_value<T: Decode>(v: &serde_json::Value) -> Result<T> {
+    from_str(&serde_json::to_string(v).unwrap_or_default())
+}
+
+/// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
+/// every problem.
+pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: &'static str, zh: &str, en: &str) -> Result<T> {
+    let mut d = Decoder { path: Vec::new(), problems: Vec::new() };
+    match T::decode(v, &mut d) {
+        Some(t) if d.problems.is_empty() => Ok(t),
+        _ => {
+            let mut top = Error::new(code, "", zh, en);
+            top.problems = d.problems;
+            Err(top)
         }
     }
-    out
+}
+
+/// How a message names a JSON value it did not expect.
+fn found(v: &Json) -> String {
+    match v {
+        Json::Null => "null".into(),
+        Json::Bool(b) => format!("boolean `{b}`"),
+        Json::Num(n) if n.contains(['.', 'e', 'E']) => format!("floating point `{n}`"),
+        Json::Num(n) => format!("integer `{n}`"),
+        Json::Str(s) => format!("string {:?}", clip(s, 100)),
+        Json::Arr(_) => "sequence".into(),
+        Json::Obj(_) => "map".into(),
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "there are no fields".into(),
+        [one] => format!("expected `{one}`"),
+        _ => {
+            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("expected one of {}", list.join(", "))
+        }
+    }
+}
+
+impl<'v> Decoder<'v> {
+    fn path(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(k);
+                }
+                Seg::Index(i) => {
+                    s.push('[');
+                    s.push_str(&i.to_string());
+                    s.push(']');
+                }
+            }
+        }
+        s
+    }
+
+    /// Record a problem at the current path (or at its child `key`).
+    fn problem(&mut self, code: &'static str, key: Option<&'v str>, en: String) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            return;
+        }
+        if let Some(k) = key {
+            self.path.push(Seg::Key(k));
+        }
+        let path = self.path();
+        if key.is_some() {
+            self.path.pop();
+        }
+        let zh = match code {
+            "UNKNOWN_FIELD" => "未知字段",
+            "MISSING_FIELD" => "缺少必填字段",
+            "UNKNOWN_VARIANT" => "未知的类型取值",
+            _ => "字段类型或取值错误",
+        };
+        let en = if en.chars().count() > 300 { format!("{}…", clip(&en, 300)) } else { en };
+        self.problems.push(Error::new(code, path, zh, en));
+    }
+
+    /// A `WRONG_TYPE` problem here: `v` is not `expected`.
+    pub fn wrong<T>(&mut self, v: &Json, expected: &str) -> Option<T> {
+        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
+        None
+    }
+
+    /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
+    pub fn invalid<T>(&mut self, en: String) -> Option<T> {
+        self.problem("WRONG_TYPE", None, en);
+        None
+    }
+
+    /// `v` as an object's members.
+    pub fn object(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v Members<'v>> {
+        match v {
+            Json::Obj(m) => Some(m),
+            _ => self.wrong(v, expected),
+        }
+    }
+
+    /// Check an object's keys: each at most once, and (if `deny`) each one
+    /// of `known` or `also`.
+    pub fn keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
+        // A flattened part sees its parent's object again: the parent has
+        // already looked for duplicates.
+        if also.is_empty() {
+            self.duplicates(obj);
+        }
+        if deny {
+            for (k, _) in obj {
+                if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
+                    self.problem("UNKNOWN_FIELD", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
+                }
+            }
+        }
+    }
+
+    fn duplicates(&mut self, obj: &'v Members<'v>) {
+        let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        for pair in keys.windows(2) {
+            if pair[0] == pair[1] {
+                self.problem("WRONG_TYPE", Some(pair[0]), format!("duplicate field `{}`", pair[0]));
+            }
+        }
+    }
+
+    /// Field `name` of an object: read as `T`; if absent, `or()`, or else a
+    /// `MISSING_FIELD` problem.
+    pub fn field<T: Decode>(&mut self, obj: &'v Members<'v>, name: &'static str, or: Option<fn() -> T>) -> Option<T> {
+        match obj.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => self.at(Seg::Key(name), |d| T::decode(v, d)),
+            None => match or {
+                Some(f) => Some(f()),
+                None => {
+                    self.problem("MISSING_FIELD", Some(name), format!("missing field `{name}`"));
+                    None
+                }
+            },
+        }
+    }
+
+    fn at<T>(&mut self, seg: Seg<'v>, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.path.push(seg);
+        let t = f(self);
+        self.path.pop();
+        t
+    }
+
+    /// The variant an internally tagged enum's `tag` names, as an index
+    /// into `names`.
+    pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
+        match obj.iter().find(|(k, _)| k == tag) {
+            Some((_, v)) => self.at(Seg::Key(tag), |d| d.word(v, "a variant name", names)),
+            None => {
+                self.problem("MISSING_FIELD", Some(tag), format!("missing field `{tag}`"));
+                None
+            }
+        }
+    }
+
+    /// A string naming one of `names`, as its index.
+    pub fn word(&mut self, v: &'v Json<'v>, expected: &str, names: &[&str]) -> Option<usize> {
+        let Json::Str(s) = v else { return self.wrong(v, expected) };
+        let found = names.iter().position(|n| n == s);
+        if found.is_none() {
+            self.problem("UNKNOWN_VARIANT", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
+        }
+        found
+    }
+
+    /// `v` as a string.
+    pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
+        match v {
+            Json::Str(s) => Some(s),
+            _ => self.wrong(v, expected),
+        }
+    }
+
+    /// `v` as an integer within `min..=max`, named `ty` in messages.
+    fn integer(&mut self, v: &Json, ty: &str, min: i64, max: u64) -> Option<i128> {
+        let Json::Num(text) = v else { return self.wrong(v, ty) };
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, *text),
+        };
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return self.wrong(v, ty);
+        }
+        // At most 20 digits fit a u64; more is out of range however written.
+        let n = if digits.len() > 20 { None } else { digits.parse::<u64>().ok() };
+        let n = n.map(|m| if neg { -(m as i128) } else { m as i128 });
+        match n {
+            Some(n) if n >= min as i128 && n <= max as i128 => Some(n),
+            _ => self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40))),
+        }
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl Decode for $t {
+            fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+                d.integer(v, stringify!($t), <$t>::MIN as i64, <$t>::MAX as u64).map(|n| n as $t)
+            }
+        }
+    )*};
+}
+integers!(u8, u16, u32, u64, usize, i32, i64);
+
+impl Decode for bool {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        match v {
+            Json::Bool(b) => Some(*b),
+            _ => d.wrong(v, "a boolean"),
+        }
+    }
+}
+
+impl Decode for String {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        d.str(v, "a string").map(str::to_string)
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        match v {
+            Json::Null => Some(None),
+            _ => T::decode(v, d).map(Some),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match d.at(Seg::Index(i), |d| T::decode(item, d)) {
+                Some(t) if ok => out.push(t),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let obj = d.object(v, "a map")?;
+        d.duplicates(obj);
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (k, item) in obj {
+            match d.at(Seg::Key(k.as_ref()), |d| T::decode(item, d)) {
+                Some(t) => {
+                    out.insert(k.to_string(), t);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+impl<T: Decode + Ord> Decode for BTreeSet<T> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        Vec::<T>::decode(v, d).map(|items| items.into_iter().collect())
+    }
+}
+
+// ------------------------------------------------------------- writing back
+
+/// A tree writes itself back as JSON (through [`crate::json`] it comes out
+/// canonical: keys sorted, no spaces).
+impl serde::Serialize for Json<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+        match self {
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Num(n) => match (n.parse::<i64>(), n.parse::<u64>()) {
+                (Ok(i), _) => s.serialize_i64(i),
+                (_, Ok(u)) => s.serialize_u64(u),
+                _ => Err(S::Error::custom(format!("siyu writes integers only, not `{n}`"))),
+            },
+            Json::Str(t) => s.serialize_str(t),
+            Json::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Obj(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k.as_ref(), v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syntax(text: &str) -> String {
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.problems[0].code, "JSON_SYNTAX", "{text}");
+        e.problems[0].en.clone()
+    }
+
+    #[test]
+    fn parses_what_json_allows() {
+        let v = parse(r#" {"a":[1,-2.5e3,true,false,null],"b":"x\"\u00e9\ud83d\ude00\n","c":{}} "#).unwrap();
+        let Json::Obj(m) = &v else { panic!() };
+        assert_eq!(m[0].1, Json::Arr(vec![Json::Num("1"), Json::Num("-2.5e3"), Json::Bool(true), Json::Bool(false), Json::Null]));
+        assert_eq!(m[1].1, Json::Str(Cow::Owned("x\"é😀\n".into())));
+        assert!(matches!(&m[2].1, Json::Obj(o) if o.is_empty()));
+    }
+
+    #[test]
+    fn refuses_what_json_does_not() {
+        assert_eq!(syntax(""), "EOF while parsing a value at line 1 column 1");
+        assert_eq!(syntax("{\n\"a\":1,}"), "key must be a string at line 2 column 6");
+        assert!(syntax("[1] 2").starts_with("trailing characters"));
+        assert!(syntax("01").starts_with("trailing characters"));
+        assert!(syntax("1.").starts_with("invalid number"));
+        assert!(syntax("\"\\ud800\"").starts_with("lone leading surrogate"));
+        assert!(syntax("\"a\u{1}\"").starts_with("control character"));
+        assert!(syntax("nul").starts_with("expected value"));
+        assert!(syntax(&"[".repeat(129)).starts_with("recursion limit exceeded"));
+        // 128 levels are fine.
+        assert!(parse(&format!("{}{}", "[".repeat(128), "]".repeat(128))).is_ok());
+    }
+
+    #[test]
+    fn integers_are_exact_and_in_range() {
+        let read = |t: &str| from_str::<i64>(t);
+        assert_eq!(read("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(read("9223372036854775807").unwrap(), i64::MAX);
+        assert!(read("9223372036854775808").unwrap_err().problems[0].en.starts_with("invalid value: integer"));
+        assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
+        assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
+        assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let e = from_str::<BTreeMap<String, i64>>(r#"{"a":1,"b":2,"a":3}"#).unwrap_err();
+        assert_eq!((e.problems[0].code, e.problems[0].path.as_str()), ("WRONG_TYPE", "a"));
+    }
 }

@@ -24,7 +24,9 @@
 //! coupons come back if still valid, unused coupons it issued are withdrawn,
 //! and the shipping fee is refunded.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::decode::Decode;
 
 use crate::checkout::{self, Cart};
 use crate::coupon::Refusal;
@@ -39,7 +41,7 @@ pub const MAX_WALLET_SIZE: usize = 1000;
 
 // tsify cannot write `interface … extends` a union: spelled out here.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "{ id: string; at: Millis } & What"))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 pub struct Event {
     pub id: String,
     pub at: Millis,
@@ -48,7 +50,7 @@ pub struct Event {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum What {
     Joined {
@@ -109,7 +111,7 @@ pub enum What {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct RefundLine {
     /// Index of the order line (the quote line).

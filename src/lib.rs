@@ -23,6 +23,9 @@
 //! The core has no clock, no randomness and no I/O: `now` and the
 //! merchant's UTC offset are inputs, and every map it outputs is ordered.
 
+// The `Decode` derive names `::siyu::decode`, inside this crate too.
+extern crate self as siyu;
+
 pub mod campaign;
 pub mod checkout;
 pub mod coupon;

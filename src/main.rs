@@ -35,9 +35,9 @@ fn main() -> ExitCode {
 fn demo_table(as_json: bool) -> ExitCode {
     let run = || -> siyu::Result<siyu::Quote> {
         let rules = Rules::parse(demo::RULES)?;
-        let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).expect("demo events parse");
+        let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).expect("demo events parse");
         let member = siyu::replay(&rules, &events)?;
-        let cart: Cart = serde_json::from_str(demo::CART).expect("demo cart parses");
+        let cart: Cart = siyu::decode::from_str(demo::CART).expect("demo cart parses");
         siyu::quote(&rules, Some(&member), &cart, demo::NOW)
     };
     let q = match run() {

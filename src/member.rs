@@ -27,7 +27,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::decode::Decode;
 
 use crate::money::Fen;
 use crate::points::{Ledger, LotUse};
@@ -35,7 +37,7 @@ use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub id: String,
@@ -71,7 +73,7 @@ pub struct Member {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthEntry {
     pub at: Millis,
@@ -80,7 +82,7 @@ pub struct GrowthEntry {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthFloor {
     /// The review boundary that downgraded the member.
@@ -90,7 +92,7 @@ pub struct GrowthFloor {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PaidCard {
     pub plan: String,
@@ -100,7 +102,7 @@ pub struct PaidCard {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct WalletCoupon {
     pub id: String,
@@ -113,7 +115,7 @@ pub struct WalletCoupon {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInState {
     pub last: Option<Date>,
@@ -121,7 +123,7 @@ pub struct CheckInState {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityCount {
     pub day: Date,
@@ -130,7 +132,7 @@ pub struct ActivityCount {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct DailyPoints {
     pub day: Option<Date>,
@@ -138,7 +140,7 @@ pub struct DailyPoints {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Gift {
     pub sku: String,
@@ -149,7 +151,7 @@ pub struct Gift {
 /// An order as booked: what each line paid, used and earned, so a refund can
 /// reverse exactly that line.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     pub id: String,
@@ -175,7 +177,7 @@ pub struct Order {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
     pub sku: String,

@@ -20,7 +20,9 @@
 //! become spendable. The debt is never hidden and never turns the balance
 //! negative.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::decode::Decode;
 
 use crate::error::{Error, Result};
 use crate::rules::Expiry;
@@ -28,7 +30,7 @@ use crate::time::{Millis, Zone};
 
 /// One credit of points.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Lot {
     pub id: u32,
@@ -56,7 +58,7 @@ impl Lot {
 
 /// Points taken from (or given back to) one lot.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct LotUse {
     pub lot: u32,
@@ -65,7 +67,7 @@ pub struct LotUse {
 
 /// One line of the points history the member sees.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub at: Millis,
@@ -86,7 +88,7 @@ fn is_zero(v: &i64) -> bool {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Earn,
@@ -97,7 +99,7 @@ pub enum EntryKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     pub lots: Vec<Lot>,

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::decode::Decode;
 use sha2::{Digest, Sha256};
 
 use crate::campaign::{self, Campaign};
@@ -27,7 +29,7 @@ pub const MAX_ID_LEN: usize = 64;
 pub const MAX_RULE_FEN: Fen = 10_000_000_000;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     pub schema: u32,
@@ -63,7 +65,7 @@ fn beijing() -> i32 {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogItem {
     pub sku: String,
@@ -76,7 +78,7 @@ pub struct CatalogItem {
 // ---------------------------------------------------------------- membership
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     pub growth: GrowthPolicy,
@@ -94,7 +96,7 @@ pub struct Membership {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthPolicy {
     /// Growth value (成长值) per yuan paid for goods, floored.
@@ -106,7 +108,7 @@ pub struct GrowthPolicy {
 /// Which growth counts toward a tier: all of it, or what was earned in the
 /// last `days` days.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Decode)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GrowthWindow {
     #[default]
@@ -115,7 +117,7 @@ pub enum GrowthWindow {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub id: String,
@@ -130,14 +132,14 @@ pub struct Tier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub period: Period,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Month,
@@ -156,7 +158,7 @@ impl Period {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PaidPlan {
     pub id: String,
@@ -168,7 +170,7 @@ pub struct PaidPlan {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Benefits {
     /// Member price: pay this share of the price (9500 = 9.5折).
@@ -190,7 +192,7 @@ pub struct Benefits {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct BirthdayPerk {
     /// The perk applies on the birthday itself or all through its month.
@@ -204,7 +206,7 @@ pub struct BirthdayPerk {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum BirthdayWhen {
     Day,
@@ -213,7 +215,7 @@ pub enum BirthdayWhen {
 
 /// A fixed member day (会员日): a day of the month or a weekday (1 = Monday).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct MemberDay {
     #[serde(default)]
@@ -235,7 +237,7 @@ impl MemberDay {
 // -------------------------------------------------------------------- points
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PointsPolicy {
     /// Points per yuan paid for goods, before multipliers; floored.
@@ -259,7 +261,7 @@ pub struct PointsPolicy {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityRule {
     pub points: i64,
@@ -272,7 +274,7 @@ pub struct ActivityRule {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRule {
     /// Points for every check-in.
@@ -287,7 +289,7 @@ pub struct CheckInRule {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct StreakBonus {
     pub day: u32,
@@ -296,7 +298,7 @@ pub struct StreakBonus {
 
 /// When an earned lot of points expires, in merchant local time.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expiry {
     Never,
@@ -311,7 +313,7 @@ pub enum Expiry {
 
 /// Points as cash at checkout (积分抵现).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Redeem {
     /// Points in one unit: only whole units are used.
@@ -323,7 +325,7 @@ pub struct Redeem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct MallItem {
     pub id: String,
@@ -334,7 +336,7 @@ pub struct MallItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MallReward {
     /// Issues a coupon from this template.
@@ -346,7 +348,7 @@ pub enum MallReward {
 // ------------------------------------------------------------------- coupons
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CouponTemplate {
     pub id: String,
@@ -366,7 +368,7 @@ pub struct CouponTemplate {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponKind {
     /// 满减: `amount` off once the eligible subtotal reaches `threshold`
@@ -400,7 +402,7 @@ pub enum CouponKind {
 /// Which cart lines a coupon applies to. Empty includes mean "everything";
 /// excludes always win.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     #[serde(default)]
@@ -432,7 +434,7 @@ impl Scope {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Validity {
     /// From the start of local day `from` to the end of local day `until`.
@@ -444,7 +446,7 @@ pub enum Validity {
 
 /// Who may claim a template. Empty lists mean "anyone".
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
     #[serde(default)]
@@ -466,7 +468,7 @@ pub struct Audience {
 
 /// Where a member is in their lifecycle, derived from their orders.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Segment {
     /// Joined, never ordered.
@@ -481,7 +483,7 @@ pub enum Segment {
 
 /// How lifecycle segments are drawn (defaults: 90 days, 3 orders in 365).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     #[serde(default = "ninety")]
@@ -531,7 +533,7 @@ impl Default for Lifecycle {
 // ------------------------------------------------------------------ shipping
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {
     /// Flat fee per order in fen.
@@ -548,14 +550,15 @@ pub struct Shipping {
 impl Rules {
     /// Parse and validate a rule set from JSON text.
     pub fn parse(json: &str) -> Result<Rules> {
-        let value = decode::from_str(json, "RULES_INVALID")?;
-        Rules::from_value(&value)
-    }
-
-    pub fn from_value(value: &serde_json::Value) -> Result<Rules> {
-        let rules: Rules = decode::from_value(value, "RULES_INVALID", "规则无效", "the rules are invalid")?;
+        let tree = decode::parse(json).map_err(|e| crate::error::Error { code: "RULES_INVALID", ..e })?;
+        let rules: Rules = decode::from_json(&tree, "RULES_INVALID", "规则无效", "the rules are invalid")?;
         rules.validate()?;
         Ok(rules)
+    }
+
+    /// Parse and validate a rule set from a `serde_json::Value`.
+    pub fn from_value(value: &serde_json::Value) -> Result<Rules> {
+        Rules::parse(&serde_json::to_string(value).unwrap_or_default())
     }
 
     /// Every semantic problem, all at once.

@@ -6,7 +6,9 @@
 //! 2025-12-01 00:00 in Beijing — so a coupon "valid until 2025-11-30" has
 //! already expired there, although it is still the 30th in UTC.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
+
+use crate::decode::{Decode, Decoder, Json};
 
 use crate::error::{Error, Result};
 
@@ -109,12 +111,10 @@ impl Serialize for Date {
     }
 }
 
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid date `{s}`, expected YYYY-MM-DD"))
-        })
+impl Decode for Date {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let s = d.str(v, "a date YYYY-MM-DD")?;
+        Date::parse(s).or_else(|| d.invalid(format!("invalid date `{}`, expected YYYY-MM-DD", crate::error::clip(s, 40))))
     }
 }
 
@@ -144,15 +144,16 @@ impl Serialize for MonthDay {
     }
 }
 
-impl<'de> Deserialize<'de> for MonthDay {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+impl Decode for MonthDay {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let s = d.str(v, "a birthday MM-DD")?;
         // Accept a full date (the year is ignored) or MM-DD; 2000 is a leap
         // year so 02-29 passes.
-        let md = if s.len() == 10 { Date::parse(&s) } else { Date::parse(&format!("2000-{s}")) };
-        md.map(|d| MonthDay { month: d.month, day: d.day }).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid birthday `{s}`, expected MM-DD or YYYY-MM-DD"))
-        })
+        let md = if s.len() == 10 { Date::parse(s) } else { Date::parse(&format!("2000-{s}")) };
+        match md {
+            Some(date) => Some(MonthDay { month: date.month, day: date.day }),
+            None => d.invalid(format!("invalid birthday `{}`, expected MM-DD or YYYY-MM-DD", crate::error::clip(s, 40))),
+        }
     }
 }
 
@@ -199,12 +200,11 @@ impl Serialize for LocalTime {
     }
 }
 
-impl<'de> Deserialize<'de> for LocalTime {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        LocalTime::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid local time `{s}`, expected YYYY-MM-DDTHH:MM"))
-        })
+impl Decode for LocalTime {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let s = d.str(v, "a local time YYYY-MM-DDTHH:MM")?;
+        LocalTime::parse(s)
+            .or_else(|| d.invalid(format!("invalid local time `{}`, expected YYYY-MM-DDTHH:MM", crate::error::clip(s, 40))))
     }
 }
 

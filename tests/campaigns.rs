@@ -32,12 +32,12 @@ fn rules(campaigns: Value, extra: Value) -> Rules {
 }
 
 fn member(r: &Rules) -> Member {
-    let e: Event = serde_json::from_value(json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"})).unwrap();
+    let e: Event = siyu::decode::from_value(&json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"})).unwrap();
     events::apply(r, &Member::default(), &e).unwrap()
 }
 
 fn cart(lines: Value) -> Cart {
-    serde_json::from_value(json!({ "lines": lines, "coupons": "none" })).unwrap()
+    siyu::decode::from_value(&json!({ "lines": lines, "coupons": "none" })).unwrap()
 }
 
 fn line(sku: &str, cat: &str, price: i64, qty: i64) -> Value {
@@ -79,13 +79,13 @@ fn the_flash_limit_counts_units_bought_in_earlier_orders() {
     let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
         "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
     let m = member(&r);
-    let place: Event = serde_json::from_value(json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
+    let place: Event = siyu::decode::from_value(&json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
         "cart": {"lines": [line("pot", "ware", 10000, 1)]}})).unwrap();
     let m = events::apply(&r, &m, &place).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
     assert_eq!((q.lines[0].price, q.lines[0].quantity), (siyu::checkout::PriceKind::Flash, 1));
     // After refunding the first order the member may buy 2 again.
-    let refund: Event = serde_json::from_value(json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"})).unwrap();
+    let refund: Event = siyu::decode::from_value(&json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"})).unwrap();
     let m = events::apply(&r, &m, &refund).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
     assert_eq!((q.lines.len(), q.lines[0].quantity), (1, 2));

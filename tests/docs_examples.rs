@@ -42,7 +42,7 @@ fn events(list: Value) -> Vec<Event> {
             let mut body = e[2].clone();
             body["id"] = e[0].clone();
             body["at"] = json!(bj(e[1].as_str().unwrap()));
-            serde_json::from_value(body).unwrap_or_else(|err| panic!("{e}: {err}"))
+            siyu::decode::from_value(&body).unwrap_or_else(|err| panic!("{e}: {err}"))
         })
         .collect()
 }
@@ -52,7 +52,7 @@ fn member(r: &Rules, list: Value) -> Member {
 }
 
 fn cart(v: Value) -> Cart {
-    serde_json::from_value(v).unwrap()
+    siyu::decode::from_value(&v).unwrap()
 }
 
 fn quote(r: &Rules, m: Option<&Member>, c: Value, now: &str) -> Quote {

@@ -61,7 +61,7 @@ fn event(id: &str, at: &str, what: Value) -> Event {
     let mut v = what;
     v["id"] = json!(id);
     v["at"] = json!(t(at));
-    serde_json::from_value(v).expect("event parses")
+    siyu::decode::from_value(&v).expect("event parses")
 }
 
 fn book(r: &Rules, m: &Member, id: &str, at: &str, what: Value) -> Member {

@@ -676,7 +676,7 @@ proptest! {
         // A host that caches the state as JSON and goes on from there gets
         // the same bytes.
         let k = cut % (b.events.len() + 1);
-        let head: Member = serde_json::from_str(&serde_json::to_string(&siyu::replay(&rules, &b.events[..k]).unwrap()).unwrap()).unwrap();
+        let head: Member = siyu::decode::from_str(&serde_json::to_string(&siyu::replay(&rules, &b.events[..k]).unwrap()).unwrap()).unwrap();
         let mut m = head;
         for e in &b.events[k..] {
             m = siyu::apply(&rules, &m, e).unwrap();

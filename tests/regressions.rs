@@ -14,7 +14,7 @@ fn cart_choices_round_trip_through_json() {
         for points in [PointsChoice::Max, PointsChoice::Points(0), PointsChoice::Points(300)] {
             let cart = Cart { lines: Vec::new(), coupons: coupons.clone(), points, sold: Default::default() };
             let text = serde_json::to_string(&cart).unwrap();
-            let back: Cart = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let back: Cart = siyu::decode::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(back, cart, "{text}");
         }
     }
@@ -26,8 +26,8 @@ fn cart_choices_round_trip_through_json() {
 #[test]
 fn serialized_events_replay_to_the_same_state() {
     let rules = Rules::parse(demo::RULES).unwrap();
-    let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).unwrap();
-    let again: Vec<Event> = serde_json::from_str(&serde_json::to_string(&events).unwrap()).unwrap();
+    let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).unwrap();
+    let again: Vec<Event> = siyu::decode::from_str(&serde_json::to_string(&events).unwrap()).unwrap();
     assert_eq!(again, events);
     assert_eq!(siyu::replay(&rules, &again).unwrap(), siyu::replay(&rules, &events).unwrap());
 }
@@ -36,9 +36,9 @@ fn serialized_events_replay_to_the_same_state() {
 #[test]
 fn quote_reports_the_points_multipliers() {
     let rules = Rules::parse(demo::RULES).unwrap();
-    let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).unwrap();
+    let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).unwrap();
     let member = siyu::replay(&rules, &events).unwrap();
-    let cart: Cart = serde_json::from_str(demo::CART).unwrap();
+    let cart: Cart = siyu::decode::from_str(demo::CART).unwrap();
     let q = siyu::quote(&rules, Some(&member), &cart, demo::NOW).unwrap();
     // The demo member is gold (×1.5) in their birthday month (×2).
     assert_eq!((q.points.multiplier_pct, q.points.occasion_multiplier_pct), (150, 200));
@@ -103,7 +103,7 @@ mod split_equivalence {
 #[test]
 fn replay_in_place_equals_folding_with_apply() {
     let rules = Rules::parse(demo::RULES).unwrap();
-    let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).unwrap();
+    let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).unwrap();
     let mut folded = siyu::Member::default();
     for e in &events {
         folded = siyu::apply(&rules, &folded, e).unwrap();

@@ -77,9 +77,9 @@ fn setup() -> &'static Setup {
     static S: OnceLock<Setup> = OnceLock::new();
     S.get_or_init(|| {
         let rules = Rules::parse(demo::RULES).expect("demo rules");
-        let events: Vec<Event> = serde_json::from_str(demo::MEMBER_EVENTS).expect("demo events");
+        let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).expect("demo events");
         let member = siyu::replay(&rules, &events).expect("demo member");
-        let cart: Cart = serde_json::from_str(demo::CART).expect("demo cart");
+        let cart: Cart = siyu::decode::from_str(demo::CART).expect("demo cart");
         Setup { rules, member, cart }
     })
 }

@@ -1,0 +1,267 @@
+//! `#[derive(Decode)]`: reads a siyu type from a parsed JSON tree
+//! (`siyu::decode::Json`), reporting every problem with its path.
+//!
+//! Why not serde's `Deserialize`: serde's derive is generic over the
+//! deserializer, and each deserializer (JSON text, a `Value`, the buffered
+//! `Content` behind internally tagged enums) instantiates every type again.
+//! For siyu's schema that was two thirds of a 1 MB `.wasm`. The code this
+//! derive writes is plain, non-generic and small: a few calls per field into
+//! `siyu::decode`, where the rules of the format live.
+//!
+//! It reads the same `#[serde(...)]` attributes the types already carry, so
+//! `Serialize` (the answers) and `Decode` (the inputs) cannot disagree about
+//! a name or a default:
+//!
+//! - container: `deny_unknown_fields`, `tag = "…"` (internally tagged enums
+//!   of struct and unit variants), `rename_all = "snake_case"` (variants);
+//! - field: `default`, `default = "path"`, `skip`, `flatten`;
+//!   `skip_serializing_if` is for `Serialize` and ignored here.
+//!
+//! Anything else is a compile error rather than a silent difference.
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as Tokens};
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
+
+#[proc_macro_derive(Decode, attributes(serde))]
+pub fn derive_decode(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    match expand(&input) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+#[derive(Default)]
+struct Container {
+    deny_unknown: bool,
+    tag: Option<String>,
+    snake_case: bool,
+}
+
+enum Missing {
+    /// A missing field is a `MISSING_FIELD` problem.
+    Required,
+    /// `Option<T>`, or `#[serde(default)]`: `Default::default()`.
+    Default,
+    /// `#[serde(default = "path")]`.
+    With(syn::ExprPath),
+}
+
+struct Field {
+    ident: Ident,
+    name: String,
+    ty: Type,
+    missing: Missing,
+    skip: bool,
+    flatten: bool,
+}
+
+fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
+    let mut c = Container::default();
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        a.parse_nested_meta(|m| {
+            if m.path.is_ident("deny_unknown_fields") {
+                c.deny_unknown = true;
+            } else if m.path.is_ident("tag") {
+                c.tag = Some(m.value()?.parse::<LitStr>()?.value());
+            } else if m.path.is_ident("rename_all") {
+                let v = m.value()?.parse::<LitStr>()?.value();
+                if v != "snake_case" {
+                    return Err(m.error("Decode supports rename_all = \"snake_case\" only"));
+                }
+                c.snake_case = true;
+            } else {
+                return Err(m.error("serde attribute not supported by Decode"));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(c)
+}
+
+fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
+    let Fields::Named(named) = fields else {
+        return if matches!(fields, Fields::Unit) {
+            Ok(Vec::new())
+        } else {
+            Err(syn::Error::new(Span::call_site(), "Decode supports named fields only"))
+        };
+    };
+    let mut out = Vec::new();
+    for f in &named.named {
+        let ident = f.ident.clone().expect("named field");
+        let name = ident.to_string().trim_start_matches("r#").to_string();
+        let mut missing = if is_option(&f.ty) { Missing::Default } else { Missing::Required };
+        let (mut skip, mut flatten) = (false, false);
+        for a in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            a.parse_nested_meta(|m| {
+                if m.path.is_ident("default") {
+                    missing = if m.input.peek(syn::Token![=]) {
+                        Missing::With(m.value()?.parse::<LitStr>()?.parse()?)
+                    } else {
+                        Missing::Default
+                    };
+                } else if m.path.is_ident("skip") {
+                    skip = true;
+                } else if m.path.is_ident("flatten") {
+                    flatten = true;
+                } else if m.path.is_ident("skip_serializing_if") {
+                    m.value()?.parse::<LitStr>()?;
+                } else {
+                    return Err(m.error("serde attribute not supported by Decode"));
+                }
+                Ok(())
+            })?;
+        }
+        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, flatten });
+    }
+    Ok(out)
+}
+
+/// serde's own rule: a field whose type is spelled `Option<…>` may be absent.
+fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The keys an object may hold for `fields` (besides a tag), and the
+/// statements that read each field into a local of the same name.
+fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens) {
+    let keys: Vec<String> = fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| f.name.clone()).collect();
+    let mut body = Tokens::new();
+    for f in fields {
+        let (ident, name, ty) = (&f.ident, &f.name, &f.ty);
+        let read = if f.skip {
+            quote! { ::core::option::Option::Some(<#ty as ::core::default::Default>::default()) }
+        } else if f.flatten {
+            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, d, &[#(#keys),*]) }
+        } else {
+            match &f.missing {
+                Missing::Required => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::None) },
+                Missing::Default => quote! {
+                    d.field::<#ty>(#obj, #name, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
+                },
+                Missing::With(path) => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::Some(#path)) },
+            }
+        };
+        body.extend(quote! { let #ident = #read; });
+    }
+    (keys, body)
+}
+
+fn construct(path: Tokens, fields: &[Field]) -> Tokens {
+    let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+    quote! { ::core::option::Option::Some(#path { #(#idents: #idents?),* }) }
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(&input.generics, "Decode does not support generics"));
+    }
+    let c = container(&input.attrs)?;
+    let ty = &input.ident;
+    let (obj, v) = (Ident::new("obj", Span::call_site()), Ident::new("v", Span::call_site()));
+    let body = match &input.data {
+        Data::Struct(s) => {
+            if c.tag.is_some() {
+                return Err(syn::Error::new_spanned(ty, "tag is for enums"));
+            }
+            let fields = fields(&s.fields)?;
+            let (keys, reads) = read_fields(&fields, &obj, &v);
+            let deny = c.deny_unknown;
+            let expected = format!("struct {ty}");
+            let build = construct(quote!(#ty), &fields);
+            quote! {
+                let #obj = d.object(#v, #expected)?;
+                d.keys(#obj, &[#(#keys),*], also, #deny);
+                #reads
+                #build
+            }
+        }
+        Data::Enum(e) => {
+            let names: Vec<String> = e
+                .variants
+                .iter()
+                .map(|var| if c.snake_case { snake(&var.ident.to_string()) } else { var.ident.to_string() })
+                .collect();
+            let expected = format!("enum {ty}");
+            match &c.tag {
+                // Unit variants only: a string.
+                None => {
+                    let mut arms = Tokens::new();
+                    for (i, var) in e.variants.iter().enumerate() {
+                        if !matches!(var.fields, Fields::Unit) {
+                            return Err(syn::Error::new_spanned(var, "untagged data variants are not supported by Decode"));
+                        }
+                        let id = &var.ident;
+                        arms.extend(quote! { #i => ::core::option::Option::Some(#ty::#id), });
+                    }
+                    quote! {
+                        let _ = also;
+                        match d.word(#v, #expected, &[#(#names),*])? {
+                            #arms
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+                }
+                Some(tag) => {
+                    let mut arms = Tokens::new();
+                    for (i, var) in e.variants.iter().enumerate() {
+                        let fields = fields(&var.fields)?;
+                        let (mut keys, reads) = read_fields(&fields, &obj, &v);
+                        keys.insert(0, tag.clone());
+                        let deny = c.deny_unknown;
+                        let id = &var.ident;
+                        let build = construct(quote!(#ty::#id), &fields);
+                        arms.extend(quote! {
+                            #i => {
+                                d.keys(#obj, &[#(#keys),*], also, #deny);
+                                #reads
+                                #build
+                            }
+                        });
+                    }
+                    quote! {
+                        let #obj = d.object(#v, #expected)?;
+                        match d.tag(#obj, #tag, &[#(#names),*])? {
+                            #arms
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+                }
+            }
+        }
+        Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
+    };
+    Ok(quote! {
+        impl ::siyu::decode::Decode for #ty {
+            fn decode<'v>(v: &'v ::siyu::decode::Json<'v>, d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
+                Self::decode_in(v, d, &[])
+            }
+            #[allow(unused_variables)]
+            fn decode_in<'v>(
+                #v: &'v ::siyu::decode::Json<'v>,
+                d: &mut ::siyu::decode::Decoder<'v>,
+                also: &[&'static str],
+            ) -> ::core::option::Option<Self> {
+                #body
+            }
+        }
+    })
+}
