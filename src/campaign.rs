@@ -36,6 +36,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::decode::Decode;
+use crate::encode::Encode;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
@@ -43,7 +44,7 @@ use crate::rules::{check_id, dup, in_range, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
@@ -59,7 +60,7 @@ pub struct Campaign {
 
 /// How the quote chooses among full reductions whose items overlap.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// The set with the largest saving (the default).
@@ -71,7 +72,7 @@ pub enum Choice {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CampaignKind {
     FlashSale {
@@ -107,7 +108,7 @@ pub enum CampaignKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct FlashItem {
     pub sku: String,
@@ -117,7 +118,7 @@ pub struct FlashItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct LimitedItem {
     pub sku: String,
@@ -130,7 +131,7 @@ pub struct LimitedItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Eligible subtotal in fen (满300减30).
@@ -140,7 +141,7 @@ pub enum Basis {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ReductionTier {
     /// Fen or units, per the basis.
@@ -149,7 +150,7 @@ pub struct ReductionTier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Reward {
     #[serde(default)]
@@ -229,7 +230,7 @@ pub struct ReductionLine<'a> {
 
 /// One full-reduction activity's result on a cart.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct ReductionOutcome {
     pub campaign: String,
     pub name: String,

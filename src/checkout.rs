@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::decode::{Decode, Decoder, Json};
+use crate::encode::{Encode, Writer};
 
 use crate::campaign::{self, CampaignKind, ReductionLine, ReductionOutcome};
 use crate::coupon::{self, Candidate, Group, LineView};
@@ -58,7 +59,7 @@ pub const MAX_UNIT_PRICE: Fen = 10_000_000_000;
 pub const MAX_WALLET: usize = 200;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CartLine {
     pub sku: String,
@@ -78,6 +79,25 @@ pub enum CouponChoice {
     Best,
     None,
     Ids(Vec<String>),
+}
+
+impl Encode for CouponChoice {
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            CouponChoice::Best => w.string("best"),
+            CouponChoice::None => w.string("none"),
+            CouponChoice::Ids(v) => v.encode(w),
+        }
+    }
+}
+
+impl Encode for PointsChoice {
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            PointsChoice::Max => w.string("max"),
+            PointsChoice::Points(n) => w.int(*n),
+        }
+    }
 }
 
 impl Serialize for CouponChoice {
@@ -135,7 +155,7 @@ impl Decode for PointsChoice {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Cart {
     pub lines: Vec<CartLine>,
@@ -150,7 +170,7 @@ pub struct Cart {
 
 /// How a quote line was priced.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceKind {
     List,
@@ -161,7 +181,7 @@ pub enum PriceKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Discount {
     /// `flash`, `limited`, `member`, `quantity`, `full_reduction`, `coupon`.
     pub step: &'static str,
@@ -171,7 +191,7 @@ pub struct Discount {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Note {
     pub code: &'static str,
     pub zh: String,
@@ -183,7 +203,7 @@ fn note(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Not
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct QuoteLine {
     /// Index of the cart line this came from (a cart line can become two
     /// quote lines when a campaign limit splits it).
@@ -210,7 +230,7 @@ pub struct QuoteLine {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Totals {
     pub list: Fen,
     pub campaign_discount: Fen,
@@ -229,7 +249,7 @@ pub struct Totals {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct CouponLine {
     pub id: String,
     pub template: String,
@@ -241,7 +261,7 @@ pub struct CouponLine {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct UnusableCoupon {
     pub id: String,
     pub template: String,
@@ -254,7 +274,7 @@ pub struct UnusableCoupon {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Default)]
 pub struct CouponReport {
     pub applied: Vec<CouponLine>,
     pub usable: Vec<CouponLine>,
@@ -262,7 +282,7 @@ pub struct CouponReport {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Default)]
 pub struct PointsReport {
     pub balance: i64,
     pub max_usable: i64,
@@ -275,7 +295,7 @@ pub struct PointsReport {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct ShippingReport {
     pub fee: Fen,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -287,7 +307,7 @@ pub struct ShippingReport {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct GiftLine {
     pub sku: String,
     pub name: String,
@@ -295,14 +315,14 @@ pub struct GiftLine {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct IssueCoupon {
     pub template: String,
     pub campaign: String,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Quote {
     pub fingerprint: String,
     pub now: Millis,

@@ -27,13 +27,15 @@
 
 use serde::Serialize;
 
+use crate::encode::Encode;
+
 use crate::money::{self, Fen};
 use crate::member::WalletCoupon;
 use crate::rules::{CouponKind, CouponTemplate};
 use crate::time::Millis;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Encode)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     Item,
@@ -52,7 +54,7 @@ pub fn group(t: &CouponTemplate) -> Group {
 
 /// Why a coupon does not apply.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Refusal {
     pub code: &'static str,
     pub zh: String,

@@ -396,7 +396,7 @@ fn found(v: &Json) -> String {
         Json::Bool(b) => format!("boolean `{b}`"),
         Json::Num(n) if n.contains(['.', 'e', 'E']) => format!("floating point `{n}`"),
         Json::Num(n) => format!("integer `{n}`"),
-        Json::Str(s) => format!("string {:?}", clip(s, 100)),
+        Json::Str(s) => format!("string \"{}\"", clip(s, 100)),
         Json::Arr(_) => "sequence".into(),
         Json::Obj(_) => "map".into(),
     }
@@ -495,7 +495,7 @@ impl<'v> Decoder<'v> {
 
     fn duplicates(&mut self, obj: &'v Members<'v>) {
         let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
-        keys.sort_unstable();
+        crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
         for pair in keys.windows(2) {
             if pair[0] == pair[1] {
                 self.problem("WRONG_TYPE", Some(pair[0]), format!("duplicate field `{}`", pair[0]));
@@ -506,15 +506,32 @@ impl<'v> Decoder<'v> {
     /// Field `name` of an object: read as `T`; if absent, `or()`, or else a
     /// `MISSING_FIELD` problem.
     pub fn field<T: Decode>(&mut self, obj: &'v Members<'v>, name: &'static str, or: Option<fn() -> T>) -> Option<T> {
+        match self.enter(obj, name, or.is_none()) {
+            Some(v) => {
+                let t = T::decode(v, self);
+                self.path.pop();
+                t
+            }
+            None => or.map(|f| f()),
+        }
+    }
+
+    /// The value of field `name`, with the path entered into it; if it is
+    /// absent, `None`, and a `MISSING_FIELD` problem if it is `required`.
+    /// (Not generic: the part of every field read that does not depend on
+    /// the field's type is here once.)
+    fn enter(&mut self, obj: &'v Members<'v>, name: &'static str, required: bool) -> Option<&'v Json<'v>> {
         match obj.iter().find(|(k, _)| k == name) {
-            Some((_, v)) => self.at(Seg::Key(name), |d| T::decode(v, d)),
-            None => match or {
-                Some(f) => Some(f()),
-                None => {
+            Some((_, v)) => {
+                self.path.push(Seg::Key(name));
+                Some(v)
+            }
+            None => {
+                if required {
                     self.problem("MISSING_FIELD", Some(name), format!("missing field `{name}`"));
-                    None
                 }
-            },
+                None
+            }
         }
     }
 
@@ -528,13 +545,10 @@ impl<'v> Decoder<'v> {
     /// The variant an internally tagged enum's `tag` names, as an index
     /// into `names`.
     pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
-        match obj.iter().find(|(k, _)| k == tag) {
-            Some((_, v)) => self.at(Seg::Key(tag), |d| d.word(v, "a variant name", names)),
-            None => {
-                self.problem("MISSING_FIELD", Some(tag), format!("missing field `{tag}`"));
-                None
-            }
-        }
+        let v = self.enter(obj, tag, true)?;
+        let found = self.word(v, "a variant name", names);
+        self.path.pop();
+        found
     }
 
     /// A string naming one of `names`, as its index.
@@ -652,33 +666,29 @@ impl<T: Decode + Ord> Decode for BTreeSet<T> {
 
 // ------------------------------------------------------------- writing back
 
-/// A tree writes itself back as JSON (through [`crate::json`] it comes out
-/// canonical: keys sorted, no spaces).
-impl serde::Serialize for Json<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+/// A tree writes itself back as canonical JSON (keys sorted). Numbers are
+/// written as they were read.
+impl crate::encode::Encode for Json<'_> {
+    fn encode(&self, w: &mut crate::encode::Writer) {
         match self {
-            Json::Null => s.serialize_unit(),
-            Json::Bool(b) => s.serialize_bool(*b),
-            Json::Num(n) => match (n.parse::<i64>(), n.parse::<u64>()) {
-                (Ok(i), _) => s.serialize_i64(i),
-                (_, Ok(u)) => s.serialize_u64(u),
-                _ => Err(S::Error::custom(format!("siyu writes integers only, not `{n}`"))),
-            },
-            Json::Str(t) => s.serialize_str(t),
-            Json::Arr(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
+            Json::Null => w.raw("null"),
+            Json::Bool(b) => b.encode(w),
+            Json::Num(n) => w.raw(n),
+            Json::Str(t) => w.string(t),
+            Json::Arr(items) => items.encode(w),
             Json::Obj(members) => {
-                let mut map = s.serialize_map(Some(members.len()))?;
-                for (k, v) in members {
-                    map.serialize_entry(k.as_ref(), v)?;
+                let mut sorted: Vec<&(Cow<str>, Json)> = members.iter().collect();
+                crate::sorting::sort_by(&mut sorted, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                w.raw("{");
+                for (i, (k, v)) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        w.raw(",");
+                    }
+                    w.string(k);
+                    w.raw(":");
+                    v.encode(w);
                 }
-                map.end()
+                w.raw("}");
             }
         }
     }

@@ -7,11 +7,13 @@
 
 use serde::Serialize;
 
+use crate::encode::Encode;
+
 /// One problem. `path` points into the input (`rules.tiers[2].threshold`,
 /// `cart.lines[0].quantity`); it is empty when the problem is not about one
 /// field.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ErrorInfo"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Error {
     pub code: &'static str,
     pub path: String,

@@ -27,6 +27,7 @@
 use serde::Serialize;
 
 use crate::decode::Decode;
+use crate::encode::Encode;
 
 use crate::checkout::{self, Cart};
 use crate::coupon::Refusal;
@@ -41,7 +42,7 @@ pub const MAX_WALLET_SIZE: usize = 1000;
 
 // tsify cannot write `interface … extends` a union: spelled out here.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "{ id: string; at: Millis } & What"))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 pub struct Event {
     pub id: String,
     pub at: Millis,
@@ -50,7 +51,7 @@ pub struct Event {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum What {
     Joined {
@@ -111,7 +112,7 @@ pub enum What {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct RefundLine {
     /// Index of the order line (the quote line).

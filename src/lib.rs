@@ -19,6 +19,8 @@
 //! | `views.rs` | read-only answers for the UI |
 //! | `ops.rs` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
+//! | `decode.rs`, `encode.rs` | reading inputs (every problem, with paths); writing canonical answers |
+//! | `sorting.rs` | the one stable sort (small Wasm) |
 //!
 //! The core has no clock, no randomness and no I/O: `now` and the
 //! merchant's UTC offset are inputs, and every map it outputs is ordered.
@@ -31,6 +33,7 @@ pub mod checkout;
 pub mod coupon;
 pub mod decode;
 pub mod demo;
+pub mod encode;
 pub mod error;
 pub mod events;
 pub mod json;
@@ -39,6 +42,7 @@ pub mod money;
 pub mod ops;
 pub mod points;
 pub mod rules;
+pub mod sorting;
 pub mod time;
 pub mod views;
 

@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::decode::Decode;
+use crate::encode::Encode;
 
 use crate::money::Fen;
 use crate::points::{Ledger, LotUse};
@@ -37,7 +38,7 @@ use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub id: String,
@@ -73,7 +74,7 @@ pub struct Member {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthEntry {
     pub at: Millis,
@@ -82,7 +83,7 @@ pub struct GrowthEntry {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthFloor {
     /// The review boundary that downgraded the member.
@@ -92,7 +93,7 @@ pub struct GrowthFloor {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PaidCard {
     pub plan: String,
@@ -102,7 +103,7 @@ pub struct PaidCard {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct WalletCoupon {
     pub id: String,
@@ -115,7 +116,7 @@ pub struct WalletCoupon {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInState {
     pub last: Option<Date>,
@@ -123,7 +124,7 @@ pub struct CheckInState {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityCount {
     pub day: Date,
@@ -132,7 +133,7 @@ pub struct ActivityCount {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct DailyPoints {
     pub day: Option<Date>,
@@ -140,7 +141,7 @@ pub struct DailyPoints {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Gift {
     pub sku: String,
@@ -151,7 +152,7 @@ pub struct Gift {
 /// An order as booked: what each line paid, used and earned, so a refund can
 /// reverse exactly that line.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     pub id: String,
@@ -177,7 +178,7 @@ pub struct Order {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
     pub sku: String,
@@ -487,7 +488,7 @@ pub(crate) fn period_start(rules: &Rules, t: Millis) -> Millis {
 /// Where two sources give the same kind of benefit, the better one for the
 /// member applies (they do not compound).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Effective {
     /// Member-price candidates: (pay share in bp, excluded categories, source).
     #[serde(skip)]

@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use crate::checkout::{self, Cart};
 use crate::decode::{self, Decode, Json};
+use crate::encode::{self, Encode};
 use crate::error::{clip, Error, Result};
 use crate::events::{self, Event};
-use crate::json;
 use crate::member::Member;
 use crate::rules::Rules;
 use crate::time::Millis;
@@ -34,8 +34,8 @@ pub struct Operation {
 }
 
 /// An answer as canonical JSON text, written in one pass.
-fn answer_text<T: Serialize + ?Sized>(t: &T) -> Result<String> {
-    json::to_canonical(t).map_err(|e| Error::new("INTERNAL", "", "内部错误：结果无法序列化", e.to_string()))
+fn answer_text<T: Encode + ?Sized>(t: &T) -> Result<String> {
+    Ok(encode::to_json(t))
 }
 
 pub const OPERATIONS: &[Operation] = &[
@@ -64,10 +64,7 @@ fn find(op: &str) -> Result<&'static Operation> {
 /// `{"ok": …}` or `{"error": {"code", "path", "zh", "en", "problems"?}}`,
 /// with every object's keys in sorted order (canonical JSON).
 pub fn call(op: &str, input: &str) -> String {
-    match answer(op, input) {
-        Ok(t) => format!("{{\"ok\":{t}}}"),
-        Err(e) => envelope(Err(e)),
-    }
+    envelope(answer(op, input))
 }
 
 /// Run operation `op` on JSON text: the answer as canonical JSON text (what
@@ -85,16 +82,13 @@ pub fn call_value(op: &str, input: &serde_json::Value) -> Result<serde_json::Val
     serde_json::from_str(&text).map_err(|e| Error::new("INTERNAL", "", "内部错误：结果无法读回", e.to_string()))
 }
 
-/// Wrap a result in the `{ok}` / `{error}` envelope.
-pub fn envelope(result: Result<serde_json::Value>) -> String {
-    let (key, v) = match result {
-        Ok(v) => ("ok", v),
-        Err(e) => ("error", serde_json::to_value(e).unwrap_or(serde_json::Value::Null)),
-    };
-    let mut m = serde_json::Map::new();
-    m.insert(key.to_string(), v);
-    // Value maps are ordered by key, so this writes canonical JSON.
-    serde_json::to_string(&serde_json::Value::Object(m)).unwrap_or_default()
+/// Wrap an answer's canonical text, or a refusal, in the `{ok}` /
+/// `{error}` envelope.
+pub fn envelope(result: Result<String>) -> String {
+    match result {
+        Ok(text) => format!("{{\"ok\":{text}}}"),
+        Err(e) => format!("{{\"error\":{}}}", encode::to_json(&e)),
+    }
 }
 
 /// The op's typed input, or every problem with it.
@@ -114,7 +108,7 @@ struct RulesIn {
     rules: Rules,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Encode)]
 struct RulesCheck {
     fingerprint: String,
     schema: u32,
@@ -253,7 +247,7 @@ fn demo_rules(v: &Json) -> Result<String> {
 
 fn operations(v: &Json) -> Result<String> {
     let _: Nothing = input(v)?;
-    #[derive(Serialize)]
+    #[derive(Serialize, Encode)]
     struct Info {
         name: &'static str,
         summary: &'static str,

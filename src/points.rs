@@ -23,6 +23,7 @@
 use serde::Serialize;
 
 use crate::decode::Decode;
+use crate::encode::Encode;
 
 use crate::error::{Error, Result};
 use crate::rules::Expiry;
@@ -30,7 +31,7 @@ use crate::time::{Millis, Zone};
 
 /// One credit of points.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Lot {
     pub id: u32,
@@ -58,7 +59,7 @@ impl Lot {
 
 /// Points taken from (or given back to) one lot.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct LotUse {
     pub lot: u32,
@@ -67,7 +68,7 @@ pub struct LotUse {
 
 /// One line of the points history the member sees.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub at: Millis,
@@ -88,7 +89,7 @@ fn is_zero(v: &i64) -> bool {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Earn,
@@ -99,7 +100,7 @@ pub enum EntryKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     pub lots: Vec<Lot>,

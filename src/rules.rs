@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::decode::Decode;
+use crate::encode::Encode;
 use sha2::{Digest, Sha256};
 
 use crate::campaign::{self, Campaign};
@@ -29,7 +30,7 @@ pub const MAX_ID_LEN: usize = 64;
 pub const MAX_RULE_FEN: Fen = 10_000_000_000;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     pub schema: u32,
@@ -65,7 +66,7 @@ fn beijing() -> i32 {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogItem {
     pub sku: String,
@@ -78,7 +79,7 @@ pub struct CatalogItem {
 // ---------------------------------------------------------------- membership
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     pub growth: GrowthPolicy,
@@ -96,7 +97,7 @@ pub struct Membership {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct GrowthPolicy {
     /// Growth value (成长值) per yuan paid for goods, floored.
@@ -108,7 +109,7 @@ pub struct GrowthPolicy {
 /// Which growth counts toward a tier: all of it, or what was earned in the
 /// last `days` days.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Encode, Decode)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GrowthWindow {
     #[default]
@@ -117,7 +118,7 @@ pub enum GrowthWindow {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub id: String,
@@ -132,14 +133,14 @@ pub struct Tier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub period: Period,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Month,
@@ -158,7 +159,7 @@ impl Period {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PaidPlan {
     pub id: String,
@@ -170,7 +171,7 @@ pub struct PaidPlan {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Benefits {
     /// Member price: pay this share of the price (9500 = 9.5折).
@@ -192,7 +193,7 @@ pub struct Benefits {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct BirthdayPerk {
     /// The perk applies on the birthday itself or all through its month.
@@ -206,7 +207,7 @@ pub struct BirthdayPerk {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum BirthdayWhen {
     Day,
@@ -215,7 +216,7 @@ pub enum BirthdayWhen {
 
 /// A fixed member day (会员日): a day of the month or a weekday (1 = Monday).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct MemberDay {
     #[serde(default)]
@@ -237,7 +238,7 @@ impl MemberDay {
 // -------------------------------------------------------------------- points
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct PointsPolicy {
     /// Points per yuan paid for goods, before multipliers; floored.
@@ -261,7 +262,7 @@ pub struct PointsPolicy {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityRule {
     pub points: i64,
@@ -274,7 +275,7 @@ pub struct ActivityRule {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRule {
     /// Points for every check-in.
@@ -289,7 +290,7 @@ pub struct CheckInRule {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct StreakBonus {
     pub day: u32,
@@ -298,7 +299,7 @@ pub struct StreakBonus {
 
 /// When an earned lot of points expires, in merchant local time.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expiry {
     Never,
@@ -313,7 +314,7 @@ pub enum Expiry {
 
 /// Points as cash at checkout (积分抵现).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Redeem {
     /// Points in one unit: only whole units are used.
@@ -325,7 +326,7 @@ pub struct Redeem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct MallItem {
     pub id: String,
@@ -336,7 +337,7 @@ pub struct MallItem {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MallReward {
     /// Issues a coupon from this template.
@@ -348,7 +349,7 @@ pub enum MallReward {
 // ------------------------------------------------------------------- coupons
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct CouponTemplate {
     pub id: String,
@@ -368,7 +369,7 @@ pub struct CouponTemplate {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponKind {
     /// 满减: `amount` off once the eligible subtotal reaches `threshold`
@@ -402,7 +403,7 @@ pub enum CouponKind {
 /// Which cart lines a coupon applies to. Empty includes mean "everything";
 /// excludes always win.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     #[serde(default)]
@@ -434,7 +435,7 @@ impl Scope {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Validity {
     /// From the start of local day `from` to the end of local day `until`.
@@ -446,7 +447,7 @@ pub enum Validity {
 
 /// Who may claim a template. Empty lists mean "anyone".
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
     #[serde(default)]
@@ -468,7 +469,7 @@ pub struct Audience {
 
 /// Where a member is in their lifecycle, derived from their orders.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum Segment {
     /// Joined, never ordered.
@@ -483,7 +484,7 @@ pub enum Segment {
 
 /// How lifecycle segments are drawn (defaults: 90 days, 3 orders in 365).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     #[serde(default = "ninety")]
@@ -533,7 +534,7 @@ impl Default for Lifecycle {
 // ------------------------------------------------------------------ shipping
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {
     /// Flat fee per order in fen.
@@ -574,9 +575,7 @@ impl Rules {
 
     /// `sha256:` and the hex SHA-256 of the canonical JSON of the rules.
     pub fn fingerprint(&self) -> String {
-        // Serializing plain structs to a Vec cannot fail.
-        let canon = serde_json::to_vec(self).unwrap_or_default();
-        let digest = Sha256::digest(&canon);
+        let digest = Sha256::digest(crate::encode::to_json(self).as_bytes());
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");

@@ -9,6 +9,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::decode::{Decode, Decoder, Json};
+use crate::encode::{Encode, Writer};
 
 use crate::error::{Error, Result};
 
@@ -135,6 +136,24 @@ impl MonthDay {
         }
         let day = self.day.min(days_in_month(date.year, date.month));
         day == date.day
+    }
+}
+
+impl Encode for Date {
+    fn encode(&self, w: &mut Writer) {
+        w.string(&self.to_string())
+    }
+}
+
+impl Encode for MonthDay {
+    fn encode(&self, w: &mut Writer) {
+        w.string(&format!("{:02}-{:02}", self.month, self.day))
+    }
+}
+
+impl Encode for LocalTime {
+    fn encode(&self, w: &mut Writer) {
+        w.string(&self.to_string())
     }
 }
 

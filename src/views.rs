@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::encode::Encode;
+
 use crate::coupon::{self, Group};
 use crate::events;
 use crate::member::{self, Member};
@@ -15,14 +17,14 @@ use crate::time::{check_instant, Date, Millis};
 use crate::error::{Error, Result};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct TierRef {
     pub id: String,
     pub name: String,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct NextTier {
     pub id: String,
     pub name: String,
@@ -34,7 +36,7 @@ pub struct NextTier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct ReviewOutlook {
     /// First moment of the next review.
     pub at: Millis,
@@ -50,7 +52,7 @@ pub struct ReviewOutlook {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct PaidOutlook {
     pub plan: String,
     pub active: bool,
@@ -59,14 +61,14 @@ pub struct PaidOutlook {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Expiring {
     pub date: Date,
     pub points: i64,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Summary {
     pub id: String,
     pub fingerprint: String,
@@ -168,7 +170,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct History {
     pub balance: i64,
     pub debt: i64,
@@ -188,7 +190,7 @@ pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<His
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Encode)]
 #[serde(rename_all = "snake_case")]
 pub enum CouponStatus {
     Available,
@@ -198,7 +200,7 @@ pub enum CouponStatus {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct WalletEntry {
     pub id: String,
     pub template: String,
@@ -246,7 +248,7 @@ pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Ineligible {
     pub member: String,
     pub code: &'static str,
@@ -255,7 +257,7 @@ pub struct Ineligible {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
 pub struct Targeting {
     pub template: String,
     pub eligible: Vec<String>,

@@ -115,3 +115,28 @@ fn replay_in_place_equals_folding_with_apply() {
     let e = siyu::replay(&rules, &bad).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("DUPLICATE_EVENT", "events[20].event.id"));
 }
+
+/// The answers are written by `Encode` (small, one pass); Rust callers may
+/// still use serde's `Serialize`. Both are derived from the same
+/// `#[serde(...)]` attributes and must give the same canonical JSON.
+#[test]
+fn encode_and_serde_write_the_same_canonical_json() {
+    fn same<T: serde::Serialize + siyu::encode::Encode>(what: &str, t: &T) {
+        let by_serde = siyu::json::canonical(&serde_json::to_value(t).unwrap());
+        assert_eq!(siyu::encode::to_json(t), by_serde, "{what}");
+    }
+    let rules = Rules::parse(demo::RULES).unwrap();
+    let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).unwrap();
+    let member = siyu::replay(&rules, &events).unwrap();
+    let cart: Cart = siyu::decode::from_str(demo::CART).unwrap();
+    same("rules", &rules);
+    same("events", &events);
+    same("member", &member);
+    same("cart", &cart);
+    same("quote", &siyu::quote(&rules, Some(&member), &cart, demo::NOW).unwrap());
+    same("guest quote", &siyu::quote(&rules, None, &cart, demo::NOW).unwrap());
+    same("summary", &siyu::views::summary(&rules, &member, demo::NOW).unwrap());
+    same("history", &siyu::views::points_history(&rules, &member, demo::NOW).unwrap());
+    same("wallet", &siyu::views::coupon_wallet(&rules, &member, demo::NOW).unwrap());
+    same("error", &Rules::parse("{}").unwrap_err());
+}

@@ -56,6 +56,8 @@ struct Field {
     missing: Missing,
     skip: bool,
     flatten: bool,
+    /// `#[serde(skip_serializing_if = "path")]`
+    skip_if: Option<syn::ExprPath>,
 }
 
 fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
@@ -94,7 +96,7 @@ fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
         let ident = f.ident.clone().expect("named field");
         let name = ident.to_string().trim_start_matches("r#").to_string();
         let mut missing = if is_option(&f.ty) { Missing::Default } else { Missing::Required };
-        let (mut skip, mut flatten) = (false, false);
+        let (mut skip, mut flatten, mut skip_if) = (false, false, None);
         for a in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
             a.parse_nested_meta(|m| {
                 if m.path.is_ident("default") {
@@ -108,14 +110,14 @@ fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
                 } else if m.path.is_ident("flatten") {
                     flatten = true;
                 } else if m.path.is_ident("skip_serializing_if") {
-                    m.value()?.parse::<LitStr>()?;
+                    skip_if = Some(m.value()?.parse::<LitStr>()?.parse()?);
                 } else {
                     return Err(m.error("serde attribute not supported by Decode"));
                 }
                 Ok(())
             })?;
         }
-        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, flatten });
+        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, flatten, skip_if });
     }
     Ok(out)
 }
@@ -260,6 +262,117 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 d: &mut ::siyu::decode::Decoder<'v>,
                 also: &[&'static str],
             ) -> ::core::option::Option<Self> {
+                #body
+            }
+        }
+    })
+}
+
+/// `#[derive(Encode)]`: writes a type as canonical JSON through
+/// `siyu::encode::Writer`. Field names are sorted here, at compile time, so
+/// an object comes out in canonical key order without sorting at run time;
+/// each field is handed to the writer as a `&dyn Encode`, so the code per
+/// field is a pointer pair, not a copy of a serializer.
+///
+/// Reads `skip`, `skip_serializing_if`, `flatten` (one flattened field,
+/// whose type must be an internally tagged enum or a struct),
+/// `tag` and `rename_all = "snake_case"`; the decoding attributes are
+/// ignored.
+#[proc_macro_derive(Encode, attributes(serde))]
+pub fn derive_encode(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    match expand_encode(&input) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// The sorted `(name, Option<&dyn Encode>)` members for `fields`, each value
+/// reached by `access(field)`; `tag` adds the enum's tag member.
+fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
+    let mut entries: Vec<(String, Tokens)> = Vec::new();
+    if let Some((key, value)) = tag {
+        entries.push((key.to_string(), quote! { ::core::option::Option::Some(&#value as &dyn ::siyu::encode::Encode) }));
+    }
+    for f in fields.iter().filter(|f| !f.skip && !f.flatten) {
+        let value = access(f);
+        let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
+        let entry = match &f.skip_if {
+            Some(path) => quote! { if #path(#value) { ::core::option::Option::None } else { #some } },
+            None => some,
+        };
+        entries.push((f.name.clone(), entry));
+    }
+    // Canonical order: by the keys' bytes.
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let items = entries.iter().map(|(k, v)| quote! { (#k, #v) });
+    quote! { [#(#items),*] }
+}
+
+fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(&input.generics, "Encode does not support generics"));
+    }
+    let c = container(&input.attrs)?;
+    let ty = &input.ident;
+    let body = match &input.data {
+        Data::Struct(s) => {
+            let fields = fields(&s.fields)?;
+            let own = members(&fields, None, |f| {
+                let id = &f.ident;
+                quote! { &self.#id }
+            });
+            let flat: Vec<&Field> = fields.iter().filter(|f| f.flatten).collect();
+            match flat.as_slice() {
+                [] => quote! { w.object(&#own, extra); },
+                [f] => {
+                    let id = &f.ident;
+                    quote! {
+                        let _ = extra;
+                        ::siyu::encode::Encode::encode_with(&self.#id, w, &#own);
+                    }
+                }
+                _ => return Err(syn::Error::new_spanned(ty, "Encode supports one flattened field")),
+            }
+        }
+        Data::Enum(e) => {
+            let mut arms = Tokens::new();
+            for var in &e.variants {
+                let id = &var.ident;
+                let name = if c.snake_case { snake(&id.to_string()) } else { id.to_string() };
+                match &c.tag {
+                    None => {
+                        if !matches!(var.fields, Fields::Unit) {
+                            return Err(syn::Error::new_spanned(var, "untagged data variants are not supported by Encode"));
+                        }
+                        arms.extend(quote! { #ty::#id => { let _ = extra; w.string(#name) } });
+                    }
+                    Some(tag) => {
+                        let fields = fields(&var.fields)?;
+                        let bind: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+                        let own = members(&fields, Some((tag, &name)), |f| {
+                            let id = &f.ident;
+                            quote! { #id }
+                        });
+                        let pattern = if matches!(var.fields, Fields::Unit) {
+                            quote! { #ty::#id }
+                        } else {
+                            quote! { #ty::#id { #(#bind),* } }
+                        };
+                        arms.extend(quote! { #[allow(unused_variables)] #pattern => w.object(&#own, extra), });
+                    }
+                }
+            }
+            quote! { match self { #arms } }
+        }
+        Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
+    };
+    Ok(quote! {
+        impl ::siyu::encode::Encode for #ty {
+            fn encode(&self, w: &mut ::siyu::encode::Writer) {
+                self.encode_with(w, &[])
+            }
+            fn encode_with(&self, w: &mut ::siyu::encode::Writer, extra: &[::siyu::encode::Member<'_>]) {
                 #body
             }
         }
