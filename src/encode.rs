@@ -71,8 +71,10 @@ impl Writer {
                     self.out.push(',');
                 }
                 first = false;
-                self.string(key);
-                self.out.push(':');
+                // Keys are field names: nothing in them to escape.
+                self.out.push('"');
+                self.out.push_str(key);
+                self.out.push_str("\":");
                 v.encode(self);
             }
         }
@@ -82,32 +84,29 @@ impl Writer {
     /// A JSON string, escaped as serde_json escapes.
     pub fn string(&mut self, s: &str) {
         self.out.push('"');
-        let bytes = s.as_bytes();
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let esc = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0x08 => "\\b",
-                0x0c => "\\f",
-                0..=0x1f => "",
-                _ => continue,
-            };
-            self.out.push_str(&s[run..i]);
-            if esc.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.out.push_str("\\u00");
-                self.out.push(HEX[(b >> 4) as usize] as char);
-                self.out.push(HEX[(b & 15) as usize] as char);
-            } else {
-                self.out.push_str(esc);
+        let mut rest = s;
+        // Copy the runs between characters to escape whole.
+        while let Some(i) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            self.out.push_str(&rest[..i]);
+            let b = rest.as_bytes()[i];
+            match b {
+                b'"' => self.out.push_str("\\\""),
+                b'\\' => self.out.push_str("\\\\"),
+                b'\n' => self.out.push_str("\\n"),
+                b'\r' => self.out.push_str("\\r"),
+                b'\t' => self.out.push_str("\\t"),
+                0x08 => self.out.push_str("\\b"),
+                0x0c => self.out.push_str("\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    self.out.push_str("\\u00");
+                    self.out.push(HEX[(b >> 4) as usize] as char);
+                    self.out.push(HEX[(b & 15) as usize] as char);
+                }
             }
-            run = i + 1;
+            rest = &rest[i + 1..];
         }
-        self.out.push_str(&s[run..]);
+        self.out.push_str(rest);
         self.out.push('"');
     }
 
