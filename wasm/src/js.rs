@@ -94,9 +94,8 @@ fn not_json(why: JsValue) -> Error {
 const MAX_SAFE: &[u8] = b"9007199254740991";
 
 /// The byte range of the first integer literal at or after `from` in JSON
-/// text `json`, outside strings, whose magnitude is beyond 2^53 − 1 (its
-/// digits only, without a sign). Floats (with `.` or an exponent) do not
-/// count.
+/// text `json`, outside strings, whose magnitude is beyond 2^53 − 1, sign
+/// included. Floats (with `.` or an exponent) do not count.
 fn unsafe_integer(json: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut i = from;
     while i < json.len() {
@@ -109,6 +108,7 @@ fn unsafe_integer(json: &[u8], from: usize) -> Option<(usize, usize)> {
                 i += 1;
             }
             b'-' | b'0'..=b'9' => {
+                let sign = i;
                 if json[i] == b'-' {
                     i += 1;
                 }
@@ -123,7 +123,7 @@ fn unsafe_integer(json: &[u8], from: usize) -> Option<(usize, usize)> {
                 }
                 // JSON integers have no leading zeros: more digits = larger.
                 if !float && (digits.len() > MAX_SAFE.len() || (digits.len() == MAX_SAFE.len() && digits > MAX_SAFE)) {
-                    return Some((start, start + digits.len()));
+                    return Some((sign, start + digits.len()));
                 }
             }
             _ => i += 1,
@@ -262,7 +262,7 @@ mod tests {
         }
         assert_eq!(find(r#"{"a":9007199254740991,"b":-9007199254740991}"#), None);
         assert_eq!(find(r#"{"a":9007199254740992}"#), Some("9007199254740992"));
-        assert_eq!(find(r#"[-9007199254740992]"#), Some("9007199254740992"));
+        assert_eq!(find(r#"[-9007199254740992]"#), Some("-9007199254740992"));
         assert_eq!(find(r#"[1,12345678901234567890]"#), Some("12345678901234567890"));
         assert_eq!(find(r#"[1e300,-1.5e-300,90071992547409920.5,1E+21]"#), None);
         assert_eq!(find(r#"{"9007199254740992":"9007199254740992 \" 99999999999999999"}"#), None);

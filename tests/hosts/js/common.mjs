@@ -263,6 +263,7 @@ export function apiChecks(siyu) {
   // A result beyond 2^53 − 1 is refused, not rounded; `call` gives it exactly.
   const hugeCart = { lines: Array.from({ length: 100 }, (_, i) => ({ sku: `s${i}`, category: 'x', unit_price: 1e10, quantity: 9999 })), coupons: 'none' };
   throwsSiyu(() => siyu.quote({ rules, cart: hugeCart, now }), 'UNSAFE_INTEGER', 'a result beyond 2^53');
+  try { siyu.quote({ rules, cart: hugeCart, now }); } catch (e) { check(/\b9999000000000000\b/.test(e.en), `UNSAFE_INTEGER names the number (got ${e.en})`); }
   const exact = siyu.call('quote', JSON.stringify({ rules, cart: hugeCart, now }));
   check(exact.startsWith('{"ok":') && exact.includes('"payable":9999000000000000'), `call gives the result beyond 2^53 exactly (got ${exact.slice(0, 80)}…)`);
 
