@@ -4,8 +4,10 @@
 #   1. wasm-pack (--target bundler, cargo profile `wasm-release`: opt-level z,
 #      fat LTO, one codegen unit, panic=abort, stripped) → target/wasm-pack/
 #   2. binaryen's wasm-opt -Oz (npm `binaryen`, tests/hosts/js)  → pkg/siyu_wasm_bg.wasm
-#   3. the glue: ESM as wasm-bindgen wrote it (pkg/siyu_wasm_bg.js), a
-#      CommonJS copy by esbuild (pkg/cjs/siyu_wasm_bg.js), the .d.ts
+#   3. the glue as wasm-bindgen wrote it, with the JS face's hand-written
+#      wasm/js/to_json.js (which wasm-bindgen copies to snippets/) bundled in
+#      by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
+#      (pkg/cjs/siyu_wasm_bg.js); the .d.ts
 #   4. pkg/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and .sha256
 #   5. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
 #
@@ -37,13 +39,15 @@ mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
   "$out/siyu_wasm_bg.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"
 mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
 
-cp "$out/siyu_wasm_bg.js" "$pkg/siyu_wasm_bg.js"
+# One file each, so the loaders (and WeChat's module system) need no snippets/.
+"$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=esm --log-level=warning \
+  --outfile="$pkg/siyu_wasm_bg.js"
 cp "$out/siyu_wasm.d.ts" "$pkg/siyu_wasm.d.ts"
 # The public names only (not the glue's __wbg_* import functions), from the
 # entry wasm-bindgen writes.
 sed -n '/^export {/,/}/p' "$out/siyu_wasm.js" > "$pkg/siyu_wasm_api.js"
 grep -q call "$pkg/siyu_wasm_api.js" || { echo "build-wasm.sh: no export list in $out/siyu_wasm.js" >&2; exit 1; }
-"$tools/esbuild" "$out/siyu_wasm_bg.js" --format=cjs --target=es2017 --log-level=warning \
+"$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=cjs --target=es2017 --log-level=warning \
   --outfile="$pkg/cjs/siyu_wasm_bg.js"
 printf '{ "type": "commonjs" }\n' > "$pkg/cjs/package.json"
 

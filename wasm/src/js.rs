@@ -2,147 +2,155 @@
 //! as a camelCase JS function over plain JS objects, plus `call(op, json)`
 //! for exact JSON text in and out.
 //!
-//! - Inputs are read with serde-wasm-bindgen into a `serde_json::Value`, then
-//!   run through the very same [`siyu::ops::call_value`] the raw ABI and the
-//!   native API use. Outputs are written with
-//!   `Serializer::json_compatible()`, so objects are plain objects, `None` is
-//!   `null`, and `JSON.stringify` of a result equals the `ok` of `call`.
+//! - A function carries JSON *text* across the boundary and runs exactly the
+//!   path of the raw ABI and `call`: the input is written with
+//!   `JSON.stringify` (in `wasm/js/to_json.js`), answered by
+//!   [`siyu::ops::answer`] and read back with `JSON.parse`. So
+//!   `JSON.stringify` of a result equals the `ok` of `call`. `undefined` and
+//!   `null` read as `{}`.
 //! - A refusal is thrown as a JS `Error` (`name` = `"SiyuError"`) whose
 //!   message reads `CODE at path: english / 中文` and which carries `code`,
 //!   `path`, `zh`, `en` and, when there are several, `problems`.
 //! - JS numbers are exact only up to 2^53 − 1. An input number beyond that
-//!   is refused (a `BigInt` within `i64` is read exactly), and so is a result
-//!   holding one (`UNSAFE_INTEGER`); `call` has no such limit.
-//! - Input nesting is limited to 128 levels, as for JSON text: the Rust
-//!   stack on wasm32 has no guard page, so unbounded recursion would corrupt
-//!   memory instead of failing.
+//!   is read as the float it is, so where an integer is expected it is
+//!   refused (`INPUT_INVALID`, `WRONG_TYPE` at its path); a `BigInt` is read
+//!   as the number of the same value, so only up to 2^53 − 1. A result
+//!   holding an integer beyond 2^53 − 1 is refused (`UNSAFE_INTEGER`)
+//!   rather than rounded by `JSON.parse`; `call` has no such limit.
+//! - What JSON cannot carry — a function, a symbol, a cycle — is refused
+//!   (`INPUT_INVALID` with a `WRONG_TYPE` problem at its path), never
+//!   dropped. Nesting deeper than 128 levels is refused by the core, as
+//!   for JSON text.
 //!
 //! TypeScript: every parameter and result is typed with declarations that
 //! `tsify` derives from the core's serde types (feature `ts` of `siyu`), so
 //! the `.d.ts` cannot drift from the Rust.
 
-use serde::Serialize;
-use serde_json::Value;
 use siyu::error::Error;
 use siyu::ops;
+use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-const JSON: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::json_compatible();
+#[wasm_bindgen(module = "/js/to_json.js")]
+extern "C" {
+    /// `JSON.stringify(value)`, or throws `[path, why]` if it cannot be
+    /// written. (`catch` and the `String` make wasm-bindgen import it
+    /// through its glue, so the module imports from `./siyu_wasm_bg.js`
+    /// only.)
+    #[wasm_bindgen(js_name = toJson, catch)]
+    fn to_json(value: &JsValue) -> Result<String, JsValue>;
+}
 
 /// A JS `Error` carrying the fields of `e`.
-fn to_js_error(e: &Error) -> JsValue {
+fn to_js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     err.set_name("SiyuError");
-    if let Ok(fields) = e.serialize(&JSON) {
-        let (target, source): (&js_sys::Object, &js_sys::Object) = (err.unchecked_ref(), fields.unchecked_ref());
-        js_sys::Object::assign(target, source);
+    // The fields as the envelope writes them (`problems` only when there are any).
+    if let Ok(env) = js_sys::JSON::parse(&ops::envelope(Err(e))) {
+        if let Ok(fields) = js_sys::Reflect::get(&env, &JsValue::from_str("error")) {
+            let (target, source): (&js_sys::Object, &js_sys::Object) = (err.unchecked_ref(), fields.unchecked_ref());
+            js_sys::Object::assign(target, source);
+        }
     }
     err.into()
 }
 
 /// Run one operation on a JS value; `undefined` and `null` read as `{}`.
 fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let input: Value = if input.is_undefined() || input.is_null() {
-        Value::Object(Default::default())
+    let text = if input.is_undefined() || input.is_null() {
+        String::from("{}")
     } else {
-        let de = serde_wasm_bindgen::Deserializer::from(input);
-        serde::de::DeserializeSeed::deserialize(Depth(0), de).map_err(|e| {
-            let mut top = Error::new("INPUT_INVALID", "", "输入无效", "the input is invalid");
-            top.problems.push(Error::new(
-                "WRONG_TYPE",
-                "",
-                "输入含有无法转换为 JSON 的 JS 值（如函数、Symbol），或嵌套超过 128 层",
-                e.to_string(),
-            ));
-            to_js_error(&top)
-        })?
+        to_json(&input).map_err(|why| to_js_error(not_json(why)))?
     };
-    let out = ops::call_value(op, &input).map_err(|e| to_js_error(&e))?;
-    out.serialize(&JSON).map_err(|e| {
-        to_js_error(&Error::new(
+    let out = ops::answer(op, &unsafe_integers_as_floats(&text)).map_err(to_js_error)?;
+    if let Some((start, end)) = unsafe_integer(out.as_bytes(), 0) {
+        let n = &out[start..end];
+        return Err(to_js_error(Error::new(
             "UNSAFE_INTEGER",
             "",
-            "结果中的数字超出 JS 安全整数范围（2^53），请用 call() 取得精确的 JSON 文本",
-            format!("the result holds a number beyond JavaScript's safe integer range (2^53); use call() for exact JSON text ({e})"),
-        ))
-    })
+            format!("结果中的数字 {n} 超出 JS 安全整数范围（2^53），请用 call() 取得精确的 JSON 文本"),
+            format!("the result holds {n}, beyond JavaScript's safe integer range (2^53); use call() for exact JSON text"),
+        )));
+    }
+    js_sys::JSON::parse(&out).map_err(|_| to_js_error(Error::new("INTERNAL", "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
 }
 
-/// Most nesting accepted from a JS value: serde_json's limit for JSON text,
-/// so both faces refuse the same inputs. (Deeper recursion would overrun
-/// the Rust stack, which on wasm32 has no guard page.)
-pub const MAX_DEPTH: usize = 128;
-
-/// Reads any JS value into a `serde_json::Value`, like `Value`'s own
-/// `Deserialize`, but refusing nesting deeper than [`MAX_DEPTH`].
-struct Depth(usize);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Depth {
-    type Value = Value;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
+/// The refusal of a value `toJson` could not write; `why` is what it threw,
+/// `[path, why]`.
+fn not_json(why: JsValue) -> Error {
+    let why: js_sys::Array = why.unchecked_into();
+    let mut top = Error::new("INPUT_INVALID", "", "输入无效", "the input is invalid");
+    top.problems.push(Error::new(
+        "WRONG_TYPE",
+        why.get(0).as_string().unwrap_or_default(),
+        "输入含有无法转换为 JSON 的 JS 值（函数、Symbol、循环引用），或嵌套过深",
+        why.get(1).as_string().unwrap_or_default(),
+    ));
+    top
 }
 
-impl<'de> serde::de::Visitor<'de> for Depth {
-    type Value = Value;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        serde::de::DeserializeSeed::deserialize(self, d)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = self.deeper()?;
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Depth(inner))? {
-            out.push(v);
+/// Largest integer a JS number holds exactly: 2^53 − 1.
+const MAX_SAFE: &[u8] = b"9007199254740991";
+
+/// The byte range of the first integer literal at or after `from` in JSON
+/// text `json`, outside strings, whose magnitude is beyond 2^53 − 1, sign
+/// included. Floats (with `.` or an exponent) do not count.
+fn unsafe_integer(json: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < json.len() {
+        match json[i] {
+            b'"' => {
+                i += 1;
+                while i < json.len() && json[i] != b'"' {
+                    i += if json[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let sign = i;
+                if json[i] == b'-' {
+                    i += 1;
+                }
+                let start = i;
+                while i < json.len() && json[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let digits = &json[start..i];
+                let float = i < json.len() && matches!(json[i], b'.' | b'e' | b'E');
+                while i < json.len() && matches!(json[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                    i += 1;
+                }
+                // JSON integers have no leading zeros: more digits = larger.
+                if !float && (digits.len() > MAX_SAFE.len() || (digits.len() == MAX_SAFE.len() && digits > MAX_SAFE)) {
+                    return Some((sign, start + digits.len()));
+                }
+            }
+            _ => i += 1,
         }
-        Ok(Value::Array(out))
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = self.deeper()?;
-        let mut out = serde_json::Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            let v = map.next_value_seed(Depth(inner))?;
-            out.insert(k, v);
-        }
-        Ok(Value::Object(out))
-    }
+    None
 }
 
-impl Depth {
-    fn deeper<E: serde::de::Error>(&self) -> Result<usize, E> {
-        if self.0 >= MAX_DEPTH {
-            return Err(E::custom(format_args!("nesting deeper than {MAX_DEPTH} levels")));
+/// `json` with every integer beyond 2^53 − 1 written as a float (`….0`):
+/// that is what the JS number was, so where the core expects an integer it
+/// refuses it at its path, instead of reading digits that `JSON.stringify`
+/// wrote for a rounded number.
+fn unsafe_integers_as_floats(json: &str) -> Cow<'_, str> {
+    let Some(mut at) = unsafe_integer(json.as_bytes(), 0) else { return Cow::Borrowed(json) };
+    let mut out = String::with_capacity(json.len() + 8);
+    let mut done = 0;
+    loop {
+        out.push_str(&json[done..at.1]);
+        out.push_str(".0");
+        done = at.1;
+        match unsafe_integer(json.as_bytes(), done) {
+            Some(next) => at = next,
+            None => break,
         }
-        Ok(self.0 + 1)
     }
+    out.push_str(&json[done..]);
+    Cow::Owned(out)
 }
 
 /// Run operation `op` (its table name, e.g. `"apply_event"`) on JSON text
@@ -246,6 +254,30 @@ pub fn js_name(op: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_integers_outside_strings() {
+        fn find(s: &str) -> Option<&str> {
+            unsafe_integer(s.as_bytes(), 0).map(|(a, b)| &s[a..b])
+        }
+        assert_eq!(find(r#"{"a":9007199254740991,"b":-9007199254740991}"#), None);
+        assert_eq!(find(r#"{"a":9007199254740992}"#), Some("9007199254740992"));
+        assert_eq!(find(r#"[-9007199254740992]"#), Some("-9007199254740992"));
+        assert_eq!(find(r#"[1,12345678901234567890]"#), Some("12345678901234567890"));
+        assert_eq!(find(r#"[1e300,-1.5e-300,90071992547409920.5,1E+21]"#), None);
+        assert_eq!(find(r#"{"9007199254740992":"9007199254740992 \" 99999999999999999"}"#), None);
+        assert_eq!(find(r#"["\\",99999999999999999]"#), Some("99999999999999999"));
+        assert_eq!(find("0"), None);
+    }
+
+    #[test]
+    fn unsafe_integers_become_floats() {
+        assert!(matches!(unsafe_integers_as_floats(r#"{"a":[1,2,"x"]}"#), Cow::Borrowed(_)));
+        assert_eq!(
+            unsafe_integers_as_floats(r#"{"a":9007199254740992,"b":"99999999999999999","c":[-1152921504606846976,1]}"#),
+            r#"{"a":9007199254740992.0,"b":"99999999999999999","c":[-1152921504606846976.0,1]}"#
+        );
+    }
 
     /// A new operation in the core's table cannot be forgotten here.
     #[test]

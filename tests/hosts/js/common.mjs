@@ -219,33 +219,71 @@ export function apiChecks(siyu) {
   }
   const rules = siyu.demoRules();
   const good = JSON.stringify(siyu.validateRules({ rules }));
-  const throwsSiyu = (f, code, label, problem) => {
+  // `problem`: a problem code the error must list; `at`: that problem's path.
+  const throwsSiyu = (f, code, label, problem, at) => {
     try {
       f();
       fails.push(`${label}: did not throw`);
     } catch (e) {
       check(e instanceof Error, `${label}: thrown value is an Error`);
-      check(e.name === 'SiyuError', `${label}: name is SiyuError (got ${e.name})`);
+      check(e.name === 'SiyuError', `${label}: name is SiyuError (got ${e.name}: ${e.message})`);
       check(e.code === code, `${label}: code ${code} (got ${e.code})`);
       check(typeof e.path === 'string' && typeof e.zh === 'string' && typeof e.en === 'string', `${label}: path, zh, en are strings`);
       check(typeof e.message === 'string' && e.message.startsWith(code), `${label}: message starts with the code`);
-      if (problem) check(Array.isArray(e.problems) && e.problems.some((p) => p.code === problem), `${label}: problems include ${problem}`);
-      else check(e.problems === undefined || Array.isArray(e.problems), `${label}: problems is an array if present`);
+      if (problem) {
+        check(Array.isArray(e.problems) && e.problems.some((p) => p.code === problem && (at === undefined || p.path === at)),
+          `${label}: problems include ${problem}${at === undefined ? '' : ` at ${JSON.stringify(at)}`} (got ${JSON.stringify(e.problems)})`);
+      } else check(e.problems === undefined || Array.isArray(e.problems), `${label}: problems is an array if present`);
     }
     // the module keeps working after every error
     check(JSON.stringify(siyu.validateRules({ rules })) === good, `${label}: module still works afterwards`);
   };
+  const now = 1767225600000;
+  const empty = { lines: [] };
   throwsSiyu(() => siyu.quote({}), 'INPUT_INVALID', 'missing fields');
   throwsSiyu(() => siyu.quote(42), 'INPUT_INVALID', 'a number as input');
-  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 1767225600000 }), 'INPUT_INVALID', 'an empty cart', 'CART_EMPTY');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now }), 'INPUT_INVALID', 'an empty cart', 'CART_EMPTY');
   throwsSiyu(() => siyu.validateRules({ rules: { ...rules, schema: 99 } }), 'RULES_INVALID', 'bad rules');
-  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 2 ** 60 }), 'INPUT_INVALID', 'a number beyond 2^53');
-  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: () => 1 }), 'INPUT_INVALID', 'a function inside the input');
   throwsSiyu(() => siyu.demoRules({ surplus: 1 }), 'INPUT_INVALID', 'an unknown field');
+
+  // Numbers: a JS number beyond 2^53 − 1 is the float it is, refused where an integer is expected.
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2 ** 60 }), 'INPUT_INVALID', 'a number beyond 2^53', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2 ** 53 }), 'INPUT_INVALID', 'the number 2^53', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: -(2 ** 53) }), 'INPUT_INVALID', 'the number -2^53', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2 ** 53 - 1 }), 'TIME_OUT_OF_RANGE', '2^53 − 1 is read (and is out of range)');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: now + 0.5 }), 'INPUT_INVALID', 'a fraction', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [{ sku: 'a', category: 'b', unit_price: 2 ** 60, quantity: 1 }] }, now }),
+    'INPUT_INVALID', 'a number beyond 2^53 deep inside', 'WRONG_TYPE', 'cart.lines[0].unit_price');
+  // A BigInt is read as the number of the same value: exact up to 2^53 − 1, refused beyond.
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: BigInt(now) }), 'INPUT_INVALID', 'a BigInt input is read', 'CART_EMPTY');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2n ** 53n }), 'INPUT_INVALID', 'a BigInt of 2^53', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2n ** 63n - 1n }), 'INPUT_INVALID', 'a BigInt of i64::MAX', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 10n ** 400n }), 'INPUT_INVALID', 'a BigInt beyond any float', 'WRONG_TYPE', 'now');
+  check(siyu.validateRules({ rules: { ...rules, schema: 1n } }).fingerprint === JSON.parse(good).fingerprint, 'a BigInt inside the rules is read exactly');
+  // A result beyond 2^53 − 1 is refused, not rounded; `call` gives it exactly.
+  const hugeCart = { lines: Array.from({ length: 100 }, (_, i) => ({ sku: `s${i}`, category: 'x', unit_price: 1e10, quantity: 9999 })), coupons: 'none' };
+  throwsSiyu(() => siyu.quote({ rules, cart: hugeCart, now }), 'UNSAFE_INTEGER', 'a result beyond 2^53');
+  try { siyu.quote({ rules, cart: hugeCart, now }); } catch (e) { check(/\b9999000000000000\b/.test(e.en), `UNSAFE_INTEGER names the number (got ${e.en})`); }
+  const exact = siyu.call('quote', JSON.stringify({ rules, cart: hugeCart, now }));
+  check(exact.startsWith('{"ok":') && exact.includes('"payable":9999000000000000'), `call gives the result beyond 2^53 exactly (got ${exact.slice(0, 80)}…)`);
+
+  // What JSON cannot carry is refused at its path, never dropped.
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: () => 1 }), 'INPUT_INVALID', 'a function inside the input', 'WRONG_TYPE', 'now');
+  throwsSiyu(() => siyu.quote({ rules, member: () => null, cart: empty, now }), 'INPUT_INVALID', 'a function where an optional field is', 'WRONG_TYPE', 'member');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [() => 1] }, now }), 'INPUT_INVALID', 'a function in an array', 'WRONG_TYPE', 'cart.lines[0]');
+  throwsSiyu(() => siyu.quote({ rules, member: Symbol('m'), cart: empty, now }), 'INPUT_INVALID', 'a symbol', 'WRONG_TYPE', 'member');
+  throwsSiyu(() => siyu.quote(() => 1), 'INPUT_INVALID', 'a function as input', 'WRONG_TYPE', '');
+  const cyclic = { rules, cart: { lines: [] }, now };
+  cyclic.cart.again = cyclic;
+  throwsSiyu(() => siyu.quote(cyclic), 'INPUT_INVALID', 'a cycle', 'WRONG_TYPE', 'cart.again');
+  throwsSiyu(() => siyu.quote({ rules, get cart() { throw new Error('a getter that throws'); }, now }), 'INPUT_INVALID', 'a throwing getter', 'WRONG_TYPE');
+  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: Object(1n) }), 'INPUT_INVALID', 'a BigInt object', 'WRONG_TYPE');
   const nest = (depth) => { const top = {}; let cur = top; for (let i = 0; i < depth; i++) cur = cur.a = {}; return top; };
   throwsSiyu(() => siyu.quote({ rules, cart: nest(200), now: 1 }), 'INPUT_INVALID', 'nesting of 200 levels');
   throwsSiyu(() => siyu.quote({ rules, cart: nest(100000), now: 1 }), 'INPUT_INVALID', 'nesting of 100,000 levels');
-  throwsSiyu(() => siyu.quote({ rules, cart: { lines: [] }, now: 1767225600000n }), 'INPUT_INVALID', 'a BigInt input is read', 'CART_EMPTY');
+  // undefined is absent, as in JSON.stringify; a Date is its toJSON string.
+  throwsSiyu(() => siyu.quote({ rules, member: undefined, cart: empty, now }), 'INPUT_INVALID', 'an undefined field is absent', 'CART_EMPTY');
+  throwsSiyu(() => siyu.quote({ rules, cart: empty, now: new Date(now) }), 'INPUT_INVALID', 'a Date is a string', 'WRONG_TYPE', 'now');
   for (let k = 0; k < 200; k++) { try { siyu.quote({ rules, cart: { lines: [{}] }, now: k }); } catch (_) { /* many errors in a row */ } }
   check(JSON.stringify(siyu.validateRules({ rules })) === good, 'module still works after 200 errors');
   check(JSON.stringify(siyu.demoRules()) === JSON.stringify(siyu.demoRules(undefined)) && JSON.stringify(siyu.demoRules(null)) === JSON.stringify(siyu.demoRules({})),
