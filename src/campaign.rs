@@ -35,6 +35,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
 
@@ -398,7 +399,7 @@ fn best_set(outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
 fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
     let prio = |i: usize| rules.campaigns.iter().find(|c| c.id == outs[i].campaign).map_or(0, |c| c.priority);
     let mut order = reached.to_vec();
-    order.sort_by(|&a, &b| prio(b).cmp(&prio(a)).then_with(|| outs[a].campaign.cmp(&outs[b].campaign)));
+    sorting::sort_by(&mut order, |&a, &b| prio(b).cmp(&prio(a)).then_with(|| outs[a].campaign.cmp(&outs[b].campaign)));
     let mut taken: Vec<usize> = Vec::new();
     for i in order {
         if !taken.iter().any(|&t| overlaps(&outs[t], &outs[i])) {

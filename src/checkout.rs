@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::decode::{Decode, Decoder, Json};
 use crate::encode::{Encode, Writer};
 
@@ -810,7 +811,7 @@ fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<(
                 runs.push((money::cumulative_share(w.amount, 1, w.out.quantity)?, i));
             }
         }
-        runs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        sorting::sort_by(&mut runs, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut off = vec![0; work.len()];
         let nth = *nth as i64;
         let mut before = 0; // units ahead of this run

@@ -27,6 +27,7 @@
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::encode::Encode;
 
 use crate::money::{self, Fen};
@@ -241,7 +242,7 @@ pub fn apply(
     let mut amounts = base.to_vec();
     let mut out = Applied::default();
     let mut order: Vec<usize> = chosen.to_vec();
-    order.sort_by_key(|&i| cands[i].group);
+    sorting::sort_by_key(&mut order, |&i| cands[i].group);
     for &i in &order {
         let c = &cands[i];
         if c.group == Group::Shipping {
@@ -292,9 +293,9 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
 /// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
 fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
     let mut exp: Vec<Millis> = chosen.iter().map(|&i| cands[i].coupon.valid_until).collect();
-    exp.sort();
+    sorting::sort_by(&mut exp, Millis::cmp);
     let mut ids: Vec<&str> = chosen.iter().map(|&i| cands[i].coupon.id.as_str()).collect();
-    ids.sort();
+    sorting::sort_by(&mut ids, |a, b| a.cmp(b));
     (chosen.len(), exp, ids)
 }
 

@@ -26,6 +26,7 @@
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
 
@@ -189,8 +190,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
                     return Err(refuse("BAD_TAGS", "event.tags", "标签最多 100 个，每个 1 到 64 字节", "at most 100 tags of 1 to 64 bytes each"));
                 }
                 let mut t = t.clone();
-                t.sort();
-                t.dedup();
+                sorting::sort_dedup(&mut t);
                 m.tags = t;
             }
         }

@@ -75,13 +75,6 @@ pub fn answer(op: &str, input: &str) -> Result<String> {
     (find(op)?.run)(&json)
 }
 
-/// Run operation `op` on a `serde_json::Value` (for Rust callers; the
-/// same text path underneath).
-pub fn call_value(op: &str, input: &serde_json::Value) -> Result<serde_json::Value> {
-    let text = answer(op, &serde_json::to_string(input).unwrap_or_default())?;
-    serde_json::from_str(&text).map_err(|e| Error::new("INTERNAL", "", "内部错误：结果无法读回", e.to_string()))
-}
-
 /// Wrap an answer's canonical text, or a refusal, in the `{ok}` /
 /// `{error}` envelope.
 pub fn envelope(result: Result<String>) -> String {

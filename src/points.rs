@@ -22,6 +22,7 @@
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
 
@@ -180,7 +181,7 @@ impl Ledger {
     /// rest soonest-expiring first. Returns what was taken.
     fn take(&mut self, at: Millis, amount: i64, first: Option<u32>) -> Vec<LotUse> {
         let mut order: Vec<usize> = (0..self.lots.len()).filter(|&i| self.lots[i].live_at(at) && self.lots[i].remaining > 0).collect();
-        order.sort_by_key(|&i| {
+        sorting::sort_by_key(&mut order, |&i| {
             let l = &self.lots[i];
             (Some(l.id) != first, l.expires_at.is_none(), l.expires_at, l.id)
         });

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::sorting;
 use crate::encode::Encode;
 
 use crate::coupon::{self, Group};
@@ -135,7 +136,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
     });
     let mut expiring: Vec<Expiring> = Vec::new();
     let mut lots: Vec<&Lot> = m.points.lots.iter().filter(|l| l.remaining > 0 && l.expires_at.is_some()).collect();
-    lots.sort_by_key(|l| (l.expires_at, l.id));
+    sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
     for l in lots {
         let d = zone.date(l.expires_at.unwrap_or_default());
         match expiring.last_mut() {
@@ -183,7 +184,7 @@ pub struct History {
 pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
     let mut lots: Vec<Lot> = m.points.lots.iter().filter(|l| l.remaining > 0).cloned().collect();
-    lots.sort_by_key(|l| (l.expires_at.is_none(), l.expires_at, l.id));
+    sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
     let mut entries = m.points.history.clone();
     entries.reverse();
     Ok(History { balance: m.points.balance(now), debt: m.points.debt, lots, entries })
@@ -243,7 +244,7 @@ pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<
             }
         })
         .collect();
-    out.sort_by(|a, b| (a.status, a.valid_until, &a.id).cmp(&(b.status, b.valid_until, &b.id)));
+    sorting::sort_by(&mut out, |a, b| (a.status, a.valid_until, &a.id).cmp(&(b.status, b.valid_until, &b.id)));
     Ok(out)
 }
 
