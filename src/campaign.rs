@@ -31,13 +31,12 @@
 //!
 //! Windows are local wall-clock times: `from` inclusive, `until` exclusive.
 
-use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
+use crate::sorting;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
@@ -411,7 +410,7 @@ fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> 
 
 /// Validation of every campaign, all problems at once.
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
-    let mut ids = BTreeSet::new();
+    let mut ids = crate::sorting::SortedSet::new();
     if rules.campaigns.len() > 100 {
         p.push("TOO_MANY", "campaigns", "活动最多 100 个", "at most 100 campaigns");
     }

@@ -34,20 +34,17 @@
 //! ¥68 = ¥136.00 → member price −¥6.80 = ¥129.20 → 满100减20 coupon −¥20.00 =
 //! ¥109.20 → shipping free (≥ ¥99) → payable ¥109.20.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
-
-use crate::sorting;
-use crate::decode::{Decode, Decoder, Json};
-use crate::encode::{Encode, Writer};
 
 use crate::campaign::{self, CampaignKind, ReductionLine, ReductionOutcome};
 use crate::coupon::{self, Candidate, Group, LineView};
+use crate::decode::{Decode, Decoder, Json};
+use crate::encode::{Encode, Writer};
 use crate::error::{Error, Problems, Result};
 use crate::member::{self, Effective, Member};
 use crate::money::{self, Fen, BP};
 use crate::rules::{Rules, MAX_ID_LEN};
+use crate::sorting::{self, SortedMap};
 use crate::time::{self, Millis};
 
 /// Most lines in one cart.
@@ -166,7 +163,8 @@ pub struct Cart {
     pub points: PointsChoice,
     /// Flash-sale units already sold, per campaign and SKU (the host counts).
     #[serde(default)]
-    pub sold: BTreeMap<String, BTreeMap<String, i64>>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, Record<string, number>>"))]
+    pub sold: SortedMap<String, SortedMap<String, i64>>,
 }
 
 /// How a quote line was priced.
@@ -448,7 +446,7 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     let mut work: Vec<Work> = Vec::new();
     // Units already priced by a flash or limited campaign on earlier lines
     // of this cart: one SKU on two lines shares the limit and the stock.
-    let mut in_cart: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut in_cart: SortedMap<(String, String), i64> = SortedMap::new();
     for (i, l) in cart.lines.iter().enumerate() {
         price_line(rules, member, cart, &eff, &member_notes, &mut in_cart, i, l, now, &mut work)?;
     }
@@ -597,7 +595,7 @@ fn price_line(
     cart: &Cart,
     eff: &Effective,
     member_notes: &[(i64, Note)],
-    in_cart: &mut BTreeMap<(String, String), i64>,
+    in_cart: &mut SortedMap<(String, String), i64>,
     i: usize,
     l: &CartLine,
     now: Millis,
@@ -879,7 +877,7 @@ fn coupons<'a>(
     // Every held coupon: a candidate if it works on its own, else a refusal.
     let mut cands: Vec<Candidate> = Vec::new();
     let mut alone: Vec<Fen> = Vec::new();
-    let mut refused: BTreeMap<&str, coupon::Refusal> = BTreeMap::new();
+    let mut refused: SortedMap<&str, coupon::Refusal> = SortedMap::new();
     let mut no_fee_alone: Vec<(&str, coupon::Refusal)> = Vec::new();
     for wc in &held {
         let Some(t) = rules.template(&wc.template) else {

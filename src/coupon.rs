@@ -27,11 +27,11 @@
 
 use serde::Serialize;
 
-use crate::sorting;
 use crate::encode::Encode;
+use crate::sorting;
 
-use crate::money::{self, Fen};
 use crate::member::WalletCoupon;
+use crate::money::{self, Fen};
 use crate::rules::{CouponKind, CouponTemplate};
 use crate::time::Millis;
 

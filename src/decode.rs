@@ -572,6 +572,23 @@ impl<'v> Decoder<'v> {
         found
     }
 
+    /// `v` as an object with any keys, each value read as `T`; keys must
+    /// not repeat.
+    pub fn map<T: Decode>(&mut self, v: &'v Json<'v>) -> Option<Vec<(String, T)>> {
+        let obj = self.object(v, "a map")?;
+        self.duplicates(obj);
+        let mut out = Vec::with_capacity(obj.len());
+        let mut ok = true;
+        for (k, item) in obj {
+            match self.at(Seg::Key(k.as_ref()), |d| T::decode(item, d)) {
+                Some(t) if ok => out.push((k.to_string(), t)),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
     /// `v` as a string.
     pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
         match v {
@@ -653,25 +670,21 @@ impl<T: Decode> Decode for Vec<T> {
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let obj = d.object(v, "a map")?;
-        d.duplicates(obj);
         let mut out = BTreeMap::new();
-        let mut ok = true;
-        for (k, item) in obj {
-            match d.at(Seg::Key(k.as_ref()), |d| T::decode(item, d)) {
-                Some(t) => {
-                    out.insert(k.to_string(), t);
-                }
-                None => ok = false,
-            }
+        for (k, t) in d.map(v)? {
+            out.insert(k, t);
         }
-        ok.then_some(out)
+        Some(out)
     }
 }
 
 impl<T: Decode + Ord> Decode for BTreeSet<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        Vec::<T>::decode(v, d).map(|items| items.into_iter().collect())
+        let mut out = BTreeSet::new();
+        for t in Vec::<T>::decode(v, d)? {
+            out.insert(t);
+        }
+        Some(out)
     }
 }
 

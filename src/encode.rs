@@ -139,6 +139,20 @@ impl Writer {
         self.out.push_str(json);
     }
 
+    /// An object whose keys come in byte order already (a sorted map's).
+    pub fn map<'a>(&mut self, entries: impl Iterator<Item = (&'a str, &'a dyn Encode)>) {
+        self.out.push('{');
+        for (i, (k, v)) in entries.enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.string(k);
+            self.out.push(':');
+            v.encode(self);
+        }
+        self.out.push('}');
+    }
+
     fn array<'a>(&mut self, items: impl Iterator<Item = &'a dyn Encode>) {
         self.out.push('[');
         for (i, item) in items.enumerate() {
@@ -222,16 +236,7 @@ impl<T: Encode> Encode for BTreeSet<T> {
 /// A map's keys are already in byte order (`String`'s `Ord`).
 impl<T: Encode> Encode for BTreeMap<String, T> {
     fn encode(&self, w: &mut Writer) {
-        w.out.push('{');
-        for (i, (k, v)) in self.iter().enumerate() {
-            if i > 0 {
-                w.out.push(',');
-            }
-            w.string(k);
-            w.out.push(':');
-            v.encode(w);
-        }
-        w.out.push('}');
+        w.map(self.iter().map(|(k, v)| (k.as_str(), v as &dyn Encode)))
     }
 }
 

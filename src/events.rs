@@ -26,9 +26,9 @@
 
 use serde::Serialize;
 
-use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
+use crate::sorting;
 
 use crate::checkout::{self, Cart};
 use crate::coupon::Refusal;

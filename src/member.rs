@@ -27,6 +27,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::sorting::SortedMap;
+
 use serde::Serialize;
 
 use crate::decode::Decode;
@@ -63,9 +65,11 @@ pub struct Member {
     pub points: Ledger,
     pub wallet: Vec<WalletCoupon>,
     /// Coupons claimed per template (for claim limits).
-    pub claims: BTreeMap<String, u32>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, number>"))]
+    pub claims: SortedMap<String, u32>,
     pub check_in: CheckInState,
-    pub activities: BTreeMap<String, ActivityCount>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, ActivityCount>"))]
+    pub activities: SortedMap<String, ActivityCount>,
     /// Activity and check-in points credited on `day` (for the daily cap).
     pub daily_points: DailyPoints,
     pub orders: BTreeMap<String, Order>,

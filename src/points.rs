@@ -22,9 +22,9 @@
 
 use serde::Serialize;
 
-use crate::sorting;
 use crate::decode::Decode;
 use crate::encode::Encode;
+use crate::sorting;
 
 use crate::error::{Error, Result};
 use crate::rules::Expiry;

@@ -7,7 +7,7 @@
 //! its canonical JSON, which travels in every answer so a server can tell that
 //! a client priced under the same rules.
 
-use std::collections::BTreeSet;
+use crate::sorting::{SortedMap, SortedSet};
 
 use serde::Serialize;
 
@@ -246,7 +246,8 @@ pub struct PointsPolicy {
     /// Points for member actions, by name (`sign_up`, `follow`, `share`,
     /// `review`, …). `sign_up` is credited when the member joins.
     #[serde(default)]
-    pub activities: std::collections::BTreeMap<String, ActivityRule>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, ActivityRule>"))]
+    pub activities: SortedMap<String, ActivityRule>,
     /// Most points from activities and check-in in one local day (the
     /// one-time `sign_up` points are outside the cap).
     #[serde(default)]
@@ -611,7 +612,7 @@ impl Rules {
             p.push("OUT_OF_RANGE", "utc_offset_minutes", "时区偏移须在 -720 到 840 分钟之间",
                 "UTC offset must be between -720 and 840 minutes");
         }
-        let mut skus = BTreeSet::new();
+        let mut skus = SortedSet::new();
         for (i, c) in self.catalog.iter().enumerate() {
             let at = format!("catalog[{i}]");
             check_id(p, format_args!("{at}.sku"), &c.sku);
@@ -645,7 +646,7 @@ impl Rules {
         if m.tiers.len() > 20 {
             p.push("TOO_MANY", "membership.tiers", "等级最多 20 个", "at most 20 tiers");
         }
-        let mut ids = BTreeSet::new();
+        let mut ids = SortedSet::new();
         for (i, t) in m.tiers.iter().enumerate() {
             let at = format!("membership.tiers[{i}]");
             check_id(p, format_args!("{at}.id"), &t.id);
@@ -669,7 +670,7 @@ impl Rules {
             }
             self.check_benefits(p, &format!("{at}.benefits"), &t.benefits);
         }
-        let mut plans = BTreeSet::new();
+        let mut plans = SortedSet::new();
         for (i, plan) in m.paid_plans.iter().enumerate() {
             let at = format!("membership.paid_plans[{i}]");
             check_id(p, format_args!("{at}.id"), &plan.id);
@@ -764,7 +765,7 @@ impl Rules {
             in_range(p, "points.redeem.unit_fen", r.unit_fen, 1, 1_000_000);
             in_range(p, "points.redeem.max_share_bp", r.max_share_bp, 0, BP);
         }
-        let mut ids = BTreeSet::new();
+        let mut ids = SortedSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
             let at = format!("points.mall[{i}]");
             check_id(p, format_args!("{at}.id"), &item.id);
@@ -783,7 +784,7 @@ impl Rules {
         if self.coupons.len() > 500 {
             p.push("TOO_MANY", "coupons", "券模板最多 500 个", "at most 500 coupon templates");
         }
-        let mut ids = BTreeSet::new();
+        let mut ids = SortedSet::new();
         for (i, t) in self.coupons.iter().enumerate() {
             let at = format!("coupons[{i}]");
             check_id(p, format_args!("{at}.id"), &t.id);

@@ -1,4 +1,4 @@
-//! One stable sort for the whole crate.
+//! One stable sort for the whole crate, and small sorted-vector maps.
 //!
 //! The standard library's sorts are generic over the element type and the
 //! comparison: every `sort_by` call site compiles its own copy of driftsort
@@ -14,7 +14,13 @@
 //! assert_eq!(v, [(1, "z"), (1, "y"), (2, "b"), (2, "a")]); // stable
 //! ```
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::decode::{Decode, Decoder, Json};
+use crate::encode::{Encode, Writer};
 
 /// Sort `v` stably by `cmp`.
 pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
@@ -66,6 +72,194 @@ fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
         width *= 2;
     }
     a
+}
+
+/// A map kept as a vector sorted by key: for the small maps of siyu (claims
+/// per template, counts per activity, units per SKU). Each `BTreeMap<K, V>`
+/// compiles its own node machinery (4–6 KB of Wasm per pair of types); this
+/// is a binary search and a `Vec`. Inserting is linear, so it is not for
+/// maps that grow with a member's history (orders and event ids stay in a
+/// `BTreeMap`).
+///
+/// ```
+/// let mut m = siyu::sorting::SortedMap::new();
+/// *m.entry("b".to_string()).or_insert(0) += 2;
+/// m.insert("a".to_string(), 1);
+/// assert_eq!(m.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(), [("a", 1), ("b", 2)]);
+/// assert_eq!(m.get("b"), Some(&2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortedMap<K, V> {
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> Default for SortedMap<K, V> {
+    fn default() -> Self {
+        SortedMap { entries: Vec::new() }
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Insert or replace; the old value, if there was one.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The entry for `key`, to read or fill: `map.entry(k).or_insert(v)`.
+    pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
+        Entry { map: self, key }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// In key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+pub struct Entry<'a, K, V> {
+    map: &'a mut SortedMap<K, V>,
+    key: K,
+}
+
+impl<'a, K: Ord, V> Entry<'a, K, V> {
+    pub fn or_insert(self, value: V) -> &'a mut V {
+        let i = match self.map.find(&self.key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.map.entries.insert(i, (self.key, value));
+                i
+            }
+        };
+        &mut self.map.entries[i].1
+    }
+}
+
+impl<'a, K: Ord, V> IntoIterator for &'a SortedMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut m = SortedMap::new();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+/// Written as a JSON object (keys are strings in siyu's maps).
+impl<K: Serialize, V: Serialize> Serialize for SortedMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.entries.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// Keys in byte order are canonical order.
+impl<V: Encode> Encode for SortedMap<String, V> {
+    fn encode(&self, w: &mut Writer) {
+        w.map(self.entries.iter().map(|(k, v)| (k.as_str(), v as &dyn Encode)))
+    }
+}
+
+impl<V: Decode> Decode for SortedMap<String, V> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        d.map(v).map(|entries| entries.into_iter().collect())
+    }
+}
+
+/// A set kept as a sorted vector (see [`SortedMap`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortedSet<K> {
+    items: Vec<K>,
+}
+
+impl<K> Default for SortedSet<K> {
+    fn default() -> Self {
+        SortedSet { items: Vec::new() }
+    }
+}
+
+impl<K: Ord> SortedSet<K> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `k` was new.
+    pub fn insert(&mut self, k: K) -> bool {
+        match self.items.binary_search(&k) {
+            Ok(_) => false,
+            Err(i) => {
+                self.items.insert(i, k);
+                true
+            }
+        }
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.items.binary_search_by(|x| x.borrow().cmp(k)).is_ok()
+    }
 }
 
 #[cfg(test)]

@@ -5,17 +5,17 @@
 
 use serde::Serialize;
 
-use crate::sorting;
 use crate::encode::Encode;
+use crate::sorting;
 
 use crate::coupon::{self, Group};
+use crate::error::{Error, Result};
 use crate::events;
 use crate::member::{self, Member};
 use crate::money::Fen;
 use crate::points::{Entry, Lot};
 use crate::rules::Rules;
 use crate::time::{check_instant, Date, Millis};
-use crate::error::{Error, Result};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Encode)]

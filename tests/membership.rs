@@ -181,7 +181,7 @@ fn activity_limits_and_the_daily_cap_are_enforced_in_local_days() {
     assert_eq!(e.code, "ACTIVITY_LIMIT_REACHED");
     // 2026-01-02T16:00Z is already 2026-01-03 in Beijing: a new day.
     let m = book(&r, &m, "s4", "2026-01-03T00:30", json!({"type": "activity", "name": "share"}));
-    assert_eq!(m.activities["share"].today, 1);
+    assert_eq!(m.activities.get("share").unwrap().today, 1);
     let e = refuse(&r, &m, "u", "2026-01-03T01:00", json!({"type": "activity", "name": "dance"}));
     assert_eq!(e.code, "UNKNOWN_ACTIVITY");
 

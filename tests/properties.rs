@@ -9,7 +9,6 @@
 //! Case counts are set per test so that the whole file runs in well under a
 //! minute in a debug build on two cores.
 
-use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -199,7 +198,7 @@ fn cart_of(lines: &[LineSpec], coupons: CouponChoice, points: PointsChoice) -> C
             .collect(),
         coupons,
         points,
-        sold: BTreeMap::new(),
+        sold: Default::default(),
     }
 }
 
