@@ -167,9 +167,20 @@ fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens
     (keys, body)
 }
 
+/// The value, if every field was read. One `match` on all of them, not a
+/// `?` per field: each `?` would be an exit dropping the fields read before
+/// it, and that drop code grows with the square of the field count.
 fn construct(path: Tokens, fields: &[Field]) -> Tokens {
     let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
-    quote! { ::core::option::Option::Some(#path { #(#idents: #idents?),* }) }
+    if idents.is_empty() {
+        return quote! { ::core::option::Option::Some(#path {}) };
+    }
+    quote! {
+        match (#(#idents,)*) {
+            (#(::core::option::Option::Some(#idents),)*) => ::core::option::Option::Some(#path { #(#idents),* }),
+            _ => ::core::option::Option::None,
+        }
+    }
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<Tokens> {

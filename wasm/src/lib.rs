@@ -3,8 +3,16 @@
 //!
 //! - `raw.rs`: the raw JSON ABI (`siyu_alloc`, `siyu_free`, `siyu_call`) for
 //!   any Wasm runtime — see `docs/ABI.md`;
+//! - `alloc.rs`: the memory allocator of the module;
 //! - `js.rs`: the wasm-bindgen JS face (for browsers, mini-programs and Node),
 //!   plain JS objects in and out, TypeScript types, errors thrown as `Error`s.
 
-pub mod raw;
+pub mod alloc;
 pub mod js;
+pub mod raw;
+
+/// The module's allocator (see `alloc.rs`): small and fast for the many
+/// short-lived allocations of one call.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator::new();
