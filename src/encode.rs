@@ -36,29 +36,41 @@ pub trait Encode {
     }
 }
 
-/// One member of an object: its key, and its value unless skipped.
+/// One member of an object: its key written out with its quotes and colon
+/// (`"sku":`, by the derive), and its value unless skipped.
 pub type Member<'a> = (&'static str, Option<&'a dyn Encode>);
 
 /// The canonical JSON of `v`.
 pub fn to_json<T: Encode + ?Sized>(v: &T) -> String {
-    let mut w = Writer { out: String::with_capacity(1024) };
+    let mut w = Writer { out: Vec::with_capacity(1024) };
     v.encode(&mut w);
-    w.out
+    // Only whole `str`s and ASCII are ever written.
+    String::from_utf8(w.out).unwrap_or_default()
 }
 
-/// The output being written.
+/// The output being written: bytes, appended in runs (cheap in Wasm, where
+/// a `String::push` per character is not).
 pub struct Writer {
-    out: String,
+    out: Vec<u8>,
+}
+
+/// A member's key without its quotes and colon.
+fn key_of(member: &Member) -> &'static [u8] {
+    let k = member.0.as_bytes();
+    &k[1..k.len().saturating_sub(2).max(1)]
 }
 
 impl Writer {
+    fn put(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
     /// An object of two key-sorted member lists, merged.
     pub fn object(&mut self, own: &[Member<'_>], extra: &[Member<'_>]) {
-        self.out.push('{');
+        let mut sep: &[u8] = b"{";
         let (mut i, mut j) = (0, 0);
-        let mut first = true;
         while i < own.len() || j < extra.len() {
-            let take_own = j >= extra.len() || (i < own.len() && own[i].0.as_bytes() <= extra[j].0.as_bytes());
+            let take_own = j >= extra.len() || (i < own.len() && key_of(&own[i]) <= key_of(&extra[j]));
             let (key, value) = if take_own {
                 i += 1;
                 own[i - 1]
@@ -67,53 +79,49 @@ impl Writer {
                 extra[j - 1]
             };
             if let Some(v) = value {
-                if !first {
-                    self.out.push(',');
-                }
-                first = false;
-                // Keys are field names: nothing in them to escape.
-                self.out.push('"');
-                self.out.push_str(key);
-                self.out.push_str("\":");
+                self.put(sep);
+                sep = b",";
+                self.put(key.as_bytes());
                 v.encode(self);
             }
         }
-        self.out.push('}');
+        if sep == b"{" {
+            self.put(b"{");
+        }
+        self.put(b"}");
     }
 
     /// A JSON string, escaped as serde_json escapes.
     pub fn string(&mut self, s: &str) {
-        self.out.push('"');
-        let mut rest = s;
+        self.put(b"\"");
+        let mut rest = s.as_bytes();
         // Copy the runs between characters to escape whole.
-        while let Some(i) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
-            self.out.push_str(&rest[..i]);
-            let b = rest.as_bytes()[i];
+        while let Some(i) = rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+            self.put(&rest[..i]);
+            let b = rest[i];
             match b {
-                b'"' => self.out.push_str("\\\""),
-                b'\\' => self.out.push_str("\\\\"),
-                b'\n' => self.out.push_str("\\n"),
-                b'\r' => self.out.push_str("\\r"),
-                b'\t' => self.out.push_str("\\t"),
-                0x08 => self.out.push_str("\\b"),
-                0x0c => self.out.push_str("\\f"),
+                b'"' => self.put(b"\\\""),
+                b'\\' => self.put(b"\\\\"),
+                b'\n' => self.put(b"\\n"),
+                b'\r' => self.put(b"\\r"),
+                b'\t' => self.put(b"\\t"),
+                0x08 => self.put(b"\\b"),
+                0x0c => self.put(b"\\f"),
                 _ => {
                     const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.out.push_str("\\u00");
-                    self.out.push(HEX[(b >> 4) as usize] as char);
-                    self.out.push(HEX[(b & 15) as usize] as char);
+                    self.put(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
                 }
             }
             rest = &rest[i + 1..];
         }
-        self.out.push_str(rest);
-        self.out.push('"');
+        self.put(rest);
+        self.put(b"\"");
     }
 
     /// An integer, in decimal.
     pub fn int(&mut self, n: i64) {
         if n < 0 {
-            self.out.push('-');
+            self.put(b"-");
         }
         self.uint(n.unsigned_abs())
     }
@@ -130,38 +138,41 @@ impl Writer {
                 break;
             }
         }
-        // Only ASCII digits were written.
-        self.out.push_str(std::str::from_utf8(&digits[k..]).unwrap_or_default());
+        self.put(&digits[k..]);
     }
 
     /// An already canonical piece of JSON, as is.
     pub fn raw(&mut self, json: &str) {
-        self.out.push_str(json);
+        self.put(json.as_bytes());
     }
 
     /// An object whose keys come in byte order already (a sorted map's).
     pub fn map<'a>(&mut self, entries: impl Iterator<Item = (&'a str, &'a dyn Encode)>) {
-        self.out.push('{');
-        for (i, (k, v)) in entries.enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
+        let mut sep: &[u8] = b"{";
+        for (k, v) in entries {
+            self.put(sep);
+            sep = b",";
             self.string(k);
-            self.out.push(':');
+            self.put(b":");
             v.encode(self);
         }
-        self.out.push('}');
+        if sep == b"{" {
+            self.put(b"{");
+        }
+        self.put(b"}");
     }
 
     fn array<'a>(&mut self, items: impl Iterator<Item = &'a dyn Encode>) {
-        self.out.push('[');
-        for (i, item) in items.enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
+        let mut sep: &[u8] = b"[";
+        for item in items {
+            self.put(sep);
+            sep = b",";
             item.encode(self);
         }
-        self.out.push(']');
+        if sep == b"[" {
+            self.put(b"[");
+        }
+        self.put(b"]");
     }
 }
 
@@ -261,8 +272,11 @@ mod tests {
     #[test]
     fn own_and_extra_members_merge_in_key_order() {
         let (a, b, c) = (1i64, 2i64, 3i64);
-        let mut w = Writer { out: String::new() };
-        w.object(&[("a", Some(&a)), ("c", Some(&c)), ("d", None)], &[("b", Some(&b)), ("e", None)]);
-        assert_eq!(w.out, r#"{"a":1,"b":2,"c":3}"#);
+        let mut w = Writer { out: Vec::new() };
+        w.object(&[("\"a\":", Some(&a)), ("\"c\":", Some(&c)), ("\"d\":", None)], &[("\"b\":", Some(&b)), ("\"e\":", None)]);
+        assert_eq!(w.out, br#"{"a":1,"b":2,"c":3}"#);
+        let mut w = Writer { out: Vec::new() };
+        w.object(&[("\"a1\":", Some(&a))], &[("\"a\":", Some(&b)), ("\"x\":", None)]);
+        assert_eq!(w.out, br#"{"a":2,"a1":1}"#, "a key before its extensions");
     }
 }

@@ -316,7 +316,12 @@ fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) 
     }
     // Canonical order: by the keys' bytes.
     entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let items = entries.iter().map(|(k, v)| quote! { (#k, #v) });
+    // Keys are field names: nothing in them to escape, so each is written
+    // out once here, quotes and colon included.
+    let items = entries.iter().map(|(k, v)| {
+        let rendered = format!("\"{k}\":");
+        quote! { (#rendered, #v) }
+    });
     quote! { [#(#items),*] }
 }
 
