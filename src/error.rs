@@ -12,9 +12,17 @@ use crate::encode::Encode;
 /// One problem. `path` points into the input (`rules.tiers[2].threshold`,
 /// `cart.lines[0].quantity`); it is empty when the problem is not about one
 /// field.
+///
+/// An `Error` is one pointer (its [`Info`] is boxed), so the many `Result`s
+/// that pass through the engine stay small: cheaper to move, and less code.
+/// Its fields are read and written through `Deref`: `e.code`, `e.problems`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Info>);
+
+/// What an [`Error`] says.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ErrorInfo"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
-pub struct Error {
+pub struct Info {
     pub code: &'static str,
     pub path: String,
     pub zh: String,
@@ -35,13 +43,19 @@ impl Error {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Error {
-            code,
-            path: path.into(),
-            zh: zh.into(),
-            en: en.into(),
-            problems: Vec::new(),
-        }
+        Error(Box::new(Info { code, path: path.into(), zh: zh.into(), en: en.into(), problems: Vec::new() }))
+    }
+
+    /// The same error with another code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The same error at another path.
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
     }
 
     /// Money arithmetic left the range of `i64` fen.
@@ -61,6 +75,31 @@ impl Error {
             p.path = join_path(prefix, &p.path);
         }
         self
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = Info;
+    fn deref(&self) -> &Info {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Info {
+        &mut self.0
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl Encode for Error {
+    fn encode(&self, w: &mut crate::encode::Writer) {
+        self.0.encode(w)
     }
 }
 

@@ -269,7 +269,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
                 return Err(refuse("UNKNOWN_MALL_ITEM", "event.item", format!("积分商城没有 `{item}`"), format!("no points-mall item `{item}`")));
             };
             let reference = format!("mall:{}", event.id);
-            m.points.spend(at, it.cost, &reference).map_err(|e| Error { path: "event.item".into(), ..e })?;
+            m.points.spend(at, it.cost, &reference).map_err(|e| e.at("event.item"))?;
             match &it.reward {
                 MallReward::Coupon { template } => {
                     let t = rules.template(template).expect("validated");

@@ -552,7 +552,7 @@ pub struct Shipping {
 impl Rules {
     /// Parse and validate a rule set from JSON text.
     pub fn parse(json: &str) -> Result<Rules> {
-        let tree = decode::parse(json).map_err(|e| crate::error::Error { code: "RULES_INVALID", ..e })?;
+        let tree = decode::parse(json).map_err(|e| e.with_code("RULES_INVALID"))?;
         let rules: Rules = decode::from_json(&tree, "RULES_INVALID", "规则无效", "the rules are invalid")?;
         rules.validate()?;
         Ok(rules)
