@@ -876,7 +876,10 @@ fn coupons<'a>(
     }
     // Every held coupon: a candidate if it works on its own, else a refusal.
     let mut cands: Vec<Candidate> = Vec::new();
+    // Per candidate: the lines its scope covers (none kept for shipping).
+    let mut scopes: Vec<Vec<bool>> = Vec::new();
     let mut alone: Vec<Fen> = Vec::new();
+    let total: Fen = base.iter().sum();
     let mut refused: SortedMap<&str, coupon::Refusal> = SortedMap::new();
     let mut no_fee_alone: Vec<(&str, coupon::Refusal)> = Vec::new();
     for wc in &held {
@@ -889,27 +892,38 @@ fn coupons<'a>(
             continue;
         }
         let c = Candidate { coupon: wc, template: t, group: coupon::group(t) };
-        match coupon::apply(&[c], &[0], &views, &base, fee_for) {
-            Ok(a) => {
-                alone.push(a.saving());
+        // What it saves applied alone, as a total: the lines' shares are
+        // worked out only for the coupons a quote applies.
+        let (scope, saving) = if c.group == Group::Shipping {
+            (Vec::new(), coupon::shipping_discount(t, total, fee_for(total)))
+        } else {
+            let scope = coupon::scope_mask(t, &views);
+            let saving = coupon::goods_saving(t, &scope, &views, &base);
+            (scope, saving)
+        };
+        match saving {
+            Ok(x) => {
+                alone.push(x);
                 cands.push(c);
+                scopes.push(scope);
             }
             // No fee on the goods as they are, but a goods coupon applied
             // first may bring one back: keep it for combinations, and report
             // the refusal only if it is not applied.
-            Err((_, r)) if r.code == "COUPON_NO_SHIPPING_FEE" => {
+            Err(r) if r.code == "COUPON_NO_SHIPPING_FEE" => {
                 alone.push(0);
                 cands.push(c);
+                scopes.push(scope);
                 no_fee_alone.push((wc.id.as_str(), r));
             }
-            Err((_, r)) => {
+            Err(r) => {
                 refused.insert(&wc.id, r);
             }
         }
     }
     let applied = match &cart.coupons {
         CouponChoice::None => coupon::Applied::default(),
-        CouponChoice::Best => coupon::best(&cands, &views, &base, fee_for),
+        CouponChoice::Best => coupon::best(&cands, &scopes, &views, &base, fee_for),
         CouponChoice::Ids(ids) => {
             let mut chosen: Vec<usize> = Vec::new();
             for (k, id) in ids.iter().enumerate() {
@@ -944,7 +958,7 @@ fn coupons<'a>(
             }
             // Drop any coupon that fails after the ones before it, and retry.
             loop {
-                match coupon::apply(&cands, &chosen, &views, &base, fee_for) {
+                match coupon::apply(&cands, &scopes, &chosen, &views, &base, fee_for) {
                     Ok(a) => break a,
                     Err((ci, r)) => {
                         refused.insert(&cands[ci].coupon.id, r);

@@ -105,17 +105,47 @@ pub fn check_wallet(c: &WalletCoupon, now: Millis) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Per-line discounts of a goods coupon (item or order group) on the current
-/// line `amounts`. Shipping coupons are handled by [`shipping_discount`].
-pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -> Result<Vec<Fen>, Refusal> {
-    let eligible: Vec<bool> = lines
-        .iter()
-        .map(|l| l.coupon_ok && t.scope.covers(l.sku, l.category))
-        .collect();
-    let weights: Vec<Fen> = amounts.iter().zip(&eligible).map(|(&a, &e)| if e { a } else { 0 }).collect();
-    let base: Fen = weights.iter().sum();
-    if !eligible.iter().any(|&e| e) {
-        let blocked = lines.iter().any(|l| !l.coupon_ok && t.scope.covers(l.sku, l.category));
+/// Which lines a coupon's scope covers, whether or not they take coupons.
+/// Worked out once per coupon and quote: the search tries each coupon many
+/// times on the same lines.
+pub fn scope_mask(t: &CouponTemplate, lines: &[LineView]) -> Vec<bool> {
+    if t.scope.is_everything() {
+        return vec![true; lines.len()];
+    }
+    lines.iter().map(|l| t.scope.covers(l.sku, l.category)).collect()
+}
+
+/// What a goods coupon takes off the current line `amounts`, before it is
+/// spread over the lines.
+enum Take {
+    /// One unit of line `i` (an exchange coupon).
+    Unit(usize, Fen),
+    /// This much off the eligible lines, in proportion to their amounts.
+    Off(Fen),
+}
+
+impl Take {
+    fn total(&self) -> Fen {
+        match *self {
+            Take::Unit(_, f) | Take::Off(f) => f,
+        }
+    }
+}
+
+/// A goods coupon (item or order group) on the current line `amounts`;
+/// `scope` is its [`scope_mask`].
+fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Take, Refusal> {
+    let eligible = |i: usize| lines[i].coupon_ok && scope[i];
+    let mut any = false;
+    let mut base: Fen = 0;
+    for (i, &a) in amounts.iter().enumerate() {
+        if eligible(i) {
+            any = true;
+            base += a;
+        }
+    }
+    if !any {
+        let blocked = (0..lines.len()).any(|i| !lines[i].coupon_ok && scope[i]);
         return Err(if blocked {
             Refusal::new("COUPON_LINE_EXCLUDED", "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
         } else {
@@ -130,17 +160,35 @@ pub fn goods_discount(t: &CouponTemplate, lines: &[LineView], amounts: &[Fen]) -
     if let CouponKind::Exchange { sku } = &t.kind {
         // One unit of the first line with this SKU becomes free: that
         // unit's share of the line's current amount, floored.
-        let i = lines.iter().zip(&eligible).position(|(l, &e)| e && l.sku == sku);
-        let Some(i) = i else {
+        let Some(i) = (0..lines.len()).find(|&i| eligible(i) && lines[i].sku == sku) else {
             return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
         };
         let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
-        let mut v = vec![0; lines.len()];
-        v[i] = unit;
-        return if unit > 0 { Ok(v) } else { Err(no_saving()) };
+        return if unit > 0 { Ok(Take::Unit(i, unit)) } else { Err(no_saving()) };
     }
-    let off = off_subtotal(t, base)?;
-    money::split(off, &weights).map_err(overflow)
+    Ok(Take::Off(off_subtotal(t, base)?))
+}
+
+/// What a goods coupon saves in all on the current line `amounts` (the sum
+/// of [`goods_discount`], without spreading it).
+pub fn goods_saving(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Fen, Refusal> {
+    take(t, scope, lines, amounts).map(|x| x.total())
+}
+
+/// Per-line discounts of a goods coupon (item or order group) on the current
+/// line `amounts`. Shipping coupons are handled by [`shipping_discount`].
+pub fn goods_discount(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Vec<Fen>, Refusal> {
+    match take(t, scope, lines, amounts)? {
+        Take::Unit(i, unit) => {
+            let mut v = vec![0; lines.len()];
+            v[i] = unit;
+            Ok(v)
+        }
+        Take::Off(off) => {
+            let weights: Vec<Fen> = (0..lines.len()).map(|i| if lines[i].coupon_ok && scope[i] { amounts[i] } else { 0 }).collect();
+            money::split(off, &weights).map_err(overflow)
+        }
+    }
 }
 
 /// What an amount-off or percent-off coupon takes off an eligible
@@ -234,6 +282,7 @@ impl Applied {
 /// Returns the first coupon that fails and why.
 pub fn apply(
     cands: &[Candidate],
+    scopes: &[Vec<bool>],
     chosen: &[usize],
     lines: &[LineView],
     base: &[Fen],
@@ -248,7 +297,7 @@ pub fn apply(
         if c.group == Group::Shipping {
             continue;
         }
-        let d = goods_discount(c.template, lines, &amounts).map_err(|r| (i, r))?;
+        let d = goods_discount(c.template, &scopes[i], lines, &amounts).map_err(|r| (i, r))?;
         for (a, x) in amounts.iter_mut().zip(&d) {
             *a -= x;
         }
@@ -307,15 +356,15 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
 /// item coupon is that subtotal less the item coupon's total, and the goods
 /// left decide the shipping fee. Per-line shares are worked out once, for
 /// the winner.
-pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
+pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
     let total: Fen = base.iter().sum();
     let open_lines = lines.iter().any(|l| l.coupon_ok);
     let open: Fen = lines.iter().zip(base).filter(|(l, _)| l.coupon_ok).map(|(_, a)| *a).sum();
     let plain = |g: Group| (0..cands.len()).filter(move |&i| cands[i].group == g && !cands[i].template.exclusive);
     let mut items: Vec<(Option<usize>, Fen)> = vec![(None, 0)];
     for i in plain(Group::Item) {
-        if let Ok(d) = goods_discount(cands[i].template, lines, base) {
-            items.push((Some(i), d.iter().sum()));
+        if let Ok(d) = goods_saving(cands[i].template, &scopes[i], lines, base) {
+            items.push((Some(i), d));
         }
     }
     let orders: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Order).map(Some)).collect();
@@ -333,7 +382,7 @@ pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn
         }
     };
     for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
-        if let Ok(a) = apply(cands, &[i], lines, base, fee_for) {
+        if let Ok(a) = apply(cands, scopes, &[i], lines, base, fee_for) {
             consider(a.net(), vec![i]);
         }
     }
@@ -362,7 +411,7 @@ pub fn best(cands: &[Candidate], lines: &[LineView], base: &[Fen], fee_for: &dyn
         }
     }
     match best {
-        Some((_, chosen)) => apply(cands, &chosen, lines, base, fee_for).unwrap_or_default(),
+        Some((_, chosen)) => apply(cands, scopes, &chosen, lines, base, fee_for).unwrap_or_default(),
         None => Applied { fee: fee_for(total), ..Applied::default() },
     }
 }
