@@ -211,10 +211,20 @@ impl Campaign {
     }
 }
 
-/// The active price campaign (flash, limited or quantity) for a SKU at `now`.
+/// The flash, limited-time and quantity campaigns active at `now`, in rule
+/// order: worked out once per quote rather than once per cart line.
+pub fn active_price_campaigns(rules: &Rules, now: Millis) -> Vec<&Campaign> {
+    rules
+        .campaigns
+        .iter()
+        .filter(|c| !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.active(rules, now))
+        .collect()
+}
+
+/// The active price campaign for a SKU, among [`active_price_campaigns`].
 /// Validation guarantees there is at most one.
-pub fn price_campaign<'r>(rules: &'r Rules, sku: &str, now: Millis) -> Option<&'r Campaign> {
-    rules.campaigns.iter().find(|c| c.prices(sku) && c.active(rules, now))
+pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str) -> Option<&'r Campaign> {
+    active.iter().copied().find(|c| c.prices(sku))
 }
 
 /// What the pipeline knows about one quote line when choosing activities.

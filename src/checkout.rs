@@ -447,8 +447,9 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     // Units already priced by a flash or limited campaign on earlier lines
     // of this cart: one SKU on two lines shares the limit and the stock.
     let mut in_cart: SortedMap<(String, String), i64> = SortedMap::new();
+    let active = campaign::active_price_campaigns(rules, now);
     for (i, l) in cart.lines.iter().enumerate() {
-        price_line(rules, member, cart, &eff, &member_notes, &mut in_cart, i, l, now, &mut work)?;
+        price_line(&active, member, cart, &eff, &member_notes, &mut in_cart, i, l, &mut work)?;
     }
 
     // 3. Quantity discounts.
@@ -546,15 +547,23 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     let (to_earn, bonus_total) = earn(rules, member, &eff, &mut work, &bonus_points)?;
 
     let list = money::sum(work.iter().map(|w| w.out.list))?;
-    let by_step = |steps: &[&str]| -> Fen {
-        work.iter().flat_map(|w| &w.out.discounts).filter(|d| steps.contains(&d.step)).map(|d| d.amount).sum()
-    };
+    // Discounts by step, in one pass over the lines.
+    let (mut campaign_discount, mut member_discount, mut full_reduction_discount, mut coupon_discount) = (0, 0, 0, 0);
+    for d in work.iter().flat_map(|w| &w.out.discounts) {
+        match d.step {
+            "flash" | "limited" | "quantity" => campaign_discount += d.amount,
+            "member" => member_discount += d.amount,
+            "full_reduction" => full_reduction_discount += d.amount,
+            "coupon" => coupon_discount += d.amount,
+            _ => {}
+        }
+    }
     let totals = Totals {
         list,
-        campaign_discount: by_step(&["flash", "limited", "quantity"]),
-        member_discount: by_step(&["member"]),
-        full_reduction_discount: by_step(&["full_reduction"]),
-        coupon_discount: by_step(&["coupon"]),
+        campaign_discount,
+        member_discount,
+        full_reduction_discount,
+        coupon_discount,
         goods,
         points_deduction: points.deduction,
         shipping_fee: rules.shipping.fee,
@@ -590,7 +599,7 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
 
 #[allow(clippy::too_many_arguments)]
 fn price_line(
-    rules: &Rules,
+    active: &[&campaign::Campaign],
     member: Option<&Member>,
     cart: &Cart,
     eff: &Effective,
@@ -598,7 +607,6 @@ fn price_line(
     in_cart: &mut SortedMap<(String, String), i64>,
     i: usize,
     l: &CartLine,
-    now: Millis,
     work: &mut Vec<Work>,
 ) -> Result<()> {
     let base = |qty: i64| -> Result<Work> {
@@ -656,7 +664,7 @@ fn price_line(
         Ok(())
     };
 
-    let camp = campaign::price_campaign(rules, &l.sku, now);
+    let camp = campaign::price_campaign(active, &l.sku);
     match camp.map(|c| (c, &c.kind)) {
         Some((c, CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points })) => {
             let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
@@ -820,15 +828,18 @@ fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<(
             off[i] = money::mul(money::percent_off(unit, *pay_bp)?, hits)?;
             before += count;
         }
+        // The same two notes for every line of the campaign: written once.
+        let applied = note("QUANTITY_DISCOUNT", format!("「{}」：每第 {} 件 {}", c.name, nth, zhe(*pay_bp)),
+            format!("“{}”: every {} unit pays {}", c.name, ordinal(nth as u32), pct(*pay_bp)));
+        let not_reached = note("QUANTITY_DISCOUNT_NOT_REACHED", format!("「{}」：满 {} 件可享", c.name, nth),
+            format!("“{}”: applies from the {} unit", c.name, ordinal(nth as u32)));
         for (i, w) in work.iter_mut().enumerate() {
             if off[i] > 0 {
                 w.take("quantity", &c.id, off[i]);
                 w.out.campaign = Some(c.id.clone());
-                w.out.notes.push(note("QUANTITY_DISCOUNT", format!("「{}」：每第 {} 件 {}", c.name, nth, zhe(*pay_bp)),
-                    format!("“{}”: every {} unit pays {}", c.name, ordinal(nth as u32), pct(*pay_bp))));
+                w.out.notes.push(applied.clone());
             } else if w.quantity_campaign.as_deref() == Some(&c.id) {
-                w.out.notes.push(note("QUANTITY_DISCOUNT_NOT_REACHED", format!("「{}」：满 {} 件可享", c.name, nth),
-                    format!("“{}”: applies from the {} unit", c.name, ordinal(nth as u32))));
+                w.out.notes.push(not_reached.clone());
             }
         }
     }

@@ -89,6 +89,9 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         }
         return Ok(vec![0; weights.len()]);
     }
+    if let Some(shares) = split_small(total, weights, wsum) {
+        return Ok(shares);
+    }
     let mut shares = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
@@ -120,6 +123,38 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         shares[i] += 1;
     }
     Ok(shares)
+}
+
+/// [`split`] when every product `total × weight` fits in 64 bits and
+/// nothing is negative (every split a quote makes): the same result without
+/// 128-bit arithmetic, which is a library call per operation in Wasm.
+/// `None` when it does not apply.
+fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
+    let ws = i64::try_from(wsum).ok()?;
+    let max_w = weights.iter().copied().max().unwrap_or(0);
+    if total < 0 || weights.iter().any(|&w| w < 0) || total.checked_mul(max_w).is_none() {
+        return None;
+    }
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut rems = Vec::with_capacity(weights.len());
+    let mut given = 0;
+    for (i, &w) in weights.iter().enumerate() {
+        // No overflow: 0 ≤ total × w ≤ total × max_w, checked above.
+        let p = total * w;
+        given += p / ws;
+        shares.push(p / ws);
+        rems.push((p % ws, i));
+    }
+    // Shares are floored, so 0 ≤ left < the number of parts.
+    let left = (total - given) as usize;
+    let rank = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if left > 0 && left < rems.len() {
+        rems.select_nth_unstable_by(left - 1, rank);
+    }
+    for &(_, i) in rems.iter().take(left) {
+        shares[i] += 1;
+    }
+    Some(shares)
 }
 
 /// Share of `total` that belongs to the first `k` of `n` units, so that
