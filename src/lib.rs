@@ -42,6 +42,7 @@ pub mod money;
 pub mod ops;
 pub mod points;
 pub mod rules;
+pub mod sha256;
 pub mod sorting;
 pub mod time;
 pub mod views;

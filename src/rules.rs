@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::decode::Decode;
 use crate::encode::Encode;
-use sha2::{Digest, Sha256};
 
 use crate::campaign::{self, Campaign};
 use crate::decode;
@@ -576,7 +575,7 @@ impl Rules {
 
     /// `sha256:` and the hex SHA-256 of the canonical JSON of the rules.
     pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(crate::encode::to_json(self).as_bytes());
+        let digest = crate::sha256::digest(crate::encode::to_json(self).as_bytes());
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");
