@@ -114,12 +114,14 @@ struct Parser<'a> {
 type Step<T> = std::result::Result<T, &'static str>;
 
 impl<'a> Parser<'a> {
+    #[inline(always)]
     fn space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.at) {
             self.at += 1;
         }
     }
 
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         self.space();
         self.s.get(self.at).copied()
