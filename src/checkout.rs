@@ -410,6 +410,12 @@ fn bought(member: Option<&Member>, campaign: &str, sku: &str) -> i64 {
 /// Price a cart. `member` is `None` for a guest (no benefits, no wallet, no
 /// points).
 pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+    quote_with(rules, None, member, cart, now)
+}
+
+/// [`quote`], with the rules' fingerprint when the caller has it already
+/// (a replay books many orders under the same rules).
+pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
     time::check_instant(now, "now")?;
     let mut p = Problems::new();
     check_cart(cart, &mut p);
@@ -574,7 +580,7 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
     };
     let growth_to_earn = work.iter().map(|w| w.out.growth_to_earn).sum();
     Ok(Quote {
-        fingerprint: rules.fingerprint(),
+        fingerprint: fingerprint.map_or_else(|| rules.fingerprint(), str::to_string),
         now,
         tier: member.map(|m| m.tier.clone()),
         member_day: eff.member_day,
