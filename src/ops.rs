@@ -79,7 +79,13 @@ pub fn answer(op: &str, input: &str) -> Result<String> {
 /// `{error}` envelope.
 pub fn envelope(result: Result<String>) -> String {
     match result {
-        Ok(text) => format!("{{\"ok\":{text}}}"),
+        Ok(text) => {
+            let mut out = String::with_capacity(text.len() + 7);
+            out.push_str("{\"ok\":");
+            out.push_str(&text);
+            out.push('}');
+            out
+        }
         Err(e) => format!("{{\"error\":{}}}", encode::to_json(&e)),
     }
 }

@@ -32,6 +32,7 @@ pub(crate) const PAGE: usize = 65536;
 pub(crate) const CLASSES: usize = 4 * 29;
 
 /// The class of a request of `size` bytes, and the block size it gets.
+#[inline(always)]
 pub(crate) fn class(size: usize) -> (usize, usize) {
     if size <= ALIGN {
         return (0, ALIGN);
