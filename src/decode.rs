@@ -591,6 +591,19 @@ impl<'v> Decoder<'v> {
         ok.then_some(out)
     }
 
+    /// Each item of an array, read by `read` with its index on the path;
+    /// false if any had a problem (all are read, to report every problem).
+    /// Not generic: the loop exists once, not once per item type.
+    pub fn items(&mut self, items: &'v [Json<'v>], read: &mut dyn FnMut(&'v Json<'v>, &mut Self) -> bool) -> bool {
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            self.path.push(Seg::Index(i));
+            ok &= read(item, self);
+            self.path.pop();
+        }
+        ok
+    }
+
     /// `v` as a string.
     pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
         match v {
@@ -658,14 +671,13 @@ impl<T: Decode> Decode for Vec<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            match d.at(Seg::Index(i), |d| T::decode(item, d)) {
-                Some(t) if ok => out.push(t),
-                Some(_) => {}
-                None => ok = false,
+        let ok = d.items(items, &mut |item, d| match T::decode(item, d) {
+            Some(t) => {
+                out.push(t);
+                true
             }
-        }
+            None => false,
+        });
         ok.then_some(out)
     }
 }
