@@ -20,7 +20,9 @@
 //! | `ops.rs` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
 //! | `decode.rs`, `encode.rs` | reading inputs (every problem, with paths); writing canonical answers |
-//! | `sorting.rs` | the one stable sort (small Wasm) |
+//! | `sorting.rs` | the one stable sort and the small sorted maps (small Wasm) |
+//! | `sha256.rs` | SHA-256 for the fingerprint |
+//! | `json.rs` | canonical text of a `serde_json::Value` (tests, tools) |
 //!
 //! The core has no clock, no randomness and no I/O: `now` and the
 //! merchant's UTC offset are inputs, and every map it outputs is ordered.
