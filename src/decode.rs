@@ -488,6 +488,10 @@ impl<'v> Decoder<'v> {
         }
         if deny {
             for (k, _) in obj {
+                // Past the cap nothing more is recorded: do not format.
+                if self.problems.len() >= MAX_PROBLEMS {
+                    return;
+                }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
                     self.problem("UNKNOWN_FIELD", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
                 }
@@ -500,6 +504,9 @@ impl<'v> Decoder<'v> {
             // Small objects (nearly all): compare pairs, allocate nothing.
             // Reported once per repeated key, at its second appearance.
             for (i, (k, _)) in obj.iter().enumerate() {
+                if self.problems.len() >= MAX_PROBLEMS {
+                    return;
+                }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
                     self.problem("WRONG_TYPE", Some(k.as_ref()), format!("duplicate field `{k}`"));
                 }
@@ -509,6 +516,9 @@ impl<'v> Decoder<'v> {
         let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
         crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
         for (i, pair) in keys.windows(2).enumerate() {
+            if self.problems.len() >= MAX_PROBLEMS {
+                return;
+            }
             // Once per repeated key, however many times it repeats.
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
                 self.problem("WRONG_TYPE", Some(pair[0]), format!("duplicate field `{}`", pair[0]));

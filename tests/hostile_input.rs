@@ -446,3 +446,18 @@ fn hand_edited_instants_and_counters_are_refused() {
     // The untouched state passes the same check.
     assert!(call("member_summary", &json!({ "rules": rules(), "member": member(), "now": now })).get("ok").is_some());
 }
+
+/// An object of 300,000 unknown (or repeated) keys is refused with the first
+/// 32 problems. (Past the cap, `decode.rs` stops looking: it used to format
+/// a message for every key.)
+#[test]
+fn a_flood_of_unknown_or_repeated_keys_stops_at_the_problem_cap() {
+    let unknown: Vec<String> = (0..300_000).map(|i| format!("\"k{i}\":0")).collect();
+    let repeated: Vec<String> = (0..300_000).map(|i| format!("\"k{}\":0", i % 1000)).collect();
+    for keys in [unknown, repeated] {
+        let text = format!("{{\"rules\":{{{}}}}}", keys.join(","));
+        let out = call_text("validate_rules", &text);
+        assert_eq!(out["error"]["code"], "INPUT_INVALID");
+        assert_eq!(out["error"]["problems"].as_array().unwrap().len(), siyu::decode::MAX_PROBLEMS);
+    }
+}
