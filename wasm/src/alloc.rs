@@ -15,6 +15,7 @@
 //!   the block itself) and is the next one that class hands out;
 //! - a class with an empty list carves a new block from the top of the heap,
 //!   growing linear memory a page at a time when needed.
+//!
 //! Memory is never handed back (Wasm memory cannot shrink anyway); the heap
 //! holds at most, per class, the most blocks that were ever live at once.
 //!
