@@ -349,19 +349,20 @@ fn check_cart(cart: &Cart, p: &mut Problems) {
         p.push("TOO_MANY", "cart.lines", format!("购物车最多 {MAX_LINES} 行"), format!("at most {MAX_LINES} cart lines"));
     }
     for (i, l) in cart.lines.iter().enumerate() {
-        let at = format!("cart.lines[{i}]");
+        // The path is written only for a problem (nearly never).
+        let at = |field: &str| format!("cart.lines[{i}].{field}");
         if l.sku.is_empty() || l.sku.len() > MAX_ID_LEN {
-            p.push("BAD_ID", format!("{at}.sku"), "SKU 须为 1 到 64 字节", "a SKU must be 1 to 64 bytes");
+            p.push("BAD_ID", at("sku"), "SKU 须为 1 到 64 字节", "a SKU must be 1 to 64 bytes");
         }
         if l.category.len() > MAX_ID_LEN {
-            p.push("BAD_ID", format!("{at}.category"), "类目最长 64 字节", "a category is at most 64 bytes");
+            p.push("BAD_ID", at("category"), "类目最长 64 字节", "a category is at most 64 bytes");
         }
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
-            p.push("BAD_QUANTITY", format!("{at}.quantity"), format!("数量须在 1 到 {MAX_QUANTITY} 之间"),
+            p.push("BAD_QUANTITY", at("quantity"), format!("数量须在 1 到 {MAX_QUANTITY} 之间"),
                 format!("quantity must be between 1 and {MAX_QUANTITY}"));
         }
         if !(0..=MAX_UNIT_PRICE).contains(&l.unit_price) {
-            p.push("BAD_PRICE", format!("{at}.unit_price"), "单价须在 0 到 ¥100,000,000 之间",
+            p.push("BAD_PRICE", at("unit_price"), "单价须在 0 到 ¥100,000,000 之间",
                 "unit price must be between 0 and ¥100,000,000");
         }
     }
