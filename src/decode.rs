@@ -436,9 +436,15 @@ impl<'v> Decoder<'v> {
         s
     }
 
+    /// Whether [`MAX_PROBLEMS`] are recorded: nothing more will be, so
+    /// loops that look for more can stop (and not format messages).
+    fn full(&self) -> bool {
+        self.problems.len() >= MAX_PROBLEMS
+    }
+
     /// Record a problem at the current path (or at its child `key`).
     fn problem(&mut self, code: &'static str, key: Option<&'v str>, en: String) {
-        if self.problems.len() >= MAX_PROBLEMS {
+        if self.full() {
             return;
         }
         if let Some(k) = key {
@@ -488,8 +494,7 @@ impl<'v> Decoder<'v> {
         }
         if deny {
             for (k, _) in obj {
-                // Past the cap nothing more is recorded: do not format.
-                if self.problems.len() >= MAX_PROBLEMS {
+                if self.full() {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
@@ -504,7 +509,7 @@ impl<'v> Decoder<'v> {
             // Small objects (nearly all): compare pairs, allocate nothing.
             // Reported once per repeated key, at its second appearance.
             for (i, (k, _)) in obj.iter().enumerate() {
-                if self.problems.len() >= MAX_PROBLEMS {
+                if self.full() {
                     return;
                 }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
@@ -516,7 +521,7 @@ impl<'v> Decoder<'v> {
         let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
         crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
         for (i, pair) in keys.windows(2).enumerate() {
-            if self.problems.len() >= MAX_PROBLEMS {
+            if self.full() {
                 return;
             }
             // Once per repeated key, however many times it repeats.

@@ -88,22 +88,9 @@ impl Writer {
         self.out.reserve(n.max(self.out.capacity()).max(1024));
     }
 
-    /// An object of two key-sorted member lists, merged.
+    /// An object of two key-sorted member lists, merged. (`extra` is empty
+    /// for nearly every object; the merge then never compares a key.)
     pub fn object(&mut self, own: &[Member<'_>], extra: &[Member<'_>]) {
-        if extra.is_empty() {
-            // Nearly every object: one list, already in order.
-            let mut sep: &[u8] = b"{";
-            for (key, value) in own {
-                if let Some(v) = value {
-                    self.put(sep);
-                    sep = b",";
-                    self.put(key.as_bytes());
-                    v.encode(self);
-                }
-            }
-            self.put(if sep == b"{" { b"{}" } else { b"}" });
-            return;
-        }
         let mut sep: &[u8] = b"{";
         let (mut i, mut j) = (0, 0);
         while i < own.len() || j < extra.len() {
@@ -122,10 +109,7 @@ impl Writer {
                 v.encode(self);
             }
         }
-        if sep == b"{" {
-            self.put(b"{");
-        }
-        self.put(b"}");
+        self.put(if sep == b"{" { b"{}" } else { b"}" });
     }
 
     /// A JSON string, escaped as serde_json escapes.
@@ -193,10 +177,7 @@ impl Writer {
             self.put(b":");
             v.encode(self);
         }
-        if sep == b"{" {
-            self.put(b"{");
-        }
-        self.put(b"}");
+        self.put(if sep == b"{" { b"{}" } else { b"}" });
     }
 
     fn array<'a>(&mut self, items: impl Iterator<Item = &'a dyn Encode>) {
@@ -206,10 +187,7 @@ impl Writer {
             sep = b",";
             item.encode(self);
         }
-        if sep == b"[" {
-            self.put(b"[");
-        }
-        self.put(b"]");
+        self.put(if sep == b"[" { b"[]" } else { b"]" });
     }
 }
 
