@@ -71,12 +71,8 @@ pub enum Json<'a> {
 pub type Members<'v> = [(Cow<'v, str>, Json<'v>)];
 
 /// Parse JSON text into a tree; a syntax error is `JSON_SYNTAX` under an
-/// `INPUT_INVALID` (or `code`) error.
+/// `INPUT_INVALID` error.
 pub fn parse(text: &str) -> Result<Json<'_>> {
-    parse_as(text, "INPUT_INVALID")
-}
-
-fn parse_as<'a>(text: &'a str, code: &'static str) -> Result<Json<'a>> {
     check_size(text)?;
     let mut p = Parser { s: text.as_bytes(), text, at: 0, depth: MAX_DEPTH };
     let v = p.value().and_then(|v| {
@@ -85,7 +81,7 @@ fn parse_as<'a>(text: &'a str, code: &'static str) -> Result<Json<'a>> {
     });
     v.map_err(|what| {
         let (line, column) = line_column(text, p.at);
-        let mut top = Error::new(code, "", "JSON 格式错误", "malformed JSON");
+        let mut top = Error::new("INPUT_INVALID", "", "JSON 格式错误", "malformed JSON");
         top.problems.push(Error::new(
             "JSON_SYNTAX",
             "",
