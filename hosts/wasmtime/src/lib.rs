@@ -8,7 +8,8 @@
 //!
 //! - [`conformance`]: the corpus `tests/vectors/**/*.json`, byte for byte;
 //! - [`hostile`]: bad input through the raw face is an error, never a trap;
-//! - [`fuel`]: instructions per operation and peak linear memory.
+//! - [`fuel`]: instructions per operation and peak linear memory;
+//! - [`timing`]: time per quote, with fuel metering off.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ pub mod canonical;
 pub mod conformance;
 pub mod fuel;
 pub mod hostile;
+pub mod timing;
 
 /// The module every host loads: `scripts/build-wasm.sh` writes it.
 pub const DEFAULT_WASM: &str = "pkg/siyu_wasm_bg.wasm";
@@ -37,6 +39,8 @@ pub struct Wasm {
     pub path: PathBuf,
     pub sha256: String,
     pub bytes: usize,
+    /// whether instances count fuel (off for timing: metering costs time)
+    fuel: bool,
     engine: Engine,
     module: Module,
 }
@@ -63,8 +67,13 @@ pub fn pinned_hash(path: &Path) -> Result<String> {
 }
 
 impl Wasm {
-    /// Read, hash-check and compile the module at `path`.
+    /// Read, hash-check and compile the module at `path`, counting fuel.
     pub fn load(path: &Path) -> Result<Wasm> {
+        Wasm::load_with(path, true)
+    }
+
+    /// The same, with fuel metering on or off.
+    pub fn load_with(path: &Path, fuel: bool) -> Result<Wasm> {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let sha256 = sha256_hex(&bytes);
         let pinned = pinned_hash(path)?;
@@ -72,21 +81,23 @@ impl Wasm {
             return Err(format!("{}: SHA-256 {sha256} is not the pinned {pinned}", path.display()));
         }
         let mut config = Config::new();
-        config.consume_fuel(true);
+        config.consume_fuel(fuel);
         let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
         let module = Module::new(&engine, &bytes).map_err(|e| format!("{}: {e:?}", path.display()))?;
-        Ok(Wasm { path: path.to_path_buf(), sha256, bytes: bytes.len(), engine, module })
+        Ok(Wasm { path: path.to_path_buf(), sha256, bytes: bytes.len(), fuel, engine, module })
     }
 
     /// A fresh instance. The JS-glue imports of the wasm-bindgen build are
     /// defined as traps: the raw face never calls them.
     pub fn instantiate(&self) -> Result<Siyu> {
         let mut store = Store::new(&self.engine, ());
-        store.set_fuel(FUEL_PER_CALL).map_err(|e| e.to_string())?;
+        if self.fuel {
+            store.set_fuel(FUEL_PER_CALL).map_err(|e| e.to_string())?;
+        }
         let mut linker = Linker::new(&self.engine);
         linker.define_unknown_imports_as_traps(&self.module).map_err(|e| e.to_string())?;
         let instance = linker.instantiate(&mut store, &self.module).map_err(|e| format!("instantiate: {e}"))?;
-        Siyu::new(store, instance)
+        Siyu::new(store, instance, self.fuel)
     }
 }
 
@@ -97,6 +108,7 @@ pub struct Siyu {
     alloc: TypedFunc<i32, i32>,
     free: TypedFunc<(i32, i32), ()>,
     call: TypedFunc<(i32, i32, i32, i32), i32>,
+    fuel: bool,
 }
 
 /// What one `siyu_call` returned, and what it cost.
@@ -104,7 +116,8 @@ pub struct Siyu {
 pub struct Answer {
     /// The JSON text of the result frame.
     pub text: String,
-    /// Fuel (Wasm instructions, wasmtime's default costs) spent in `siyu_call`.
+    /// Fuel (Wasm instructions, wasmtime's default costs) spent in `siyu_call`;
+    /// 0 when the module was loaded without fuel metering.
     pub fuel: u64,
 }
 
@@ -120,7 +133,7 @@ impl std::fmt::Display for Failure {
 }
 
 impl Siyu {
-    fn new(mut store: Store<()>, instance: Instance) -> Result<Siyu> {
+    fn new(mut store: Store<()>, instance: Instance, fuel: bool) -> Result<Siyu> {
         let memory = instance.get_memory(&mut store, "memory").ok_or("the module exports no `memory`")?;
         let version: TypedFunc<(), i32> =
             instance.get_typed_func(&mut store, "siyu_abi_version").map_err(|e| format!("siyu_abi_version: {e}"))?;
@@ -131,7 +144,7 @@ impl Siyu {
         let alloc = instance.get_typed_func(&mut store, "siyu_alloc").map_err(|e| format!("siyu_alloc: {e}"))?;
         let free = instance.get_typed_func(&mut store, "siyu_free").map_err(|e| format!("siyu_free: {e}"))?;
         let call = instance.get_typed_func(&mut store, "siyu_call").map_err(|e| format!("siyu_call: {e}"))?;
-        Ok(Siyu { store, memory, alloc, free, call })
+        Ok(Siyu { store, memory, alloc, free, call, fuel })
     }
 
     /// Run operation `op` on JSON `input`: copy both in, call, copy the
@@ -148,10 +161,11 @@ impl Siyu {
     /// `siyu_call` on raw pointers and lengths (any values: that is what the
     /// hostile tests are for). Reads and frees the result frame.
     pub fn call_at(&mut self, op_ptr: u32, op_len: u32, in_ptr: u32, in_len: u32) -> Result<Answer, Failure> {
-        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| Failure(e.to_string()))?;
+        if self.fuel {
+            self.store.set_fuel(FUEL_PER_CALL).map_err(|e| Failure(e.to_string()))?;
+        }
         let result = self.call.call(&mut self.store, (op_ptr as i32, op_len as i32, in_ptr as i32, in_len as i32));
-        let left = self.store.get_fuel().map_err(|e| Failure(e.to_string()))?;
-        let fuel = FUEL_PER_CALL - left;
+        let fuel = if self.fuel { FUEL_PER_CALL - self.store.get_fuel().map_err(|e| Failure(e.to_string()))? } else { 0 };
         let ptr = result.map_err(|e| Failure(format!("siyu_call trapped: {e:?}")))? as u32;
         if ptr == 0 {
             return Err(Failure("siyu_call returned 0 (no result buffer)".into()));

@@ -7,6 +7,8 @@
 //!                                                   (-v: every check, not only failures)
 //! siyu-wasmtime fuel [WASM] [--json] [--dump DIR]    instructions per operation, peak memory
 //!                                                   (--dump: write each measured input as DIR/<key>.json)
+//! siyu-wasmtime time [WASM] [--vectors DIR]          µs per quote of 10/50/200 lines, fuel off
+//!                                                   (one JSON line per size, like quote_timing)
 //! ```
 //!
 //! WASM defaults to `pkg/siyu_wasm_bg.wasm`; its SHA-256 must match the
@@ -17,7 +19,7 @@ use std::process::ExitCode;
 
 use siyu_host_wasmtime::{conformance, fuel, hostile, wasm_path, Wasm};
 
-const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel> [WASM] [--vectors DIR] [--verbose] [--json] [--dump DIR]";
+const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time> [WASM] [--vectors DIR] [--verbose] [--json] [--dump DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         "conformance" => run_conformance(&path, &vectors, verbose),
         "hostile" => run_hostile(&path, verbose),
         "fuel" => run_fuel(&path, json, dump.as_deref()),
+        "time" => run_time(&path, &vectors),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -111,6 +114,21 @@ fn run_conformance(path: &std::path::Path, dir: &std::path::Path, verbose: bool)
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn run_time(path: &std::path::Path, vectors: &std::path::Path) -> ExitCode {
+    match siyu_host_wasmtime::timing::run(path, vectors) {
+        Ok(rows) => {
+            for r in rows {
+                println!("{{\"lines\":{},\"wasmtime_us\":{:.1}}}", r.lines, r.wasm_us);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
