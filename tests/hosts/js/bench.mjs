@@ -2,7 +2,8 @@
 //   - time per quote, Node and Chromium, 10/50/200 lines with 20 wallet
 //     coupons (corpus vector big/two_hundred_lines_and_twenty_coupons cut
 //     to size), through `call` (JSON text) and the object API, vs native
-//     (`cargo run --release -p siyu-wasm --example quote_timing`);
+//     (`cargo run --release -p siyu-wasm --example quote_timing`), and on
+//     wasmtime (`hosts/wasmtime`'s `time` mode) when that host is built;
 //   - compile + instantiate time of the .wasm in Node and Chromium;
 //   - the .wasm's size (raw, gzip -9, Brotli 11), SHA-256 and the Wasm
 //     features it requires (binaryen: validation with each feature off).
@@ -57,6 +58,13 @@ rmSync(bare, { force: true });
 const native = Object.fromEntries(execFileSync('cargo', ['run', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'],
   { cwd: repo, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.native_us]));
 
+// wasmtime (Cranelift), the server runtime, when scripts/test-wasm-runtimes.sh has built its host.
+const wasmtimeBin = join(repo, 'hosts', 'wasmtime', 'target', 'release', 'siyu-wasmtime');
+const timed = spawnSync(wasmtimeBin, ['time', wasmPath], { cwd: repo, encoding: 'utf8' });
+const wasmtime = timed.status === 0
+  ? Object.fromEntries(timed.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.wasmtime_us]))
+  : null;
+
 // Node.
 const imports = { './siyu_wasm_bg.js': glue };
 const node = { instantiate_ms: await instantiateMs(bytes, imports, now), quotes: quotes(siyu, vectorText, now), version: process.version };
@@ -97,10 +105,11 @@ console.log(`features the module fails to validate without: ${required.join(', '
 console.log(`instantiate (compile + instantiate, median of 10): node ${node.version} ${node.instantiate_ms.toFixed(2)} ms, ` +
   `${chromium.version} ${chromium.instantiate_ms.toFixed(2)} ms (first init() incl. fetch ${chromium.first_init_ms.toFixed(2)} ms)`);
 console.log('');
-console.log('| lines | native µs | Node call µs | Node object µs | Chromium call µs | Chromium object µs | Node/native | Chromium/native |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| lines | native µs | Node call µs | Node object µs | Chromium call µs | Chromium object µs | wasmtime µs | Node/native | Chromium/native | wasmtime/native |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const lines of SIZES) {
   const n = node.quotes.find((q) => q.lines === lines), c = chromium.quotes.find((q) => q.lines === lines), x = native[lines];
+  const w = wasmtime ? wasmtime[lines] : null;
   console.log(`| ${lines} | ${x.toFixed(1)} | ${n.call_us.toFixed(1)} | ${n.object_us.toFixed(1)} | ${c.call_us.toFixed(1)} | ${c.object_us.toFixed(1)} | ` +
-    `${(n.call_us / x).toFixed(2)}× | ${(c.call_us / x).toFixed(2)}× |`);
+    `${w ? w.toFixed(1) : 'not built'} | ${(n.call_us / x).toFixed(2)}× | ${(c.call_us / x).toFixed(2)}× | ${w ? (w / x).toFixed(2) + '×' : '-'} |`);
 }
