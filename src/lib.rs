@@ -19,9 +19,7 @@
 //! | `views.rs` | read-only answers for the UI |
 //! | `ops.rs` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
-//! | `decode.rs`, `encode.rs` | reading inputs (every problem, with paths); writing canonical answers |
-//! | `sorting.rs` | the one stable sort and the small sorted maps (small Wasm) |
-//! | `sha256.rs` | SHA-256 for the fingerprint |
+//! | `json/src/` (crate `siyu-json`, re-exported here) | `decode.rs`, `encode.rs`: reading inputs (every problem, with paths), writing canonical answers; `error.rs`: the typed error; `sorting.rs`: the one stable sort and the small sorted maps; `sha256.rs`: SHA-256 for the fingerprint |
 //! | `json.rs` | canonical text of a `serde_json::Value` (tests, tools) |
 //!
 //! The core has no clock, no randomness and no I/O: `now` and the
@@ -30,13 +28,14 @@
 // The `Decode` derive names `::siyu::decode`, inside this crate too.
 extern crate self as siyu;
 
+// The wire lives in its own crate (json/), built for speed in the .wasm;
+// its modules keep their paths here.
+pub use siyu_json::{decode, encode, error, sha256, sorting};
+
 pub mod campaign;
 pub mod checkout;
 pub mod coupon;
-pub mod decode;
 pub mod demo;
-pub mod encode;
-pub mod error;
 pub mod events;
 pub mod json;
 pub mod member;
@@ -44,8 +43,6 @@ pub mod money;
 pub mod ops;
 pub mod points;
 pub mod rules;
-pub mod sha256;
-pub mod sorting;
 pub mod time;
 pub mod views;
 

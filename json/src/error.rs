@@ -121,14 +121,15 @@ impl std::error::Error for Error {}
 
 /// The first `max` characters of `s`: messages quote what they refuse, and
 /// an answer about a megabyte of bad input must stay small.
-pub(crate) fn clip(s: &str, max: usize) -> &str {
+pub fn clip(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,
     }
 }
 
-pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+/// `prefix` and `path` joined into one path (`a.b`, `a[0]`).
+pub fn join_path(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty()) {
         (true, _) => path.to_string(),
         (false, true) => prefix.to_string(),
