@@ -242,32 +242,30 @@ impl<'a> Parser<'a> {
         Ok(Json::Num(&self.text[start..self.at]))
     }
 
+    /// Step over the bytes of a string that need no attention (see `scan`).
+    fn skip_plain(&mut self) {
+        self.at += crate::scan::plain_run(self.s.get(self.at..).unwrap_or_default());
+    }
+
     /// A string, the cursor on its opening quote. Borrowed when it has no
     /// escapes.
     fn string(&mut self) -> Step<Cow<'a, str>> {
         self.at += 1;
         let start = self.at;
-        loop {
-            match self.s.get(self.at) {
-                None => return Err("EOF while parsing a string"),
-                Some(b'"') => {
-                    self.at += 1;
-                    return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
-                Some(_) => self.at += 1,
+        self.skip_plain();
+        match self.s.get(self.at) {
+            None => return Err("EOF while parsing a string"),
+            Some(b'"') => {
+                self.at += 1;
+                return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
         }
         let mut out = String::from(&self.text[start..self.at]);
         loop {
             let run = self.at;
-            while let Some(&b) = self.s.get(self.at) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
+            self.skip_plain();
             out.push_str(&self.text[run..self.at]);
             match self.s.get(self.at) {
                 None => return Err("EOF while parsing a string"),

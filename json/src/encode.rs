@@ -117,9 +117,10 @@ impl Writer {
         self.put(b"\"");
         let mut rest = s.as_bytes();
         // Copy the runs between characters to escape whole.
-        while let Some(i) = rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        loop {
+            let i = crate::scan::plain_run(rest);
+            let Some(&b) = rest.get(i) else { break };
             self.put(&rest[..i]);
-            let b = rest[i];
             match b {
                 b'"' => self.put(b"\\\""),
                 b'\\' => self.put(b"\\\\"),

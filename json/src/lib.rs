@@ -23,5 +23,6 @@ extern crate self as siyu;
 pub mod decode;
 pub mod encode;
 pub mod error;
+mod scan;
 pub mod sha256;
 pub mod sorting;
