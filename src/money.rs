@@ -98,7 +98,7 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     // 64-bit arithmetic when nothing can overflow (the usual case; 128-bit
     // division is slow), the same result in 128 bits otherwise.
     let wsum64 = i64::try_from(wsum).ok();
-    for (i, &w) in weights.iter().enumerate() {
+    for &w in weights {
         let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
             (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
             _ => {
@@ -108,21 +108,26 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         };
         given += q;
         shares.push(q as i64);
-        rems.push((r, i));
+        rems.push(r);
     }
     let left = (total as i128 - given) as usize;
-    // Largest remainder first; on equal remainders the earlier line first.
-    // Only the first `left` in that order matter, and the order is strict
-    // (indices differ), so a partial selection picks exactly the parts a
-    // full sort would, in linear time.
-    let rank = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if left > 0 && left < rems.len() {
-        rems.select_nth_unstable_by(left - 1, rank);
-    }
-    for &(_, i) in rems.iter().take(left) {
-        shares[i] += 1;
-    }
+    give_leftover(&mut shares, &rems, left);
     Ok(shares)
+}
+
+/// One more fen each to the `left` parts with the largest remainders, ties
+/// to the earlier part. The crate's stable sort by remainder, largest first,
+/// keeps equal remainders in line order. (Not `select_nth_unstable`: it
+/// would pull core's selection code into the `.wasm`, ~10 KB, for lists as
+/// short as a cart's lines.)
+fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
+    if left == 0 {
+        return;
+    }
+    let order = crate::sorting::order(rems.len(), &|a, b| rems[b].cmp(&rems[a]));
+    for &i in order.iter().take(left) {
+        shares[i as usize] += 1;
+    }
 }
 
 /// [`split`] when every product `total × weight` fits in 64 bits and
@@ -138,22 +143,17 @@ fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
     let mut shares = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     let mut given = 0;
-    for (i, &w) in weights.iter().enumerate() {
+    for &w in weights {
         // No overflow: 0 ≤ total × w ≤ total × max_w, checked above.
         let p = total * w;
         given += p / ws;
         shares.push(p / ws);
-        rems.push((p % ws, i));
+        // Kept in 128 bits like `split`'s, so one `give_leftover` serves both.
+        rems.push((p % ws) as i128);
     }
     // Shares are floored, so 0 ≤ left < the number of parts.
     let left = (total - given) as usize;
-    let rank = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if left > 0 && left < rems.len() {
-        rems.select_nth_unstable_by(left - 1, rank);
-    }
-    for &(_, i) in rems.iter().take(left) {
-        shares[i] += 1;
-    }
+    give_leftover(&mut shares, &rems, left);
     Some(shares)
 }
 

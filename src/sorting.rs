@@ -27,9 +27,9 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     if v.len() < 2 {
         return;
     }
-    let order = positions(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    let sorted = order(v.len(), &|a, b| cmp(&v[a], &v[b]));
     let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
+    v.extend(sorted.iter().filter_map(|&i| slots[i as usize].take()));
 }
 
 /// Sort `v` stably by the key `key` gives each item.
@@ -44,8 +44,9 @@ pub fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
 }
 
 /// The positions `0..n` in the stable order `cmp` defines: a bottom-up
-/// merge sort, not generic.
-fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
+/// merge sort, not generic. For callers that only need the order, not the
+/// items moved.
+pub fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
     let mut a: Vec<u32> = (0..n as u32).collect();
     let mut b = a.clone();
     let mut width = 1;
