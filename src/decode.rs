@@ -405,8 +405,16 @@ fn one_of(names: &[&str]) -> String {
         [] => "there are no fields".into(),
         [one] => format!("expected `{one}`"),
         _ => {
-            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            format!("expected one of {}", list.join(", "))
+            let mut s = String::from("expected one of ");
+            for (i, n) in names.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push('`');
+                s.push_str(n);
+                s.push('`');
+            }
+            s
         }
     }
 }

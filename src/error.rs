@@ -128,6 +128,19 @@ pub(crate) fn clip(s: &str, max: usize) -> &str {
     }
 }
 
+/// `parts` with `sep` between them: `[T]::join` for the messages, written
+/// once as a plain loop (the standard one is a ~1 KB body per element type).
+pub(crate) fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
+}
+
 pub(crate) fn join_path(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty()) {
         (true, _) => path.to_string(),

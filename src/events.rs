@@ -32,7 +32,7 @@ use crate::sorting;
 
 use crate::checkout::{self, Cart};
 use crate::coupon::Refusal;
-use crate::error::{Error, Result};
+use crate::error::{join, Error, Result};
 use crate::member::{self, GrowthEntry, Member, Order, OrderLine, PaidCard, WalletCoupon};
 use crate::money::{self, Fen};
 use crate::rules::{CouponTemplate, MallReward, Rules, Validity, MAX_ID_LEN};
@@ -411,18 +411,18 @@ pub fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> s
     }
     if !a.tiers.is_empty() && !a.tiers.contains(&m.tier) {
         let names: Vec<&str> = a.tiers.iter().filter_map(|id| rules.tier(id)).map(|t| t.name.as_str()).collect();
-        return Err(Refusal::new("COUPON_TIER_REQUIRED", format!("仅限{}领取", names.join("、")), format!("only for tiers: {}", a.tiers.join(", "))));
+        return Err(Refusal::new("COUPON_TIER_REQUIRED", format!("仅限{}领取", join(&names, "、")), format!("only for tiers: {}", join(&a.tiers, ", "))));
     }
     if !a.tags.is_empty() && !a.tags.iter().any(|t| m.tags.contains(t)) {
-        return Err(Refusal::new("COUPON_TAG_REQUIRED", "仅限指定人群领取", format!("only for members tagged: {}", a.tags.join(", "))));
+        return Err(Refusal::new("COUPON_TAG_REQUIRED", "仅限指定人群领取", format!("only for members tagged: {}", join(&a.tags, ", "))));
     }
     if !a.segments.is_empty() {
         let seg = m.segment(rules, now);
         if !a.segments.contains(&seg) {
             let want: Vec<&str> = a.segments.iter().map(|s| s.as_str()).collect();
             let want_zh: Vec<&str> = a.segments.iter().map(|s| s.zh()).collect();
-            return Err(Refusal::new("COUPON_SEGMENT_REQUIRED", format!("仅限{}领取（当前为{}）", want_zh.join("、"), seg.zh()),
-                format!("only for members who are {} (this member is {})", want.join(" or "), seg.as_str())));
+            return Err(Refusal::new("COUPON_SEGMENT_REQUIRED", format!("仅限{}领取（当前为{}）", join(&want_zh, "、"), seg.zh()),
+                format!("only for members who are {} (this member is {})", join(&want, " or "), seg.as_str())));
         }
     }
     if a.new_members_only && !m.is_new() {
