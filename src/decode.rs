@@ -204,6 +204,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The input between two byte positions. The parser cuts only next to
+    /// ASCII bytes, so the cut is always on a character boundary; `get`
+    /// rather than `[..]` because a `str` index that could panic brings
+    /// core's panic message code (char `Debug`, Unicode tables, ~4 KB) into
+    /// the `.wasm`.
+    fn cut(&self, from: usize, to: usize) -> &'a str {
+        self.text.get(from..to).unwrap_or_default()
+    }
+
     fn digits(&mut self) -> usize {
         let start = self.at;
         while self.s.get(self.at).is_some_and(u8::is_ascii_digit) {
@@ -239,7 +248,7 @@ impl<'a> Parser<'a> {
                 return Err("invalid number");
             }
         }
-        Ok(Json::Num(&self.text[start..self.at]))
+        Ok(Json::Num(self.cut(start, self.at)))
     }
 
     /// A string, the cursor on its opening quote. Borrowed when it has no
@@ -252,14 +261,14 @@ impl<'a> Parser<'a> {
                 None => return Err("EOF while parsing a string"),
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+                    return Ok(Cow::Borrowed(self.cut(start, self.at - 1)));
                 }
                 Some(b'\\') => break,
                 Some(0..=0x1f) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
                 Some(_) => self.at += 1,
             }
         }
-        let mut out = String::from(&self.text[start..self.at]);
+        let mut out = String::from(self.cut(start, self.at));
         loop {
             let run = self.at;
             while let Some(&b) = self.s.get(self.at) {
@@ -268,7 +277,7 @@ impl<'a> Parser<'a> {
                 }
                 self.at += 1;
             }
-            out.push_str(&self.text[run..self.at]);
+            out.push_str(self.cut(run, self.at));
             match self.s.get(self.at) {
                 None => return Err("EOF while parsing a string"),
                 Some(b'"') => {

@@ -92,9 +92,10 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
+        // Digits only (no sign), read from the bytes: no `str` slicing, whose
+        // panic path brings core's panic message code into the `.wasm`.
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = &s[r];
-            if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+            b[r].iter().try_fold(0, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
         Date::new(num(0..4)? as i32, num(5..7)?, num(8..10)?)
     }
