@@ -28,8 +28,11 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
         return;
     }
     let sorted = order(v.len(), &|a, b| cmp(&v[a], &v[b]));
-    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(sorted.iter().filter_map(|&i| slots[i as usize].take()));
+    // Only the swaps are generic: moving items through a second vector
+    // was three more iterator instances per element type.
+    for (a, b) in swaps(&sorted) {
+        v.swap(a as usize, b as usize);
+    }
 }
 
 /// Sort `v` stably by the key `key` gives each item.
@@ -73,6 +76,29 @@ pub fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
         width *= 2;
     }
     a
+}
+
+/// The swaps that put items into the order `sorted` (item `sorted[k]` to
+/// place `k`), done in turn. At most one per place, found in linear time by
+/// tracking where each item and place stand.
+fn swaps(sorted: &[u32]) -> Vec<(u32, u32)> {
+    let n = sorted.len();
+    // `at[p]`: the item now at place `p`; `pos[i]`: the place of item `i`.
+    let mut at: Vec<u32> = (0..n as u32).collect();
+    let mut pos = at.clone();
+    let mut out = Vec::new();
+    for (k, &want) in sorted.iter().enumerate() {
+        let j = pos[want as usize];
+        if j as usize != k {
+            let moved = at[k];
+            at[j as usize] = moved;
+            pos[moved as usize] = j;
+            at[k] = want;
+            pos[want as usize] = k as u32;
+            out.push((k as u32, j));
+        }
+    }
+    out
 }
 
 /// A map kept as a vector sorted by key: for the small maps of siyu (claims
