@@ -116,18 +116,61 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
 }
 
 /// One more fen each to the `left` parts with the largest remainders, ties
-/// to the earlier part. The crate's stable sort by remainder, largest first,
-/// keeps equal remainders in line order. (Not `select_nth_unstable`: it
-/// would pull core's selection code into the `.wasm`, ~10 KB, for lists as
-/// short as a cart's lines.)
+/// to the earlier part: every part whose remainder is above the `left`-th
+/// largest, then the earliest of those equal to it. (Not
+/// `select_nth_unstable`: its generic selection code was ~10 KB of the
+/// `.wasm`; this runs in linear time too, as splits over a 200-line cart
+/// are frequent.)
 fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
-    if left == 0 {
+    if left == 0 || left > rems.len() {
         return;
     }
-    let order = crate::sorting::order(rems.len(), &|a, b| rems[b].cmp(&rems[a]));
-    for &i in order.iter().take(left) {
-        shares[i as usize] += 1;
+    let (cut, above) = nth_largest(rems.to_vec(), left - 1);
+    let mut ties = left - above;
+    for (share, &r) in shares.iter_mut().zip(rems) {
+        if r > cut {
+            *share += 1;
+        } else if r == cut && ties > 0 {
+            ties -= 1;
+            *share += 1;
+        }
     }
+}
+
+/// The value at place `k` (from 0) if `v` were sorted largest first, and
+/// how many values are larger: quickselect with a three-way partition. A
+/// sorted copy after 32 rounds keeps the worst case at O(n log n).
+/// `k < v.len()`.
+fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
+    let (mut lo, mut hi) = (0, v.len());
+    for _ in 0..32 {
+        let pivot = v[lo + (hi - lo) / 2];
+        // v[lo..gt] > pivot, v[gt..i] == pivot, v[lt..hi] < pivot.
+        let (mut gt, mut i, mut lt) = (lo, lo, hi);
+        while i < lt {
+            if v[i] > pivot {
+                v.swap(gt, i);
+                gt += 1;
+                i += 1;
+            } else if v[i] < pivot {
+                lt -= 1;
+                v.swap(i, lt);
+            } else {
+                i += 1;
+            }
+        }
+        if k < gt {
+            hi = gt;
+        } else if k < lt {
+            // Everything before `lo` is larger than all of `v[lo..hi]`.
+            return (pivot, gt);
+        } else {
+            lo = lt;
+        }
+    }
+    let order = crate::sorting::order(v.len(), &|a, b| v[b].cmp(&v[a]));
+    let cut = v[order[k] as usize];
+    (cut, v.iter().filter(|&&x| x > cut).count())
 }
 
 /// [`split`] when every product `total × weight` fits in 64 bits and
@@ -185,6 +228,27 @@ mod tests {
         assert_eq!(split(0, &[5, 0]).unwrap(), vec![0, 0]);
         assert_eq!(split(7, &[0, 3]).unwrap(), vec![0, 7]);
         assert!(split(1, &[0, 0]).is_err());
+    }
+
+    #[test]
+    fn nth_largest_is_the_place_in_a_sorted_copy() {
+        let mut x: u64 = 11;
+        for n in [1usize, 2, 3, 7, 33, 100, 300] {
+            for spread in [1u64, 3, 1000] {
+                let v: Vec<i128> = (0..n)
+                    .map(|_| {
+                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        ((x >> 33) % spread) as i128
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_by(|a, b| b.cmp(a));
+                for k in 0..n {
+                    let above = sorted.iter().filter(|&&x| x > sorted[k]).count();
+                    assert_eq!(nth_largest(v.clone(), k), (sorted[k], above), "n = {n}, k = {k}");
+                }
+            }
+        }
     }
 
     #[test]
