@@ -167,18 +167,22 @@ fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens
     (keys, body)
 }
 
-/// The value, if every field was read. One `match` on all of them, not a
-/// `?` per field: each `?` would be an exit dropping the fields read before
-/// it, and that drop code grows with the square of the field count.
+/// The value, if every field was read. One test of all of them, not a `?`
+/// per field: each `?` would be an exit dropping the fields read before it,
+/// and that drop code grows with the square of the field count. Tested in
+/// place and then unwrapped (the optimiser sees each is `Some`), not matched
+/// as a tuple: the tuple was one more copy of every field (5 KB of the
+/// `.wasm` over all types).
 fn construct(path: Tokens, fields: &[Field]) -> Tokens {
     let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
     if idents.is_empty() {
         return quote! { ::core::option::Option::Some(#path {}) };
     }
     quote! {
-        match (#(#idents,)*) {
-            (#(::core::option::Option::Some(#idents),)*) => ::core::option::Option::Some(#path { #(#idents),* }),
-            _ => ::core::option::Option::None,
+        if #(#idents.is_some())&&* {
+            ::core::option::Option::Some(#path { #(#idents: #idents.unwrap()),* })
+        } else {
+            ::core::option::Option::None
         }
     }
 }
