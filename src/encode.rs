@@ -30,15 +30,26 @@ pub trait Encode {
     /// Write as an object holding `extra` members too (the parent's own
     /// fields, when this value is flattened into it). Only objects take
     /// extra members.
-    fn encode_with(&self, w: &mut Writer, extra: &[Member<'_>]) {
+    fn encode_with(&self, w: &mut Writer, extra: Members<'_>) {
         let _ = extra;
         self.encode(w)
     }
 }
 
-/// One member of an object: its key written out with its quotes and colon
-/// (`"sku":`, by the derive), and its value unless skipped.
-pub type Member<'a> = (&'static str, Option<&'a dyn Encode>);
+/// An object's members in key order: the keys written out with their
+/// quotes and colon (`"sku":`, by the derive), and each value unless
+/// skipped (`None`). The keys are a constant, not stored with each value:
+/// that halves the code a derived `encode` spends per field.
+#[derive(Clone, Copy)]
+pub struct Members<'a> {
+    pub keys: &'static [&'static str],
+    pub values: &'a [Option<&'a dyn Encode>],
+}
+
+impl Members<'_> {
+    /// No members.
+    pub const NONE: Members<'static> = Members { keys: &[], values: &[] };
+}
 
 /// The canonical JSON of `v`.
 pub fn to_json<T: Encode + ?Sized>(v: &T) -> String {
@@ -58,8 +69,8 @@ pub struct Writer {
 }
 
 /// A member's key without its quotes and colon.
-fn key_of(member: &Member) -> &'static [u8] {
-    let k = member.0.as_bytes();
+fn key_of(key: &'static str) -> &'static [u8] {
+    let k = key.as_bytes();
     &k[1..k.len().saturating_sub(2).max(1)]
 }
 
@@ -90,17 +101,18 @@ impl Writer {
 
     /// An object of two key-sorted member lists, merged. (`extra` is empty
     /// for nearly every object; the merge then never compares a key.)
-    pub fn object(&mut self, own: &[Member<'_>], extra: &[Member<'_>]) {
+    pub fn object(&mut self, own: Members<'_>, extra: Members<'_>) {
         let mut sep: &[u8] = b"{";
         let (mut i, mut j) = (0, 0);
-        while i < own.len() || j < extra.len() {
-            let take_own = j >= extra.len() || (i < own.len() && key_of(&own[i]) <= key_of(&extra[j]));
+        let (n, m) = (own.values.len(), extra.values.len());
+        while i < n || j < m {
+            let take_own = j >= m || (i < n && key_of(own.keys[i]) <= key_of(extra.keys[j]));
             let (key, value) = if take_own {
                 i += 1;
-                own[i - 1]
+                (own.keys[i - 1], own.values[i - 1])
             } else {
                 j += 1;
-                extra[j - 1]
+                (extra.keys[j - 1], extra.values[j - 1])
             };
             if let Some(v) = value {
                 self.put(sep);
@@ -227,7 +239,7 @@ impl<T: Encode + ?Sized> Encode for &T {
     fn encode(&self, w: &mut Writer) {
         (**self).encode(w)
     }
-    fn encode_with(&self, w: &mut Writer, extra: &[Member<'_>]) {
+    fn encode_with(&self, w: &mut Writer, extra: Members<'_>) {
         (**self).encode_with(w, extra)
     }
 }
@@ -288,10 +300,14 @@ mod tests {
     fn own_and_extra_members_merge_in_key_order() {
         let (a, b, c) = (1i64, 2i64, 3i64);
         let mut w = Writer { out: Vec::new() };
-        w.object(&[("\"a\":", Some(&a)), ("\"c\":", Some(&c)), ("\"d\":", None)], &[("\"b\":", Some(&b)), ("\"e\":", None)]);
+        let own: [Option<&dyn Encode>; 3] = [Some(&a), Some(&c), None];
+        let extra: [Option<&dyn Encode>; 2] = [Some(&b), None];
+        w.object(Members { keys: &["\"a\":", "\"c\":", "\"d\":"], values: &own }, Members { keys: &["\"b\":", "\"e\":"], values: &extra });
         assert_eq!(w.out, br#"{"a":1,"b":2,"c":3}"#);
         let mut w = Writer { out: Vec::new() };
-        w.object(&[("\"a1\":", Some(&a))], &[("\"a\":", Some(&b)), ("\"x\":", None)]);
+        let own: [Option<&dyn Encode>; 1] = [Some(&a)];
+        let extra: [Option<&dyn Encode>; 2] = [Some(&b), None];
+        w.object(Members { keys: &["\"a1\":"], values: &own }, Members { keys: &["\"a\":", "\"x\":"], values: &extra });
         assert_eq!(w.out, br#"{"a":2,"a1":1}"#, "a key before its extensions");
     }
 }
