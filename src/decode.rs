@@ -619,14 +619,14 @@ impl<'v> Decoder<'v> {
         ok.then_some(out)
     }
 
-    /// Each item of an array, read by `read` with its index on the path;
+    /// Each item of an array, read into `out` with its index on the path;
     /// false if any had a problem (all are read, to report every problem).
     /// Not generic: the loop exists once, not once per item type.
-    pub fn items(&mut self, items: &'v [Json<'v>], read: &mut dyn FnMut(&'v Json<'v>, &mut Self) -> bool) -> bool {
+    pub fn items(&mut self, items: &'v [Json<'v>], out: &mut dyn Items<'v>) -> bool {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             self.path.push(Seg::Index(i));
-            ok &= read(item, self);
+            ok &= out.read(item, self);
             self.path.pop();
         }
         ok
@@ -695,17 +695,31 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
+/// Where [`Decoder::items`] puts each item it reads. A trait of its own
+/// rather than a `&mut dyn FnMut` closure: a closure's vtable also carries
+/// a call shim, one more function per item type.
+pub trait Items<'v> {
+    /// Read `item` and keep it; false if it had a problem.
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool;
+}
+
+impl<'v, T: Decode> Items<'v> for Vec<T> {
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        match T::decode(item, d) {
+            Some(t) => {
+                self.push(t);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 impl<T: Decode> Decode for Vec<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = Vec::with_capacity(items.len());
-        let ok = d.items(items, &mut |item, d| match T::decode(item, d) {
-            Some(t) => {
-                out.push(t);
-                true
-            }
-            None => false,
-        });
+        let ok = d.items(items, &mut out);
         ok.then_some(out)
     }
 }
