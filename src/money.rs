@@ -168,7 +168,7 @@ fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
             lo = lt;
         }
     }
-    let order = crate::sorting::order(v.len(), &|a, b| v[b].cmp(&v[a]));
+    let order = crate::sorting::order_by(&v, |a, b| b.cmp(a));
     let cut = v[order[k] as usize];
     (cut, v.iter().filter(|&&x| x > cut).count())
 }

@@ -30,7 +30,7 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     if v.len() < 2 {
         return;
     }
-    let sorted = order(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    let sorted = order_by(v, cmp);
     // Only the swaps are generic: moving items through a second vector
     // was three more iterator instances per element type.
     for (a, b) in swaps(&sorted) {
@@ -49,10 +49,30 @@ pub fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
     v.dedup();
 }
 
+/// The positions of `v`'s items in the stable order `cmp` defines, for
+/// callers that only need the order, not the items moved.
+pub fn order_by<T>(v: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u32> {
+    order(v.len(), &ByItems(v, cmp))
+}
+
+/// Compares the items at two positions, for [`order`]. A trait of its
+/// own, not a `dyn Fn`: a closure's vtable also carries call shims, more
+/// functions per item type.
+trait Positions {
+    fn cmp(&self, a: usize, b: usize) -> Ordering;
+}
+
+struct ByItems<'a, T, F>(&'a [T], F);
+
+impl<T, F: Fn(&T, &T) -> Ordering> Positions for ByItems<'_, T, F> {
+    fn cmp(&self, a: usize, b: usize) -> Ordering {
+        (self.1)(&self.0[a], &self.0[b])
+    }
+}
+
 /// The positions `0..n` in the stable order `cmp` defines: a bottom-up
-/// merge sort, not generic. For callers that only need the order, not the
-/// items moved.
-pub fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
+/// merge sort, not generic.
+fn order(n: usize, cmp: &dyn Positions) -> Vec<u32> {
     let mut a: Vec<u32> = (0..n as u32).collect();
     let mut b = a.clone();
     let mut width = 1;
@@ -64,7 +84,7 @@ pub fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
             let (mut i, mut j) = (start, mid);
             for slot in &mut b[start..end] {
                 // Take from the right only when it is strictly smaller: stable.
-                let right = j < end && (i >= mid || cmp(a[j] as usize, a[i] as usize) == Ordering::Less);
+                let right = j < end && (i >= mid || cmp.cmp(a[j] as usize, a[i] as usize) == Ordering::Less);
                 if right {
                     *slot = a[j];
                     j += 1;
