@@ -29,8 +29,13 @@ pub trait Encode {
 
     /// Write as an object holding `extra` members too (the parent's own
     /// fields, when this value is flattened into it). Only objects take
-    /// extra members.
-    fn encode_with(&self, w: &mut Writer, extra: Members<'_>) {
+    /// extra members. Not part of `dyn Encode` (`Self: Sized`): a flattened
+    /// field is written through its own type, and every vtable slot would
+    /// be one more function per type.
+    fn encode_with(&self, w: &mut Writer, extra: Members<'_>)
+    where
+        Self: Sized,
+    {
         let _ = extra;
         self.encode(w)
     }
@@ -238,9 +243,6 @@ impl Encode for String {
 impl<T: Encode + ?Sized> Encode for &T {
     fn encode(&self, w: &mut Writer) {
         (**self).encode(w)
-    }
-    fn encode_with(&self, w: &mut Writer, extra: Members<'_>) {
-        (**self).encode_with(w, extra)
     }
 }
 
