@@ -188,23 +188,30 @@ impl Writer {
     pub fn map<'a>(&mut self, entries: impl Iterator<Item = (&'a str, &'a dyn Encode)>) {
         let mut sep: &[u8] = b"{";
         for (k, v) in entries {
-            self.put(sep);
+            self.punct(sep);
             sep = b",";
             self.string(k);
-            self.put(b":");
+            self.punct(b":");
             v.encode(self);
         }
-        self.put(if sep == b"{" { b"{}" } else { b"}" });
+        self.punct(if sep == b"{" { b"{}" } else { b"}" });
     }
 
     fn array<'a>(&mut self, items: impl Iterator<Item = &'a dyn Encode>) {
         let mut sep: &[u8] = b"[";
         for item in items {
-            self.put(sep);
+            self.punct(sep);
             sep = b",";
             item.encode(self);
         }
-        self.put(if sep == b"[" { b"[]" } else { b"]" });
+        self.punct(if sep == b"[" { b"[]" } else { b"]" });
+    }
+
+    /// [`put`](Self::put), not inlined: for the generic writers (`array`,
+    /// `map`), which have a copy per element type.
+    #[inline(never)]
+    fn punct(&mut self, bytes: &[u8]) {
+        self.put(bytes)
     }
 }
 
