@@ -576,13 +576,6 @@ impl<'v> Decoder<'v> {
         }
     }
 
-    fn at<T>(&mut self, seg: Seg<'v>, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        self.path.push(seg);
-        let t = f(self);
-        self.path.pop();
-        t
-    }
-
     /// The variant an internally tagged enum's `tag` names, as an index
     /// into `names`.
     pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
@@ -605,18 +598,24 @@ impl<'v> Decoder<'v> {
     /// `v` as an object with any keys, each value read as `T`; keys must
     /// not repeat.
     pub fn map<T: Decode>(&mut self, v: &'v Json<'v>) -> Option<Vec<(String, T)>> {
-        let obj = self.object(v, "a map")?;
+        let mut out = Vec::new();
+        self.entries(v, &mut out).then_some(out)
+    }
+
+    /// Each member of a map object, read into `out` with its key on the
+    /// path; false if `v` is not an object or any member had a problem
+    /// (all are read, to report every problem). Not generic, like
+    /// [`items`](Self::items).
+    fn entries(&mut self, v: &'v Json<'v>, out: &mut dyn Entries<'v>) -> bool {
+        let Some(obj) = self.object(v, "a map") else { return false };
         self.duplicates(obj);
-        let mut out = Vec::with_capacity(obj.len());
         let mut ok = true;
         for (k, item) in obj {
-            match self.at(Seg::Key(k.as_ref()), |d| T::decode(item, d)) {
-                Some(t) if ok => out.push((k.to_string(), t)),
-                Some(_) => {}
-                None => ok = false,
-            }
+            self.path.push(Seg::Key(k));
+            ok &= out.read(k, item, self);
+            self.path.pop();
         }
-        ok.then_some(out)
+        ok
     }
 
     /// Each item of an array, read into `out` with its index on the path;
@@ -708,6 +707,25 @@ impl<'v, T: Decode> Items<'v> for Vec<T> {
         match T::decode(item, d) {
             Some(t) => {
                 self.push(t);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Where [`Decoder::map`] puts each member it reads (see [`Items`]).
+trait Entries<'v> {
+    /// Read `item`, the value of `key`, and keep it; false if it had a
+    /// problem.
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool;
+}
+
+impl<'v, T: Decode> Entries<'v> for Vec<(String, T)> {
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        match T::decode(item, d) {
+            Some(t) => {
+                self.push((key.to_string(), t));
                 true
             }
             None => false,
