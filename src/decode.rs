@@ -550,11 +550,18 @@ impl<'v> Decoder<'v> {
         match self.enter(obj, name, or.is_none()) {
             Some(v) => {
                 let t = T::decode(v, self);
-                self.path.pop();
+                self.leave();
                 t
             }
             None => or.map(|f| f()),
         }
+    }
+
+    /// Leave the field [`enter`](Self::enter) entered. Out of line: it is
+    /// in every instance of [`field`](Self::field).
+    #[inline(never)]
+    fn leave(&mut self) {
+        self.path.pop();
     }
 
     /// The value of field `name`, with the path entered into it; if it is
