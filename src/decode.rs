@@ -479,8 +479,15 @@ impl<'v> Decoder<'v> {
 
     /// A `WRONG_TYPE` problem here: `v` is not `expected`.
     pub fn wrong<T>(&mut self, v: &Json, expected: &str) -> Option<T> {
-        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
+        self.wrong_type(v, expected);
         None
+    }
+
+    /// [`wrong`](Self::wrong) but for its `None`: not generic, so the
+    /// message is built in one place, not once per type.
+    #[inline(never)]
+    fn wrong_type(&mut self, v: &Json, expected: &str) {
+        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
     }
 
     /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
