@@ -390,12 +390,12 @@ impl Member {
         let zone = rules.zone();
         let today = zone.date(now).to_days();
         // Days since each order, in local calendar days (0 = today).
-        let ages: Vec<i64> = self
-            .orders
-            .values()
-            .filter(|o| !o.fully_refunded() && o.placed_at <= now)
-            .map(|o| today - zone.date(o.placed_at).to_days())
-            .collect();
+        let mut ages = Vec::new();
+        for o in self.orders.values() {
+            if !o.fully_refunded() && o.placed_at <= now {
+                ages.push(today - zone.date(o.placed_at).to_days());
+            }
+        }
         let Some(&newest) = ages.iter().min() else { return Segment::New };
         if ages.iter().filter(|&&a| a <= lc.loyal_days as i64).count() >= lc.loyal_orders as usize {
             Segment::Loyal

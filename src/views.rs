@@ -220,30 +220,27 @@ pub struct WalletEntry {
 pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<WalletEntry>> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
-    let mut out: Vec<WalletEntry> = m
-        .wallet
-        .iter()
-        .map(|c| {
-            let status = match coupon::check_wallet(c, now) {
-                Ok(()) => CouponStatus::Available,
-                Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
-                Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
-                Err(_) => CouponStatus::Expired,
-            };
-            let t = rules.template(&c.template);
-            WalletEntry {
-                id: c.id.clone(),
-                template: c.template.clone(),
-                name: t.map_or_else(String::new, |t| t.name.clone()),
-                group: t.map(coupon::group),
-                status,
-                valid_from: c.valid_from,
-                valid_until: c.valid_until,
-                last_day: zone.date(c.valid_until),
-                used_by: c.used_by.clone(),
-            }
-        })
-        .collect();
+    let mut out = Vec::with_capacity(m.wallet.len());
+    for c in &m.wallet {
+        let status = match coupon::check_wallet(c, now) {
+            Ok(()) => CouponStatus::Available,
+            Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
+            Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
+            Err(_) => CouponStatus::Expired,
+        };
+        let t = rules.template(&c.template);
+        out.push(WalletEntry {
+            id: c.id.clone(),
+            template: c.template.clone(),
+            name: t.map_or_else(String::new, |t| t.name.clone()),
+            group: t.map(coupon::group),
+            status,
+            valid_from: c.valid_from,
+            valid_until: c.valid_until,
+            last_day: zone.date(c.valid_until),
+            used_by: c.used_by.clone(),
+        });
+    }
     sorting::sort_by(&mut out, |a, b| (a.status, a.valid_until, &a.id).cmp(&(b.status, b.valid_until, &b.id)));
     Ok(out)
 }
