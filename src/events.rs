@@ -242,7 +242,12 @@ fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<S
             if rule.cycle_days.is_some_and(|c| streak > c) {
                 streak = 1;
             }
-            let bonus: i64 = rule.streak_bonus.iter().filter(|b| b.day == streak).map(|b| b.points).sum();
+            let mut bonus = 0;
+            for b in &rule.streak_bonus {
+                if b.day == streak {
+                    bonus += b.points;
+                }
+            }
             m.check_in.last = Some(today);
             m.check_in.streak = streak;
             credit_activity(rules, m, "check_in", rule.daily + bonus, at, &event.id, OverCap::CreditWhatFits)?;

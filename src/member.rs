@@ -427,7 +427,13 @@ impl Member {
 
     /// Growth earned in `[from, to)`.
     pub fn growth_between(&self, from: Millis, to: Millis) -> i64 {
-        self.growth.iter().filter(|g| g.at >= from && g.at < to).map(|g| g.amount).sum()
+        let mut sum = 0;
+        for g in &self.growth {
+            if g.at >= from && g.at < to {
+                sum += g.amount;
+            }
+        }
+        sum
     }
 
     /// Upgrade at once if the growth measure reached a higher tier.
@@ -525,11 +531,15 @@ impl Effective {
 
     /// The best member price for a line in `category`, if any: (bp, source).
     pub fn discount_for(&self, category: &str) -> Option<(i64, &'static str)> {
-        self.discounts
-            .iter()
-            .filter(|(_, ex, _)| !ex.iter().any(|c| c == category))
-            .min_by_key(|(bp, _, _)| *bp)
-            .map(|(bp, _, src)| (*bp, *src))
+        // The first of the lowest rates (a loop: an iterator chain here
+        // compiled its own `fold`).
+        let mut best: Option<(i64, &'static str)> = None;
+        for (bp, ex, src) in &self.discounts {
+            if !ex.iter().any(|c| c == category) && best.is_none_or(|(b, _)| *bp < b) {
+                best = Some((*bp, *src));
+            }
+        }
+        best
     }
 }
 

@@ -251,5 +251,9 @@ fn operations(v: &Json) -> Result<String> {
         name: &'static str,
         summary: &'static str,
     }
-    answer_text(&OPERATIONS.iter().map(|o| Info { name: o.name, summary: o.summary }).collect::<Vec<_>>())
+    let mut list = Vec::with_capacity(OPERATIONS.len());
+    for o in OPERATIONS {
+        list.push(Info { name: o.name, summary: o.summary });
+    }
+    answer_text(&list)
 }

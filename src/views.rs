@@ -135,7 +135,12 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         ReviewOutlook { at, date: zone.date(at), retain, earned_in_period: earned, shortfall: (retain - earned).max(0), exempt, would_drop_to: drop }
     });
     let mut expiring: Vec<Expiring> = Vec::new();
-    let mut lots: Vec<&Lot> = m.points.lots.iter().filter(|l| l.remaining > 0 && l.expires_at.is_some()).collect();
+    let mut lots: Vec<&Lot> = Vec::new();
+    for l in &m.points.lots {
+        if l.remaining > 0 && l.expires_at.is_some() {
+            lots.push(l);
+        }
+    }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
     for l in lots {
         let d = zone.date(l.expires_at.unwrap_or_default());
@@ -183,7 +188,12 @@ pub struct History {
 
 pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
-    let mut lots: Vec<Lot> = m.points.lots.iter().filter(|l| l.remaining > 0).cloned().collect();
+    let mut lots: Vec<Lot> = Vec::new();
+    for l in &m.points.lots {
+        if l.remaining > 0 {
+            lots.push(l.clone());
+        }
+    }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
     let mut entries = m.points.history.clone();
     entries.reverse();
