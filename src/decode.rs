@@ -538,7 +538,10 @@ impl<'v> Decoder<'v> {
             }
             return;
         }
-        let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
+        let mut keys: Vec<&'v str> = Vec::with_capacity(obj.len());
+        for (k, _) in obj {
+            keys.push(k);
+        }
         crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
         for (i, pair) in keys.windows(2).enumerate() {
             if self.full() {

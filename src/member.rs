@@ -390,14 +390,19 @@ impl Member {
         let zone = rules.zone();
         let today = zone.date(now).to_days();
         // Days since each order, in local calendar days (0 = today).
-        let mut ages = Vec::new();
+        // The newest order's age, and how many are recent enough for loyal.
+        let (mut newest, mut recent) = (None, 0);
         for o in self.orders.values() {
             if !o.fully_refunded() && o.placed_at <= now {
-                ages.push(today - zone.date(o.placed_at).to_days());
+                let age = today - zone.date(o.placed_at).to_days();
+                newest = Some(newest.map_or(age, |n: i64| n.min(age)));
+                if age <= lc.loyal_days as i64 {
+                    recent += 1;
+                }
             }
         }
-        let Some(&newest) = ages.iter().min() else { return Segment::New };
-        if ages.iter().filter(|&&a| a <= lc.loyal_days as i64).count() >= lc.loyal_orders as usize {
+        let Some(newest) = newest else { return Segment::New };
+        if recent >= lc.loyal_orders as usize {
             Segment::Loyal
         } else if newest <= lc.active_days as i64 {
             Segment::Active

@@ -77,7 +77,10 @@ pub fn percent_off(base: Fen, pay_bp: i64) -> Result<Fen> {
 /// assert_eq!(split(100, &[1000, 2000]).unwrap(), vec![33, 67]);
 /// ```
 pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
-    let wsum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+    let mut wsum: i128 = 0;
+    for &w in weights {
+        wsum += w.max(0) as i128;
+    }
     if wsum == 0 {
         if total != 0 {
             return Err(Error::new(
@@ -179,8 +182,12 @@ fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
 /// `None` when it does not apply.
 fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
     let ws = i64::try_from(wsum).ok()?;
-    let max_w = weights.iter().copied().max().unwrap_or(0);
-    if total < 0 || weights.iter().any(|&w| w < 0) || total.checked_mul(max_w).is_none() {
+    let (mut min_w, mut max_w) = (0, 0);
+    for &w in weights {
+        min_w = min_w.min(w);
+        max_w = max_w.max(w);
+    }
+    if total < 0 || min_w < 0 || total.checked_mul(max_w).is_none() {
         return None;
     }
     let mut shares = Vec::with_capacity(weights.len());
