@@ -612,10 +612,10 @@ impl<'v> Decoder<'v> {
         found
     }
 
-    /// `v` as an object with any keys, each value read as `T`; keys must
-    /// not repeat.
-    pub fn map<T: Decode>(&mut self, v: &'v Json<'v>) -> Option<Vec<(String, T)>> {
-        let mut out = Vec::new();
+    /// `v` as an object with any keys, read into a map `M`; keys must not
+    /// repeat.
+    pub fn map<M: Entries<'v> + Default>(&mut self, v: &'v Json<'v>) -> Option<M> {
+        let mut out = M::default();
         self.entries(v, &mut out).then_some(out)
     }
 
@@ -731,22 +731,17 @@ impl<'v, T: Decode> Items<'v> for Vec<T> {
     }
 }
 
-/// Where [`Decoder::map`] puts each member it reads (see [`Items`]).
-trait Entries<'v> {
+/// A map [`Decoder::map`] reads members into (see [`Items`]): straight
+/// into the map, with no list of pairs in between.
+pub trait Entries<'v> {
     /// Read `item`, the value of `key`, and keep it; false if it had a
     /// problem.
     fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool;
 }
 
-impl<'v, T: Decode> Entries<'v> for Vec<(String, T)> {
+impl<'v, T: Decode> Entries<'v> for BTreeMap<String, T> {
     fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
-        match T::decode(item, d) {
-            Some(t) => {
-                self.push((key.to_string(), t));
-                true
-            }
-            None => false,
-        }
+        T::decode(item, d).map(|t| self.insert(key.to_string(), t)).is_some()
     }
 }
 
@@ -761,11 +756,7 @@ impl<T: Decode> Decode for Vec<T> {
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let mut out = BTreeMap::new();
-        for (k, t) in d.map(v)? {
-            out.insert(k, t);
-        }
-        Some(out)
+        d.map(v)
     }
 }
 

@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::decode::{Decode, Decoder, Json};
+use crate::decode::{Decode, Decoder, Entries, Json};
 use crate::encode::{Encode, Writer};
 
 /// Sort `v` stably by `cmp`.
@@ -272,7 +272,13 @@ impl<V: Encode> Encode for SortedMap<String, V> {
 
 impl<V: Decode> Decode for SortedMap<String, V> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        d.map(v).map(|entries| entries.into_iter().collect())
+        d.map(v)
+    }
+}
+
+impl<'v, V: Decode> Entries<'v> for SortedMap<String, V> {
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        V::decode(item, d).map(|t| self.insert(key.to_string(), t)).is_some()
     }
 }
 
