@@ -760,13 +760,17 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
     }
 }
 
+impl<'v, T: Decode + Ord> Items<'v> for BTreeSet<T> {
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        T::decode(item, d).map(|t| self.insert(t)).is_some()
+    }
+}
+
 impl<T: Decode + Ord> Decode for BTreeSet<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = BTreeSet::new();
-        for t in Vec::<T>::decode(v, d)? {
-            out.insert(t);
-        }
-        Some(out)
+        d.items(items, &mut out).then_some(out)
     }
 }
 
