@@ -748,9 +748,10 @@ impl<'v, T: Decode> Entries<'v> for BTreeMap<String, T> {
 impl<T: Decode> Decode for Vec<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
-        let mut out = Vec::with_capacity(items.len());
-        let ok = d.items(items, &mut out);
-        ok.then_some(out)
+        // Grown by `push`, not made `with_capacity`: that inlines its
+        // allocation code into every instance.
+        let mut out = Vec::new();
+        d.items(items, &mut out).then_some(out)
     }
 }
 
