@@ -33,8 +33,9 @@ pub struct Operation {
     run: fn(&Json) -> Result<String>,
 }
 
-/// An answer as canonical JSON text, written in one pass.
-fn answer_text<T: Encode + ?Sized>(t: &T) -> Result<String> {
+/// An answer as canonical JSON text, written in one pass. (Through
+/// `dyn Encode`: one `to_json` for every answer type.)
+fn answer_text(t: &dyn Encode) -> Result<String> {
     Ok(encode::to_json(t))
 }
 
