@@ -131,13 +131,18 @@ impl<'a> Parser<'a> {
             Some(b'"') => Ok(Json::Str(self.string()?)),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => {
-                for (word, v) in [("null", Json::Null), ("true", Json::Bool(true)), ("false", Json::Bool(false))] {
-                    if self.s[self.at..].starts_with(word.as_bytes()) {
-                        self.at += word.len();
-                        return Ok(v);
-                    }
-                }
-                Err("expected value")
+                let rest = &self.s[self.at..];
+                let (len, v) = if rest.starts_with(b"null") {
+                    (4, Json::Null)
+                } else if rest.starts_with(b"true") {
+                    (4, Json::Bool(true))
+                } else if rest.starts_with(b"false") {
+                    (5, Json::Bool(false))
+                } else {
+                    return Err("expected value");
+                };
+                self.at += len;
+                Ok(v)
             }
         }
     }
