@@ -137,19 +137,23 @@ impl Writer {
         while let Some(i) = rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
             self.put(&rest[..i]);
             let b = rest[i];
-            match b {
-                b'"' => self.put(b"\\\""),
-                b'\\' => self.put(b"\\\\"),
-                b'\n' => self.put(b"\\n"),
-                b'\r' => self.put(b"\\r"),
-                b'\t' => self.put(b"\\t"),
-                0x08 => self.put(b"\\b"),
-                0x0c => self.put(b"\\f"),
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let unicode;
+            // One `put` for all the escapes: each `put` is an inlined copy.
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
                 _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.put(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+                    unicode = [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
+                    &unicode
                 }
-            }
+            };
+            self.put(escape);
             rest = &rest[i + 1..];
         }
         self.put(rest);
