@@ -192,10 +192,12 @@ impl LocalTime {
         let (d, t) = s.split_once('T')?;
         let date = Date::parse(d)?;
         let (h, m) = t.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        // Exactly two digits each, read from the bytes (as in `Date::parse`).
+        let two = |p: &str| match *p.as_bytes() {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+            _ => None,
+        };
+        let (h, m) = (two(h)?, two(m)?);
         if h > 23 || m > 59 {
             return None;
         }
