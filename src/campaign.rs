@@ -314,7 +314,7 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
                 o.shortfall = Some(gap);
                 o.code = "CAMPAIGN_THRESHOLD_NOT_MET";
                 o.zh = format!("再买 {} 可享「{}」", unit(gap), c.name);
-                o.en = format!("add {} more to qualify for “{}”", unit(gap).replace(" 件", " item(s)"), c.name);
+                o.en = format!("add {} more to qualify for “{}”", if *basis == Basis::Count { format!("{gap} item(s)") } else { unit(gap) }, c.name);
             }
             Some(t) => {
                 let reward = tiers[t].reward.clone();

@@ -32,10 +32,10 @@ use crate::sorting;
 
 use crate::checkout::{self, Cart};
 use crate::coupon::Refusal;
-use crate::error::{Error, Result};
+use crate::error::{join, Error, Result};
 use crate::member::{self, GrowthEntry, Member, Order, OrderLine, PaidCard, WalletCoupon};
 use crate::money::{self, Fen};
-use crate::rules::{CouponTemplate, MallReward, Rules, Validity, MAX_ID_LEN};
+use crate::rules::{Benefits, CouponTemplate, MallReward, Rules, Validity, MAX_ID_LEN};
 use crate::time::{check_instant, Millis, MonthDay};
 
 /// Most coupons a wallet holds, used or not.
@@ -242,7 +242,12 @@ fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<S
             if rule.cycle_days.is_some_and(|c| streak > c) {
                 streak = 1;
             }
-            let bonus: i64 = rule.streak_bonus.iter().filter(|b| b.day == streak).map(|b| b.points).sum();
+            let mut bonus = 0;
+            for b in &rule.streak_bonus {
+                if b.day == streak {
+                    bonus += b.points;
+                }
+            }
             m.check_in.last = Some(today);
             m.check_in.streak = streak;
             credit_activity(rules, m, "check_in", rule.daily + bonus, at, &event.id, OverCap::CreditWhatFits)?;
@@ -410,19 +415,27 @@ pub fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> s
         return Err(Refusal::new("MEMBER_NOT_JOINED", "尚未入会", "not a member yet"));
     }
     if !a.tiers.is_empty() && !a.tiers.contains(&m.tier) {
-        let names: Vec<&str> = a.tiers.iter().filter_map(|id| rules.tier(id)).map(|t| t.name.as_str()).collect();
-        return Err(Refusal::new("COUPON_TIER_REQUIRED", format!("仅限{}领取", names.join("、")), format!("only for tiers: {}", a.tiers.join(", "))));
+        let mut names = Vec::new();
+        for id in &a.tiers {
+            if let Some(t) = rules.tier(id) {
+                names.push(t.name.as_str());
+            }
+        }
+        return Err(Refusal::new("COUPON_TIER_REQUIRED", format!("仅限{}领取", join(&names, "、")), format!("only for tiers: {}", join(&a.tiers, ", "))));
     }
     if !a.tags.is_empty() && !a.tags.iter().any(|t| m.tags.contains(t)) {
-        return Err(Refusal::new("COUPON_TAG_REQUIRED", "仅限指定人群领取", format!("only for members tagged: {}", a.tags.join(", "))));
+        return Err(Refusal::new("COUPON_TAG_REQUIRED", "仅限指定人群领取", format!("only for members tagged: {}", join(&a.tags, ", "))));
     }
     if !a.segments.is_empty() {
         let seg = m.segment(rules, now);
         if !a.segments.contains(&seg) {
-            let want: Vec<&str> = a.segments.iter().map(|s| s.as_str()).collect();
-            let want_zh: Vec<&str> = a.segments.iter().map(|s| s.zh()).collect();
-            return Err(Refusal::new("COUPON_SEGMENT_REQUIRED", format!("仅限{}领取（当前为{}）", want_zh.join("、"), seg.zh()),
-                format!("only for members who are {} (this member is {})", want.join(" or "), seg.as_str())));
+            let (mut want, mut want_zh) = (Vec::new(), Vec::new());
+            for s in &a.segments {
+                want.push(s.as_str());
+                want_zh.push(s.zh());
+            }
+            return Err(Refusal::new("COUPON_SEGMENT_REQUIRED", format!("仅限{}领取（当前为{}）", join(&want_zh, "、"), seg.zh()),
+                format!("only for members who are {} (this member is {})", join(&want, " or "), seg.as_str())));
         }
     }
     if a.new_members_only && !m.is_new() {
@@ -439,7 +452,8 @@ pub fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> s
 
 fn is_birthday_template(rules: &Rules, id: &str) -> bool {
     let m = &rules.membership;
-    m.tiers.iter().map(|t| &t.benefits).chain([&m.paid_benefits]).any(|b| b.birthday.as_ref().and_then(|x| x.coupon.as_deref()) == Some(id))
+    let gives = |b: &Benefits| b.birthday.as_ref().and_then(|x| x.coupon.as_deref()) == Some(id);
+    m.tiers.iter().any(|t| gives(&t.benefits)) || gives(&m.paid_benefits)
 }
 
 /// The birthday coupon the member may claim right now, if any.
@@ -536,14 +550,18 @@ fn place_order(
     }
     // Coupons a full reduction gives are issued when the order completes,
     // like its points, so a refunded order cannot leave one behind.
-    let to_issue: Vec<String> = q.coupons_to_issue.iter().map(|c| c.template.clone()).collect();
+    // Plain loops here and below: each iterator chain compiled its own
+    // `fold` and `from_iter` (a few hundred bytes of the `.wasm` each).
+    let mut to_issue = Vec::new();
+    for c in &q.coupons_to_issue {
+        to_issue.push(c.template.clone());
+    }
     for g in &q.gifts {
         m.gifts.push(member::Gift { sku: g.sku.clone(), at, reference: reference.clone() });
     }
-    let lines = q
-        .lines
-        .iter()
-        .map(|l| OrderLine {
+    let mut lines = Vec::with_capacity(q.lines.len());
+    for l in &q.lines {
+        lines.push(OrderLine {
             sku: l.sku.clone(),
             quantity: l.quantity,
             paid: l.paid,
@@ -552,8 +570,8 @@ fn place_order(
             growth: l.growth_to_earn,
             refunded_quantity: 0,
             campaign: l.campaign.clone().filter(|_| matches!(l.price, checkout::PriceKind::Flash | checkout::PriceKind::Limited | checkout::PriceKind::LimitedAndMember)),
-        })
-        .collect();
+        });
+    }
     m.orders.insert(
         order.to_string(),
         Order {

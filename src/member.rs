@@ -26,6 +26,7 @@
 //! review.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Arguments;
 
 use crate::sorting::SortedMap;
 
@@ -225,16 +226,12 @@ impl Member {
     pub fn check(&self) -> crate::error::Result<()> {
         use crate::error::Problems;
         let mut p = Problems::new();
-        // Paths are passed as closures and written only for a problem: a
-        // valid state (nearly always) formats none.
-        let amount = |p: &mut Problems, at: &dyn Fn() -> String, v: i64| {
+        // Paths are passed as `format_args!` and written only for a
+        // problem: a valid state (nearly always) formats none. (Not as
+        // closures: each closure was a function, a vtable and a call shim.)
+        let amount = |p: &mut Problems, at: Arguments, v: i64| {
             if v.unsigned_abs() > MAX_STATE_AMOUNT as u64 {
-                p.push("OUT_OF_RANGE", at(), "金额或数量超出范围", "amount is out of range");
-            }
-        };
-        let instant = |p: &mut Problems, at: &dyn Fn() -> String, t: Millis| {
-            if t.unsigned_abs() > MAX_STATE_INSTANT as u64 {
-                p.push("OUT_OF_RANGE", at(), "时间超出范围", "time is out of range");
+                p.push("OUT_OF_RANGE", at.to_string(), "金额或数量超出范围", "amount is out of range");
             }
         };
         let items = |p: &mut Problems, at: &str, n: usize| {
@@ -250,116 +247,121 @@ impl Member {
         if self.wallet.len() > crate::events::MAX_WALLET_SIZE {
             p.push("TOO_MANY", "member.wallet", "券包过大", "the wallet is too large");
         }
-        amount(&mut p, &|| "member.growth_total".into(), self.growth_total);
+        amount(&mut p, format_args!("member.growth_total"), self.growth_total);
         if let Some(f) = self.growth_floor {
-            amount(&mut p, &|| "member.growth_floor.base".into(), f.base);
+            amount(&mut p, format_args!("member.growth_floor.base"), f.base);
             if f.base < 0 {
                 p.push("NEGATIVE", "member.growth_floor.base", "不能为负数", "must not be negative");
             }
         }
-        amount(&mut p, &|| "member.points.debt".into(), self.points.debt);
+        amount(&mut p, format_args!("member.points.debt"), self.points.debt);
         if self.points.debt < 0 {
             p.push("NEGATIVE", "member.points.debt", "不能为负数", "must not be negative");
         }
         for (i, l) in self.points.lots.iter().enumerate() {
             for (f, v) in [("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)] {
-                amount(&mut p, &|| format!("member.points.lots[{i}].{f}"), v);
+                amount(&mut p, format_args!("member.points.lots[{i}].{f}"), v);
                 if v < 0 {
                     p.push("NEGATIVE", format!("member.points.lots[{i}].{f}"), "不能为负数", "must not be negative");
                 }
             }
         }
         for (i, g) in self.growth.iter().enumerate() {
-            amount(&mut p, &|| format!("member.growth[{i}].amount"), g.amount);
+            amount(&mut p, format_args!("member.growth[{i}].amount"), g.amount);
         }
         for (id, o) in &self.orders {
-            let at = || format!("member.orders.{id}");
             if o.lines.len() > 2 * crate::checkout::MAX_LINES {
-                p.push("TOO_MANY", format!("{}.lines", at()), "订单行过多", "too many order lines");
+                p.push("TOO_MANY", format!("member.orders.{id}.lines"), "订单行过多", "too many order lines");
             }
             for (f, v) in [("shipping", o.shipping), ("payable", o.payable), ("refunded", o.refunded), ("points_returned", o.points_returned)] {
-                amount(&mut p, &|| format!("{}.{f}", at()), v);
+                amount(&mut p, format_args!("member.orders.{id}.{f}"), v);
             }
             for (j, l) in o.lines.iter().enumerate() {
-                let lat = || format!("{}.lines[{j}]", at());
                 if !(0..=crate::checkout::MAX_QUANTITY).contains(&l.quantity) || !(0..=l.quantity).contains(&l.refunded_quantity) {
-                    p.push("BAD_QUANTITY", format!("{}.quantity", lat()), "数量或已退数量无效", "quantity or refunded quantity is invalid");
+                    p.push("BAD_QUANTITY", format!("member.orders.{id}.lines[{j}].quantity"), "数量或已退数量无效", "quantity or refunded quantity is invalid");
                 }
                 for (f, v) in [("paid", l.paid), ("points_used", l.points_used), ("points_earned", l.points_earned), ("growth", l.growth)] {
-                    amount(&mut p, &|| format!("{}.{f}", lat()), v);
+                    amount(&mut p, format_args!("member.orders.{id}.lines[{j}].{f}"), v);
                 }
             }
             for (j, u) in o.points_from.iter().enumerate() {
-                amount(&mut p, &|| format!("{}.points_from[{j}].points", at()), u.points);
+                amount(&mut p, format_args!("member.orders.{id}.points_from[{j}].points"), u.points);
             }
-            instant(&mut p, &|| format!("{}.placed_at", at()), o.placed_at);
+            instant(&mut p, format_args!("member.orders.{id}.placed_at"), o.placed_at);
             if let Some(t) = o.completed_at {
-                instant(&mut p, &|| format!("{}.completed_at", at()), t);
+                instant(&mut p, format_args!("member.orders.{id}.completed_at"), t);
             }
         }
-        self.check_clocks(&mut p, &instant);
+        self.check_clocks(&mut p);
         p.finish("MEMBER_INVALID", "会员状态无效", "the member state is invalid")
     }
 
     /// Part of [`Member::check`]: instants and counters. The review clock
     /// must not lie before 2000 (unless the member has not joined, when it is
     /// 0), or the next answer would run a review for every month since.
-    fn check_clocks(&self, p: &mut crate::error::Problems, instant: &dyn Fn(&mut crate::error::Problems, &dyn Fn() -> String, Millis)) {
+    fn check_clocks(&self, p: &mut crate::error::Problems) {
         for (f, t) in [("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)] {
-            instant(p, &|| format!("member.{f}"), t);
+            instant(p, format_args!("member.{f}"), t);
         }
         if self.reviewed_through != 0 && self.reviewed_through < crate::time::MIN_MILLIS - 2 * DAY_MS {
             p.push("OUT_OF_RANGE", "member.reviewed_through", "时间超出范围", "time is out of range");
         }
         if let Some(t) = self.joined_at {
-            instant(p, &|| "member.joined_at".into(), t);
+            instant(p, format_args!("member.joined_at"), t);
         }
         if let Some(f) = &self.growth_floor {
-            instant(p, &|| "member.growth_floor.since".into(), f.since);
+            instant(p, format_args!("member.growth_floor.since"), f.since);
         }
         if let Some(c) = &self.paid {
-            instant(p, &|| "member.paid.since".into(), c.since);
-            instant(p, &|| "member.paid.until".into(), c.until);
+            instant(p, format_args!("member.paid.since"), c.since);
+            instant(p, format_args!("member.paid.until"), c.until);
         }
         for (i, g) in self.growth.iter().enumerate() {
-            instant(p, &|| format!("member.growth[{i}].at"), g.at);
+            instant(p, format_args!("member.growth[{i}].at"), g.at);
         }
         for (i, l) in self.points.lots.iter().enumerate() {
-            instant(p, &|| format!("member.points.lots[{i}].earned_at"), l.earned_at);
+            instant(p, format_args!("member.points.lots[{i}].earned_at"), l.earned_at);
             if let Some(t) = l.expires_at {
-                instant(p, &|| format!("member.points.lots[{i}].expires_at"), t);
+                instant(p, format_args!("member.points.lots[{i}].expires_at"), t);
             }
             if l.id == u32::MAX {
                 p.push("OUT_OF_RANGE", format!("member.points.lots[{i}].id"), "批次编号超出范围", "lot id is out of range");
             }
         }
         for (i, e) in self.points.history.iter().enumerate() {
-            instant(p, &|| format!("member.points.history[{i}].at"), e.at);
+            instant(p, format_args!("member.points.history[{i}].at"), e.at);
         }
         for (i, c) in self.wallet.iter().enumerate() {
             for (f, t) in [("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)] {
-                instant(p, &|| format!("member.wallet[{i}].{f}"), t);
+                instant(p, format_args!("member.wallet[{i}].{f}"), t);
             }
         }
         for (i, g) in self.gifts.iter().enumerate() {
-            instant(p, &|| format!("member.gifts[{i}].at"), g.at);
+            instant(p, format_args!("member.gifts[{i}].at"), g.at);
         }
-        let count = |p: &mut crate::error::Problems, at: &dyn Fn() -> String, n: u32| {
+        let count = |p: &mut crate::error::Problems, at: Arguments, n: u32| {
             if n > MAX_STATE_COUNT {
-                p.push("OUT_OF_RANGE", at(), "计数超出范围", "count is out of range");
+                p.push("OUT_OF_RANGE", at.to_string(), "计数超出范围", "count is out of range");
             }
         };
-        count(p, &|| "member.check_in.streak".into(), self.check_in.streak);
+        count(p, format_args!("member.check_in.streak"), self.check_in.streak);
         for (name, a) in &self.activities {
-            count(p, &|| format!("member.activities.{name}.today"), a.today);
-            count(p, &|| format!("member.activities.{name}.total"), a.total);
+            count(p, format_args!("member.activities.{name}.today"), a.today);
+            count(p, format_args!("member.activities.{name}.total"), a.total);
         }
         for (k, n) in &self.claims {
-            count(p, &|| format!("member.claims.{k}"), *n);
+            count(p, format_args!("member.claims.{k}"), *n);
         }
         if !(0..=MAX_STATE_AMOUNT).contains(&self.daily_points.points) {
             p.push("OUT_OF_RANGE", "member.daily_points.points", "金额或数量超出范围", "amount is out of range");
         }
+    }
+}
+
+/// Part of [`Member::check`]: an instant within the range a state holds.
+fn instant(p: &mut crate::error::Problems, at: Arguments, t: Millis) {
+    if t.unsigned_abs() > MAX_STATE_INSTANT as u64 {
+        p.push("OUT_OF_RANGE", at.to_string(), "时间超出范围", "time is out of range");
     }
 }
 
@@ -388,14 +390,19 @@ impl Member {
         let zone = rules.zone();
         let today = zone.date(now).to_days();
         // Days since each order, in local calendar days (0 = today).
-        let ages: Vec<i64> = self
-            .orders
-            .values()
-            .filter(|o| !o.fully_refunded() && o.placed_at <= now)
-            .map(|o| today - zone.date(o.placed_at).to_days())
-            .collect();
-        let Some(&newest) = ages.iter().min() else { return Segment::New };
-        if ages.iter().filter(|&&a| a <= lc.loyal_days as i64).count() >= lc.loyal_orders as usize {
+        // The newest order's age, and how many are recent enough for loyal.
+        let (mut newest, mut recent) = (None, 0);
+        for o in self.orders.values() {
+            if !o.fully_refunded() && o.placed_at <= now {
+                let age = today - zone.date(o.placed_at).to_days();
+                newest = Some(newest.map_or(age, |n: i64| n.min(age)));
+                if age <= lc.loyal_days as i64 {
+                    recent += 1;
+                }
+            }
+        }
+        let Some(newest) = newest else { return Segment::New };
+        if recent >= lc.loyal_orders as usize {
             Segment::Loyal
         } else if newest <= lc.active_days as i64 {
             Segment::Active
@@ -425,7 +432,13 @@ impl Member {
 
     /// Growth earned in `[from, to)`.
     pub fn growth_between(&self, from: Millis, to: Millis) -> i64 {
-        self.growth.iter().filter(|g| g.at >= from && g.at < to).map(|g| g.amount).sum()
+        let mut sum = 0;
+        for g in &self.growth {
+            if g.at >= from && g.at < to {
+                sum += g.amount;
+            }
+        }
+        sum
     }
 
     /// Upgrade at once if the growth measure reached a higher tier.
@@ -523,11 +536,15 @@ impl Effective {
 
     /// The best member price for a line in `category`, if any: (bp, source).
     pub fn discount_for(&self, category: &str) -> Option<(i64, &'static str)> {
-        self.discounts
-            .iter()
-            .filter(|(_, ex, _)| !ex.iter().any(|c| c == category))
-            .min_by_key(|(bp, _, _)| *bp)
-            .map(|(bp, _, src)| (*bp, *src))
+        // The first of the lowest rates (a loop: an iterator chain here
+        // compiled its own `fold`).
+        let mut best: Option<(i64, &'static str)> = None;
+        for (bp, ex, src) in &self.discounts {
+            if !ex.iter().any(|c| c == category) && best.is_none_or(|(b, _)| *bp < b) {
+                best = Some((*bp, *src));
+            }
+        }
+        best
     }
 }
 

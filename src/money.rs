@@ -77,7 +77,10 @@ pub fn percent_off(base: Fen, pay_bp: i64) -> Result<Fen> {
 /// assert_eq!(split(100, &[1000, 2000]).unwrap(), vec![33, 67]);
 /// ```
 pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
-    let wsum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+    let mut wsum: i128 = 0;
+    for &w in weights {
+        wsum += w.max(0) as i128;
+    }
     if wsum == 0 {
         if total != 0 {
             return Err(Error::new(
@@ -98,7 +101,7 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     // 64-bit arithmetic when nothing can overflow (the usual case; 128-bit
     // division is slow), the same result in 128 bits otherwise.
     let wsum64 = i64::try_from(wsum).ok();
-    for (i, &w) in weights.iter().enumerate() {
+    for &w in weights {
         let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
             (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
             _ => {
@@ -108,21 +111,69 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         };
         given += q;
         shares.push(q as i64);
-        rems.push((r, i));
+        rems.push(r);
     }
     let left = (total as i128 - given) as usize;
-    // Largest remainder first; on equal remainders the earlier line first.
-    // Only the first `left` in that order matter, and the order is strict
-    // (indices differ), so a partial selection picks exactly the parts a
-    // full sort would, in linear time.
-    let rank = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if left > 0 && left < rems.len() {
-        rems.select_nth_unstable_by(left - 1, rank);
-    }
-    for &(_, i) in rems.iter().take(left) {
-        shares[i] += 1;
-    }
+    give_leftover(&mut shares, &rems, left);
     Ok(shares)
+}
+
+/// One more fen each to the `left` parts with the largest remainders, ties
+/// to the earlier part: every part whose remainder is above the `left`-th
+/// largest, then the earliest of those equal to it. (Not
+/// `select_nth_unstable`: its generic selection code was ~10 KB of the
+/// `.wasm`; this runs in linear time too, as splits over a 200-line cart
+/// are frequent.)
+fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
+    if left == 0 || left > rems.len() {
+        return;
+    }
+    let (cut, above) = nth_largest(rems.to_vec(), left - 1);
+    let mut ties = left - above;
+    for (share, &r) in shares.iter_mut().zip(rems) {
+        if r > cut {
+            *share += 1;
+        } else if r == cut && ties > 0 {
+            ties -= 1;
+            *share += 1;
+        }
+    }
+}
+
+/// The value at place `k` (from 0) if `v` were sorted largest first, and
+/// how many values are larger: quickselect with a three-way partition. A
+/// sorted copy after 32 rounds keeps the worst case at O(n log n).
+/// `k < v.len()`.
+fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
+    let (mut lo, mut hi) = (0, v.len());
+    for _ in 0..32 {
+        let pivot = v[lo + (hi - lo) / 2];
+        // v[lo..gt] > pivot, v[gt..i] == pivot, v[lt..hi] < pivot.
+        let (mut gt, mut i, mut lt) = (lo, lo, hi);
+        while i < lt {
+            if v[i] > pivot {
+                v.swap(gt, i);
+                gt += 1;
+                i += 1;
+            } else if v[i] < pivot {
+                lt -= 1;
+                v.swap(i, lt);
+            } else {
+                i += 1;
+            }
+        }
+        if k < gt {
+            hi = gt;
+        } else if k < lt {
+            // Everything before `lo` is larger than all of `v[lo..hi]`.
+            return (pivot, gt);
+        } else {
+            lo = lt;
+        }
+    }
+    let order = crate::sorting::order_by(&v, |a, b| b.cmp(a));
+    let cut = v[order[k] as usize];
+    (cut, v.iter().filter(|&&x| x > cut).count())
 }
 
 /// [`split`] when every product `total × weight` fits in 64 bits and
@@ -131,29 +182,28 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
 /// `None` when it does not apply.
 fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
     let ws = i64::try_from(wsum).ok()?;
-    let max_w = weights.iter().copied().max().unwrap_or(0);
-    if total < 0 || weights.iter().any(|&w| w < 0) || total.checked_mul(max_w).is_none() {
+    let (mut min_w, mut max_w) = (0, 0);
+    for &w in weights {
+        min_w = min_w.min(w);
+        max_w = max_w.max(w);
+    }
+    if total < 0 || min_w < 0 || total.checked_mul(max_w).is_none() {
         return None;
     }
     let mut shares = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     let mut given = 0;
-    for (i, &w) in weights.iter().enumerate() {
+    for &w in weights {
         // No overflow: 0 ≤ total × w ≤ total × max_w, checked above.
         let p = total * w;
         given += p / ws;
         shares.push(p / ws);
-        rems.push((p % ws, i));
+        // Kept in 128 bits like `split`'s, so one `give_leftover` serves both.
+        rems.push((p % ws) as i128);
     }
     // Shares are floored, so 0 ≤ left < the number of parts.
     let left = (total - given) as usize;
-    let rank = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if left > 0 && left < rems.len() {
-        rems.select_nth_unstable_by(left - 1, rank);
-    }
-    for &(_, i) in rems.iter().take(left) {
-        shares[i] += 1;
-    }
+    give_leftover(&mut shares, &rems, left);
     Some(shares)
 }
 
@@ -185,6 +235,27 @@ mod tests {
         assert_eq!(split(0, &[5, 0]).unwrap(), vec![0, 0]);
         assert_eq!(split(7, &[0, 3]).unwrap(), vec![0, 7]);
         assert!(split(1, &[0, 0]).is_err());
+    }
+
+    #[test]
+    fn nth_largest_is_the_place_in_a_sorted_copy() {
+        let mut x: u64 = 11;
+        for n in [1usize, 2, 3, 7, 33, 100, 300] {
+            for spread in [1u64, 3, 1000] {
+                let v: Vec<i128> = (0..n)
+                    .map(|_| {
+                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        ((x >> 33) % spread) as i128
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_by(|a, b| b.cmp(a));
+                for k in 0..n {
+                    let above = sorted.iter().filter(|&&x| x > sorted[k]).count();
+                    assert_eq!(nth_largest(v.clone(), k), (sorted[k], above), "n = {n}, k = {k}");
+                }
+            }
+        }
     }
 
     #[test]

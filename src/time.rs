@@ -92,9 +92,10 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
+        // Digits only (no sign), read from the bytes: no `str` slicing, whose
+        // panic path brings core's panic message code into the `.wasm`.
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = &s[r];
-            if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+            b[r].iter().try_fold(0, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
         Date::new(num(0..4)? as i32, num(5..7)?, num(8..10)?)
     }
@@ -191,10 +192,12 @@ impl LocalTime {
         let (d, t) = s.split_once('T')?;
         let date = Date::parse(d)?;
         let (h, m) = t.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        // Exactly two digits each, read from the bytes (as in `Date::parse`).
+        let two = |p: &str| match *p.as_bytes() {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+            _ => None,
+        };
+        let (h, m) = (two(h)?, two(m)?);
         if h > 23 || m > 59 {
             return None;
         }

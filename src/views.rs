@@ -135,7 +135,12 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         ReviewOutlook { at, date: zone.date(at), retain, earned_in_period: earned, shortfall: (retain - earned).max(0), exempt, would_drop_to: drop }
     });
     let mut expiring: Vec<Expiring> = Vec::new();
-    let mut lots: Vec<&Lot> = m.points.lots.iter().filter(|l| l.remaining > 0 && l.expires_at.is_some()).collect();
+    let mut lots: Vec<&Lot> = Vec::new();
+    for l in &m.points.lots {
+        if l.remaining > 0 && l.expires_at.is_some() {
+            lots.push(l);
+        }
+    }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
     for l in lots {
         let d = zone.date(l.expires_at.unwrap_or_default());
@@ -183,7 +188,12 @@ pub struct History {
 
 pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
-    let mut lots: Vec<Lot> = m.points.lots.iter().filter(|l| l.remaining > 0).cloned().collect();
+    let mut lots: Vec<Lot> = Vec::new();
+    for l in &m.points.lots {
+        if l.remaining > 0 {
+            lots.push(l.clone());
+        }
+    }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
     let mut entries = m.points.history.clone();
     entries.reverse();
@@ -220,30 +230,27 @@ pub struct WalletEntry {
 pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<WalletEntry>> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
-    let mut out: Vec<WalletEntry> = m
-        .wallet
-        .iter()
-        .map(|c| {
-            let status = match coupon::check_wallet(c, now) {
-                Ok(()) => CouponStatus::Available,
-                Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
-                Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
-                Err(_) => CouponStatus::Expired,
-            };
-            let t = rules.template(&c.template);
-            WalletEntry {
-                id: c.id.clone(),
-                template: c.template.clone(),
-                name: t.map_or_else(String::new, |t| t.name.clone()),
-                group: t.map(coupon::group),
-                status,
-                valid_from: c.valid_from,
-                valid_until: c.valid_until,
-                last_day: zone.date(c.valid_until),
-                used_by: c.used_by.clone(),
-            }
-        })
-        .collect();
+    let mut out = Vec::with_capacity(m.wallet.len());
+    for c in &m.wallet {
+        let status = match coupon::check_wallet(c, now) {
+            Ok(()) => CouponStatus::Available,
+            Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
+            Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
+            Err(_) => CouponStatus::Expired,
+        };
+        let t = rules.template(&c.template);
+        out.push(WalletEntry {
+            id: c.id.clone(),
+            template: c.template.clone(),
+            name: t.map_or_else(String::new, |t| t.name.clone()),
+            group: t.map(coupon::group),
+            status,
+            valid_from: c.valid_from,
+            valid_until: c.valid_until,
+            last_day: zone.date(c.valid_until),
+            used_by: c.used_by.clone(),
+        });
+    }
     sorting::sort_by(&mut out, |a, b| (a.status, a.valid_until, &a.id).cmp(&(b.status, b.valid_until, &b.id)));
     Ok(out)
 }

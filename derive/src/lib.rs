@@ -167,18 +167,22 @@ fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens
     (keys, body)
 }
 
-/// The value, if every field was read. One `match` on all of them, not a
-/// `?` per field: each `?` would be an exit dropping the fields read before
-/// it, and that drop code grows with the square of the field count.
+/// The value, if every field was read. One test of all of them, not a `?`
+/// per field: each `?` would be an exit dropping the fields read before it,
+/// and that drop code grows with the square of the field count. Tested in
+/// place and then unwrapped (the optimiser sees each is `Some`), not matched
+/// as a tuple: the tuple was one more copy of every field (5 KB of the
+/// `.wasm` over all types).
 fn construct(path: Tokens, fields: &[Field]) -> Tokens {
     let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
     if idents.is_empty() {
         return quote! { ::core::option::Option::Some(#path {}) };
     }
     quote! {
-        match (#(#idents,)*) {
-            (#(::core::option::Option::Some(#idents),)*) => ::core::option::Option::Some(#path { #(#idents),* }),
-            _ => ::core::option::Option::None,
+        if #(#idents.is_some())&&* {
+            ::core::option::Option::Some(#path { #(#idents: #idents.unwrap()),* })
+        } else {
+            ::core::option::Option::None
         }
     }
 }
@@ -298,8 +302,9 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The sorted `(name, Option<&dyn Encode>)` members for `fields`, each value
-/// reached by `access(field)`; `tag` adds the enum's tag member.
+/// The sorted members for `fields` (`siyu::encode::Members`: the keys, a
+/// constant, and the values as `Option<&dyn Encode>`), each value reached
+/// by `access(field)`; `tag` adds the enum's tag member.
 fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
     let mut entries: Vec<(String, Tokens)> = Vec::new();
     if let Some((key, value)) = tag {
@@ -318,11 +323,9 @@ fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) 
     entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     // Keys are field names: nothing in them to escape, so each is written
     // out once here, quotes and colon included.
-    let items = entries.iter().map(|(k, v)| {
-        let rendered = format!("\"{k}\":");
-        quote! { (#rendered, #v) }
-    });
-    quote! { [#(#items),*] }
+    let keys = entries.iter().map(|(k, _)| format!("\"{k}\":"));
+    let values = entries.iter().map(|(_, v)| v);
+    quote! { ::siyu::encode::Members { keys: &[#(#keys),*], values: &[#(#values),*] } }
 }
 
 fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
@@ -340,12 +343,12 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
             });
             let flat: Vec<&Field> = fields.iter().filter(|f| f.flatten).collect();
             match flat.as_slice() {
-                [] => quote! { w.object(&#own, extra); },
+                [] => quote! { w.object(#own, extra); },
                 [f] => {
                     let id = &f.ident;
                     quote! {
                         let _ = extra;
-                        ::siyu::encode::Encode::encode_with(&self.#id, w, &#own);
+                        ::siyu::encode::Encode::encode_with(&self.#id, w, #own);
                     }
                 }
                 _ => return Err(syn::Error::new_spanned(ty, "Encode supports one flattened field")),
@@ -375,7 +378,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         } else {
                             quote! { #ty::#id { #(#bind),* } }
                         };
-                        arms.extend(quote! { #[allow(unused_variables)] #pattern => w.object(&#own, extra), });
+                        arms.extend(quote! { #[allow(unused_variables)] #pattern => w.object(#own, extra), });
                     }
                 }
             }
@@ -386,9 +389,9 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     Ok(quote! {
         impl ::siyu::encode::Encode for #ty {
             fn encode(&self, w: &mut ::siyu::encode::Writer) {
-                self.encode_with(w, &[])
+                self.encode_with(w, ::siyu::encode::Members::NONE)
             }
-            fn encode_with(&self, w: &mut ::siyu::encode::Writer, extra: &[::siyu::encode::Member<'_>]) {
+            fn encode_with(&self, w: &mut ::siyu::encode::Writer, extra: ::siyu::encode::Members<'_>) {
                 #body
             }
         }

@@ -131,13 +131,18 @@ impl<'a> Parser<'a> {
             Some(b'"') => Ok(Json::Str(self.string()?)),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => {
-                for (word, v) in [("null", Json::Null), ("true", Json::Bool(true)), ("false", Json::Bool(false))] {
-                    if self.s[self.at..].starts_with(word.as_bytes()) {
-                        self.at += word.len();
-                        return Ok(v);
-                    }
-                }
-                Err("expected value")
+                let rest = &self.s[self.at..];
+                let (len, v) = if rest.starts_with(b"null") {
+                    (4, Json::Null)
+                } else if rest.starts_with(b"true") {
+                    (4, Json::Bool(true))
+                } else if rest.starts_with(b"false") {
+                    (5, Json::Bool(false))
+                } else {
+                    return Err("expected value");
+                };
+                self.at += len;
+                Ok(v)
             }
         }
     }
@@ -204,6 +209,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The input between two byte positions. The parser cuts only next to
+    /// ASCII bytes, so the cut is always on a character boundary; `get`
+    /// rather than `[..]` because a `str` index that could panic brings
+    /// core's panic message code (char `Debug`, Unicode tables, ~4 KB) into
+    /// the `.wasm`.
+    fn cut(&self, from: usize, to: usize) -> &'a str {
+        self.text.get(from..to).unwrap_or_default()
+    }
+
     fn digits(&mut self) -> usize {
         let start = self.at;
         while self.s.get(self.at).is_some_and(u8::is_ascii_digit) {
@@ -239,7 +253,7 @@ impl<'a> Parser<'a> {
                 return Err("invalid number");
             }
         }
-        Ok(Json::Num(&self.text[start..self.at]))
+        Ok(Json::Num(self.cut(start, self.at)))
     }
 
     /// Step over the bytes of a string that need no attention (see `scan`).
@@ -257,16 +271,16 @@ impl<'a> Parser<'a> {
             None => return Err("EOF while parsing a string"),
             Some(b'"') => {
                 self.at += 1;
-                return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+                return Ok(Cow::Borrowed(self.cut(start, self.at - 1)));
             }
             Some(b'\\') => {}
             Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
         }
-        let mut out = String::from(&self.text[start..self.at]);
+        let mut out = String::from(self.cut(start, self.at));
         loop {
             let run = self.at;
             self.skip_plain();
-            out.push_str(&self.text[run..self.at]);
+            out.push_str(self.cut(run, self.at));
             match self.s.get(self.at) {
                 None => return Err("EOF while parsing a string"),
                 Some(b'"') => {
@@ -403,8 +417,16 @@ fn one_of(names: &[&str]) -> String {
         [] => "there are no fields".into(),
         [one] => format!("expected `{one}`"),
         _ => {
-            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            format!("expected one of {}", list.join(", "))
+            let mut s = String::from("expected one of ");
+            for (i, n) in names.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push('`');
+                s.push_str(n);
+                s.push('`');
+            }
+            s
         }
     }
 }
@@ -460,8 +482,15 @@ impl<'v> Decoder<'v> {
 
     /// A `WRONG_TYPE` problem here: `v` is not `expected`.
     pub fn wrong<T>(&mut self, v: &Json, expected: &str) -> Option<T> {
-        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
+        self.wrong_type(v, expected);
         None
+    }
+
+    /// [`wrong`](Self::wrong) but for its `None`: not generic, so the
+    /// message is built in one place, not once per type.
+    #[inline(never)]
+    fn wrong_type(&mut self, v: &Json, expected: &str) {
+        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
     }
 
     /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
@@ -512,7 +541,10 @@ impl<'v> Decoder<'v> {
             }
             return;
         }
-        let mut keys: Vec<&'v str> = obj.iter().map(|(k, _)| k.as_ref()).collect();
+        let mut keys: Vec<&'v str> = Vec::with_capacity(obj.len());
+        for (k, _) in obj {
+            keys.push(k);
+        }
         crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
         for (i, pair) in keys.windows(2).enumerate() {
             if self.full() {
@@ -531,11 +563,18 @@ impl<'v> Decoder<'v> {
         match self.enter(obj, name, or.is_none()) {
             Some(v) => {
                 let t = T::decode(v, self);
-                self.path.pop();
+                self.leave();
                 t
             }
             None => or.map(|f| f()),
         }
+    }
+
+    /// Leave the field [`enter`](Self::enter) entered. Out of line: it is
+    /// in every instance of [`field`](Self::field).
+    #[inline(never)]
+    fn leave(&mut self) {
+        self.path.pop();
     }
 
     /// The value of field `name`, with the path entered into it; if it is
@@ -557,13 +596,6 @@ impl<'v> Decoder<'v> {
         }
     }
 
-    fn at<T>(&mut self, seg: Seg<'v>, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        self.path.push(seg);
-        let t = f(self);
-        self.path.pop();
-        t
-    }
-
     /// The variant an internally tagged enum's `tag` names, as an index
     /// into `names`.
     pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
@@ -583,31 +615,37 @@ impl<'v> Decoder<'v> {
         found
     }
 
-    /// `v` as an object with any keys, each value read as `T`; keys must
-    /// not repeat.
-    pub fn map<T: Decode>(&mut self, v: &'v Json<'v>) -> Option<Vec<(String, T)>> {
-        let obj = self.object(v, "a map")?;
-        self.duplicates(obj);
-        let mut out = Vec::with_capacity(obj.len());
-        let mut ok = true;
-        for (k, item) in obj {
-            match self.at(Seg::Key(k.as_ref()), |d| T::decode(item, d)) {
-                Some(t) if ok => out.push((k.to_string(), t)),
-                Some(_) => {}
-                None => ok = false,
-            }
-        }
-        ok.then_some(out)
+    /// `v` as an object with any keys, read into a map `M`; keys must not
+    /// repeat.
+    pub fn map<M: Entries<'v> + Default>(&mut self, v: &'v Json<'v>) -> Option<M> {
+        let mut out = M::default();
+        self.entries(v, &mut out).then_some(out)
     }
 
-    /// Each item of an array, read by `read` with its index on the path;
+    /// Each member of a map object, read into `out` with its key on the
+    /// path; false if `v` is not an object or any member had a problem
+    /// (all are read, to report every problem). Not generic, like
+    /// [`items`](Self::items).
+    fn entries(&mut self, v: &'v Json<'v>, out: &mut dyn Entries<'v>) -> bool {
+        let Some(obj) = self.object(v, "a map") else { return false };
+        self.duplicates(obj);
+        let mut ok = true;
+        for (k, item) in obj {
+            self.path.push(Seg::Key(k));
+            ok &= out.read(k, item, self);
+            self.path.pop();
+        }
+        ok
+    }
+
+    /// Each item of an array, read into `out` with its index on the path;
     /// false if any had a problem (all are read, to report every problem).
     /// Not generic: the loop exists once, not once per item type.
-    pub fn items(&mut self, items: &'v [Json<'v>], read: &mut dyn FnMut(&'v Json<'v>, &mut Self) -> bool) -> bool {
+    pub fn items(&mut self, items: &'v [Json<'v>], out: &mut dyn Items<'v>) -> bool {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             self.path.push(Seg::Index(i));
-            ok &= read(item, self);
+            ok &= out.read(item, self);
             self.path.pop();
         }
         ok
@@ -676,38 +714,67 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
-impl<T: Decode> Decode for Vec<T> {
-    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
-        let mut out = Vec::with_capacity(items.len());
-        let ok = d.items(items, &mut |item, d| match T::decode(item, d) {
+/// Where [`Decoder::items`] puts each item it reads. A trait of its own
+/// rather than a `&mut dyn FnMut` closure: a closure's vtable also carries
+/// a call shim, one more function per item type.
+pub trait Items<'v> {
+    /// Read `item` and keep it; false if it had a problem.
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool;
+}
+
+impl<'v, T: Decode> Items<'v> for Vec<T> {
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        match T::decode(item, d) {
             Some(t) => {
-                out.push(t);
+                self.push(t);
                 true
             }
             None => false,
-        });
-        ok.then_some(out)
+        }
+    }
+}
+
+/// A map [`Decoder::map`] reads members into (see [`Items`]): straight
+/// into the map, with no list of pairs in between.
+pub trait Entries<'v> {
+    /// Read `item`, the value of `key`, and keep it; false if it had a
+    /// problem.
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool;
+}
+
+impl<'v, T: Decode> Entries<'v> for BTreeMap<String, T> {
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        T::decode(item, d).map(|t| self.insert(key.to_string(), t)).is_some()
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
+        // Grown by `push`, not made `with_capacity`: that inlines its
+        // allocation code into every instance.
+        let mut out = Vec::new();
+        d.items(items, &mut out).then_some(out)
     }
 }
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let mut out = BTreeMap::new();
-        for (k, t) in d.map(v)? {
-            out.insert(k, t);
-        }
-        Some(out)
+        d.map(v)
+    }
+}
+
+impl<'v, T: Decode + Ord> Items<'v> for BTreeSet<T> {
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        T::decode(item, d).map(|t| self.insert(t)).is_some()
     }
 }
 
 impl<T: Decode + Ord> Decode for BTreeSet<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = BTreeSet::new();
-        for t in Vec::<T>::decode(v, d)? {
-            out.insert(t);
-        }
-        Some(out)
+        d.items(items, &mut out).then_some(out)
     }
 }
 

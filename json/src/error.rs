@@ -122,10 +122,22 @@ impl std::error::Error for Error {}
 /// The first `max` characters of `s`: messages quote what they refuse, and
 /// an answer about a megabyte of bad input must stay small.
 pub fn clip(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
+    // `get`, not `&s[..i]` (i is a boundary anyway): an index that could
+    // panic brings core's panic message code into the `.wasm`.
+    s.char_indices().nth(max).and_then(|(i, _)| s.get(..i)).unwrap_or(s)
+}
+
+/// `parts` with `sep` between them: `[T]::join` for the messages, written
+/// once as a plain loop (the standard one is a ~1 KB body per element type).
+pub fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part.as_ref());
     }
+    out
 }
 
 /// `prefix` and `path` joined into one path (`a.b`, `a[0]`).

@@ -71,16 +71,26 @@ mod exports {
     use super::*;
     use std::alloc::{alloc, dealloc, Layout};
     use std::borrow::Cow;
-    use std::collections::BTreeMap;
     use std::sync::Mutex;
 
-    /// Every buffer the host currently holds: start → length. A wasm32
-    /// module without threads runs one call at a time, so the lock is never
-    /// contended; it only makes the static sound.
-    static LIVE: Mutex<BTreeMap<u32, u32>> = Mutex::new(BTreeMap::new());
+    /// Every buffer the host currently holds: (start, length), sorted by
+    /// start. A host holds a handful at a time, so a sorted vector serves
+    /// (a `BTreeMap` here was 9 KB of the module, its node code). A
+    /// wasm32 module without threads runs one call at a time, so the lock
+    /// is never contended; it only makes the static sound.
+    static LIVE: Mutex<Vec<(u32, u32)>> = Mutex::new(Vec::new());
 
-    fn live() -> std::sync::MutexGuard<'static, BTreeMap<u32, u32>> {
+    fn live() -> std::sync::MutexGuard<'static, Vec<(u32, u32)>> {
         LIVE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Record a buffer handed to the host.
+    fn hand_out(ptr: u32, len: u32) {
+        let mut live = live();
+        match live.binary_search_by_key(&ptr, |&(start, _)| start) {
+            Ok(i) => live[i].1 = len,
+            Err(i) => live.insert(i, (ptr, len)),
+        }
     }
 
     fn layout(len: usize) -> Option<Layout> {
@@ -93,9 +103,10 @@ mod exports {
 
     /// Does `[ptr, ptr+len)` lie inside one buffer the host holds?
     fn inside_live(ptr: u32, len: u32) -> bool {
-        let map = live();
-        match map.range(..=ptr).next_back() {
-            Some((&start, &size)) => ptr as u64 + len as u64 <= start as u64 + size as u64,
+        let live = live();
+        // The last buffer starting at or before `ptr`.
+        match live.partition_point(|&(start, _)| start <= ptr).checked_sub(1) {
+            Some(i) => ptr as u64 + len as u64 <= live[i].0 as u64 + live[i].1 as u64,
             None => false,
         }
     }
@@ -136,7 +147,7 @@ mod exports {
         // SAFETY: the layout has a non-zero size.
         let ptr = unsafe { alloc(l) } as u32;
         if ptr != 0 {
-            live().insert(ptr, len);
+            hand_out(ptr, len);
         }
         ptr
     }
@@ -146,10 +157,13 @@ mod exports {
         // Only a live buffer with its own length is freed; anything else is
         // a host bug, and ignoring it keeps the allocator intact.
         let known = {
-            let mut map = live();
-            match map.get(&ptr) {
-                Some(&n) if n == len => map.remove(&ptr).is_some(),
-                _ => false,
+            let mut live = live();
+            match live.binary_search(&(ptr, len)) {
+                Ok(i) => {
+                    live.remove(i);
+                    true
+                }
+                Err(_) => false,
             }
         };
         if known {
@@ -172,7 +186,7 @@ mod exports {
         // The frame's allocation (exactly `len` bytes, align 1: the layout
         // `siyu_free` uses) becomes the host's buffer, without a copy.
         let ptr = Box::into_raw(framed) as *mut u8 as u32;
-        live().insert(ptr, len);
+        hand_out(ptr, len);
         ptr
     }
 }
