@@ -453,7 +453,7 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
     let mut work: Vec<Work> = Vec::new();
     // Units already priced by a flash or limited campaign on earlier lines
     // of this cart: one SKU on two lines shares the limit and the stock.
-    let mut in_cart: SortedMap<(String, String), i64> = SortedMap::new();
+    let mut in_cart: SortedMap<(&str, &str), i64> = SortedMap::new();
     let active = campaign::active_price_campaigns(rules, now);
     for (i, l) in cart.lines.iter().enumerate() {
         price_line(&active, member, cart, &eff, &member_notes, &mut in_cart, i, l, &mut work)?;
@@ -605,15 +605,15 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
 }
 
 #[allow(clippy::too_many_arguments)]
-fn price_line(
-    active: &[&campaign::Campaign],
+fn price_line<'a>(
+    active: &[&'a campaign::Campaign],
     member: Option<&Member>,
     cart: &Cart,
     eff: &Effective,
     member_notes: &[(i64, Note)],
-    in_cart: &mut SortedMap<(String, String), i64>,
+    in_cart: &mut SortedMap<(&'a str, &'a str), i64>,
     i: usize,
-    l: &CartLine,
+    l: &'a CartLine,
     work: &mut Vec<Work>,
 ) -> Result<()> {
     let base = |qty: i64| -> Result<Work> {
@@ -676,7 +676,7 @@ fn price_line(
         Some((c, CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points })) => {
             let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
             let sold = cart.sold.get(&c.id).and_then(|m| m.get(&l.sku)).copied().unwrap_or(0);
-            let taken = in_cart.entry((c.id.clone(), l.sku.clone())).or_insert(0);
+            let taken = in_cart.entry((&c.id, &l.sku)).or_insert(0);
             let stock_left = (item.stock - sold - *taken).max(0);
             let limit_left = (*per_member_limit as i64 - bought(member, &c.id, &l.sku) - *taken).max(0);
             let n = if item.price < l.unit_price { l.quantity.min(stock_left).min(limit_left) } else { 0 };
@@ -718,7 +718,7 @@ fn price_line(
         }
         Some((c, CampaignKind::LimitedDiscount { items, per_member_limit, stack_with_member_price })) => {
             let item = items.iter().find(|x| x.sku == l.sku).expect("price_campaign matched the sku");
-            let taken = in_cart.entry((c.id.clone(), l.sku.clone())).or_insert(0);
+            let taken = in_cart.entry((&c.id, &l.sku)).or_insert(0);
             let n = match per_member_limit {
                 Some(lim) => l.quantity.min((*lim as i64 - bought(member, &c.id, &l.sku) - *taken).max(0)),
                 None => l.quantity,
