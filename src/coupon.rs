@@ -191,28 +191,60 @@ pub fn goods_discount(t: &CouponTemplate, scope: &[bool], lines: &[LineView], am
     }
 }
 
+/// Why an amount-off, percent-off or shipping coupon takes nothing, before
+/// it is put in words: the best-combination search tries many combinations
+/// that fail, and only a coupon that is reported needs its refusal written.
+enum Miss {
+    /// Below this threshold.
+    Short(Fen),
+    NoSaving,
+    NoFee,
+    NotGoods,
+    NotShipping,
+    Overflow,
+}
+
+impl Miss {
+    /// The refusal; `have` is what the threshold was tested on.
+    fn refusal(self, have: Fen) -> Refusal {
+        match self {
+            Miss::Short(threshold) => Refusal::short(threshold, have),
+            Miss::NoSaving => no_saving(),
+            Miss::NoFee => Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"),
+            Miss::NotGoods => Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon"),
+            Miss::NotShipping => Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"),
+            Miss::Overflow => overflow_refusal(),
+        }
+    }
+}
+
 /// What an amount-off or percent-off coupon takes off an eligible
 /// subtotal: the threshold is tested on it, a percentage is rounded half up
 /// and capped, and the result never exceeds the subtotal.
 fn off_subtotal(t: &CouponTemplate, base: Fen) -> Result<Fen, Refusal> {
+    off_amount(t, base).map_err(|m| m.refusal(base))
+}
+
+/// [`off_subtotal`], with the reason unwritten.
+fn off_amount(t: &CouponTemplate, base: Fen) -> Result<Fen, Miss> {
     let off = match &t.kind {
         CouponKind::AmountOff { amount, threshold } => {
             if base < *threshold {
-                return Err(Refusal::short(*threshold, base));
+                return Err(Miss::Short(*threshold));
             }
             (*amount).min(base)
         }
         CouponKind::PercentOff { pay_bp, cap, threshold } => {
             if base < *threshold {
-                return Err(Refusal::short(*threshold, base));
+                return Err(Miss::Short(*threshold));
             }
-            let off = money::percent_off(base, *pay_bp).map_err(overflow)?;
+            let off = money::percent_off(base, *pay_bp).map_err(|_| Miss::Overflow)?;
             cap.map_or(off, |c| off.min(c))
         }
-        _ => return Err(Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon")),
+        _ => return Err(Miss::NotGoods),
     };
     if off <= 0 {
-        return Err(no_saving());
+        return Err(Miss::NoSaving);
     }
     Ok(off)
 }
@@ -220,14 +252,19 @@ fn off_subtotal(t: &CouponTemplate, base: Fen) -> Result<Fen, Refusal> {
 /// The shipping discount of a shipping coupon, given goods after discounts
 /// and the fee still to pay.
 pub fn shipping_discount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Refusal> {
+    ship_amount(t, goods, fee).map_err(|m| m.refusal(goods))
+}
+
+/// [`shipping_discount`], with the reason unwritten.
+fn ship_amount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Miss> {
     let CouponKind::Shipping { amount, threshold } = &t.kind else {
-        return Err(Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"));
+        return Err(Miss::NotShipping);
     };
     if goods < *threshold {
-        return Err(Refusal::short(*threshold, goods));
+        return Err(Miss::Short(*threshold));
     }
     if fee == 0 {
-        return Err(Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"));
+        return Err(Miss::NoFee);
     }
     Ok(amount.map_or(fee, |a| a.min(fee)))
 }
@@ -237,6 +274,10 @@ fn no_saving() -> Refusal {
 }
 
 fn overflow(_: crate::error::Error) -> Refusal {
+    overflow_refusal()
+}
+
+fn overflow_refusal() -> Refusal {
     Refusal::new("AMOUNT_OVERFLOW", "金额超出可计算范围", "amount is outside the computable range")
 }
 
@@ -391,7 +432,7 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
             let d_order = match or {
                 None => 0,
                 Some(_) if !open_lines || open - d_item == 0 => continue,
-                Some(o) => match off_subtotal(cands[o].template, open - d_item) {
+                Some(o) => match off_amount(cands[o].template, open - d_item) {
                     Ok(x) => x,
                     Err(_) => continue,
                 },
@@ -401,7 +442,7 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
             for &sh in &ships {
                 let d_ship = match sh {
                     None => 0,
-                    Some(s) => match shipping_discount(cands[s].template, goods, fee) {
+                    Some(s) => match ship_amount(cands[s].template, goods, fee) {
                         Ok(x) => x,
                         Err(_) => continue,
                     },
