@@ -135,13 +135,16 @@ impl Take {
 /// A goods coupon (item or order group) on the current line `amounts`;
 /// `scope` is its [`scope_mask`].
 fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Take, Refusal> {
-    let eligible = |i: usize| lines[i].coupon_ok && scope[i];
+    // A plain index loop: the search runs this for every item coupon over
+    // every line, and at opt-level "z" a closure or an iterator adapter here
+    // is a call per line.
+    let n = amounts.len().min(lines.len()).min(scope.len());
     let mut any = false;
     let mut base: Fen = 0;
-    for (i, &a) in amounts.iter().enumerate() {
-        if eligible(i) {
+    for i in 0..n {
+        if lines[i].coupon_ok && scope[i] {
             any = true;
-            base += a;
+            base += amounts[i];
         }
     }
     if !any {
@@ -160,7 +163,7 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
     if let CouponKind::Exchange { sku } = &t.kind {
         // One unit of the first line with this SKU becomes free: that
         // unit's share of the line's current amount, floored.
-        let Some(i) = (0..lines.len()).find(|&i| eligible(i) && lines[i].sku == sku) else {
+        let Some(i) = (0..n).find(|&i| lines[i].coupon_ok && scope[i] && lines[i].sku == sku) else {
             return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
         };
         let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
