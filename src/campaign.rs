@@ -283,9 +283,18 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
         if !covered.iter().any(|&x| x) {
             continue; // nothing in the cart for it: not worth listing
         }
+        // The covered lines' amount and units, in one index loop (at
+        // opt-level "z" each iterator adapter step is a call per line).
+        let (mut subtotal, mut units) = (0, 0);
+        for i in 0..lines.len().min(covered.len()) {
+            if covered[i] {
+                subtotal = money::add(subtotal, lines[i].amount)?;
+                units += lines[i].quantity;
+            }
+        }
         let value: i64 = match basis {
-            Basis::Amount => money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?,
-            Basis::Count => lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.quantity).sum(),
+            Basis::Amount => subtotal,
+            Basis::Count => units,
         };
         let unit = |v: i64| match basis {
             Basis::Amount => money::yuan(v),
@@ -318,7 +327,6 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
             }
             Some(t) => {
                 let reward = tiers[t].reward.clone();
-                let subtotal = money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?;
                 let mut off = 0;
                 if let Some(a) = reward.amount_off {
                     off += a.min(subtotal);
