@@ -383,6 +383,11 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
     true
 }
 
+/// The candidates of a combination, in group order.
+fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
+    chosen.into_iter().flatten().collect()
+}
+
 /// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
 fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
     let mut exp: Vec<Millis> = chosen.iter().map(|&i| cands[i].coupon.valid_until).collect();
@@ -414,20 +419,30 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
     let orders: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Order).map(Some)).collect();
     let ships: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Shipping).map(Some)).collect();
 
-    // (net saving, chosen); compared by net, then the tie-break.
-    let mut best: Option<(Fen, Vec<usize>)> = None;
-    let mut consider = |net: Fen, chosen: Vec<usize>| {
+    // (net saving, chosen: item, order, shipping coupon); compared by net,
+    // then the tie-break. An array, not a Vec: most combinations tried lose.
+    let mut best: Option<(Fen, [Option<usize>; 3])> = None;
+    let mut consider = |net: Fen, chosen: [Option<usize>; 3]| {
         let wins = match &best {
             None => true,
-            Some((n, c)) => net > *n || (net == *n && tie_key(cands, &chosen) < tie_key(cands, c)),
+            Some((n, c)) => net > *n || (net == *n && tie_key(cands, &flat(chosen)) < tie_key(cands, &flat(*c))),
         };
         if wins {
             best = Some((net, chosen));
         }
     };
+    // An exclusive coupon alone: its net from totals too (what `apply` would
+    // give, without spreading it over the lines).
     for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
-        if let Ok(a) = apply(cands, scopes, &[i], lines, base, fee_for) {
-            consider(a.net(), vec![i]);
+        let t = cands[i].template;
+        let net = if cands[i].group == Group::Shipping {
+            let fee = fee_for(total);
+            ship_amount(t, total, fee).ok().map(|s| s - fee)
+        } else {
+            goods_saving(t, &scopes[i], lines, base).ok().map(|d| d - fee_for(total - d))
+        };
+        if let Some(net) = net {
+            consider(net, [Some(i), None, None]);
         }
     }
     for &(it, d_item) in &items {
@@ -450,12 +465,12 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
                         Err(_) => continue,
                     },
                 };
-                consider(d_item + d_order + d_ship - fee, [it, or, sh].into_iter().flatten().collect());
+                consider(d_item + d_order + d_ship - fee, [it, or, sh]);
             }
         }
     }
     match best {
-        Some((_, chosen)) => apply(cands, scopes, &chosen, lines, base, fee_for).unwrap_or_default(),
+        Some((_, chosen)) => apply(cands, scopes, &flat(chosen), lines, base, fee_for).unwrap_or_default(),
         None => Applied { fee: fee_for(total), ..Applied::default() },
     }
 }
