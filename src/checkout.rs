@@ -545,7 +545,9 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
         .iter()
         .map(|d| (d.0, note("MEMBER_PRICE", format!("会员价 {}", zhe(d.0)), format!("member price: pay {}", pct(d.0)))))
         .collect();
-    let mut work: Vec<Work> = Vec::new();
+    // A line per cart line, more only where a limit splits one: reserved
+    // once rather than grown (and copied) a doubling at a time.
+    let mut work: Vec<Work> = Vec::with_capacity(cart.lines.len());
     // Units already priced by a flash or limited campaign on earlier lines
     // of this cart: one SKU on two lines shares the limit and the stock.
     let mut in_cart: SortedMap<(&str, &str), i64> = SortedMap::new();
@@ -652,13 +654,15 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
     let list = money::sum(work.iter().map(|w| w.out.list))?;
     // Discounts by step, in one pass over the lines.
     let (mut campaign_discount, mut member_discount, mut full_reduction_discount, mut coupon_discount) = (0, 0, 0, 0);
-    for d in work.iter().flat_map(|w| &w.out.discounts) {
-        match d.step {
-            "flash" | "limited" | "quantity" => campaign_discount += d.amount,
-            "member" => member_discount += d.amount,
-            "full_reduction" => full_reduction_discount += d.amount,
-            "coupon" => coupon_discount += d.amount,
-            _ => {}
+    for w in &work {
+        for d in &w.out.discounts {
+            match d.step {
+                "flash" | "limited" | "quantity" => campaign_discount += d.amount,
+                "member" => member_discount += d.amount,
+                "full_reduction" => full_reduction_discount += d.amount,
+                "coupon" => coupon_discount += d.amount,
+                _ => {}
+            }
         }
     }
     let totals = Totals {
