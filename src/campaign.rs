@@ -283,9 +283,18 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
         if !covered.iter().any(|&x| x) {
             continue; // nothing in the cart for it: not worth listing
         }
+        // The covered lines' amount and units, in one index loop (at
+        // opt-level "z" each iterator adapter step is a call per line).
+        let (mut subtotal, mut units) = (0, 0);
+        for i in 0..lines.len().min(covered.len()) {
+            if covered[i] {
+                subtotal = money::add(subtotal, lines[i].amount)?;
+                units += lines[i].quantity;
+            }
+        }
         let value: i64 = match basis {
-            Basis::Amount => money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?,
-            Basis::Count => lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.quantity).sum(),
+            Basis::Amount => subtotal,
+            Basis::Count => units,
         };
         let unit = |v: i64| match basis {
             Basis::Amount => money::yuan(v),
@@ -318,7 +327,6 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
             }
             Some(t) => {
                 let reward = tiers[t].reward.clone();
-                let subtotal = money::sum(lines.iter().zip(&covered).filter(|(_, &c)| c).map(|(l, _)| l.amount))?;
                 let mut off = 0;
                 if let Some(a) = reward.amount_off {
                     off += a.min(subtotal);
@@ -419,6 +427,9 @@ fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> 
 }
 
 /// Validation of every campaign, all problems at once.
+///
+/// Paths below a campaign are `format_args!`: written out only for a
+/// problem (nearly never), not once per item checked.
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     let mut ids = crate::sorting::SortedSet::new();
     if rules.campaigns.len() > 100 {
@@ -437,36 +448,34 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         match &c.kind {
             CampaignKind::FlashSale { items, per_member_limit, .. } => {
                 in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
-                nonempty(p, &format!("{at}.kind.items"), items.len());
+                nonempty(p, format_args!("{at}.kind.items"), items.len());
                 for (j, it) in items.iter().enumerate() {
-                    let at = format!("{at}.kind.items[{j}]");
-                    rules.check_sku(p, format_args!("{at}.sku"), &it.sku, false);
-                    in_range(p, format_args!("{at}.price"), it.price, 0, crate::rules::MAX_RULE_FEN);
-                    in_range(p, format_args!("{at}.stock"), it.stock, 0, 1_000_000_000);
-                    below_list(rules, p, &format!("{at}.price"), &it.sku, it.price);
+                    rules.check_sku(p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                    in_range(p, format_args!("{at}.kind.items[{j}].price"), it.price, 0, crate::rules::MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.items[{j}].stock"), it.stock, 0, 1_000_000_000);
+                    below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, it.price);
                 }
             }
             CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
                 if let Some(n) = per_member_limit {
                     in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
                 }
-                nonempty(p, &format!("{at}.kind.items"), items.len());
+                nonempty(p, format_args!("{at}.kind.items"), items.len());
                 for (j, it) in items.iter().enumerate() {
-                    let at = format!("{at}.kind.items[{j}]");
-                    rules.check_sku(p, format_args!("{at}.sku"), &it.sku, false);
+                    rules.check_sku(p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
                     match (it.price, it.pay_bp) {
                         (Some(price), None) => {
-                            in_range(p, format_args!("{at}.price"), price, 0, crate::rules::MAX_RULE_FEN);
-                            below_list(rules, p, &format!("{at}.price"), &it.sku, price);
+                            in_range(p, format_args!("{at}.kind.items[{j}].price"), price, 0, crate::rules::MAX_RULE_FEN);
+                            below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
                         }
-                        (None, Some(bp)) => in_range(p, format_args!("{at}.pay_bp"), bp, 1, BP - 1),
-                        _ => p.push("PRICE_OR_RATE", at.clone(), "须且只能指定 price 或 pay_bp 之一",
+                        (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
+                        _ => p.push("PRICE_OR_RATE", format!("{at}.kind.items[{j}]"), "须且只能指定 price 或 pay_bp 之一",
                             "give exactly one of price or pay_bp"),
                     }
                 }
             }
             CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
-                nonempty(p, &format!("{at}.kind.skus"), skus.len());
+                nonempty(p, format_args!("{at}.kind.skus"), skus.len());
                 for (j, s) in skus.iter().enumerate() {
                     rules.check_sku(p, format_args!("{at}.kind.skus[{j}]"), s, false);
                 }
@@ -485,15 +494,14 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                         rules.check_category(p, format_args!("{at}.kind.scope.{field}[{j}]"), s);
                     }
                 }
-                nonempty(p, &format!("{at}.kind.tiers"), tiers.len());
+                nonempty(p, format_args!("{at}.kind.tiers"), tiers.len());
                 for (j, t) in tiers.iter().enumerate() {
-                    let tat = format!("{at}.kind.tiers[{j}]");
-                    in_range(p, format_args!("{tat}.at"), t.at, 1, crate::rules::MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, crate::rules::MAX_RULE_FEN);
                     if j > 0 && t.at <= tiers[j - 1].at {
-                        p.push("TIERS_OUT_OF_ORDER", format!("{tat}.at"), format!("必须大于 tiers[{}]", j - 1),
+                        p.push("TIERS_OUT_OF_ORDER", format!("{at}.kind.tiers[{j}].at"), format!("必须大于 tiers[{}]", j - 1),
                             format!("must be greater than tiers[{}]", j - 1));
                     }
-                    check_reward(rules, p, &format!("{tat}.reward"), &t.reward, *basis, t.at);
+                    check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
                 }
             }
         }
@@ -507,7 +515,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 continue;
             }
             for sku in a.skus() {
-                if b.skus().contains(&sku) {
+                if b.prices(sku) {
                     p.push("CAMPAIGN_CONFLICT", format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
                         format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
                         format!("`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times", a.id, a.kind_name(), b.id, b.kind_name()));
@@ -521,9 +529,9 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     }
 }
 
-fn check_reward(rules: &Rules, p: &mut Problems, at: &str, r: &Reward, basis: Basis, tier_at: i64) {
+fn check_reward(rules: &Rules, p: &mut Problems, at: std::fmt::Arguments, r: &Reward, basis: Basis, tier_at: i64) {
     if *r == Reward::default() {
-        p.push("REWARD_EMPTY", at, "档位没有任何奖励", "the tier gives no reward");
+        p.push("REWARD_EMPTY", at.to_string(), "档位没有任何奖励", "the tier gives no reward");
     }
     if let Some(a) = r.amount_off {
         in_range(p, format_args!("{at}.amount_off"), a, 1, crate::rules::MAX_RULE_FEN);
@@ -546,19 +554,19 @@ fn check_reward(rules: &Rules, p: &mut Problems, at: &str, r: &Reward, basis: Ba
     }
 }
 
-fn nonempty(p: &mut Problems, at: &str, n: usize) {
+fn nonempty(p: &mut Problems, at: std::fmt::Arguments, n: usize) {
     if n == 0 {
-        p.push("REQUIRED", at, "不能为空", "must not be empty");
+        p.push("REQUIRED", at.to_string(), "不能为空", "must not be empty");
     }
     if n > 500 {
-        p.push("TOO_MANY", at, "最多 500 项", "at most 500 entries");
+        p.push("TOO_MANY", at.to_string(), "最多 500 项", "at most 500 entries");
     }
 }
 
-fn below_list(rules: &Rules, p: &mut Problems, at: &str, sku: &str, price: Fen) {
+fn below_list(rules: &Rules, p: &mut Problems, at: std::fmt::Arguments, sku: &str, price: Fen) {
     if let Some(item) = rules.catalog_item(sku) {
         if price >= item.price {
-            p.push("CAMPAIGN_PRICE_NOT_LOWER", at, "活动价须低于目录价", "the campaign price must be below the catalog price");
+            p.push("CAMPAIGN_PRICE_NOT_LOWER", at.to_string(), "活动价须低于目录价", "the campaign price must be below the catalog price");
         }
     }
 }

@@ -135,13 +135,16 @@ impl Take {
 /// A goods coupon (item or order group) on the current line `amounts`;
 /// `scope` is its [`scope_mask`].
 fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Take, Refusal> {
-    let eligible = |i: usize| lines[i].coupon_ok && scope[i];
+    // A plain index loop: the search runs this for every item coupon over
+    // every line, and at opt-level "z" a closure or an iterator adapter here
+    // is a call per line.
+    let n = amounts.len().min(lines.len()).min(scope.len());
     let mut any = false;
     let mut base: Fen = 0;
-    for (i, &a) in amounts.iter().enumerate() {
-        if eligible(i) {
+    for i in 0..n {
+        if lines[i].coupon_ok && scope[i] {
             any = true;
-            base += a;
+            base += amounts[i];
         }
     }
     if !any {
@@ -160,7 +163,7 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
     if let CouponKind::Exchange { sku } = &t.kind {
         // One unit of the first line with this SKU becomes free: that
         // unit's share of the line's current amount, floored.
-        let Some(i) = (0..lines.len()).find(|&i| eligible(i) && lines[i].sku == sku) else {
+        let Some(i) = (0..n).find(|&i| lines[i].coupon_ok && scope[i] && lines[i].sku == sku) else {
             return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
         };
         let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
@@ -191,28 +194,60 @@ pub fn goods_discount(t: &CouponTemplate, scope: &[bool], lines: &[LineView], am
     }
 }
 
+/// Why an amount-off, percent-off or shipping coupon takes nothing, before
+/// it is put in words: the best-combination search tries many combinations
+/// that fail, and only a coupon that is reported needs its refusal written.
+enum Miss {
+    /// Below this threshold.
+    Short(Fen),
+    NoSaving,
+    NoFee,
+    NotGoods,
+    NotShipping,
+    Overflow,
+}
+
+impl Miss {
+    /// The refusal; `have` is what the threshold was tested on.
+    fn refusal(self, have: Fen) -> Refusal {
+        match self {
+            Miss::Short(threshold) => Refusal::short(threshold, have),
+            Miss::NoSaving => no_saving(),
+            Miss::NoFee => Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"),
+            Miss::NotGoods => Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon"),
+            Miss::NotShipping => Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"),
+            Miss::Overflow => overflow_refusal(),
+        }
+    }
+}
+
 /// What an amount-off or percent-off coupon takes off an eligible
 /// subtotal: the threshold is tested on it, a percentage is rounded half up
 /// and capped, and the result never exceeds the subtotal.
 fn off_subtotal(t: &CouponTemplate, base: Fen) -> Result<Fen, Refusal> {
+    off_amount(t, base).map_err(|m| m.refusal(base))
+}
+
+/// [`off_subtotal`], with the reason unwritten.
+fn off_amount(t: &CouponTemplate, base: Fen) -> Result<Fen, Miss> {
     let off = match &t.kind {
         CouponKind::AmountOff { amount, threshold } => {
             if base < *threshold {
-                return Err(Refusal::short(*threshold, base));
+                return Err(Miss::Short(*threshold));
             }
             (*amount).min(base)
         }
         CouponKind::PercentOff { pay_bp, cap, threshold } => {
             if base < *threshold {
-                return Err(Refusal::short(*threshold, base));
+                return Err(Miss::Short(*threshold));
             }
-            let off = money::percent_off(base, *pay_bp).map_err(overflow)?;
+            let off = money::percent_off(base, *pay_bp).map_err(|_| Miss::Overflow)?;
             cap.map_or(off, |c| off.min(c))
         }
-        _ => return Err(Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon")),
+        _ => return Err(Miss::NotGoods),
     };
     if off <= 0 {
-        return Err(no_saving());
+        return Err(Miss::NoSaving);
     }
     Ok(off)
 }
@@ -220,14 +255,19 @@ fn off_subtotal(t: &CouponTemplate, base: Fen) -> Result<Fen, Refusal> {
 /// The shipping discount of a shipping coupon, given goods after discounts
 /// and the fee still to pay.
 pub fn shipping_discount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Refusal> {
+    ship_amount(t, goods, fee).map_err(|m| m.refusal(goods))
+}
+
+/// [`shipping_discount`], with the reason unwritten.
+fn ship_amount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Miss> {
     let CouponKind::Shipping { amount, threshold } = &t.kind else {
-        return Err(Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"));
+        return Err(Miss::NotShipping);
     };
     if goods < *threshold {
-        return Err(Refusal::short(*threshold, goods));
+        return Err(Miss::Short(*threshold));
     }
     if fee == 0 {
-        return Err(Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"));
+        return Err(Miss::NoFee);
     }
     Ok(amount.map_or(fee, |a| a.min(fee)))
 }
@@ -237,6 +277,10 @@ fn no_saving() -> Refusal {
 }
 
 fn overflow(_: crate::error::Error) -> Refusal {
+    overflow_refusal()
+}
+
+fn overflow_refusal() -> Refusal {
     Refusal::new("AMOUNT_OVERFLOW", "金额超出可计算范围", "amount is outside the computable range")
 }
 
@@ -339,6 +383,11 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
     true
 }
 
+/// The candidates of a combination, in group order.
+fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
+    chosen.into_iter().flatten().collect()
+}
+
 /// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
 fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
     let mut exp: Vec<Millis> = chosen.iter().map(|&i| cands[i].coupon.valid_until).collect();
@@ -370,20 +419,30 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
     let orders: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Order).map(Some)).collect();
     let ships: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Shipping).map(Some)).collect();
 
-    // (net saving, chosen); compared by net, then the tie-break.
-    let mut best: Option<(Fen, Vec<usize>)> = None;
-    let mut consider = |net: Fen, chosen: Vec<usize>| {
+    // (net saving, chosen: item, order, shipping coupon); compared by net,
+    // then the tie-break. An array, not a Vec: most combinations tried lose.
+    let mut best: Option<(Fen, [Option<usize>; 3])> = None;
+    let mut consider = |net: Fen, chosen: [Option<usize>; 3]| {
         let wins = match &best {
             None => true,
-            Some((n, c)) => net > *n || (net == *n && tie_key(cands, &chosen) < tie_key(cands, c)),
+            Some((n, c)) => net > *n || (net == *n && tie_key(cands, &flat(chosen)) < tie_key(cands, &flat(*c))),
         };
         if wins {
             best = Some((net, chosen));
         }
     };
+    // An exclusive coupon alone: its net from totals too (what `apply` would
+    // give, without spreading it over the lines).
     for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
-        if let Ok(a) = apply(cands, scopes, &[i], lines, base, fee_for) {
-            consider(a.net(), vec![i]);
+        let t = cands[i].template;
+        let net = if cands[i].group == Group::Shipping {
+            let fee = fee_for(total);
+            ship_amount(t, total, fee).ok().map(|s| s - fee)
+        } else {
+            goods_saving(t, &scopes[i], lines, base).ok().map(|d| d - fee_for(total - d))
+        };
+        if let Some(net) = net {
+            consider(net, [Some(i), None, None]);
         }
     }
     for &(it, d_item) in &items {
@@ -391,7 +450,7 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
             let d_order = match or {
                 None => 0,
                 Some(_) if !open_lines || open - d_item == 0 => continue,
-                Some(o) => match off_subtotal(cands[o].template, open - d_item) {
+                Some(o) => match off_amount(cands[o].template, open - d_item) {
                     Ok(x) => x,
                     Err(_) => continue,
                 },
@@ -401,17 +460,17 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
             for &sh in &ships {
                 let d_ship = match sh {
                     None => 0,
-                    Some(s) => match shipping_discount(cands[s].template, goods, fee) {
+                    Some(s) => match ship_amount(cands[s].template, goods, fee) {
                         Ok(x) => x,
                         Err(_) => continue,
                     },
                 };
-                consider(d_item + d_order + d_ship - fee, [it, or, sh].into_iter().flatten().collect());
+                consider(d_item + d_order + d_ship - fee, [it, or, sh]);
             }
         }
     }
     match best {
-        Some((_, chosen)) => apply(cands, scopes, &chosen, lines, base, fee_for).unwrap_or_default(),
+        Some((_, chosen)) => apply(cands, scopes, &flat(chosen), lines, base, fee_for).unwrap_or_default(),
         None => Applied { fee: fee_for(total), ..Applied::default() },
     }
 }

@@ -3,11 +3,14 @@
 //! Native builds use the `sha2` crate. The `.wasm` uses [`soft`], written
 //! out here: `sha2`'s unrolled rounds were 9.5 KB of the module (compiled for
 //! speed, as they had to be: at `opt-level = "z"` they took three times the
-//! instructions). `soft` is 2 KB and written to compile well at "z": index
-//! loops (iterator adapters are calls at "z") and rounds that rotate names
-//! instead of values. It costs about 7,800 Wasm instructions per 64-byte
-//! block, 1.4 M for the 11 KB canonical form of the benchmark rules (`sha2`
-//! at `opt-level = 3`: 0.9 M).
+//! instructions). `soft` is about 3 KB and written to compile well at "z":
+//! index loops (iterator adapters are calls at "z"), rounds that rotate names
+//! instead of values, and the 16 schedule words a round needs in locals
+//! rather than a 64-word array in memory (Wasm has as many locals as it
+//! likes; the array cost a load per use and a store per word). It costs
+//! about 5,630 Wasm instructions per 64-byte block, 1.0 M for the 11 KB
+//! canonical form of the benchmark rules (`sha2` at `opt-level = 3`: 0.9 M;
+//! the 64-word array version: 7,500 per block).
 //!
 //! ```
 //! let d = siyu::sha256::digest(b"abc");
@@ -72,48 +75,87 @@ pub fn soft(data: &[u8]) -> [u8; 32] {
 
 /// One round (§6.2.2 step 3) with the working variables named so that the
 /// next round is the same macro with the names rotated: no shuffling of
-/// eight variables per round, which at `opt-level = "z"` cost more than the
-/// round itself.
+/// eight variables per round. `$w` is the schedule word for this round, a
+/// local: the 16 words of the schedule a round needs live in locals, not in
+/// an array in memory. Ch and Maj are written in shorter equivalent forms:
+/// g ^ (e & (f ^ g)), and b ^ ((a ^ b) & (b ^ c)), whose b ^ c is the
+/// previous round's a ^ b (unrolled, the compiler reuses it).
 macro_rules! round {
-    ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident, $k:expr, $w:expr) => {
+    ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident, $k:expr, $w:ident) => {
         let t1 = $h
             .wrapping_add($e.rotate_right(6) ^ $e.rotate_right(11) ^ $e.rotate_right(25))
-            .wrapping_add(($e & $f) ^ (!$e & $g))
+            .wrapping_add($g ^ ($e & ($f ^ $g)))
             .wrapping_add($k)
             .wrapping_add($w);
-        let t2 = ($a.rotate_right(2) ^ $a.rotate_right(13) ^ $a.rotate_right(22)).wrapping_add(($a & $b) ^ ($a & $c) ^ ($b & $c));
+        let t2 = ($a.rotate_right(2) ^ $a.rotate_right(13) ^ $a.rotate_right(22)).wrapping_add($b ^ (($a ^ $b) & ($b ^ $c)));
         $d = $d.wrapping_add(t1);
         $h = t1.wrapping_add(t2);
     };
 }
 
+/// The next schedule word in place (§6.2.2 step 1, as a ring of 16):
+/// W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], where W[t-16] is the
+/// word being replaced.
+macro_rules! next {
+    ($w0:ident, $w1:ident, $w9:ident, $w14:ident) => {
+        $w0 = $w0
+            .wrapping_add($w1.rotate_right(7) ^ $w1.rotate_right(18) ^ ($w1 >> 3))
+            .wrapping_add($w9)
+            .wrapping_add($w14.rotate_right(17) ^ $w14.rotate_right(19) ^ ($w14 >> 10));
+    };
+}
+
 /// One 64-byte block into the state (§6.2.2).
 fn compress(h: &mut [u32; 8], block: &[u8]) {
-    // Plain index loops: at opt-level "z" iterator adapters are not inlined
-    // and each step would be a call.
-    let mut w = [0u32; 64];
-    let mut t = 0;
-    while t < 16 {
-        w[t] = u32::from_be_bytes([block[4 * t], block[4 * t + 1], block[4 * t + 2], block[4 * t + 3]]);
-        t += 1;
+    let mut m = [0u32; 16];
+    let mut i = 0;
+    while i < 16 {
+        m[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]);
+        i += 1;
     }
-    for t in 16..64 {
-        let s0 = w[t - 15].rotate_right(7) ^ w[t - 15].rotate_right(18) ^ (w[t - 15] >> 3);
-        let s1 = w[t - 2].rotate_right(17) ^ w[t - 2].rotate_right(19) ^ (w[t - 2] >> 10);
-        w[t] = w[t - 16].wrapping_add(s0).wrapping_add(w[t - 7]).wrapping_add(s1);
-    }
+    let [mut w0, mut w1, mut w2, mut w3, mut w4, mut w5, mut w6, mut w7, mut w8, mut w9, mut w10, mut w11, mut w12, mut w13, mut w14, mut w15] = m;
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = *h;
-    let mut t = 0;
-    while t < 64 {
-        round!(a, b, c, d, e, f, g, hh, K[t], w[t]);
-        round!(hh, a, b, c, d, e, f, g, K[t + 1], w[t + 1]);
-        round!(g, hh, a, b, c, d, e, f, K[t + 2], w[t + 2]);
-        round!(f, g, hh, a, b, c, d, e, K[t + 3], w[t + 3]);
-        round!(e, f, g, hh, a, b, c, d, K[t + 4], w[t + 4]);
-        round!(d, e, f, g, hh, a, b, c, K[t + 5], w[t + 5]);
-        round!(c, d, e, f, g, hh, a, b, K[t + 6], w[t + 6]);
-        round!(b, c, d, e, f, g, hh, a, K[t + 7], w[t + 7]);
-        t += 8;
+    // Four passes of 16 rounds; between passes the ring of 16 schedule
+    // words moves on by 16.
+    let mut pass = 0;
+    loop {
+        let k = &K[pass * 16..pass * 16 + 16];
+        round!(a, b, c, d, e, f, g, hh, k[0], w0);
+        round!(hh, a, b, c, d, e, f, g, k[1], w1);
+        round!(g, hh, a, b, c, d, e, f, k[2], w2);
+        round!(f, g, hh, a, b, c, d, e, k[3], w3);
+        round!(e, f, g, hh, a, b, c, d, k[4], w4);
+        round!(d, e, f, g, hh, a, b, c, k[5], w5);
+        round!(c, d, e, f, g, hh, a, b, k[6], w6);
+        round!(b, c, d, e, f, g, hh, a, k[7], w7);
+        round!(a, b, c, d, e, f, g, hh, k[8], w8);
+        round!(hh, a, b, c, d, e, f, g, k[9], w9);
+        round!(g, hh, a, b, c, d, e, f, k[10], w10);
+        round!(f, g, hh, a, b, c, d, e, k[11], w11);
+        round!(e, f, g, hh, a, b, c, d, k[12], w12);
+        round!(d, e, f, g, hh, a, b, c, k[13], w13);
+        round!(c, d, e, f, g, hh, a, b, k[14], w14);
+        round!(b, c, d, e, f, g, hh, a, k[15], w15);
+        pass += 1;
+        if pass == 4 {
+            break;
+        }
+        next!(w0, w1, w9, w14);
+        next!(w1, w2, w10, w15);
+        next!(w2, w3, w11, w0);
+        next!(w3, w4, w12, w1);
+        next!(w4, w5, w13, w2);
+        next!(w5, w6, w14, w3);
+        next!(w6, w7, w15, w4);
+        next!(w7, w8, w0, w5);
+        next!(w8, w9, w1, w6);
+        next!(w9, w10, w2, w7);
+        next!(w10, w11, w3, w8);
+        next!(w11, w12, w4, w9);
+        next!(w12, w13, w5, w10);
+        next!(w13, w14, w6, w11);
+        next!(w14, w15, w7, w12);
+        next!(w15, w0, w8, w13);
     }
     let v = [a, b, c, d, e, f, g, hh];
     let mut i = 0;
