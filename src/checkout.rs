@@ -493,14 +493,28 @@ impl Work {
 
 /// Units of `sku` this member bought in `campaign`, net of refunds.
 fn bought(member: Option<&Member>, campaign: &str, sku: &str) -> i64 {
-    member.map_or(0, |m| {
-        m.orders
-            .values()
-            .flat_map(|o| &o.lines)
-            .filter(|l| l.campaign.as_deref() == Some(campaign) && l.sku == sku)
-            .map(|l| l.quantity - l.refunded_quantity)
-            .sum()
-    })
+    let mut n = 0;
+    if let Some(m) = member {
+        for o in m.orders.values() {
+            for l in &o.lines {
+                if l.campaign.as_deref() == Some(campaign) && l.sku == sku {
+                    n += l.quantity - l.refunded_quantity;
+                }
+            }
+        }
+    }
+    n
+}
+
+/// The sum of `v` (plain loops here and below rather than iterator chains:
+/// each chain compiles to its own copy of `fold` and `from_iter` in the
+/// .wasm).
+fn sum_fen(v: &[Fen]) -> Fen {
+    let mut t = 0;
+    for &x in v {
+        t += x;
+    }
+    t
 }
 
 /// Price a cart. `member` is `None` for a guest (no benefits, no wallet, no
@@ -540,11 +554,10 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
 
     // 1–2. Campaign price and member price.
     // The member-price note, written once per rate rather than per line.
-    let member_notes: Vec<(i64, Note)> = eff
-        .discounts
-        .iter()
-        .map(|d| (d.0, note("MEMBER_PRICE", format!("会员价 {}", zhe(d.0)), format!("member price: pay {}", pct(d.0)))))
-        .collect();
+    let mut member_notes: Vec<(i64, Note)> = Vec::with_capacity(eff.discounts.len());
+    for d in &eff.discounts {
+        member_notes.push((d.0, note("MEMBER_PRICE", format!("会员价 {}", zhe(d.0)), format!("member price: pay {}", pct(d.0)))));
+    }
     // A line per cart line, more only where a limit splits one: reserved
     // once rather than grown (and copied) a doubling at a time.
     let mut work: Vec<Work> = Vec::with_capacity(cart.lines.len());
@@ -560,16 +573,16 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
     quantity_discounts(rules, &mut work, now)?;
 
     // 4. Full reductions.
-    let rlines: Vec<ReductionLine> = work
-        .iter()
-        .map(|w| ReductionLine {
+    let mut rlines: Vec<ReductionLine> = Vec::with_capacity(work.len());
+    for w in &work {
+        rlines.push(ReductionLine {
             sku: &w.out.sku,
             category: &w.out.category,
             quantity: w.out.quantity,
             amount: w.amount,
             eligible: w.out.price != PriceKind::Flash,
-        })
-        .collect();
+        });
+    }
     let reductions = campaign::choose_reductions(rules, &rlines, now)?;
     drop(rlines);
     let mut free_shipping_by: Option<&ReductionOutcome> = None;
@@ -679,14 +692,19 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
         payable,
         saved: list - goods + rules.shipping.fee - shipping_pay,
     };
-    let growth_to_earn = work.iter().map(|w| w.out.growth_to_earn).sum();
+    let mut growth_to_earn = 0;
+    let mut lines = Vec::with_capacity(work.len());
+    for w in work {
+        growth_to_earn += w.out.growth_to_earn;
+        lines.push(w.out);
+    }
     Ok(Quote {
         fingerprint: fingerprint.map_or_else(|| rules.fingerprint(), str::to_string),
         now,
         tier: member.map(|m| m.tier.clone()),
         member_day: eff.member_day,
         birthday: eff.birthday,
-        lines: work.into_iter().map(|w| w.out).collect(),
+        lines,
         totals,
         campaigns: reductions,
         coupons: report,
@@ -984,12 +1002,18 @@ fn coupons<'a>(
         }
         return Ok((report, coupon::Applied::default(), Vec::new()));
     };
-    let views: Vec<LineView> = work
-        .iter()
-        .map(|w| LineView { sku: &w.out.sku, category: &w.out.category, quantity: w.out.quantity, coupon_ok: w.out.coupons_allowed })
-        .collect();
-    let base: Vec<Fen> = work.iter().map(|w| w.amount).collect();
-    let held: Vec<_> = m.wallet.iter().filter(|c| c.used_by.is_none()).collect();
+    let mut views: Vec<LineView> = Vec::with_capacity(work.len());
+    let mut base: Vec<Fen> = Vec::with_capacity(work.len());
+    for w in work {
+        views.push(LineView { sku: &w.out.sku, category: &w.out.category, quantity: w.out.quantity, coupon_ok: w.out.coupons_allowed });
+        base.push(w.amount);
+    }
+    let mut held: Vec<&crate::member::WalletCoupon> = Vec::new();
+    for c in &m.wallet {
+        if c.used_by.is_none() {
+            held.push(c);
+        }
+    }
     if held.len() > MAX_WALLET {
         return Err(Error::new("WALLET_TOO_LARGE", "member.wallet", format!("未使用的券超过 {MAX_WALLET} 张"),
             format!("more than {MAX_WALLET} unused coupons")));
@@ -999,7 +1023,7 @@ fn coupons<'a>(
     // Per candidate: the lines its scope covers (none kept for shipping).
     let mut scopes: Vec<Vec<bool>> = Vec::new();
     let mut alone: Vec<Fen> = Vec::new();
-    let total: Fen = base.iter().sum();
+    let total = sum_fen(&base);
     let mut refused: SortedMap<&str, coupon::Refusal> = SortedMap::new();
     let mut no_fee_alone: Vec<(&str, coupon::Refusal)> = Vec::new();
     for wc in &held {
@@ -1095,7 +1119,7 @@ fn coupons<'a>(
     }
     for (k, &ci) in applied.chosen.iter().enumerate() {
         let c = &cands[ci];
-        let saving = applied.line_discounts[k].iter().sum::<Fen>() + applied.shipping_discounts[k];
+        let saving = sum_fen(&applied.line_discounts[k]) + applied.shipping_discounts[k];
         report.applied.push(coupon_line(c, saving));
     }
     for (ci, c) in cands.iter().enumerate() {
@@ -1104,10 +1128,14 @@ fn coupons<'a>(
         }
     }
     // Coupons the shopper chose that are already used are reported too.
-    let chosen_used: Vec<&crate::member::WalletCoupon> = match &cart.coupons {
-        CouponChoice::Ids(ids) => m.wallet.iter().filter(|c| c.used_by.is_some() && ids.contains(&c.id)).collect(),
-        _ => Vec::new(),
-    };
+    let mut chosen_used: Vec<&crate::member::WalletCoupon> = Vec::new();
+    if let CouponChoice::Ids(ids) = &cart.coupons {
+        for c in &m.wallet {
+            if c.used_by.is_some() && ids.contains(&c.id) {
+                chosen_used.push(c);
+            }
+        }
+    }
     for wc in held.iter().copied().chain(chosen_used) {
         if let Some(r) = refused.get(wc.id.as_str()) {
             let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
@@ -1146,8 +1174,11 @@ fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work]
         }
         return Ok(rep);
     };
-    let weights: Vec<Fen> = work.iter().map(|w| if w.out.points_allowed { w.amount } else { 0 }).collect();
-    let base: Fen = weights.iter().sum();
+    let mut weights: Vec<Fen> = Vec::with_capacity(work.len());
+    for w in work.iter() {
+        weights.push(if w.out.points_allowed { w.amount } else { 0 });
+    }
+    let base = sum_fen(&weights);
     let cap_fen = money::mul_div_floor(base, r.max_share_bp, BP)?;
     let max_units = (balance / r.unit_points).min(cap_fen / r.unit_fen);
     rep.max_usable = max_units * r.unit_points;
@@ -1192,8 +1223,15 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
     if member.is_none() {
         return Ok((0, 0));
     }
-    let weights: Vec<Fen> = work.iter().map(|w| if w.out.points_allowed { w.out.paid } else { 0 }).collect();
-    let base: Fen = weights.iter().sum();
+    // Points by what a line paid where points are allowed; growth by what
+    // every line paid.
+    let mut weights: Vec<Fen> = Vec::with_capacity(work.len());
+    let mut gw: Vec<Fen> = Vec::with_capacity(work.len());
+    for w in work.iter() {
+        weights.push(if w.out.points_allowed { w.out.paid } else { 0 });
+        gw.push(w.out.paid);
+    }
+    let base = sum_fen(&weights);
     let num = rules.points.earn_per_yuan as i128 * eff.points_multiplier_pct as i128 * eff.occasion_multiplier_pct as i128;
     let pts = i64::try_from(base as i128 * num / 1_000_000).map_err(|_| Error::overflow("points"))?;
     let mut per_line = if base > 0 { money::split(pts, &weights)? } else { vec![0; work.len()] };
@@ -1201,8 +1239,11 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
     for (b, covered) in bonus {
         // Bonus points belong to the activity's lines, by what they paid; if
         // they paid nothing, to the first of them.
-        let w: Vec<Fen> = work.iter().zip(covered).map(|(w, &c)| if c { w.out.paid } else { 0 }).collect();
-        let shares = if w.iter().sum::<Fen>() > 0 {
+        let mut w: Vec<Fen> = Vec::with_capacity(work.len());
+        for (l, &c) in work.iter().zip(covered) {
+            w.push(if c { l.out.paid } else { 0 });
+        }
+        let shares = if sum_fen(&w) > 0 {
             money::split(*b, &w)?
         } else {
             let mut v = vec![0; work.len()];
@@ -1216,15 +1257,14 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
         }
         bonus_total += b;
     }
-    let gw: Vec<Fen> = work.iter().map(|w| w.out.paid).collect();
-    let gbase: Fen = gw.iter().sum();
+    let gbase = sum_fen(&gw);
     let growth = money::mul_div_floor(gbase, rules.membership.growth.per_yuan, 100)?;
     let g_line = if gbase > 0 { money::split(growth, &gw)? } else { vec![0; work.len()] };
     for (w, (p, g)) in work.iter_mut().zip(per_line.iter().zip(g_line)) {
         w.out.points_to_earn = *p;
         w.out.growth_to_earn = g;
     }
-    Ok((per_line.iter().sum(), bonus_total))
+    Ok((sum_fen(&per_line), bonus_total))
 }
 
 #[cfg(test)]
