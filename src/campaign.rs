@@ -182,12 +182,26 @@ impl Campaign {
     }
 
     fn skus(&self) -> Vec<&str> {
+        let mut out = Vec::new();
         match &self.kind {
-            CampaignKind::FlashSale { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
-            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
-            CampaignKind::QuantityDiscount { skus, .. } => skus.iter().map(String::as_str).collect(),
-            CampaignKind::FullReduction { .. } => Vec::new(),
+            CampaignKind::FlashSale { items, .. } => {
+                for i in items {
+                    out.push(i.sku.as_str());
+                }
+            }
+            CampaignKind::LimitedDiscount { items, .. } => {
+                for i in items {
+                    out.push(i.sku.as_str());
+                }
+            }
+            CampaignKind::QuantityDiscount { skus, .. } => {
+                for s in skus {
+                    out.push(s.as_str());
+                }
+            }
+            CampaignKind::FullReduction { .. } => {}
         }
+        out
     }
 
     /// Does this flash, limited-time or quantity campaign set the price of
@@ -214,11 +228,14 @@ impl Campaign {
 /// The flash, limited-time and quantity campaigns active at `now`, in rule
 /// order: worked out once per quote rather than once per cart line.
 pub fn active_price_campaigns(rules: &Rules, now: Millis) -> Vec<&Campaign> {
-    rules
-        .campaigns
-        .iter()
-        .filter(|c| !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.active(rules, now))
-        .collect()
+    // A plain loop: an iterator chain compiles to a `from_iter` of its own.
+    let mut out = Vec::new();
+    for c in &rules.campaigns {
+        if !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.active(rules, now) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The active price campaign for a SKU, among [`active_price_campaigns`].
@@ -279,18 +296,23 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
     let mut outs = Vec::new();
     for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
         let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { continue };
-        let covered: Vec<bool> = lines.iter().map(|l| l.eligible && scope.covers(l.sku, l.category)).collect();
-        if !covered.iter().any(|&x| x) {
-            continue; // nothing in the cart for it: not worth listing
-        }
-        // The covered lines' amount and units, in one index loop (at
+        // The covered lines, their amount and units, in one loop (at
         // opt-level "z" each iterator adapter step is a call per line).
-        let (mut subtotal, mut units) = (0, 0);
-        for i in 0..lines.len().min(covered.len()) {
-            if covered[i] {
-                subtotal = money::add(subtotal, lines[i].amount)?;
-                units += lines[i].quantity;
+        let mut covered: Vec<bool> = Vec::with_capacity(lines.len());
+        let mut weights: Vec<Fen> = Vec::with_capacity(lines.len());
+        let (mut any, mut subtotal, mut units) = (false, 0, 0);
+        for l in lines {
+            let c = l.eligible && scope.covers(l.sku, l.category);
+            covered.push(c);
+            weights.push(if c { l.amount } else { 0 });
+            if c {
+                any = true;
+                subtotal = money::add(subtotal, l.amount)?;
+                units += l.quantity;
             }
+        }
+        if !any {
+            continue; // nothing in the cart for it: not worth listing
         }
         let value: i64 = match basis {
             Basis::Amount => subtotal,
@@ -334,7 +356,6 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
                 if let Some(bp) = reward.pay_bp {
                     off += money::percent_off(subtotal - off, bp)?;
                 }
-                let weights: Vec<Fen> = lines.iter().zip(&covered).map(|(l, &c)| if c { l.amount } else { 0 }).collect();
                 o.per_line = if off > 0 { money::split(off, &weights)? } else { vec![0; lines.len()] };
                 o.saving = off;
                 o.reward = reward;
@@ -343,7 +364,12 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
         }
         outs.push(o);
     }
-    let reached: Vec<usize> = (0..outs.len()).filter(|&i| outs[i].tier.is_some()).collect();
+    let mut reached: Vec<usize> = Vec::new();
+    for (i, o) in outs.iter().enumerate() {
+        if o.tier.is_some() {
+            reached.push(i);
+        }
+    }
     let chosen = match rules.full_reduction_choice {
         Choice::BestForShopper => best_set(&outs, &reached),
         Choice::Priority => priority_set(rules, &outs, &reached),
@@ -375,7 +401,11 @@ pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) ->
 }
 
 fn ids<'a>(outs: &'a [ReductionOutcome], set: &[usize]) -> Vec<&'a str> {
-    set.iter().map(|&i| outs[i].campaign.as_str()).collect()
+    let mut out = Vec::with_capacity(set.len());
+    for &i in set {
+        out.push(outs[i].campaign.as_str());
+    }
+    out
 }
 
 fn overlaps(a: &ReductionOutcome, b: &ReductionOutcome) -> bool {
@@ -391,15 +421,19 @@ fn best_set(outs: &[ReductionOutcome], reached: &[usize]) -> Vec<usize> {
     type Key = (Fen, usize, std::cmp::Reverse<usize>);
     let mut best: Option<(Key, Vec<usize>)> = None;
     for mask in 0u32..(1u32 << reached.len()) {
-        let set: Vec<usize> = (0..reached.len()).filter(|b| mask & (1 << b) != 0).map(|b| reached[b]).collect();
+        let mut set: Vec<usize> = Vec::new();
+        let (mut saving, mut extras) = (0, 0);
+        for (b, &i) in reached.iter().enumerate() {
+            if mask & (1 << b) != 0 {
+                set.push(i);
+                saving += outs[i].saving;
+                extras += outs[i].reward.extras();
+            }
+        }
         if set.iter().enumerate().any(|(k, &a)| set[k + 1..].iter().any(|&b| overlaps(&outs[a], &outs[b]))) {
             continue;
         }
-        let key = (
-            set.iter().map(|&i| outs[i].saving).sum::<Fen>(),
-            set.iter().map(|&i| outs[i].reward.extras()).sum::<usize>(),
-            std::cmp::Reverse(set.len()),
-        );
+        let key: Key = (saving, extras, std::cmp::Reverse(set.len()));
         let better = match &best {
             None => true,
             Some((k, s)) => key > *k || (key == *k && ids(outs, &set) < ids(outs, s)),
