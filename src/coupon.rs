@@ -112,7 +112,13 @@ pub fn scope_mask(t: &CouponTemplate, lines: &[LineView]) -> Vec<bool> {
     if t.scope.is_everything() {
         return vec![true; lines.len()];
     }
-    lines.iter().map(|l| t.scope.covers(l.sku, l.category)).collect()
+    // Plain loops in this file rather than iterator chains: each chain
+    // compiles to its own copy of `fold` or `from_iter` in the .wasm.
+    let mut mask = Vec::with_capacity(lines.len());
+    for l in lines {
+        mask.push(t.scope.covers(l.sku, l.category));
+    }
+    mask
 }
 
 /// What a goods coupon takes off the current line `amounts`, before it is
@@ -188,7 +194,10 @@ pub fn goods_discount(t: &CouponTemplate, scope: &[bool], lines: &[LineView], am
             Ok(v)
         }
         Take::Off(off) => {
-            let weights: Vec<Fen> = (0..lines.len()).map(|i| if lines[i].coupon_ok && scope[i] { amounts[i] } else { 0 }).collect();
+            let mut weights: Vec<Fen> = Vec::with_capacity(lines.len());
+            for i in 0..lines.len() {
+                weights.push(if lines[i].coupon_ok && scope[i] { amounts[i] } else { 0 });
+            }
             money::split(off, &weights).map_err(overflow)
         }
     }
@@ -344,13 +353,13 @@ pub fn apply(
         let d = goods_discount(c.template, &scopes[i], lines, &amounts).map_err(|r| (i, r))?;
         for (a, x) in amounts.iter_mut().zip(&d) {
             *a -= x;
+            out.goods_saving += x;
         }
-        out.goods_saving += d.iter().sum::<Fen>();
         out.chosen.push(i);
         out.line_discounts.push(d);
         out.shipping_discounts.push(0);
     }
-    let goods: Fen = amounts.iter().sum();
+    let goods = sum_fen(&amounts);
     let fee = fee_for(goods);
     out.fee = fee;
     for &i in &order {
@@ -385,14 +394,31 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
 
 /// The candidates of a combination, in group order.
 fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
-    chosen.into_iter().flatten().collect()
+    let mut out = Vec::with_capacity(3);
+    for i in chosen.into_iter().flatten() {
+        out.push(i);
+    }
+    out
+}
+
+/// The sum of `v`.
+fn sum_fen(v: &[Fen]) -> Fen {
+    let mut t = 0;
+    for &x in v {
+        t += x;
+    }
+    t
 }
 
 /// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
 fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
-    let mut exp: Vec<Millis> = chosen.iter().map(|&i| cands[i].coupon.valid_until).collect();
+    let mut exp: Vec<Millis> = Vec::with_capacity(chosen.len());
+    let mut ids: Vec<&str> = Vec::with_capacity(chosen.len());
+    for &i in chosen {
+        exp.push(cands[i].coupon.valid_until);
+        ids.push(cands[i].coupon.id.as_str());
+    }
     sorting::sort_by(&mut exp, Millis::cmp);
-    let mut ids: Vec<&str> = chosen.iter().map(|&i| cands[i].coupon.id.as_str()).collect();
     sorting::sort_by(&mut ids, |a, b| a.cmp(b));
     (chosen.len(), exp, ids)
 }
@@ -406,18 +432,32 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
 /// left decide the shipping fee. Per-line shares are worked out once, for
 /// the winner.
 pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
-    let total: Fen = base.iter().sum();
-    let open_lines = lines.iter().any(|l| l.coupon_ok);
-    let open: Fen = lines.iter().zip(base).filter(|(l, _)| l.coupon_ok).map(|(_, a)| *a).sum();
-    let plain = |g: Group| (0..cands.len()).filter(move |&i| cands[i].group == g && !cands[i].template.exclusive);
-    let mut items: Vec<(Option<usize>, Fen)> = vec![(None, 0)];
-    for i in plain(Group::Item) {
-        if let Ok(d) = goods_saving(cands[i].template, &scopes[i], lines, base) {
-            items.push((Some(i), d));
+    let total = sum_fen(base);
+    let (mut open_lines, mut open) = (false, 0);
+    for (l, &a) in lines.iter().zip(base) {
+        if l.coupon_ok {
+            open_lines = true;
+            open += a;
         }
     }
-    let orders: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Order).map(Some)).collect();
-    let ships: Vec<Option<usize>> = std::iter::once(None).chain(plain(Group::Shipping).map(Some)).collect();
+    // The stackable coupons by group, each list led by "none of this group".
+    let mut items: Vec<(Option<usize>, Fen)> = vec![(None, 0)];
+    let mut orders: Vec<Option<usize>> = vec![None];
+    let mut ships: Vec<Option<usize>> = vec![None];
+    for (i, c) in cands.iter().enumerate() {
+        if c.template.exclusive {
+            continue;
+        }
+        match c.group {
+            Group::Item => {
+                if let Ok(d) = goods_saving(c.template, &scopes[i], lines, base) {
+                    items.push((Some(i), d));
+                }
+            }
+            Group::Order => orders.push(Some(i)),
+            Group::Shipping => ships.push(Some(i)),
+        }
+    }
 
     // (net saving, chosen: item, order, shipping coupon); compared by net,
     // then the tie-break. An array, not a Vec: most combinations tried lose.
@@ -433,7 +473,10 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
     };
     // An exclusive coupon alone: its net from totals too (what `apply` would
     // give, without spreading it over the lines).
-    for i in (0..cands.len()).filter(|&i| cands[i].template.exclusive) {
+    for i in 0..cands.len() {
+        if !cands[i].template.exclusive {
+            continue;
+        }
         let t = cands[i].template;
         let net = if cands[i].group == Group::Shipping {
             let fee = fee_for(total);
