@@ -113,7 +113,15 @@ pub struct Ledger {
 impl Ledger {
     /// Spendable points at `now` (lots not yet expired).
     pub fn balance(&self, now: Millis) -> i64 {
-        self.lots.iter().filter(|l| l.live_at(now)).map(|l| l.remaining).sum()
+        // Plain loops in this file rather than iterator chains: each chain
+        // compiles to its own copy of `fold` or `from_iter` in the .wasm.
+        let mut n = 0;
+        for l in &self.lots {
+            if l.live_at(now) {
+                n += l.remaining;
+            }
+        }
+        n
     }
 
     fn next_id(&self) -> u32 {
@@ -180,7 +188,12 @@ impl Ledger {
     /// Take up to `amount` from live lots, `first` lot before the rest, the
     /// rest soonest-expiring first. Returns what was taken.
     fn take(&mut self, at: Millis, amount: i64, first: Option<u32>) -> Vec<LotUse> {
-        let mut order: Vec<usize> = (0..self.lots.len()).filter(|&i| self.lots[i].live_at(at) && self.lots[i].remaining > 0).collect();
+        let mut order: Vec<usize> = Vec::new();
+        for (i, l) in self.lots.iter().enumerate() {
+            if l.live_at(at) && l.remaining > 0 {
+                order.push(i);
+            }
+        }
         sorting::sort_by_key(&mut order, |&i| {
             let l = &self.lots[i];
             (Some(l.id) != first, l.expires_at.is_none(), l.expires_at, l.id)
@@ -222,7 +235,15 @@ impl Ledger {
 
     /// The earliest moment after which some lot with points left expires.
     pub fn next_expiry(&self) -> Option<Millis> {
-        self.lots.iter().filter(|l| l.remaining > 0).filter_map(|l| l.expires_at).min()
+        let mut min: Option<Millis> = None;
+        for l in &self.lots {
+            if let Some(e) = l.expires_at.filter(|_| l.remaining > 0) {
+                if min.is_none_or(|m| e < m) {
+                    min = Some(e);
+                }
+            }
+        }
+        min
     }
 
     /// Give `amount` points back to the lots they were spent from (`spent`,
@@ -262,11 +283,12 @@ impl Ledger {
                 break;
             }
         }
-        let live: i64 = uses
-            .iter()
-            .filter(|u| self.lots.iter().any(|l| l.id == u.lot && l.live_at(at)))
-            .map(|u| u.points)
-            .sum();
+        let mut live = 0;
+        for u in &uses {
+            if self.lots.iter().any(|l| l.id == u.lot && l.live_at(at)) {
+                live += u.points;
+            }
+        }
         self.history.push(Entry { at, kind: EntryKind::Return, delta: live - paid_debt, reference: reference.to_string(), lots: uses.clone(), debt: -paid_debt });
         uses
     }
@@ -289,7 +311,10 @@ impl Ledger {
             }
         }
         let uses = self.take(at, amount - settled, from);
-        let taken: i64 = uses.iter().map(|u| u.points).sum();
+        let mut taken = 0;
+        for u in &uses {
+            taken += u.points;
+        }
         let owed = amount - settled - taken;
         self.debt += owed;
         self.history.push(Entry { at, kind: EntryKind::Clawback, delta: -taken, reference: reference.to_string(), lots: uses, debt: owed });
