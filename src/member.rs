@@ -25,10 +25,9 @@
 //! to gold only by earning 4000 more — a later order does not undo the
 //! review.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Arguments;
 
-use crate::sorting::SortedMap;
+use crate::sorting::{IdMap, IdSet, SortedMap};
 
 use serde::Serialize;
 
@@ -73,9 +72,11 @@ pub struct Member {
     pub activities: SortedMap<String, ActivityCount>,
     /// Activity and check-in points credited on `day` (for the daily cap).
     pub daily_points: DailyPoints,
-    pub orders: BTreeMap<String, Order>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, Order>"))]
+    pub orders: IdMap<Order>,
     pub gifts: Vec<Gift>,
-    pub event_ids: BTreeSet<String>,
+    #[cfg_attr(feature = "ts", tsify(type = "string[]"))]
+    pub event_ids: IdSet,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::decode::{Decode, Decoder, Entries, Json};
+use crate::decode::{Decode, Decoder, Entries, Items, Json};
 use crate::encode::{Encode, Writer};
 
 /// Sort `v` stably by `cmp`.
@@ -128,8 +128,8 @@ fn swaps(sorted: &[u32]) -> Vec<(u32, u32)> {
 /// per template, counts per activity, units per SKU). Each `BTreeMap<K, V>`
 /// compiles its own node machinery (4–6 KB of Wasm per pair of types); this
 /// is a binary search and a `Vec`. Inserting is linear, so it is not for
-/// maps that grow with a member's history (orders and event ids stay in a
-/// `BTreeMap`).
+/// maps that grow with a member's history (orders and event ids are in an
+/// [`IdMap`]).
 ///
 /// ```
 /// let mut m = siyu::sorting::SortedMap::new();
@@ -318,9 +318,290 @@ impl<K: Ord> SortedSet<K> {
     }
 }
 
+/// A map from string ids that grows with a member's history (orders; with
+/// [`IdSet`], event ids). Sorted vectors like [`SortedMap`], which is far
+/// less code than a `BTreeMap` (each `BTreeMap` compiled its own node
+/// machinery: about 12 KB of the module for these two). So that a long
+/// history in any id order stays cheap, an insert goes into a short sorted
+/// `recent` vector, merged into `main` once it outgrows the square root of
+/// `main`: n inserts move O(n √n) entries, not O(n²).
+#[derive(Clone)]
+pub struct IdMap<V> {
+    main: Vec<(String, V)>,
+    recent: Vec<(String, V)>,
+}
+
+impl<V> Default for IdMap<V> {
+    fn default() -> Self {
+        IdMap { main: Vec::new(), recent: Vec::new() }
+    }
+}
+
+impl<V> IdMap<V> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Where `key` is: `Ok((in recent, index))`, or `Err(index in recent
+    /// to insert it at)`.
+    fn locate(&self, key: &str) -> Result<(bool, usize), usize> {
+        if let Ok(i) = self.main.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            return Ok((false, i));
+        }
+        match self.recent.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Ok((true, i)),
+            Err(i) => Err(i),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        match self.locate(key) {
+            Ok((false, i)) => Some(&self.main[i].1),
+            Ok((true, i)) => Some(&self.recent[i].1),
+            Err(_) => None,
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        match self.locate(key) {
+            Ok((false, i)) => Some(&mut self.main[i].1),
+            Ok((true, i)) => Some(&mut self.recent[i].1),
+            Err(_) => None,
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.locate(key).is_ok()
+    }
+
+    /// Insert or replace; whether `key` was new.
+    pub fn insert(&mut self, key: String, value: V) -> bool {
+        match self.locate(&key) {
+            Ok((false, i)) => self.main[i].1 = value,
+            Ok((true, i)) => self.recent[i].1 = value,
+            Err(i) => {
+                self.recent.insert(i, (key, value));
+                if self.recent.len() > 8 && self.recent.len() * self.recent.len() > self.main.len() {
+                    self.merge();
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Merge `recent` into `main` (their keys are distinct).
+    fn merge(&mut self) {
+        let main = std::mem::take(&mut self.main);
+        let mut recent = std::mem::take(&mut self.recent).into_iter().peekable();
+        let mut out = Vec::with_capacity(main.len() + recent.len());
+        for e in main {
+            while let Some(r) = recent.next_if(|r| r.0 < e.0) {
+                out.push(r);
+            }
+            out.push(e);
+        }
+        out.extend(recent);
+        self.main = out;
+    }
+
+    pub fn len(&self) -> usize {
+        self.main.len() + self.recent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// In key order.
+    pub fn iter(&self) -> IdIter<'_, V> {
+        IdIter { a: &self.main, b: &self.recent }
+    }
+
+    /// In key order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.iter().map(|(_, v)| v)
+    }
+}
+
+/// [`IdMap::iter`]: its two sorted vectors merged.
+pub struct IdIter<'a, V> {
+    a: &'a [(String, V)],
+    b: &'a [(String, V)],
+}
+
+impl<'a, V> Iterator for IdIter<'a, V> {
+    type Item = (&'a String, &'a V);
+    fn next(&mut self) -> Option<Self::Item> {
+        let from_a = match (self.a.first(), self.b.first()) {
+            (Some(x), Some(y)) => x.0 < y.0,
+            (x, _) => x.is_some(),
+        };
+        let side = if from_a { &mut self.a } else { &mut self.b };
+        let (first, rest) = side.split_first()?;
+        *side = rest;
+        Some((&first.0, &first.1))
+    }
+}
+
+impl<'a, V> IntoIterator for &'a IdMap<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = IdIter<'a, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Equal when the entries are, however they are split between the vectors.
+impl<V: PartialEq> PartialEq for IdMap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for IdMap<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// `map["id"]`, as for a `BTreeMap`: panics if there is no such entry.
+impl<V, Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for IdMap<V> {
+    type Output = V;
+    fn index(&self, key: &Q) -> &V {
+        self.get(key.as_ref()).expect("no entry for the key")
+    }
+}
+
+/// Written as a JSON object.
+impl<V: Serialize> Serialize for IdMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+/// Keys in byte order are canonical order.
+impl<V: Encode> Encode for IdMap<V> {
+    fn encode(&self, w: &mut Writer) {
+        w.map(self.iter().map(|(k, v)| (k.as_str(), v as &dyn Encode)))
+    }
+}
+
+impl<V: Decode> Decode for IdMap<V> {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        d.map(v)
+    }
+}
+
+impl<'v, V: Decode> Entries<'v> for IdMap<V> {
+    fn read(&mut self, key: &str, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        V::decode(item, d).map(|t| self.insert(key.to_string(), t)).is_some()
+    }
+}
+
+/// A set of string ids (see [`IdMap`]), written as a sorted JSON array.
+#[derive(Clone, Default, PartialEq)]
+pub struct IdSet(IdMap<()>);
+
+impl IdSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    /// Whether `id` was new.
+    pub fn insert(&mut self, id: String) -> bool {
+        self.0.insert(id, ())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// In order.
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+}
+
+impl std::fmt::Debug for IdSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for IdSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl Encode for IdSet {
+    fn encode(&self, w: &mut Writer) {
+        // As the writer writes an array (its own array writer is private).
+        let mut sep = "[";
+        for k in self.iter() {
+            w.raw(sep);
+            sep = ",";
+            w.string(k);
+        }
+        w.raw(if sep == "[" { "[]" } else { "]" });
+    }
+}
+
+/// From an array; a repeated id is kept once, as a `BTreeSet` did.
+impl Decode for IdSet {
+    fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
+        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
+        let mut out = IdSet::new();
+        d.items(items, &mut out).then_some(out)
+    }
+}
+
+impl<'v> Items<'v> for IdSet {
+    fn read(&mut self, item: &'v Json<'v>, d: &mut Decoder<'v>) -> bool {
+        String::decode(item, d).map(|k| self.insert(k)).is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inserts in any order read back as a `BTreeMap` would, whatever the
+    /// split between the two vectors.
+    #[test]
+    fn id_map_is_a_map_in_key_order() {
+        let mut x: u64 = 11;
+        let mut ours = IdMap::new();
+        let mut std = std::collections::BTreeMap::new();
+        for i in 0..3000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let k = format!("o-{}", (x >> 40) % 2000);
+            assert_eq!(ours.insert(k.clone(), i), std.insert(k.clone(), i).is_none());
+            assert_eq!(ours.get(&k), Some(&i));
+            if i % 500 == 0 {
+                assert!(ours.iter().eq(std.iter()));
+            }
+        }
+        assert_eq!(ours.len(), std.len());
+        assert!(ours.iter().eq(std.iter()));
+        assert!(!ours.contains_key("o-x"));
+        let mut set = IdSet::new();
+        for k in ["b", "a", "b", "c"] {
+            set.insert(k.to_string());
+        }
+        assert_eq!(set.iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(crate::encode::to_json(&set), r#"["a","b","c"]"#);
+        assert_eq!(crate::encode::to_json(&IdSet::new()), "[]");
+    }
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {
