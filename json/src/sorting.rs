@@ -177,14 +177,17 @@ impl<K: Ord, V> SortedMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.find(key).ok().map(|i| &self.entries[i].1)
+        // `get`, not an index: the position is in range, and an index keeps a
+        // panic call (and its location) in every instance.
+        self.entries.get(self.find(key).ok()?).map(|e| &e.1)
     }
 
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
-        self.find(key).ok().map(|i| &mut self.entries[i].1)
+        let i = self.find(key).ok()?;
+        self.entries.get_mut(i).map(|e| &mut e.1)
     }
 
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
@@ -197,7 +200,7 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// Insert or replace; the old value, if there was one.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Ok(i) => self.entries.get_mut(i).map(|e| std::mem::replace(&mut e.1, value)),
             Err(i) => {
                 self.entries.insert(i, (key, value));
                 None
@@ -367,19 +370,17 @@ impl<V> IdMap<V> {
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
-        match self.locate(key) {
-            Ok((false, i)) => Some(&self.main[i].1),
-            Ok((true, i)) => Some(&self.recent[i].1),
-            Err(_) => None,
-        }
+        // `get`, not an index, here and below: the positions are in range,
+        // and an index keeps a panic call in every instance.
+        let (in_recent, i) = self.locate(key).ok()?;
+        let side = if in_recent { &self.recent } else { &self.main };
+        side.get(i).map(|e| &e.1)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        match self.locate(key) {
-            Ok((false, i)) => Some(&mut self.main[i].1),
-            Ok((true, i)) => Some(&mut self.recent[i].1),
-            Err(_) => None,
-        }
+        let (in_recent, i) = self.locate(key).ok()?;
+        let side = if in_recent { &mut self.recent } else { &mut self.main };
+        side.get_mut(i).map(|e| &mut e.1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -389,8 +390,12 @@ impl<V> IdMap<V> {
     /// Insert or replace; whether `key` was new.
     pub fn insert(&mut self, key: String, value: V) -> bool {
         match self.locate(&key) {
-            Ok((false, i)) => self.main[i].1 = value,
-            Ok((true, i)) => self.recent[i].1 = value,
+            Ok((in_recent, i)) => {
+                let side = if in_recent { &mut self.recent } else { &mut self.main };
+                if let Some(e) = side.get_mut(i) {
+                    e.1 = value;
+                }
+            }
             Err(i) => {
                 self.recent.insert(i, (key, value));
                 if self.recent.len() > 8 && self.recent.len() * self.recent.len() > self.main.len() {
