@@ -651,6 +651,20 @@ impl<'v> Decoder<'v> {
         ok
     }
 
+    /// `v` as an array, each item read into `out` as by
+    /// [`items`](Self::items); false if `v` is not an array or any item had
+    /// a problem. Not generic: the type test and its problem are here once,
+    /// not in every list type's `decode`.
+    pub fn seq(&mut self, v: &'v Json<'v>, out: &mut dyn Items<'v>) -> bool {
+        match v {
+            Json::Arr(items) => self.items(items, out),
+            _ => {
+                self.wrong_type(v, "a sequence");
+                false
+            }
+        }
+    }
+
     /// `v` as a string.
     pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
         match v {
@@ -750,11 +764,10 @@ impl<'v, T: Decode> Entries<'v> for BTreeMap<String, T> {
 
 impl<T: Decode> Decode for Vec<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         // Grown by `push`, not made `with_capacity`: that inlines its
         // allocation code into every instance.
         let mut out = Vec::new();
-        d.items(items, &mut out).then_some(out)
+        d.seq(v, &mut out).then_some(out)
     }
 }
 
@@ -772,9 +785,8 @@ impl<'v, T: Decode + Ord> Items<'v> for BTreeSet<T> {
 
 impl<T: Decode + Ord> Decode for BTreeSet<T> {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = BTreeSet::new();
-        d.items(items, &mut out).then_some(out)
+        d.seq(v, &mut out).then_some(out)
     }
 }
 

@@ -588,9 +588,8 @@ impl Encode for IdSet {
 impl Decode for IdSet {
     #[inline]
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let Json::Arr(items) = v else { return d.wrong(v, "a sequence") };
         let mut out = IdSet::new();
-        d.items(items, &mut out).then_some(out)
+        d.seq(v, &mut out).then_some(out)
     }
 }
 
