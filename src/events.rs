@@ -474,7 +474,7 @@ fn birthday_coupon<'r>(rules: &'r Rules, m: &Member, now: Millis) -> Option<&'r 
 pub fn claimable(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> std::result::Result<String, Refusal> {
     audience(rules, m, t, now)?;
     let (key, limit) = if is_birthday_template(rules, &t.id) {
-        (format!("{}@{}", t.id, rules.zone().date(now).year), 1)
+        (format!("{}@{}", t.id, rules.zone().date(now).year as i64), 1)
     } else {
         (t.id.clone(), t.per_member_limit.unwrap_or(1))
     };

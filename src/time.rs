@@ -103,7 +103,9 @@ impl Date {
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        // The year as an i64, as every other signed number is written: no
+        // `i32` formatter in the .wasm for this one use.
+        write!(f, "{:04}-{:02}-{:02}", self.year as i64, self.month, self.day)
     }
 }
 
