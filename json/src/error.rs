@@ -43,7 +43,14 @@ impl Error {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Error(Box::new(Info { code, path: path.into(), zh: zh.into(), en: en.into(), problems: Vec::new() }))
+        Self::from_parts(code, path.into(), zh.into(), en.into())
+    }
+
+    /// [`new`](Self::new) once the texts are `String`s. Not generic and
+    /// not inlined: the boxing is here once, not in each instance of `new`.
+    #[inline(never)]
+    fn from_parts(code: &'static str, path: String, zh: String, en: String) -> Self {
+        Error(Box::new(Info { code, path, zh, en, problems: Vec::new() }))
     }
 
     /// The same error with another code.
