@@ -151,6 +151,13 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
     }
     let eff = member::effective(rules, &m, now);
     let today = zone.date(now);
+    // A plain loop: `map(..).min()` compiled a `fold` of its own.
+    let mut member_price_bp = None;
+    for d in &eff.discounts {
+        if member_price_bp.is_none_or(|b| d.0 < b) {
+            member_price_bp = Some(d.0);
+        }
+    }
     Ok(Summary {
         id: m.id.clone(),
         fingerprint: rules.fingerprint(),
@@ -164,7 +171,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         points_balance: m.points.balance(now),
         points_debt: m.points.debt,
         points_expiring: expiring,
-        member_price_bp: eff.discounts.iter().map(|d| d.0).min(),
+        member_price_bp,
         points_multiplier_pct: eff.points_multiplier_pct,
         occasion_multiplier_pct: eff.occasion_multiplier_pct,
         free_shipping_over: eff.free_shipping_over,
