@@ -224,7 +224,8 @@ fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<S
                     issued.push(id);
                 }
             }
-            let o = m.orders.get_mut(order).expect("checked above");
+            // Found above; `ok_or_else` rather than `expect`, which keeps a panic call.
+            let o = m.orders.get_mut(order).ok_or_else(|| not_found(order))?;
             o.completed_at = Some(at);
             o.earned_lot = lot;
             o.issued_coupons = issued;
@@ -645,7 +646,8 @@ fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>)
             m.growth.push(GrowthEntry { at, amount: -growth_back, reference: reference.clone() });
         }
     }
-    let o = m.orders.get_mut(order).expect("checked above");
+    // Found above; `ok_or_else` rather than `expect`, which keeps a panic call.
+    let o = m.orders.get_mut(order).ok_or_else(|| not_found(order))?;
     for (l, q) in o.lines.iter_mut().zip(&qty) {
         l.refunded_quantity += q;
     }
