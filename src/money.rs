@@ -36,16 +36,29 @@ pub fn sum<I: IntoIterator<Item = Fen>>(it: I) -> Result<Fen> {
 /// `a * num / den`, floored, computed in 128 bits so it cannot overflow
 /// midway. `den` must be positive.
 pub fn mul_div_floor(a: i64, num: i64, den: i64) -> Result<i64> {
-    debug_assert!(den > 0);
-    let v = (a as i128 * num as i128).div_euclid(den as i128);
-    i64::try_from(v).map_err(|_| Error::overflow(""))
+    mul_div(a, num, den, false)
 }
 
 /// `a * num / den` rounded half up (for non-negative values).
 pub fn mul_div_round(a: i64, num: i64, den: i64) -> Result<i64> {
+    mul_div(a, num, den, true)
+}
+
+/// `a * num / den`, floored, or rounded half up as `(2 a num + den) /
+/// 2 den` floored. In 64 bits when nothing can overflow (always, in a
+/// quote): the same result without 128-bit arithmetic, a library call per
+/// operation in Wasm. One function for both, so the 128-bit fallback is in
+/// the module once.
+fn mul_div(a: i64, num: i64, den: i64, round: bool) -> Result<i64> {
     debug_assert!(den > 0);
-    let p = a as i128 * num as i128;
-    let v = (2 * p + den as i128).div_euclid(2 * den as i128);
+    let (k, c) = if round { (2, den) } else { (1, 0) };
+    // |a num| < 2^61 when their bit lengths add up to 61 at most; then
+    // 2 a num + den and 2 den fit too. (Not `checked_mul`: its overflow
+    // test is itself a 128-bit multiply in Wasm.)
+    if a.unsigned_abs().leading_zeros() + num.unsigned_abs().leading_zeros() >= 67 && den < 1 << 61 {
+        return Ok((a * num * k + c).div_euclid(den * k));
+    }
+    let v = (a as i128 * num as i128 * k as i128 + c as i128).div_euclid(den as i128 * k as i128);
     i64::try_from(v).map_err(|_| Error::overflow(""))
 }
 
@@ -278,6 +291,25 @@ mod tests {
         assert_eq!(yuan(12345), "¥123.45");
         assert_eq!(yuan(-5), "-¥0.05");
         assert_eq!(yuan(0), "¥0.00");
+    }
+
+    #[test]
+    fn mul_div_in_64_bits_agrees_with_128() {
+        let vals = [0i64, 1, -1, 7, 99, 10_000, -10_000, 1 << 30, (1 << 31) - 1, 1 << 40, -(1 << 40), (1 << 61) - 1, i64::MAX, i64::MIN];
+        for &a in &vals {
+            for &num in &vals {
+                for den in [1i64, 3, 10_000, (1 << 61) - 1, 1 << 61, i64::MAX] {
+                    let p = a as i128 * num as i128;
+                    if p == 1 << 126 {
+                        continue; // i64::MIN²: doubled, past i128 (as before)
+                    }
+                    let floor = i64::try_from(p.div_euclid(den as i128)).ok();
+                    let round = i64::try_from((2 * p + den as i128).div_euclid(2 * den as i128)).ok();
+                    assert_eq!(mul_div_floor(a, num, den).ok(), floor, "{a} {num} {den}");
+                    assert_eq!(mul_div_round(a, num, den).ok(), round, "{a} {num} {den}");
+                }
+            }
+        }
     }
 
     #[test]
