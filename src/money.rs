@@ -127,7 +127,29 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         rems.push(r);
     }
     let left = (total as i128 - given) as usize;
-    give_leftover(&mut shares, &rems, left);
+    if u64::try_from(wsum).is_ok() {
+        // Every remainder is below `wsum`.
+        let mut small = Vec::with_capacity(rems.len());
+        for &r in &rems {
+            small.push(r as u64);
+        }
+        give_leftover(&mut shares, &small, left);
+    } else {
+        // Weights adding up past `u64` (no cart comes near: at most 500
+        // lines of at most ¥10⁸): the earliest largest remainder, `left`
+        // times, one at a time. Quadratic, and a few bytes of code.
+        for _ in 0..left.min(rems.len()) {
+            let mut best = 0;
+            for (i, &r) in rems.iter().enumerate() {
+                if r > rems[best] {
+                    best = i;
+                }
+            }
+            shares[best] += 1;
+            // Remainders are at least 0: a part given its fen comes last.
+            rems[best] = -1;
+        }
+    }
     Ok(shares)
 }
 
@@ -137,7 +159,9 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
 /// `select_nth_unstable`: its generic selection code was ~10 KB of the
 /// `.wasm`; this runs in linear time too, as splits over a 200-line cart
 /// are frequent.)
-fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
+/// Remainders are `u64`: 128-bit compares are several Wasm instructions
+/// each, and a remainder is below the sum of the weights.
+fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
     if left == 0 || left > rems.len() {
         return;
     }
@@ -157,7 +181,7 @@ fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
 /// how many values are larger: quickselect with a three-way partition. A
 /// sorted copy after 32 rounds keeps the worst case at O(n log n).
 /// `k < v.len()`.
-fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
+fn nth_largest(mut v: Vec<u64>, k: usize) -> (u64, usize) {
     let (mut lo, mut hi) = (0, v.len());
     for _ in 0..32 {
         let pivot = v[lo + (hi - lo) / 2];
@@ -211,8 +235,7 @@ fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
         let p = total * w;
         given += p / ws;
         shares.push(p / ws);
-        // Kept in 128 bits like `split`'s, so one `give_leftover` serves both.
-        rems.push((p % ws) as i128);
+        rems.push((p % ws) as u64);
     }
     // Shares are floored, so 0 ≤ left < the number of parts.
     let left = (total - given) as usize;
@@ -250,15 +273,48 @@ mod tests {
         assert!(split(1, &[0, 0]).is_err());
     }
 
+    /// `split` as specified: 128-bit floors, then one fen each to the
+    /// `left` largest remainders, ties to the earlier part (a stable sort).
+    fn split_reference(total: Fen, weights: &[Fen]) -> Vec<Fen> {
+        let wsum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+        let p = |w: Fen| total as i128 * w.max(0) as i128;
+        let mut shares: Vec<Fen> = weights.iter().map(|&w| p(w).div_euclid(wsum) as i64).collect();
+        let left = (total as i128 - shares.iter().map(|&s| s as i128).sum::<i128>()) as usize;
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(p(weights[i]).rem_euclid(wsum)));
+        for &i in order.iter().take(left) {
+            shares[i] += 1;
+        }
+        shares
+    }
+
+    #[test]
+    fn split_agrees_with_the_reference_also_past_64_bits() {
+        let big = i64::MAX;
+        let cases: [&[Fen]; 6] = [
+            &[big, big, big, 5],
+            &[big, 1, big, big, 7, big],
+            &[3, big, big, 3, big],
+            &[big / 3, big / 7, big / 2, 11],
+            &[1000, 2000, 0, 3000],
+            &[1, 1, 1, -4, 1],
+        ];
+        for w in cases {
+            for total in [0, 1, 7, 1000, 99_999, big / 5, big, -1, -1000] {
+                assert_eq!(split(total, w).unwrap(), split_reference(total, w), "{total} over {w:?}");
+            }
+        }
+    }
+
     #[test]
     fn nth_largest_is_the_place_in_a_sorted_copy() {
         let mut x: u64 = 11;
         for n in [1usize, 2, 3, 7, 33, 100, 300] {
             for spread in [1u64, 3, 1000] {
-                let v: Vec<i128> = (0..n)
+                let v: Vec<u64> = (0..n)
                     .map(|_| {
                         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        ((x >> 33) % spread) as i128
+                        (x >> 33) % spread
                     })
                     .collect();
                 let mut sorted = v.clone();
