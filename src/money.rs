@@ -36,16 +36,29 @@ pub fn sum<I: IntoIterator<Item = Fen>>(it: I) -> Result<Fen> {
 /// `a * num / den`, floored, computed in 128 bits so it cannot overflow
 /// midway. `den` must be positive.
 pub fn mul_div_floor(a: i64, num: i64, den: i64) -> Result<i64> {
-    debug_assert!(den > 0);
-    let v = (a as i128 * num as i128).div_euclid(den as i128);
-    i64::try_from(v).map_err(|_| Error::overflow(""))
+    mul_div(a, num, den, false)
 }
 
 /// `a * num / den` rounded half up (for non-negative values).
 pub fn mul_div_round(a: i64, num: i64, den: i64) -> Result<i64> {
+    mul_div(a, num, den, true)
+}
+
+/// `a * num / den`, floored, or rounded half up as `(2 a num + den) /
+/// 2 den` floored. In 64 bits when nothing can overflow (always, in a
+/// quote): the same result without 128-bit arithmetic, a library call per
+/// operation in Wasm. One function for both, so the 128-bit fallback is in
+/// the module once.
+fn mul_div(a: i64, num: i64, den: i64, round: bool) -> Result<i64> {
     debug_assert!(den > 0);
-    let p = a as i128 * num as i128;
-    let v = (2 * p + den as i128).div_euclid(2 * den as i128);
+    let (k, c) = if round { (2, den) } else { (1, 0) };
+    // |a num| < 2^61 when their bit lengths add up to 61 at most; then
+    // 2 a num + den and 2 den fit too. (Not `checked_mul`: its overflow
+    // test is itself a 128-bit multiply in Wasm.)
+    if a.unsigned_abs().leading_zeros() + num.unsigned_abs().leading_zeros() >= 67 && den < 1 << 61 {
+        return Ok((a * num * k + c).div_euclid(den * k));
+    }
+    let v = (a as i128 * num as i128 * k as i128 + c as i128).div_euclid(den as i128 * k as i128);
     i64::try_from(v).map_err(|_| Error::overflow(""))
 }
 
@@ -114,7 +127,29 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         rems.push(r);
     }
     let left = (total as i128 - given) as usize;
-    give_leftover(&mut shares, &rems, left);
+    if u64::try_from(wsum).is_ok() {
+        // Every remainder is below `wsum`.
+        let mut small = Vec::with_capacity(rems.len());
+        for &r in &rems {
+            small.push(r as u64);
+        }
+        give_leftover(&mut shares, &small, left);
+    } else {
+        // Weights adding up past `u64` (no cart comes near: at most 500
+        // lines of at most ¥10⁸): the earliest largest remainder, `left`
+        // times, one at a time. Quadratic, and a few bytes of code.
+        for _ in 0..left.min(rems.len()) {
+            let mut best = 0;
+            for (i, &r) in rems.iter().enumerate() {
+                if r > rems[best] {
+                    best = i;
+                }
+            }
+            shares[best] += 1;
+            // Remainders are at least 0: a part given its fen comes last.
+            rems[best] = -1;
+        }
+    }
     Ok(shares)
 }
 
@@ -124,7 +159,9 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
 /// `select_nth_unstable`: its generic selection code was ~10 KB of the
 /// `.wasm`; this runs in linear time too, as splits over a 200-line cart
 /// are frequent.)
-fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
+/// Remainders are `u64`: 128-bit compares are several Wasm instructions
+/// each, and a remainder is below the sum of the weights.
+fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
     if left == 0 || left > rems.len() {
         return;
     }
@@ -144,7 +181,7 @@ fn give_leftover(shares: &mut [Fen], rems: &[i128], left: usize) {
 /// how many values are larger: quickselect with a three-way partition. A
 /// sorted copy after 32 rounds keeps the worst case at O(n log n).
 /// `k < v.len()`.
-fn nth_largest(mut v: Vec<i128>, k: usize) -> (i128, usize) {
+fn nth_largest(mut v: Vec<u64>, k: usize) -> (u64, usize) {
     let (mut lo, mut hi) = (0, v.len());
     for _ in 0..32 {
         let pivot = v[lo + (hi - lo) / 2];
@@ -198,8 +235,7 @@ fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
         let p = total * w;
         given += p / ws;
         shares.push(p / ws);
-        // Kept in 128 bits like `split`'s, so one `give_leftover` serves both.
-        rems.push((p % ws) as i128);
+        rems.push((p % ws) as u64);
     }
     // Shares are floored, so 0 ≤ left < the number of parts.
     let left = (total - given) as usize;
@@ -237,15 +273,48 @@ mod tests {
         assert!(split(1, &[0, 0]).is_err());
     }
 
+    /// `split` as specified: 128-bit floors, then one fen each to the
+    /// `left` largest remainders, ties to the earlier part (a stable sort).
+    fn split_reference(total: Fen, weights: &[Fen]) -> Vec<Fen> {
+        let wsum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+        let p = |w: Fen| total as i128 * w.max(0) as i128;
+        let mut shares: Vec<Fen> = weights.iter().map(|&w| p(w).div_euclid(wsum) as i64).collect();
+        let left = (total as i128 - shares.iter().map(|&s| s as i128).sum::<i128>()) as usize;
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(p(weights[i]).rem_euclid(wsum)));
+        for &i in order.iter().take(left) {
+            shares[i] += 1;
+        }
+        shares
+    }
+
+    #[test]
+    fn split_agrees_with_the_reference_also_past_64_bits() {
+        let big = i64::MAX;
+        let cases: [&[Fen]; 6] = [
+            &[big, big, big, 5],
+            &[big, 1, big, big, 7, big],
+            &[3, big, big, 3, big],
+            &[big / 3, big / 7, big / 2, 11],
+            &[1000, 2000, 0, 3000],
+            &[1, 1, 1, -4, 1],
+        ];
+        for w in cases {
+            for total in [0, 1, 7, 1000, 99_999, big / 5, big, -1, -1000] {
+                assert_eq!(split(total, w).unwrap(), split_reference(total, w), "{total} over {w:?}");
+            }
+        }
+    }
+
     #[test]
     fn nth_largest_is_the_place_in_a_sorted_copy() {
         let mut x: u64 = 11;
         for n in [1usize, 2, 3, 7, 33, 100, 300] {
             for spread in [1u64, 3, 1000] {
-                let v: Vec<i128> = (0..n)
+                let v: Vec<u64> = (0..n)
                     .map(|_| {
                         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        ((x >> 33) % spread) as i128
+                        (x >> 33) % spread
                     })
                     .collect();
                 let mut sorted = v.clone();
@@ -278,6 +347,25 @@ mod tests {
         assert_eq!(yuan(12345), "¥123.45");
         assert_eq!(yuan(-5), "-¥0.05");
         assert_eq!(yuan(0), "¥0.00");
+    }
+
+    #[test]
+    fn mul_div_in_64_bits_agrees_with_128() {
+        let vals = [0i64, 1, -1, 7, 99, 10_000, -10_000, 1 << 30, (1 << 31) - 1, 1 << 40, -(1 << 40), (1 << 61) - 1, i64::MAX, i64::MIN];
+        for &a in &vals {
+            for &num in &vals {
+                for den in [1i64, 3, 10_000, (1 << 61) - 1, 1 << 61, i64::MAX] {
+                    let p = a as i128 * num as i128;
+                    if p == 1 << 126 {
+                        continue; // i64::MIN²: doubled, past i128 (as before)
+                    }
+                    let floor = i64::try_from(p.div_euclid(den as i128)).ok();
+                    let round = i64::try_from((2 * p + den as i128).div_euclid(2 * den as i128)).ok();
+                    assert_eq!(mul_div_floor(a, num, den).ok(), floor, "{a} {num} {den}");
+                    assert_eq!(mul_div_round(a, num, den).ok(), round, "{a} {num} {den}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -575,7 +575,12 @@ impl Rules {
 
     /// `sha256:` and the hex SHA-256 of the canonical JSON of the rules.
     pub fn fingerprint(&self) -> String {
-        let digest = crate::sha256::digest(crate::encode::to_json(self).as_bytes());
+        // Written into a buffer the size of a typical rule set's canonical
+        // form (the demo's is 11 KB): `to_json` starts at 1 KB and doubles,
+        // copying all written so far each time.
+        let mut text = String::with_capacity(16 << 10);
+        crate::encode::append_json(&mut text, self);
+        let digest = crate::sha256::digest(text.as_bytes());
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");
@@ -613,7 +618,7 @@ impl Rules {
         }
         let mut skus = SortedSet::new();
         for (i, c) in self.catalog.iter().enumerate() {
-            let at = format!("catalog[{i}]");
+            let at = At("catalog", i);
             check_id(p, format_args!("{at}.sku"), &c.sku);
             if !skus.insert(c.sku.as_str()) {
                 dup(p, format_args!("{at}.sku"), &c.sku);
@@ -647,7 +652,7 @@ impl Rules {
         }
         let mut ids = SortedSet::new();
         for (i, t) in m.tiers.iter().enumerate() {
-            let at = format!("membership.tiers[{i}]");
+            let at = At("membership.tiers", i);
             check_id(p, format_args!("{at}.id"), &t.id);
             if !ids.insert(t.id.as_str()) {
                 dup(p, format_args!("{at}.id"), &t.id);
@@ -667,11 +672,11 @@ impl Rules {
                 p.push("RETAIN_ABOVE_THRESHOLD", format!("{at}.retain"), "保级门槛不能高于升级门槛",
                     "the retention threshold cannot exceed the upgrade threshold");
             }
-            self.check_benefits(p, &format!("{at}.benefits"), &t.benefits);
+            self.check_benefits(p, &format_args!("{at}.benefits"), &t.benefits);
         }
         let mut plans = SortedSet::new();
         for (i, plan) in m.paid_plans.iter().enumerate() {
-            let at = format!("membership.paid_plans[{i}]");
+            let at = At("membership.paid_plans", i);
             check_id(p, format_args!("{at}.id"), &plan.id);
             if !plans.insert(plan.id.as_str()) {
                 dup(p, format_args!("{at}.id"), &plan.id);
@@ -679,10 +684,10 @@ impl Rules {
             in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
             in_range(p, format_args!("{at}.days"), plan.days as i64, 1, 3660);
         }
-        self.check_benefits(p, "membership.paid_benefits", &m.paid_benefits);
+        self.check_benefits(p, &"membership.paid_benefits", &m.paid_benefits);
     }
 
-    fn check_benefits(&self, p: &mut Problems, at: &str, b: &Benefits) {
+    fn check_benefits(&self, p: &mut Problems, at: &dyn std::fmt::Display, b: &Benefits) {
         if let Some(bp) = b.discount_bp {
             in_range(p, format_args!("{at}.discount_bp"), bp, 1, BP);
         }
@@ -704,18 +709,17 @@ impl Rules {
             }
         }
         if let Some(md) = &b.member_day {
-            let at = format!("{at}.member_day");
             match (md.day_of_month, md.weekday) {
-                (Some(d), None) => in_range(p, format_args!("{at}.day_of_month"), d as i64, 1, 28),
-                (None, Some(w)) => in_range(p, format_args!("{at}.weekday"), w as i64, 1, 7),
-                _ => p.push("MEMBER_DAY_AMBIGUOUS", at.clone(), "会员日须且只能指定每月几号或每周几之一",
+                (Some(d), None) => in_range(p, format_args!("{at}.member_day.day_of_month"), d as i64, 1, 28),
+                (None, Some(w)) => in_range(p, format_args!("{at}.member_day.weekday"), w as i64, 1, 7),
+                _ => p.push("MEMBER_DAY_AMBIGUOUS", format!("{at}.member_day"), "会员日须且只能指定每月几号或每周几之一",
                     "a member day needs exactly one of day_of_month or weekday"),
             }
             if let Some(m) = md.points_multiplier_pct {
-                in_range(p, format_args!("{at}.points_multiplier_pct"), m, 100, 1000);
+                in_range(p, format_args!("{at}.member_day.points_multiplier_pct"), m, 100, 1000);
             }
             if let Some(bp) = md.discount_bp {
-                in_range(p, format_args!("{at}.discount_bp"), bp, 1, BP);
+                in_range(p, format_args!("{at}.member_day.discount_bp"), bp, 1, BP);
             }
         }
     }
@@ -724,9 +728,8 @@ impl Rules {
         let pts = &self.points;
         in_range(p, "points.earn_per_yuan", pts.earn_per_yuan, 0, 10_000);
         for (name, a) in &pts.activities {
-            let at = format!("points.activities.{name}");
-            check_id(p, &at, name);
-            in_range(p, format_args!("{at}.points"), a.points, 1, 1_000_000);
+            check_id(p, format_args!("points.activities.{name}"), name);
+            in_range(p, format_args!("points.activities.{name}.points"), a.points, 1, 1_000_000);
         }
         if let Some(cap) = pts.daily_cap {
             in_range(p, "points.daily_cap", cap, 1, 1_000_000_000);
@@ -735,7 +738,7 @@ impl Rules {
             in_range(p, "points.check_in.daily", ci.daily, 0, 1_000_000);
             let mut last = 0;
             for (i, b) in ci.streak_bonus.iter().enumerate() {
-                let at = format!("points.check_in.streak_bonus[{i}]");
+                let at = At("points.check_in.streak_bonus", i);
                 if b.day <= last {
                     p.push("STREAK_OUT_OF_ORDER", format!("{at}.day"), "连续签到奖励的天数须递增且大于 0",
                         "streak bonus days must be increasing and above 0");
@@ -766,7 +769,7 @@ impl Rules {
         }
         let mut ids = SortedSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
-            let at = format!("points.mall[{i}]");
+            let at = At("points.mall", i);
             check_id(p, format_args!("{at}.id"), &item.id);
             if !ids.insert(item.id.as_str()) {
                 dup(p, format_args!("{at}.id"), &item.id);
@@ -785,7 +788,7 @@ impl Rules {
         }
         let mut ids = SortedSet::new();
         for (i, t) in self.coupons.iter().enumerate() {
-            let at = format!("coupons[{i}]");
+            let at = At("coupons", i);
             check_id(p, format_args!("{at}.id"), &t.id);
             if !ids.insert(t.id.as_str()) {
                 dup(p, format_args!("{at}.id"), &t.id);
@@ -870,6 +873,18 @@ impl Rules {
             p.push("UNKNOWN_CATEGORY", at.to_string(), format!("商品目录中没有类目 `{cat}`"),
                 format!("no catalog item has category `{cat}`"));
         }
+    }
+}
+
+/// The path of item `i` of a list, `coupons[3]`, written only when a problem
+/// needs it: building a `String` per item cost every call instructions and
+/// an allocation although valid rules never use it.
+#[derive(Clone, Copy)]
+struct At(&'static str, usize);
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
     }
 }
 

@@ -60,11 +60,28 @@ impl Members<'_> {
 pub fn to_json<T: Encode + ?Sized>(v: &T) -> String {
     let mut w = Writer { out: Vec::with_capacity(1024) };
     v.encode(&mut w);
-    // SAFETY: `put` is private, and every call passes ASCII or a piece of a
-    // `str` cut next to an ASCII byte (`string` cuts only at the characters
-    // it escapes), so `out` is UTF-8. Checking it again would be one more
-    // pass over the whole answer (133 KB for a 200-line quote).
-    unsafe { String::from_utf8_unchecked(w.out) }
+    w.finish()
+}
+
+/// The canonical JSON of `v` appended to `out`: written once, into the
+/// buffer it is handed out in (after the `{"ok":` of an answer's envelope,
+/// say) rather than copied there.
+pub fn append_json(out: &mut String, v: &dyn Encode) {
+    let mut w = Writer { out: std::mem::take(out).into_bytes() };
+    v.encode(&mut w);
+    *out = w.finish();
+}
+
+impl Writer {
+    /// The text written.
+    fn finish(self) -> String {
+        // SAFETY: `out` starts empty or as a `String`'s bytes; `put` is
+        // private, and every call passes ASCII or a piece of a `str` cut next
+        // to an ASCII byte (`string` cuts only at the characters it
+        // escapes), so `out` is UTF-8. Checking it again would be one more
+        // pass over the whole answer (133 KB for a 200-line quote).
+        unsafe { String::from_utf8_unchecked(self.out) }
+    }
 }
 
 /// The output being written: bytes, appended in runs (cheap in Wasm, where

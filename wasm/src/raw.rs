@@ -35,15 +35,41 @@ pub const MAX_BUFFER: usize = 16 << 20;
 
 /// The whole raw call on byte slices (testable natively).
 pub fn call_bytes(op: &[u8], input: &[u8]) -> String {
+    match strs(op, input) {
+        Ok((op, input)) => ops::call(op, input),
+        Err(refusal) => refusal,
+    }
+}
+
+/// The whole raw call, framed (see [`frame`]). The envelope is written
+/// after room for the length word, so the answer is not copied into the
+/// frame; its capacity may exceed its length.
+pub fn call_frame(op: &[u8], input: &[u8]) -> Vec<u8> {
+    const ROOM: &str = "\0\0\0\0";
+    let text = match strs(op, input) {
+        Ok((op, input)) => ops::call_after(ROOM, op, input),
+        Err(refusal) => ROOM.to_string() + &refusal,
+    };
+    let n = (text.len() - ROOM.len()) as u32;
+    let mut buf = text.into_bytes();
+    if let Some(room) = buf.first_chunk_mut() {
+        *room = n.to_le_bytes();
+    }
+    buf
+}
+
+/// The operation's name and its input as text, or the envelope refusing
+/// them.
+fn strs<'a>(op: &'a [u8], input: &'a [u8]) -> Result<(&'a str, &'a str), String> {
     let not_utf8 = |path: &str| {
         ops::envelope(Err(Error::new("INPUT_NOT_UTF8", path, "输入不是合法的 UTF-8", "input is not valid UTF-8")))
     };
     if input.len() > MAX_BUFFER {
-        return ops::envelope(Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB")));
+        return Err(ops::envelope(Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB"))));
     }
-    let Ok(op) = std::str::from_utf8(op) else { return not_utf8("op") };
-    let Ok(input) = std::str::from_utf8(input) else { return not_utf8("") };
-    ops::call(op, input)
+    let Ok(op) = std::str::from_utf8(op) else { return Err(not_utf8("op")) };
+    let Ok(input) = std::str::from_utf8(input) else { return Err(not_utf8("")) };
+    Ok((op, input))
 }
 
 /// The error for a buffer that does not lie inside linear memory.
@@ -73,23 +99,26 @@ mod exports {
     use std::borrow::Cow;
     use std::sync::Mutex;
 
-    /// Every buffer the host currently holds: (start, length), sorted by
-    /// start. A host holds a handful at a time, so a sorted vector serves
+    /// Every buffer the host currently holds: (start, length the host was
+    /// told, size allocated), sorted by start. A result frame's allocation
+    /// may be larger than the frame: handing it out as it is spares a copy
+    /// of the answer, and `siyu_free` gives back the size allocated. A host holds a handful at a time, so a sorted vector serves
     /// (a `BTreeMap` here was 9 KB of the module, its node code). A
     /// wasm32 module without threads runs one call at a time, so the lock
     /// is never contended; it only makes the static sound.
-    static LIVE: Mutex<Vec<(u32, u32)>> = Mutex::new(Vec::new());
+    static LIVE: Mutex<Vec<(u32, u32, u32)>> = Mutex::new(Vec::new());
 
-    fn live() -> std::sync::MutexGuard<'static, Vec<(u32, u32)>> {
+    fn live() -> std::sync::MutexGuard<'static, Vec<(u32, u32, u32)>> {
         LIVE.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Record a buffer handed to the host.
-    fn hand_out(ptr: u32, len: u32) {
+    /// Record a buffer of `len` bytes handed to the host, `size` bytes
+    /// allocated.
+    fn hand_out(ptr: u32, len: u32, size: u32) {
         let mut live = live();
-        match live.binary_search_by_key(&ptr, |&(start, _)| start) {
-            Ok(i) => live[i].1 = len,
-            Err(i) => live.insert(i, (ptr, len)),
+        match live.binary_search_by_key(&ptr, |&(start, _, _)| start) {
+            Ok(i) => live[i] = (ptr, len, size),
+            Err(i) => live.insert(i, (ptr, len, size)),
         }
     }
 
@@ -105,7 +134,7 @@ mod exports {
     fn inside_live(ptr: u32, len: u32) -> bool {
         let live = live();
         // The last buffer starting at or before `ptr`.
-        match live.partition_point(|&(start, _)| start <= ptr).checked_sub(1) {
+        match live.partition_point(|&(start, _, _)| start <= ptr).checked_sub(1) {
             Some(i) => ptr as u64 + len as u64 <= live[i].0 as u64 + live[i].1 as u64,
             None => false,
         }
@@ -147,7 +176,7 @@ mod exports {
         // SAFETY: the layout has a non-zero size.
         let ptr = unsafe { alloc(l) } as u32;
         if ptr != 0 {
-            hand_out(ptr, len);
+            hand_out(ptr, len, len);
         }
         ptr
     }
@@ -158,18 +187,16 @@ mod exports {
         // a host bug, and ignoring it keeps the allocator intact.
         let known = {
             let mut live = live();
-            match live.binary_search(&(ptr, len)) {
-                Ok(i) => {
-                    live.remove(i);
-                    true
-                }
-                Err(_) => false,
+            match live.binary_search_by_key(&ptr, |&(start, _, _)| start) {
+                Ok(i) if live[i].1 == len => Some(live.remove(i).2),
+                _ => None,
             }
         };
-        if known {
-            if let Some(l) = layout(len as usize) {
-                // SAFETY: ptr was handed out (by `alloc` or as a boxed frame)
-                // with exactly this layout, and is removed from LIVE above.
+        if let Some(size) = known {
+            if let Some(l) = layout(size as usize) {
+                // SAFETY: ptr was handed out (by `alloc`, or as a frame's
+                // vector) with exactly this layout, and is removed from LIVE
+                // above.
                 unsafe { dealloc(ptr as *mut u8, l) }
             }
         }
@@ -177,16 +204,16 @@ mod exports {
 
     #[no_mangle]
     pub extern "C" fn siyu_call(op_ptr: u32, op_len: u32, in_ptr: u32, in_len: u32) -> u32 {
-        let out = match (view(op_ptr, op_len, false), view(in_ptr, in_len, true)) {
-            (Some(op), Some(input)) => call_bytes(&op, &input),
-            _ => out_of_bounds(),
+        let framed = match (view(op_ptr, op_len, false), view(in_ptr, in_len, true)) {
+            (Some(op), Some(input)) => call_frame(&op, &input),
+            _ => frame(&out_of_bounds()),
         };
-        let framed = frame(&out).into_boxed_slice();
-        let len = framed.len() as u32;
-        // The frame's allocation (exactly `len` bytes, align 1: the layout
-        // `siyu_free` uses) becomes the host's buffer, without a copy.
-        let ptr = Box::into_raw(framed) as *mut u8 as u32;
-        hand_out(ptr, len);
+        // The frame's allocation (`capacity` bytes, align 1: the layout
+        // `siyu_free` uses with the size recorded here) becomes the host's
+        // buffer, without a copy (not shrunk to fit: that can copy too).
+        let mut framed = core::mem::ManuallyDrop::new(framed);
+        let ptr = framed.as_mut_ptr() as u32;
+        hand_out(ptr, framed.len() as u32, framed.capacity() as u32);
         ptr
     }
 }
@@ -208,5 +235,8 @@ mod tests {
     #[test]
     fn frames_are_length_prefixed() {
         assert_eq!(frame("ab"), vec![2, 0, 0, 0, b'a', b'b']);
+        for (op, input) in [(&b"operations"[..], &b"{}"[..]), (b"quote", b"{"), (b"quote", &[0xff])] {
+            assert_eq!(call_frame(op, input), frame(&call_bytes(op, input)));
+        }
     }
 }
