@@ -30,7 +30,6 @@ use siyu::error::Error;
 use siyu::ops;
 use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/js/to_json.js")]
 extern "C" {
@@ -42,15 +41,35 @@ extern "C" {
     fn to_json(value: &JsValue) -> Result<String, JsValue>;
 }
 
+// The few JS built-ins this face calls, declared here rather than taken
+// from js-sys, whose wrappers are a little larger (js-sys is still linked,
+// through tsify's gloo-utils).
+#[wasm_bindgen]
+extern "C" {
+    /// A JS `Error`.
+    #[wasm_bindgen(js_name = Error)]
+    type JsErr;
+    #[wasm_bindgen(constructor, js_class = Error)]
+    fn new(message: &str) -> JsErr;
+    #[wasm_bindgen(method, setter, js_class = Error, js_name = name)]
+    fn set_name(this: &JsErr, name: &str);
+
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = assign)]
+    fn object_assign(target: &JsValue, source: &JsValue) -> JsValue;
+}
+
 /// A JS `Error` carrying the fields of `e`.
 fn to_js_error(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
+    let err = JsErr::new(&e.to_string());
     err.set_name("SiyuError");
     // The fields as the envelope writes them (`problems` only when there are any).
-    if let Ok(env) = js_sys::JSON::parse(&ops::envelope(Err(e))) {
-        if let Ok(fields) = js_sys::Reflect::get(&env, &JsValue::from_str("error")) {
-            let (target, source): (&js_sys::Object, &js_sys::Object) = (err.unchecked_ref(), fields.unchecked_ref());
-            js_sys::Object::assign(target, source);
+    if let Ok(env) = json_parse(&ops::envelope(Err(e))) {
+        if let Ok(fields) = reflect_get(&env, &JsValue::from_str("error")) {
+            object_assign(&err, &fields);
         }
     }
     err.into()
@@ -75,19 +94,20 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
             format!("the result holds {n}, beyond JavaScript's safe integer range (2^53); use call() for exact JSON text"),
         )));
     }
-    js_sys::JSON::parse(&out).map_err(|_| to_js_error(Error::new("INTERNAL", "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
+    json_parse(&out).map_err(|_| to_js_error(Error::new("INTERNAL", "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
 }
 
 /// The refusal of a value `toJson` could not write; `why` is what it threw,
 /// `[path, why]`.
 fn not_json(why: JsValue) -> Error {
-    let why: js_sys::Array = why.unchecked_into();
+    // `why[i]`, as a string (`toJson` throws strings there).
+    let at = |i: u32| reflect_get(&why, &JsValue::from(i)).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let mut top = Error::new("INPUT_INVALID", "", "输入无效", "the input is invalid");
     top.problems.push(Error::new(
         "WRONG_TYPE",
-        why.get(0).as_string().unwrap_or_default(),
+        at(0),
         "输入含有无法转换为 JSON 的 JS 值（函数、Symbol、循环引用），或嵌套过深",
-        why.get(1).as_string().unwrap_or_default(),
+        at(1),
     ));
     top
 }
