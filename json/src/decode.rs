@@ -92,6 +92,7 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
     })
 }
 
+#[cold]
 fn line_column(text: &str, at: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..at.min(text.len())];
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
@@ -400,6 +401,7 @@ pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: &'static str, zh: &str, e
 }
 
 /// How a message names a JSON value it did not expect.
+#[cold]
 fn found(v: &Json) -> String {
     match v {
         Json::Null => "null".into(),
@@ -412,6 +414,7 @@ fn found(v: &Json) -> String {
     }
 }
 
+#[cold]
 fn one_of(names: &[&str]) -> String {
     match names {
         [] => "there are no fields".into(),
@@ -432,6 +435,7 @@ fn one_of(names: &[&str]) -> String {
 }
 
 impl<'v> Decoder<'v> {
+    #[cold]
     fn path(&self) -> String {
         let mut s = String::new();
         for seg in &self.path {
@@ -459,6 +463,11 @@ impl<'v> Decoder<'v> {
     }
 
     /// Record a problem at the current path (or at its child `key`).
+    // `#[cold]` here and on the other error-only functions of this file:
+    // the crate is built at opt-level 3 for its hot paths, and `cold` keeps
+    // LLVM from inlining into and unrolling code that runs only to report
+    // (0.5 KB).
+    #[cold]
     fn problem(&mut self, code: &'static str, key: Option<&'v str>, en: String) {
         if self.full() {
             return;
@@ -490,6 +499,7 @@ impl<'v> Decoder<'v> {
 
     /// [`wrong`](Self::wrong) but for its `None`: not generic, so the
     /// message is built in one place, not once per type.
+    #[cold]
     #[inline(never)]
     fn wrong_type(&mut self, v: &Json, expected: &str) {
         self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
