@@ -36,7 +36,12 @@ pub struct Info {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+// Building, moving and writing an error are `#[cold]`: they run only on
+// a refusal, and this crate is built at opt-level 3 for its hot paths;
+// `cold` keeps LLVM from inlining them into their callers or growing them
+// for speed (0.6 KB).
 impl Error {
+    #[cold]
     pub fn new(
         code: &'static str,
         path: impl Into<String>,
@@ -48,24 +53,28 @@ impl Error {
 
     /// [`new`](Self::new) once the texts are `String`s. Not generic and
     /// not inlined: the boxing is here once, not in each instance of `new`.
+    #[cold]
     #[inline(never)]
     fn from_parts(code: &'static str, path: String, zh: String, en: String) -> Self {
         Error(Box::new(Info { code, path, zh, en, problems: Vec::new() }))
     }
 
     /// The same error with another code.
+    #[cold]
     pub fn with_code(mut self, code: &'static str) -> Self {
         self.code = code;
         self
     }
 
     /// The same error at another path.
+    #[cold]
     pub fn at(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
         self
     }
 
     /// Money arithmetic left the range of `i64` fen.
+    #[cold]
     pub fn overflow(path: impl Into<String>) -> Self {
         Error::new(
             "AMOUNT_OVERFLOW",
@@ -76,6 +85,7 @@ impl Error {
     }
 
     /// Prefix the path, e.g. `lines[0]` under `cart` becomes `cart.lines[0]`.
+    #[cold]
     pub fn under(mut self, prefix: &str) -> Self {
         self.path = join_path(prefix, &self.path);
         for p in &mut self.problems {
@@ -105,12 +115,14 @@ impl Serialize for Error {
 }
 
 impl Encode for Error {
+    #[cold]
     fn encode(&self, w: &mut crate::encode::Writer) {
         self.0.encode(w)
     }
 }
 
 impl std::fmt::Display for Error {
+    #[cold]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.code)?;
         if !self.path.is_empty() {
@@ -128,6 +140,7 @@ impl std::error::Error for Error {}
 
 /// The first `max` characters of `s`: messages quote what they refuse, and
 /// an answer about a megabyte of bad input must stay small.
+#[cold]
 pub fn clip(s: &str, max: usize) -> &str {
     // `get`, not `&s[..i]` (i is a boundary anyway): an index that could
     // panic brings core's panic message code into the `.wasm`.
@@ -136,6 +149,7 @@ pub fn clip(s: &str, max: usize) -> &str {
 
 /// `parts` with `sep` between them: `[T]::join` for the messages, written
 /// once as a plain loop (the standard one is a ~1 KB body per element type).
+#[cold]
 pub fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
@@ -148,6 +162,7 @@ pub fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
 }
 
 /// `prefix` and `path` joined into one path (`a.b`, `a[0]`).
+#[cold]
 pub fn join_path(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty()) {
         (true, _) => path.to_string(),
@@ -169,6 +184,7 @@ impl Problems {
         Self::default()
     }
 
+    #[cold]
     pub fn push(
         &mut self,
         code: &'static str,
@@ -179,6 +195,7 @@ impl Problems {
         self.list.push(Error::new(code, path, zh, en));
     }
 
+    #[cold]
     pub fn add(&mut self, e: Error) {
         self.list.push(e);
     }
