@@ -79,17 +79,22 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
         p.space();
         if p.at < p.s.len() { Err("trailing characters") } else { Ok(v) }
     });
-    v.map_err(|what| {
-        let (line, column) = line_column(text, p.at);
-        let mut top = Error::new("INPUT_INVALID", "", "JSON 格式错误", "malformed JSON");
-        top.problems.push(Error::new(
-            "JSON_SYNTAX",
-            "",
-            format!("第 {line} 行第 {column} 列：JSON 语法错误"),
-            format!("{what} at line {line} column {column}"),
-        ));
-        top
-    })
+    v.map_err(|what| syntax_error(text, p.at, what))
+}
+
+/// The refusal of `text` for `what` at byte `at`. Cold, out of the parser
+/// (see [`Decoder::problem`]).
+#[cold]
+fn syntax_error(text: &str, at: usize, what: &str) -> Error {
+    let (line, column) = line_column(text, at);
+    let mut top = Error::new("INPUT_INVALID", "", "JSON 格式错误", "malformed JSON");
+    top.problems.push(Error::new(
+        "JSON_SYNTAX",
+        "",
+        format!("第 {line} 行第 {column} 列：JSON 语法错误"),
+        format!("{what} at line {line} column {column}"),
+    ));
+    top
 }
 
 #[cold]
