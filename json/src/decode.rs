@@ -424,18 +424,8 @@ fn one_of(names: &[&str]) -> String {
     match names {
         [] => "there are no fields".into(),
         [one] => format!("expected `{one}`"),
-        _ => {
-            let mut s = String::from("expected one of ");
-            for (i, n) in names.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                s.push('`');
-                s.push_str(n);
-                s.push('`');
-            }
-            s
-        }
+        // "`a`, `b`, `c`": the shared (cold) `join`, not a loop of its own.
+        _ => format!("expected one of `{}`", crate::error::join(names, "`, `")),
     }
 }
 
