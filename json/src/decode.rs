@@ -441,11 +441,9 @@ impl<'v> Decoder<'v> {
                     }
                     s.push_str(k);
                 }
-                Seg::Index(i) => {
-                    s.push('[');
-                    s.push_str(&i.to_string());
-                    s.push(']');
-                }
+                // `format!`: the formatting code every message uses, not
+                // an integer-to-string inlined here.
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
             }
         }
         s
