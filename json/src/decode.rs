@@ -100,9 +100,15 @@ fn syntax_error(text: &str, at: usize, what: &str) -> Error {
 #[cold]
 fn line_column(text: &str, at: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..at.min(text.len())];
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    (line, column.max(1))
+    // One plain pass: the line, and where it starts.
+    let (mut line, mut start) = (1, 0);
+    for (i, &b) in before.iter().enumerate() {
+        if b == b'\n' {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    (line, (before.len() - start).max(1))
 }
 
 struct Parser<'a> {
