@@ -411,6 +411,9 @@ pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: &'static str, zh: &str, e
     }
 }
 
+/// The Chinese message of a `WRONG_TYPE` problem.
+const WRONG_TYPE_ZH: &str = "字段类型或取值错误";
+
 /// How a message names a JSON value it did not expect.
 #[cold]
 fn found(v: &Json) -> String {
@@ -462,12 +465,14 @@ impl<'v> Decoder<'v> {
     }
 
     /// Record a problem at the current path (or at its child `key`).
+    /// `zh` is the code's message, given by each caller (a match on the
+    /// code here was string comparisons at run time).
     // `#[cold]` here and on the other error-only functions of this file:
     // the crate is built at opt-level 3 for its hot paths, and `cold` keeps
     // LLVM from inlining into and unrolling code that runs only to report
     // (0.5 KB).
     #[cold]
-    fn problem(&mut self, code: &'static str, key: Option<&'v str>, en: String) {
+    fn problem(&mut self, code: &'static str, zh: &'static str, key: Option<&'v str>, en: String) {
         if self.full() {
             return;
         }
@@ -478,12 +483,6 @@ impl<'v> Decoder<'v> {
         if key.is_some() {
             self.path.pop();
         }
-        let zh = match code {
-            "UNKNOWN_FIELD" => "未知字段",
-            "MISSING_FIELD" => "缺少必填字段",
-            "UNKNOWN_VARIANT" => "未知的类型取值",
-            _ => "字段类型或取值错误",
-        };
         // Longer than 300 characters exactly when clipping shortens it (a
         // count of the characters would bring core's 0.9 KB counter in).
         let en = if clip(&en, 300).len() < en.len() { format!("{}…", clip(&en, 300)) } else { en };
@@ -501,12 +500,12 @@ impl<'v> Decoder<'v> {
     #[cold]
     #[inline(never)]
     fn wrong_type(&mut self, v: &Json, expected: &str) {
-        self.problem("WRONG_TYPE", None, format!("invalid type: {}, expected {expected}", found(v)));
+        self.problem("WRONG_TYPE", WRONG_TYPE_ZH, None, format!("invalid type: {}, expected {expected}", found(v)));
     }
 
     /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
     pub fn invalid<T>(&mut self, en: String) -> Option<T> {
-        self.problem("WRONG_TYPE", None, en);
+        self.problem("WRONG_TYPE", WRONG_TYPE_ZH, None, en);
         None
     }
 
@@ -532,7 +531,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.problem("UNKNOWN_FIELD", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
+                    self.problem("UNKNOWN_FIELD", "未知字段", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
                 }
             }
         }
@@ -547,7 +546,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
-                    self.problem("WRONG_TYPE", Some(k.as_ref()), format!("duplicate field `{k}`"));
+                    self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(k.as_ref()), format!("duplicate field `{k}`"));
                 }
             }
             return;
@@ -563,7 +562,7 @@ impl<'v> Decoder<'v> {
             }
             // Once per repeated key, however many times it repeats.
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
-                self.problem("WRONG_TYPE", Some(pair[0]), format!("duplicate field `{}`", pair[0]));
+                self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
             }
         }
     }
@@ -600,7 +599,7 @@ impl<'v> Decoder<'v> {
             }
             None => {
                 if required {
-                    self.problem("MISSING_FIELD", Some(name), format!("missing field `{name}`"));
+                    self.problem("MISSING_FIELD", "缺少必填字段", Some(name), format!("missing field `{name}`"));
                 }
                 None
             }
@@ -621,7 +620,7 @@ impl<'v> Decoder<'v> {
         let Json::Str(s) = v else { return self.wrong(v, expected) };
         let found = names.iter().position(|n| n == s);
         if found.is_none() {
-            self.problem("UNKNOWN_VARIANT", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
+            self.problem("UNKNOWN_VARIANT", "未知的类型取值", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
         }
         found
     }
