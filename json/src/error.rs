@@ -144,7 +144,18 @@ impl std::error::Error for Error {}
 pub fn clip(s: &str, max: usize) -> &str {
     // `get`, not `&s[..i]` (i is a boundary anyway): an index that could
     // panic brings core's panic message code into the `.wasm`.
-    s.char_indices().nth(max).and_then(|(i, _)| s.get(..i)).unwrap_or(s)
+    // Counting the bytes that start a character (not 10xxxxxx): a plain
+    // loop, smaller than `char_indices` decoding each character.
+    let mut n = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if n == max {
+                return s.get(..i).unwrap_or(s);
+            }
+            n += 1;
+        }
+    }
+    s
 }
 
 /// `parts` with `sep` between them: `[T]::join` for the messages, written
@@ -214,5 +225,20 @@ impl Problems {
         let mut e = Error::new(code, "", zh, en);
         e.problems = self.list;
         Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clip_keeps_the_first_characters() {
+        for s in ["", "abc", "价价价", "a价b😀c", "😀😀"] {
+            for max in 0..6 {
+                let want = s.char_indices().nth(max).map_or(s, |(i, _)| &s[..i]);
+                assert_eq!(clip(s, max), want, "{s:?} {max}");
+            }
+        }
     }
 }
