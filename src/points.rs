@@ -235,15 +235,15 @@ impl Ledger {
 
     /// The earliest moment after which some lot with points left expires.
     pub fn next_expiry(&self) -> Option<Millis> {
-        let mut min: Option<Millis> = None;
+        // A sentinel, not an `Option` compared per lot: this runs on every
+        // event of a replay, over every lot the member ever earned.
+        let mut min = Millis::MAX;
         for l in &self.lots {
-            if let Some(e) = l.expires_at.filter(|_| l.remaining > 0) {
-                if min.is_none_or(|m| e < m) {
-                    min = Some(e);
-                }
+            if l.remaining > 0 {
+                min = min.min(l.expires_at.unwrap_or(Millis::MAX));
             }
         }
-        min
+        (min != Millis::MAX).then_some(min)
     }
 
     /// Give `amount` points back to the lots they were spent from (`spent`,
