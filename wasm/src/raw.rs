@@ -33,29 +33,16 @@ use siyu::ops;
 /// Largest buffer `siyu_alloc` hands out and largest input accepted: 16 MiB.
 pub const MAX_BUFFER: usize = 16 << 20;
 
-/// The whole raw call on byte slices (testable natively).
-pub fn call_bytes(op: &[u8], input: &[u8]) -> String {
-    match strs(op, input) {
-        Ok((op, input)) => ops::call(op, input),
-        Err(refusal) => refusal,
-    }
-}
+/// The room a result frame keeps for its length word, written first so the
+/// answer goes straight behind it instead of being copied there.
+const ROOM: &str = "\0\0\0\0";
 
-/// The whole raw call, framed (see [`frame`]). The envelope is written
-/// after room for the length word, so the answer is not copied into the
-/// frame; its capacity may exceed its length.
+/// The whole raw call, framed (see [`frame`]).
 pub fn call_frame(op: &[u8], input: &[u8]) -> Vec<u8> {
-    const ROOM: &str = "\0\0\0\0";
-    let text = match strs(op, input) {
+    frame(match strs(op, input) {
         Ok((op, input)) => ops::call_after(ROOM, op, input),
         Err(refusal) => ROOM.to_string() + &refusal,
-    };
-    let n = (text.len() - ROOM.len()) as u32;
-    let mut buf = text.into_bytes();
-    if let Some(room) = buf.first_chunk_mut() {
-        *room = n.to_le_bytes();
-    }
-    buf
+    })
 }
 
 /// The operation's name and its input as text, or the envelope refusing
@@ -82,13 +69,16 @@ pub fn out_of_bounds() -> String {
     )))
 }
 
-/// Result buffer layout: 4-byte little-endian length, then the bytes. The
-/// vector's capacity is exactly its length, so it can be handed out as one
-/// allocation of `len + 4` bytes.
-pub fn frame(out: &str) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(out.len() + 4);
-    buf.extend_from_slice(&(out.len() as u32).to_le_bytes());
-    buf.extend_from_slice(out.as_bytes());
+/// Result buffer layout: 4-byte little-endian length, then the bytes.
+/// `text` starts with [`ROOM`], which becomes the length. The vector's
+/// capacity may exceed its length: it is handed out as it is, and
+/// `siyu_free` gives back the size recorded for it.
+fn frame(text: String) -> Vec<u8> {
+    let n = text.len().saturating_sub(ROOM.len()) as u32;
+    let mut buf = text.into_bytes();
+    if let Some(room) = buf.first_chunk_mut() {
+        *room = n.to_le_bytes();
+    }
     buf
 }
 
@@ -102,8 +92,9 @@ mod exports {
     /// Every buffer the host currently holds: (start, length the host was
     /// told, size allocated), sorted by start. A result frame's allocation
     /// may be larger than the frame: handing it out as it is spares a copy
-    /// of the answer, and `siyu_free` gives back the size allocated. A host holds a handful at a time, so a sorted vector serves
-    /// (a `BTreeMap` here was 9 KB of the module, its node code). A
+    /// of the answer, and `siyu_free` gives back the size allocated. A
+    /// host holds a handful at a time, so a sorted vector serves (a
+    /// `BTreeMap` here was 9 KB of the module, its node code). A
     /// wasm32 module without threads runs one call at a time, so the lock
     /// is never contended; it only makes the static sound.
     static LIVE: Mutex<Vec<(u32, u32, u32)>> = Mutex::new(Vec::new());
@@ -154,7 +145,7 @@ mod exports {
         // buffer, nothing in the module writes there during the call; if
         // not, it is copied at once, before the call allocates anything.
         let bytes = unsafe { core::slice::from_raw_parts(ptr as *const u8, len as usize) };
-        // Over the limit, `call_bytes` refuses it without reading it: no copy.
+        // Over the limit, `call_frame` refuses it without reading it: no copy.
         if (is_input && len as usize > MAX_BUFFER) || inside_live(ptr, len) {
             Some(Cow::Borrowed(bytes))
         } else {
@@ -206,7 +197,7 @@ mod exports {
     pub extern "C" fn siyu_call(op_ptr: u32, op_len: u32, in_ptr: u32, in_len: u32) -> u32 {
         let framed = match (view(op_ptr, op_len, false), view(in_ptr, in_len, true)) {
             (Some(op), Some(input)) => call_frame(&op, &input),
-            _ => frame(&out_of_bounds()),
+            _ => frame(ROOM.to_string() + &out_of_bounds()),
         };
         // The frame's allocation (`capacity` bytes, align 1: the layout
         // `siyu_free` uses with the size recorded here) becomes the host's
@@ -222,6 +213,12 @@ mod exports {
 mod tests {
     use super::*;
 
+    /// The answer of a raw call, without its frame.
+    fn call_bytes(op: &[u8], input: &[u8]) -> String {
+        let framed = call_frame(op, input);
+        String::from_utf8(framed[4..].to_vec()).expect("UTF-8")
+    }
+
     #[test]
     fn bad_bytes_are_error_envelopes() {
         assert!(call_bytes(b"quote", &[0xff, 0xfe]).contains("INPUT_NOT_UTF8"));
@@ -234,9 +231,14 @@ mod tests {
 
     #[test]
     fn frames_are_length_prefixed() {
-        assert_eq!(frame("ab"), vec![2, 0, 0, 0, b'a', b'b']);
-        for (op, input) in [(&b"operations"[..], &b"{}"[..]), (b"quote", b"{"), (b"quote", &[0xff])] {
-            assert_eq!(call_frame(op, input), frame(&call_bytes(op, input)));
+        assert_eq!(frame(ROOM.to_string() + "ab"), vec![2, 0, 0, 0, b'a', b'b']);
+        for (op, input) in [(&b"operations"[..], &b"{}"[..]), (b"quote", b"{")] {
+            let framed = call_frame(op, input);
+            let want = ops::call(std::str::from_utf8(op).unwrap(), std::str::from_utf8(input).unwrap());
+            assert_eq!(framed[..4], (want.len() as u32).to_le_bytes());
+            assert_eq!(framed[4..], *want.as_bytes());
         }
+        let framed = call_frame(b"quote", &[0xff]);
+        assert_eq!(framed[..4], ((framed.len() - 4) as u32).to_le_bytes());
     }
 }
