@@ -3,6 +3,7 @@
 // and hands the instance to the wasm-bindgen glue.
 import * as glue from './siyu_wasm_bg.js';
 export * from './siyu_wasm_api.js';
+export { demoRules } from './demo_rules.js';
 
 const IMPORTS = { './siyu_wasm_bg.js': glue };
 let ready = null;

@@ -112,6 +112,7 @@ function init(path) {
 Object.keys(glue).forEach(function (name) {
   if (name.slice(0, 4) !== '__wb') exports[name] = glue[name];
 });
+exports.demoRules = require('./cjs/demo_rules.js').demoRules;
 exports.init = init;
 /** WXWebAssembly instantiates from a path: the loader never sees the bytes. */
 exports.wasmBytes = function () { return undefined; };

@@ -13,6 +13,7 @@ if (typeof instance.exports.__wbindgen_start === 'function') instance.exports.__
 for (const name of Object.keys(glue)) {
   if (!name.startsWith('__wb')) exports[name] = glue[name];
 }
+exports.demoRules = require('./cjs/demo_rules.js').demoRules;
 /** Already loaded: resolves at once. */
 exports.init = () => Promise.resolve();
 /** The exact bytes this loader instantiated. */

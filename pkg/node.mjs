@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as glue from './siyu_wasm_bg.js';
 export * from './siyu_wasm_api.js';
+export { demoRules } from './demo_rules.js';
 
 const bytes = readFileSync(new URL('./siyu_wasm_bg.wasm', import.meta.url));
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { './siyu_wasm_bg.js': glue });

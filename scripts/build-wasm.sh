@@ -9,7 +9,9 @@
 #      by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
 #      (pkg/cjs/siyu_wasm_bg.js); the .d.ts
 #   4. pkg/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and .sha256
-#   5. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
+#   5. pkg/demo_rules.js, pkg/cjs/demo_rules.js: the demo rule set (data, not
+#      in the .wasm)
+#   6. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
 #
 # Idempotent: run it again and it rebuilds only what cargo says changed.
 # Needs the tools of scripts/install-tools.sh.
@@ -70,10 +72,25 @@ console.log("  raw " + wasm.length + " B (" + kb(wasm.length) + "), gzip -9 " + 
 if (wasm.length > 256 * 1024 || gz.length > 100 * 1024) console.log("  OVER BUDGET (256 KB raw / 100 KB gzip)");
 ' "$pkg"
 
+# The demo rule set, for trying the package out: data, so not in the .wasm
+# (every mini-program would carry 6 KB it never uses). `demoRules()` returns
+# a fresh object each call. ESM and CommonJS.
+node -e '
+const fs = require("fs");
+const [src, pkg] = process.argv.slice(1);
+const text = JSON.stringify(fs.readFileSync(src, "utf8").trim());
+const doc = "// The demo rule set of the siyu package (a tea shop, 山茶小铺), written by\n" +
+  "// scripts/build-wasm.sh from src/demo/rules.canonical.json. Data, not part of the .wasm.\n";
+const fn = "function demoRules() {\n  return JSON.parse(TEXT);\n}\n";
+fs.writeFileSync(pkg + "/demo_rules.js", doc + "const TEXT = " + text + ";\n/** A fresh copy of the demo rules. */\nexport " + fn);
+fs.writeFileSync(pkg + "/cjs/demo_rules.js", doc + "\"use strict\";\nconst TEXT = " + text + ";\n/** A fresh copy of the demo rules. */\n" + fn + "exports.demoRules = demoRules;\n");
+' "$root/src/demo/rules.canonical.json" "$pkg"
+
 # What WeChat's "npm build" copies (package.json "miniprogram" field): the
 # loader as index.js, the CommonJS glue, the Brotli module.
 cp "$pkg/miniprogram.js" "$pkg/miniprogram_dist/index.js"
 cp "$pkg/cjs/siyu_wasm_bg.js" "$pkg/miniprogram_dist/cjs/siyu_wasm_bg.js"
+cp "$pkg/cjs/demo_rules.js" "$pkg/miniprogram_dist/cjs/demo_rules.js"
 cp "$pkg/siyu_wasm_bg.wasm.br" "$pkg/miniprogram_dist/siyu_wasm_bg.wasm.br"
 cp "$pkg/index.d.ts" "$pkg/miniprogram_dist/index.d.ts"
 cp "$pkg/siyu_wasm.d.ts" "$pkg/miniprogram_dist/siyu_wasm.d.ts"

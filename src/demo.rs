@@ -4,13 +4,6 @@
 /// The demo rule set (JSON).
 pub const RULES: &str = include_str!("demo/rules.json");
 
-/// [`RULES`] as canonical JSON (keys sorted, no whitespace): what the
-/// `demo_rules` operation answers, as is. The `.wasm` carries this copy
-/// only, and no code to parse and rewrite the other. A test holds it to
-/// `demo/rules.json`; after editing that file, regenerate this one (the
-/// test prints it).
-pub const RULES_CANONICAL: &str = include_str!("demo/rules.canonical.json");
-
 /// A gold member's history, January to November 2026 (JSON array of events).
 pub const MEMBER_EVENTS: &str = include_str!("demo/member_events.json");
 
@@ -22,12 +15,17 @@ pub const NOW: i64 = 1_795_579_200_000;
 
 #[cfg(test)]
 mod tests {
-    /// The canonical copy is `demo/rules.json` written canonically.
+    /// `demo/rules.canonical.json` is [`RULES`](super::RULES) written as
+    /// canonical JSON (keys sorted, no whitespace). The module does not
+    /// carry the demo: that copy is what the npm package's `demoRules()`
+    /// returns (scripts/build-wasm.sh writes it into `pkg/demo_rules.js`),
+    /// checked in so the package build needs no Rust to make it. After
+    /// editing `demo/rules.json`, regenerate it (this test prints it).
     #[test]
     fn canonical_rules_are_the_file_written_canonically() {
         let canonical = crate::encode::to_json(&crate::decode::parse(super::RULES).unwrap());
         assert!(
-            super::RULES_CANONICAL == canonical,
+            include_str!("demo/rules.canonical.json") == canonical,
             "src/demo/rules.canonical.json is not src/demo/rules.json written canonically; it should be:\n{canonical}"
         );
     }

@@ -50,7 +50,6 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { name: "points_history", summary: "points balance, lots and history", run: points_history },
     Operation { name: "coupon_wallet", summary: "every coupon the member holds, with its status", run: coupon_wallet },
     Operation { name: "eligible_members", summary: "which members a targeted coupon template reaches", run: eligible_members },
-    Operation { name: "demo_rules", summary: "the built-in demo rule set", run: demo_rules },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];
 
@@ -276,12 +275,6 @@ fn eligible_members(v: &Json, out: &mut String) -> Result<()> {
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 struct Nothing {}
-
-fn demo_rules(v: &Json, out: &mut String) -> Result<()> {
-    let _: Nothing = input(v)?;
-    out.push_str(crate::demo::RULES_CANONICAL);
-    Ok(())
-}
 
 fn operations(v: &Json, out: &mut String) -> Result<()> {
     let _: Nothing = input(v)?;

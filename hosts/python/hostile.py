@@ -118,7 +118,8 @@ def main() -> int:
         return 1
     print(f"module: {module.path} ({module.size} bytes, sha256 {module.sha256}, matches the pinned hash)", file=sys.stderr)
     s = module.instantiate()
-    rules = json.loads(s.call("demo_rules", "{}"))["ok"]
+    demo = Path(__file__).resolve().parents[2] / "src" / "demo" / "rules.json"
+    rules = json.loads(demo.read_text(encoding="utf-8"))
     cart = {
         "lines": [
             {"sku": "tea-longjing", "category": "tea", "unit_price": 16800, "quantity": 3},

@@ -11,11 +11,9 @@ DEMO_RULES = json.load(open(os.path.join(ROOT, "src", "demo", "rules.json"), enc
 # ------------------------------------------------------------------ ops
 
 case("ops", "operations_lists_every_operation", "operations", {})
-case("ops", "demo_rules_returns_the_builtin_rule_set", "demo_rules", {})
 case("ops", "unknown_operation_is_refused", "price_cart", {})
 case("ops", "unknown_operation_name_is_clipped_to_64_characters", "价" * 70, {})
 case("ops", "operations_takes_no_fields", "operations", {"verbose": True})
-case("ops", "demo_rules_takes_no_fields", "demo_rules", {"rules": {}})
 case("ops", "validate_rules_accepts_the_demo_rules", "validate_rules", {"rules": DEMO_RULES})
 case("ops", "validate_rules_minimal_rule_set", "validate_rules", {"rules": R()})
 # The default offset is part of the canonical rules: writing it or leaving

@@ -217,8 +217,6 @@ exports! {
     coupon_wallet => couponWallet(unchecked_param_type = "MemberViewInput") -> "WalletEntry[]";
     /// Which members a targeted coupon template reaches.
     eligible_members => eligibleMembers(unchecked_param_type = "EligibleMembersInput") -> "Targeting";
-    /// The built-in demo rule set.
-    demo_rules => demoRules(unchecked_optional_param_type = "NoInput") -> "Rules";
     /// Every operation's name and summary.
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }

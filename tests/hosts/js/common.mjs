@@ -211,7 +211,7 @@ export function apiChecks(siyu) {
   const ops = siyu.operations();
   check(Array.isArray(ops) && ops.length > 0, 'operations() returns the table');
   for (const o of ops) check(typeof siyu[jsName(o.name)] === 'function', `operation ${o.name} has no JS function ${jsName(o.name)}`);
-  const extra = ['call', 'init', 'wasmBytes'];
+  const extra = ['call', 'init', 'wasmBytes', 'demoRules'];
   for (const k of Object.keys(siyu)) {
     if (typeof siyu[k] === 'function' && !extra.includes(k) && k !== 'default') {
       check(ops.some((o) => jsName(o.name) === k), `export ${k} is not an operation`);
@@ -244,7 +244,7 @@ export function apiChecks(siyu) {
   throwsSiyu(() => siyu.quote(42), 'INPUT_INVALID', 'a number as input');
   throwsSiyu(() => siyu.quote({ rules, cart: empty, now }), 'INPUT_INVALID', 'an empty cart', 'CART_EMPTY');
   throwsSiyu(() => siyu.validateRules({ rules: { ...rules, schema: 99 } }), 'RULES_INVALID', 'bad rules');
-  throwsSiyu(() => siyu.demoRules({ surplus: 1 }), 'INPUT_INVALID', 'an unknown field');
+  throwsSiyu(() => siyu.operations({ surplus: 1 }), 'INPUT_INVALID', 'an unknown field');
 
   // Numbers: a JS number beyond 2^53 − 1 is the float it is, refused where an integer is expected.
   throwsSiyu(() => siyu.quote({ rules, cart: empty, now: 2 ** 60 }), 'INPUT_INVALID', 'a number beyond 2^53', 'WRONG_TYPE', 'now');
@@ -286,8 +286,13 @@ export function apiChecks(siyu) {
   throwsSiyu(() => siyu.quote({ rules, cart: empty, now: new Date(now) }), 'INPUT_INVALID', 'a Date is a string', 'WRONG_TYPE', 'now');
   for (let k = 0; k < 200; k++) { try { siyu.quote({ rules, cart: { lines: [{}] }, now: k }); } catch (_) { /* many errors in a row */ } }
   check(JSON.stringify(siyu.validateRules({ rules })) === good, 'module still works after 200 errors');
-  check(JSON.stringify(siyu.demoRules()) === JSON.stringify(siyu.demoRules(undefined)) && JSON.stringify(siyu.demoRules(null)) === JSON.stringify(siyu.demoRules({})),
-    'demoRules() = demoRules(undefined) = demoRules(null) = demoRules({})');
+  check(JSON.stringify(siyu.operations()) === JSON.stringify(siyu.operations(undefined)) && JSON.stringify(siyu.operations(null)) === JSON.stringify(siyu.operations({})),
+    'operations() = operations(undefined) = operations(null) = operations({})');
+  // The demo rules are data beside the module: a fresh copy each call, valid rules.
+  const mine = siyu.demoRules();
+  mine.merchant = 'changed';
+  check(siyu.demoRules().merchant !== 'changed' && JSON.stringify(siyu.validateRules({ rules: siyu.demoRules() })) === good,
+    'demoRules() is a fresh copy of valid rules');
   check(siyu.call('nope', '{}').includes('UNKNOWN_OPERATION'), 'call: unknown operation is an error envelope');
   check(siyu.call('quote', '{').includes('JSON_SYNTAX'), 'call: bad JSON is an error envelope');
   check(JSON.stringify(JSON.parse(siyu.call('validate_rules', JSON.stringify({ rules }))).ok) === good, 'call and the object API agree');
