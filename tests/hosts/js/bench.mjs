@@ -4,6 +4,8 @@
 //     to size), through `call` (JSON text) and the object API, vs native
 //     (`cargo run --release -p siyu-wasm --example quote_timing`), and on
 //     wasmtime (`hosts/wasmtime`'s `time` mode) when that host is built;
+//     every host in each of BENCH_ROUNDS rounds (default 5), ratios taken
+//     within a round;
 //   - compile + instantiate time of the .wasm in Node and Chromium;
 //   - the .wasm's size (raw, gzip -9, Brotli 11), SHA-256 and the Wasm
 //     features it requires (binaryen: validation with each feature off).
@@ -54,22 +56,34 @@ const required = groups.filter((off) => {
 }).map((g) => g.join('/'));
 rmSync(bare, { force: true });
 
-// Native.
-const native = Object.fromEntries(execFileSync('cargo', ['run', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'],
+// Times. The VM these run on is shared, and its speed drifts by tens of
+// percent over minutes, so timing native, then Node, then Chromium once
+// each gives ratios that mean little. Instead every host runs in each of
+// ROUNDS rounds, one after the other, and a ratio is taken within a round
+// (native and Wasm measured a few seconds apart); the table reports the
+// median over rounds of each time and of each ratio, and the range of the
+// ratios.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+// Native: built once, before timing.
+execFileSync('cargo', ['build', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'], { cwd: repo });
+const nativeRun = () => Object.fromEntries(execFileSync('cargo', ['run', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'],
   { cwd: repo, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.native_us]));
 
 // wasmtime (Cranelift), the server runtime, when scripts/test-wasm-runtimes.sh has built its host.
 const wasmtimeBin = join(repo, 'hosts', 'wasmtime', 'target', 'release', 'siyu-wasmtime');
-const timed = spawnSync(wasmtimeBin, ['time', wasmPath], { cwd: repo, encoding: 'utf8' });
-const wasmtime = timed.status === 0
-  ? Object.fromEntries(timed.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.wasmtime_us]))
-  : null;
+const wasmtimeRun = () => {
+  const timed = spawnSync(wasmtimeBin, ['time', wasmPath], { cwd: repo, encoding: 'utf8' });
+  return timed.status === 0
+    ? Object.fromEntries(timed.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.wasmtime_us]))
+    : null;
+};
 
 // Node.
 const imports = { './siyu_wasm_bg.js': glue };
-const node = { instantiate_ms: await instantiateMs(bytes, imports, now), quotes: quotes(siyu, vectorText, now), version: process.version };
+const nodeInfo = { instantiate_ms: await instantiateMs(bytes, imports, now), version: process.version };
 
-// Chromium, in a page served on 127.0.0.1.
+// Chromium, in a page served on 127.0.0.1, loaded afresh each round.
 const PAGE = `<!doctype html><meta charset="utf-8"><title>siyu bench</title><link rel="icon" href="data:,">
 <script type="module">
 import * as siyu from '/pkg/index.js';
@@ -86,30 +100,43 @@ try {
 </script>`;
 const server = await serve(PAGE, { '/bench-vector.json': vectorText });
 const browser = await launch();
+const rounds = [];
 let chromium;
 try {
-  await browser.page.goto(server.url);
-  await browser.page.waitForFunction(() => window.__done, null, { timeout: 300_000, polling: 500 });
-  chromium = await browser.page.evaluate(() => window.__done);
+  for (let r = 0; r < ROUNDS; r++) {
+    const native = nativeRun();
+    const node = quotes(siyu, vectorText, now);
+    await browser.page.goto(server.url);
+    await browser.page.waitForFunction(() => window.__done, null, { timeout: 300_000, polling: 500 });
+    chromium = await browser.page.evaluate(() => window.__done);
+    if (chromium.error) throw new Error(chromium.error);
+    rounds.push({ native, node, chromium: chromium.quotes, wasmtime: wasmtimeRun() });
+    process.stderr.write(`bench: round ${r + 1} of ${ROUNDS} done\n`);
+  }
 } finally {
   await browser.close();
   await server.close();
 }
-if (chromium.error) throw new Error(chromium.error);
 
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const kb = (n) => `${n} B (${(n / 1024).toFixed(1)} KiB)`;
 console.log(`.wasm sha256 ${size.sha256}`);
 console.log(`size: raw ${kb(size.raw)}, gzip -9 ${kb(size.gzip)}, brotli 11 ${kb(size.brotli)}`);
 console.log(`features in the target_features section: ${declared.join(', ') || '(none)'}`);
 console.log(`features the module fails to validate without: ${required.join(', ') || '(none)'}`);
-console.log(`instantiate (compile + instantiate, median of 10): node ${node.version} ${node.instantiate_ms.toFixed(2)} ms, ` +
+console.log(`instantiate (compile + instantiate, median of 10): node ${nodeInfo.version} ${nodeInfo.instantiate_ms.toFixed(2)} ms, ` +
   `${chromium.version} ${chromium.instantiate_ms.toFixed(2)} ms (first init() incl. fetch ${chromium.first_init_ms.toFixed(2)} ms)`);
 console.log('');
+console.log(`quote times: median over ${ROUNDS} rounds; ratios: median of the per-round ratios [lowest–highest]`);
 console.log('| lines | native µs | Node call µs | Node object µs | Chromium call µs | Chromium object µs | wasmtime µs | Node/native | Chromium/native | wasmtime/native |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const lines of SIZES) {
-  const n = node.quotes.find((q) => q.lines === lines), c = chromium.quotes.find((q) => q.lines === lines), x = native[lines];
-  const w = wasmtime ? wasmtime[lines] : null;
-  console.log(`| ${lines} | ${x.toFixed(1)} | ${n.call_us.toFixed(1)} | ${n.object_us.toFixed(1)} | ${c.call_us.toFixed(1)} | ${c.object_us.toFixed(1)} | ` +
-    `${w ? w.toFixed(1) : 'not built'} | ${(n.call_us / x).toFixed(2)}× | ${(c.call_us / x).toFixed(2)}× | ${w ? (w / x).toFixed(2) + '×' : '-'} |`);
+  const at = (r, host) => r[host].find((x) => x.lines === lines);
+  const nat = rounds.map((r) => r.native[lines]);
+  const nodeCall = rounds.map((r) => at(r, 'node').call_us), nodeObj = rounds.map((r) => at(r, 'node').object_us);
+  const chrCall = rounds.map((r) => at(r, 'chromium').call_us), chrObj = rounds.map((r) => at(r, 'chromium').object_us);
+  const wt = rounds.every((r) => r.wasmtime) ? rounds.map((r) => r.wasmtime[lines]) : null;
+  const ratio = (xs) => { const rs = xs.map((x, i) => x / nat[i]); return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`; };
+  console.log(`| ${lines} | ${median(nat).toFixed(1)} | ${median(nodeCall).toFixed(1)} | ${median(nodeObj).toFixed(1)} | ${median(chrCall).toFixed(1)} | ` +
+    `${median(chrObj).toFixed(1)} | ${wt ? median(wt).toFixed(1) : 'not built'} | ${ratio(nodeCall)} | ${ratio(chrCall)} | ${wt ? ratio(wt) : '-'} |`);
 }
