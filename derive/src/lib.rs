@@ -144,22 +144,27 @@ fn snake(name: &str) -> String {
 
 /// The keys an object may hold for `fields` (besides a tag), and the
 /// statements that read each field into a local of the same name.
-fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens) {
+/// `o` is the `siyu::decode::Object` the object's keys were checked into;
+/// `first` is the index in its keys of the first field's (1 after a tag).
+fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<String>, Tokens) {
     let keys: Vec<String> = fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| f.name.clone()).collect();
     let mut body = Tokens::new();
+    let mut index = first;
     for f in fields {
-        let (ident, name, ty) = (&f.ident, &f.name, &f.ty);
+        let (ident, ty) = (&f.ident, &f.ty);
         let read = if f.skip {
             quote! { ::core::option::Option::Some(<#ty as ::core::default::Default>::default()) }
         } else if f.flatten {
-            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, d, &[#(#keys),*]) }
+            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, #o.d, &[#(#keys),*]) }
         } else {
+            let i = index;
+            index += 1;
             match &f.missing {
-                Missing::Required => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::None) },
+                Missing::Required => quote! { #o.field::<#ty>(#i, ::core::option::Option::None) },
                 Missing::Default => quote! {
-                    d.field::<#ty>(#obj, #name, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
+                    #o.field::<#ty>(#i, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
                 },
-                Missing::With(path) => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::Some(#path)) },
+                Missing::With(path) => quote! { #o.field::<#ty>(#i, ::core::option::Option::Some(#path)) },
             }
         };
         body.extend(quote! { let #ident = #read; });
@@ -194,19 +199,20 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let c = container(&input.attrs)?;
     let ty = &input.ident;
     let (obj, v) = (Ident::new("obj", Span::call_site()), Ident::new("v", Span::call_site()));
+    let o = Ident::new("o", Span::call_site());
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
                 return Err(syn::Error::new_spanned(ty, "tag is for enums"));
             }
             let fields = fields(&s.fields)?;
-            let (keys, reads) = read_fields(&fields, &obj, &v);
+            let (keys, reads) = read_fields(&fields, &o, &v, 0);
             let deny = c.deny_unknown;
             let expected = format!("struct {ty}");
             let build = construct(quote!(#ty), &fields);
             quote! {
                 let #obj = d.object(#v, #expected)?;
-                d.keys(#obj, &[#(#keys),*], also, #deny);
+                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
                 #reads
                 #build
             }
@@ -241,14 +247,14 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     let mut arms = Tokens::new();
                     for (i, var) in e.variants.iter().enumerate() {
                         let fields = fields(&var.fields)?;
-                        let (mut keys, reads) = read_fields(&fields, &obj, &v);
+                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1);
                         keys.insert(0, tag.clone());
                         let deny = c.deny_unknown;
                         let id = &var.ident;
                         let build = construct(quote!(#ty::#id), &fields);
                         arms.extend(quote! {
                             #i => {
-                                d.keys(#obj, &[#(#keys),*], also, #deny);
+                                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
                                 #reads
                                 #build
                             }
@@ -271,7 +277,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             fn decode<'v>(v: &'v ::siyu::decode::Json<'v>, d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 Self::decode_in(v, d, &[])
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut)]
             fn decode_in<'v>(
                 #v: &'v ::siyu::decode::Json<'v>,
                 d: &mut ::siyu::decode::Decoder<'v>,

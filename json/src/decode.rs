@@ -385,6 +385,36 @@ enum Seg<'v> {
     Index(usize),
 }
 
+/// An object whose keys [`Decoder::keys`] checked, read field by field.
+/// A field is named by its index in the keys: each of the many field reads
+/// the derive writes passes a small number, not the name and the object.
+pub struct Object<'d, 'v> {
+    pub d: &'d mut Decoder<'v>,
+    members: &'v Members<'v>,
+    keys: &'static [&'static str],
+}
+
+impl<'v> Object<'_, 'v> {
+    /// Field `keys[i]`: read as `T`; if absent, `or()`, or else a
+    /// `MISSING_FIELD` problem.
+    pub fn field<T: Decode>(&mut self, i: usize, or: Option<fn() -> T>) -> Option<T> {
+        match self.enter(i, or.is_none()) {
+            Some(v) => {
+                let t = T::decode(v, self.d);
+                self.d.leave();
+                t
+            }
+            None => or.map(|f| f()),
+        }
+    }
+
+    /// [`Decoder::enter`] field `keys[i]` (not generic, like it).
+    fn enter(&mut self, i: usize, required: bool) -> Option<&'v Json<'v>> {
+        let name = self.keys.get(i).copied().unwrap_or_default();
+        self.d.enter(self.members, name, required)
+    }
+}
+
 /// Read `T` from JSON text, or an `INPUT_INVALID` error listing every
 /// problem.
 pub fn from_str<T: Decode>(text: &str) -> Result<T> {
@@ -518,8 +548,20 @@ impl<'v> Decoder<'v> {
     }
 
     /// Check an object's keys: each at most once, and (if `deny`) each one
-    /// of `known` or `also`.
-    pub fn keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
+    /// of `known` or `also`; then read its fields, by their index in
+    /// `known`, through the [`Object`] returned.
+    pub fn keys<'d>(
+        &'d mut self,
+        obj: &'v Members<'v>,
+        known: &'static [&'static str],
+        also: &[&str],
+        deny: bool,
+    ) -> Object<'d, 'v> {
+        self.check_keys(obj, known, also, deny);
+        Object { d: self, members: obj, keys: known }
+    }
+
+    fn check_keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
         // A flattened part sees its parent's object again: the parent has
         // already looked for duplicates.
         if also.is_empty() {
@@ -564,19 +606,6 @@ impl<'v> Decoder<'v> {
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
                 self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
             }
-        }
-    }
-
-    /// Field `name` of an object: read as `T`; if absent, `or()`, or else a
-    /// `MISSING_FIELD` problem.
-    pub fn field<T: Decode>(&mut self, obj: &'v Members<'v>, name: &'static str, or: Option<fn() -> T>) -> Option<T> {
-        match self.enter(obj, name, or.is_none()) {
-            Some(v) => {
-                let t = T::decode(v, self);
-                self.leave();
-                t
-            }
-            None => or.map(|f| f()),
         }
     }
 
