@@ -172,20 +172,23 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<Str
     (keys, body)
 }
 
-/// The value, if every field was read. One test of all of them, not a `?`
-/// per field: each `?` would be an exit dropping the fields read before it,
-/// and that drop code grows with the square of the field count. Tested in
-/// place and then unwrapped (the optimiser sees each is `Some`), not matched
-/// as a tuple: the tuple was one more copy of every field (5 KB of the
-/// `.wasm` over all types).
-fn construct(path: Tokens, fields: &[Field]) -> Tokens {
+/// The value, if every field was read: one test of the object's `failed`
+/// (and of each flattened part), not one per field, which was 8 bytes of
+/// the `.wasm` for each of some 450 fields. Each field's `Option` is then
+/// `Some` (`siyu::decode::Object::field` sets `failed` whenever it returns
+/// `None`), so it is taken out unchecked.
+fn construct(path: Tokens, fields: &[Field], o: &Ident) -> Tokens {
     let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
     if idents.is_empty() {
         return quote! { ::core::option::Option::Some(#path {}) };
     }
+    let flat: Vec<&Ident> = fields.iter().filter(|f| f.flatten).map(|f| &f.ident).collect();
     quote! {
-        if #(#idents.is_some())&&* {
-            ::core::option::Option::Some(#path { #(#idents: #idents.unwrap()),* })
+        if !#o.failed() #(&& #flat.is_some())* {
+            // SAFETY: every field was read by `Object::field` without
+            // `failed` being set (so each is `Some`), or is flattened and
+            // tested above, or is skipped (`Some` default).
+            ::core::option::Option::Some(#path { #(#idents: unsafe { #idents.unwrap_unchecked() }),* })
         } else {
             ::core::option::Option::None
         }
@@ -209,7 +212,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let (keys, reads) = read_fields(&fields, &o, &v, 0);
             let deny = c.deny_unknown;
             let expected = format!("struct {ty}");
-            let build = construct(quote!(#ty), &fields);
+            let build = construct(quote!(#ty), &fields, &o);
             quote! {
                 let #obj = d.object(#v, #expected)?;
                 let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
@@ -251,7 +254,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         keys.insert(0, tag.clone());
                         let deny = c.deny_unknown;
                         let id = &var.ident;
-                        let build = construct(quote!(#ty::#id), &fields);
+                        let build = construct(quote!(#ty::#id), &fields, &o);
                         arms.extend(quote! {
                             #i => {
                                 let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);

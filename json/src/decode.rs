@@ -392,20 +392,30 @@ pub struct Object<'d, 'v> {
     pub d: &'d mut Decoder<'v>,
     members: &'v Members<'v>,
     keys: &'static [&'static str],
+    /// Whether a [`field`](Self::field) returned `None`.
+    failed: bool,
 }
 
 impl<'v> Object<'_, 'v> {
     /// Field `keys[i]`: read as `T`; if absent, `or()`, or else a
     /// `MISSING_FIELD` problem.
+    /// Sets [`failed`](Self::failed) when it returns `None`.
     pub fn field<T: Decode>(&mut self, i: usize, or: Option<fn() -> T>) -> Option<T> {
-        match self.enter(i, or.is_none()) {
+        let t = match self.enter(i, or.is_none()) {
             Some(v) => {
                 let t = T::decode(v, self.d);
                 self.d.leave();
                 t
             }
             None => or.map(|f| f()),
-        }
+        };
+        self.failed |= t.is_none();
+        t
+    }
+
+    /// Whether a field could not be read.
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
     /// [`Decoder::enter`] field `keys[i]` (not generic, like it).
@@ -558,7 +568,7 @@ impl<'v> Decoder<'v> {
         deny: bool,
     ) -> Object<'d, 'v> {
         self.check_keys(obj, known, also, deny);
-        Object { d: self, members: obj, keys: known }
+        Object { d: self, members: obj, keys: known, failed: false }
     }
 
     fn check_keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
