@@ -729,12 +729,19 @@ impl<'v> Decoder<'v> {
             Some(d) => (true, d),
             None => (false, *text),
         };
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return self.wrong(v, ty);
+        // Digits only, read in the same pass (not `str::parse`, a larger
+        // body for the same number). At most 20 digits fit a u64; more is
+        // out of range however written.
+        let (mut m, mut fits) = (0u64, !digits.is_empty() && digits.len() <= 20);
+        for b in digits.bytes() {
+            if !b.is_ascii_digit() {
+                return self.wrong(v, ty);
+            }
+            let d = u64::from(b - b'0');
+            fits &= m < u64::MAX / 10 || (m == u64::MAX / 10 && d <= u64::MAX % 10);
+            m = m.wrapping_mul(10).wrapping_add(d);
         }
-        // At most 20 digits fit a u64; more is out of range however written.
-        let n = if digits.len() > 20 { None } else { digits.parse::<u64>().ok() };
-        let n = n.map(|m| if neg { -(m as i128) } else { m as i128 });
+        let n = fits.then(|| if neg { -(m as i128) } else { m as i128 });
         match n {
             Some(n) if n >= min as i128 && n <= max as i128 => Some(n),
             _ => self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40))),
@@ -912,6 +919,10 @@ mod tests {
         assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
         assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"] {
+            assert!(from_str::<u64>(t).is_err(), "{t}");
+        }
+        assert_eq!(from_str::<i64>("-0").unwrap(), 0);
     }
 
     #[test]
