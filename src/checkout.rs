@@ -1233,7 +1233,7 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
     }
     let base = sum_fen(&weights);
     let num = rules.points.earn_per_yuan as i128 * eff.points_multiplier_pct as i128 * eff.occasion_multiplier_pct as i128;
-    let pts = i64::try_from(base as i128 * num / 1_000_000).map_err(|_| Error::overflow("points"))?;
+    let pts = i64::try_from(money::div_rem_128(base as i128 * num, 1_000_000).0).map_err(|_| Error::overflow("points"))?;
     let mut per_line = if base > 0 { money::split(pts, &weights)? } else { vec![0; work.len()] };
     let mut bonus_total = 0;
     for (b, covered) in bonus {

@@ -58,8 +58,39 @@ fn mul_div(a: i64, num: i64, den: i64, round: bool) -> Result<i64> {
     if a.unsigned_abs().leading_zeros() + num.unsigned_abs().leading_zeros() >= 67 && den < 1 << 61 {
         return Ok((a * num * k + c).div_euclid(den * k));
     }
-    let v = (a as i128 * num as i128 * k as i128 + c as i128).div_euclid(den as i128 * k as i128);
+    let v = div_euclid_128(a as i128 * num as i128 * k as i128 + c as i128, den as i128 * k as i128).0;
     i64::try_from(v).map_err(|_| Error::overflow(""))
+}
+
+/// `n / d` and `n % d` for `d > 0` (truncated, as the operators), by
+/// shift and subtract. Not the operators: they link the compiler's 128-bit
+/// division, about 1 KB of the `.wasm`, and 128-bit division runs only
+/// where 64 bits could overflow (once per quote, for the points it earns).
+pub(crate) fn div_rem_128(n: i128, d: i128) -> (i128, i128) {
+    debug_assert!(d > 0);
+    let d = d as u128;
+    // The dividend's bits leave at the top as the quotient's come in at
+    // the bottom. Shifts by a constant only: a variable 128-bit shift is
+    // a library call too.
+    let (mut q, mut r) = (n.unsigned_abs(), 0u128);
+    for _ in 0..128 {
+        // r < d ≤ 2^127 before the shift: no bit is lost.
+        r = r << 1 | q >> 127;
+        q <<= 1;
+        if r >= d {
+            r -= d;
+            q |= 1;
+        }
+    }
+    let (q, r) = (q as i128, r as i128);
+    if n < 0 { (q.wrapping_neg(), -r) } else { (q, r) }
+}
+
+/// `n.div_euclid(d)` and `n.rem_euclid(d)` for `d > 0` (see
+/// [`div_rem_128`]).
+pub(crate) fn div_euclid_128(n: i128, d: i128) -> (i128, i128) {
+    let (q, r) = div_rem_128(n, d);
+    if r < 0 { (q - 1, r + d) } else { (q, r) }
 }
 
 /// The discount when paying `pay_bp` of `base` (8.5折 = 8500 bp): the part
@@ -118,8 +149,7 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
         let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
             (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
             _ => {
-                let p = total as i128 * w.max(0) as i128;
-                (p.div_euclid(wsum), p.rem_euclid(wsum))
+                div_euclid_128(total as i128 * w.max(0) as i128, wsum)
             }
         };
         given += q;
@@ -262,6 +292,19 @@ pub fn yuan(f: Fen) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn division_in_128_bits_is_the_operators() {
+        let big = i128::MAX;
+        let ns = [0, 1, -1, 7, -7, 999_999, -1_000_001, i64::MAX as i128, i64::MIN as i128, big, big - 1, i128::MIN, i128::MIN + 1, 3 << 100, -(5 << 90) - 3];
+        let ds = [1, 2, 3, 7, 1_000_000, i64::MAX as i128, 1 << 64, (1 << 64) + 1, big / 3, big];
+        for n in ns {
+            for d in ds {
+                assert_eq!(super::div_rem_128(n, d), (n.wrapping_div(d), n.wrapping_rem(d)), "{n} / {d}");
+                assert_eq!(super::div_euclid_128(n, d), (n.div_euclid(d), n.rem_euclid(d)), "{n} / {d}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -144,22 +144,27 @@ fn snake(name: &str) -> String {
 
 /// The keys an object may hold for `fields` (besides a tag), and the
 /// statements that read each field into a local of the same name.
-fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens) {
+/// `o` is the `siyu::decode::Object` the object's keys were checked into;
+/// `first` is the index in its keys of the first field's (1 after a tag).
+fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<String>, Tokens) {
     let keys: Vec<String> = fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| f.name.clone()).collect();
     let mut body = Tokens::new();
+    let mut index = first;
     for f in fields {
-        let (ident, name, ty) = (&f.ident, &f.name, &f.ty);
+        let (ident, ty) = (&f.ident, &f.ty);
         let read = if f.skip {
             quote! { ::core::option::Option::Some(<#ty as ::core::default::Default>::default()) }
         } else if f.flatten {
-            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, d, &[#(#keys),*]) }
+            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, #o.d, &[#(#keys),*]) }
         } else {
+            let i = index;
+            index += 1;
             match &f.missing {
-                Missing::Required => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::None) },
+                Missing::Required => quote! { #o.field::<#ty>(#i, ::core::option::Option::None) },
                 Missing::Default => quote! {
-                    d.field::<#ty>(#obj, #name, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
+                    #o.field::<#ty>(#i, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
                 },
-                Missing::With(path) => quote! { d.field::<#ty>(#obj, #name, ::core::option::Option::Some(#path)) },
+                Missing::With(path) => quote! { #o.field::<#ty>(#i, ::core::option::Option::Some(#path)) },
             }
         };
         body.extend(quote! { let #ident = #read; });
@@ -167,20 +172,23 @@ fn read_fields(fields: &[Field], obj: &Ident, v: &Ident) -> (Vec<String>, Tokens
     (keys, body)
 }
 
-/// The value, if every field was read. One test of all of them, not a `?`
-/// per field: each `?` would be an exit dropping the fields read before it,
-/// and that drop code grows with the square of the field count. Tested in
-/// place and then unwrapped (the optimiser sees each is `Some`), not matched
-/// as a tuple: the tuple was one more copy of every field (5 KB of the
-/// `.wasm` over all types).
-fn construct(path: Tokens, fields: &[Field]) -> Tokens {
+/// The value, if every field was read: one test of the object's `failed`
+/// (and of each flattened part), not one per field, which was 8 bytes of
+/// the `.wasm` for each of some 450 fields. Each field's `Option` is then
+/// `Some` (`siyu::decode::Object::field` sets `failed` whenever it returns
+/// `None`), so it is taken out unchecked.
+fn construct(path: Tokens, fields: &[Field], o: &Ident) -> Tokens {
     let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
     if idents.is_empty() {
         return quote! { ::core::option::Option::Some(#path {}) };
     }
+    let flat: Vec<&Ident> = fields.iter().filter(|f| f.flatten).map(|f| &f.ident).collect();
     quote! {
-        if #(#idents.is_some())&&* {
-            ::core::option::Option::Some(#path { #(#idents: #idents.unwrap()),* })
+        if !#o.failed() #(&& #flat.is_some())* {
+            // SAFETY: every field was read by `Object::field` without
+            // `failed` being set (so each is `Some`), or is flattened and
+            // tested above, or is skipped (`Some` default).
+            ::core::option::Option::Some(#path { #(#idents: unsafe { #idents.unwrap_unchecked() }),* })
         } else {
             ::core::option::Option::None
         }
@@ -194,19 +202,20 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let c = container(&input.attrs)?;
     let ty = &input.ident;
     let (obj, v) = (Ident::new("obj", Span::call_site()), Ident::new("v", Span::call_site()));
+    let o = Ident::new("o", Span::call_site());
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
                 return Err(syn::Error::new_spanned(ty, "tag is for enums"));
             }
             let fields = fields(&s.fields)?;
-            let (keys, reads) = read_fields(&fields, &obj, &v);
+            let (keys, reads) = read_fields(&fields, &o, &v, 0);
             let deny = c.deny_unknown;
             let expected = format!("struct {ty}");
-            let build = construct(quote!(#ty), &fields);
+            let build = construct(quote!(#ty), &fields, &o);
             quote! {
                 let #obj = d.object(#v, #expected)?;
-                d.keys(#obj, &[#(#keys),*], also, #deny);
+                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
                 #reads
                 #build
             }
@@ -241,14 +250,14 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     let mut arms = Tokens::new();
                     for (i, var) in e.variants.iter().enumerate() {
                         let fields = fields(&var.fields)?;
-                        let (mut keys, reads) = read_fields(&fields, &obj, &v);
+                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1);
                         keys.insert(0, tag.clone());
                         let deny = c.deny_unknown;
                         let id = &var.ident;
-                        let build = construct(quote!(#ty::#id), &fields);
+                        let build = construct(quote!(#ty::#id), &fields, &o);
                         arms.extend(quote! {
                             #i => {
-                                d.keys(#obj, &[#(#keys),*], also, #deny);
+                                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
                                 #reads
                                 #build
                             }
@@ -271,7 +280,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             fn decode<'v>(v: &'v ::siyu::decode::Json<'v>, d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 Self::decode_in(v, d, &[])
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut)]
             fn decode_in<'v>(
                 #v: &'v ::siyu::decode::Json<'v>,
                 d: &mut ::siyu::decode::Decoder<'v>,

@@ -385,6 +385,46 @@ enum Seg<'v> {
     Index(usize),
 }
 
+/// An object whose keys [`Decoder::keys`] checked, read field by field.
+/// A field is named by its index in the keys: each of the many field reads
+/// the derive writes passes a small number, not the name and the object.
+pub struct Object<'d, 'v> {
+    pub d: &'d mut Decoder<'v>,
+    members: &'v Members<'v>,
+    keys: &'static [&'static str],
+    /// Whether a [`field`](Self::field) returned `None`.
+    failed: bool,
+}
+
+impl<'v> Object<'_, 'v> {
+    /// Field `keys[i]`: read as `T`; if absent, `or()`, or else a
+    /// `MISSING_FIELD` problem.
+    /// Sets [`failed`](Self::failed) when it returns `None`.
+    pub fn field<T: Decode>(&mut self, i: usize, or: Option<fn() -> T>) -> Option<T> {
+        let t = match self.enter(i, or.is_none()) {
+            Some(v) => {
+                let t = T::decode(v, self.d);
+                self.d.leave();
+                t
+            }
+            None => or.map(|f| f()),
+        };
+        self.failed |= t.is_none();
+        t
+    }
+
+    /// Whether a field could not be read.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// [`Decoder::enter`] field `keys[i]` (not generic, like it).
+    fn enter(&mut self, i: usize, required: bool) -> Option<&'v Json<'v>> {
+        let name = self.keys.get(i).copied().unwrap_or_default();
+        self.d.enter(self.members, name, required)
+    }
+}
+
 /// Read `T` from JSON text, or an `INPUT_INVALID` error listing every
 /// problem.
 pub fn from_str<T: Decode>(text: &str) -> Result<T> {
@@ -518,8 +558,20 @@ impl<'v> Decoder<'v> {
     }
 
     /// Check an object's keys: each at most once, and (if `deny`) each one
-    /// of `known` or `also`.
-    pub fn keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
+    /// of `known` or `also`; then read its fields, by their index in
+    /// `known`, through the [`Object`] returned.
+    pub fn keys<'d>(
+        &'d mut self,
+        obj: &'v Members<'v>,
+        known: &'static [&'static str],
+        also: &[&str],
+        deny: bool,
+    ) -> Object<'d, 'v> {
+        self.check_keys(obj, known, also, deny);
+        Object { d: self, members: obj, keys: known, failed: false }
+    }
+
+    fn check_keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
         // A flattened part sees its parent's object again: the parent has
         // already looked for duplicates.
         if also.is_empty() {
@@ -564,19 +616,6 @@ impl<'v> Decoder<'v> {
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
                 self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
             }
-        }
-    }
-
-    /// Field `name` of an object: read as `T`; if absent, `or()`, or else a
-    /// `MISSING_FIELD` problem.
-    pub fn field<T: Decode>(&mut self, obj: &'v Members<'v>, name: &'static str, or: Option<fn() -> T>) -> Option<T> {
-        match self.enter(obj, name, or.is_none()) {
-            Some(v) => {
-                let t = T::decode(v, self);
-                self.leave();
-                t
-            }
-            None => or.map(|f| f()),
         }
     }
 
@@ -690,12 +729,19 @@ impl<'v> Decoder<'v> {
             Some(d) => (true, d),
             None => (false, *text),
         };
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return self.wrong(v, ty);
+        // Digits only, read in the same pass (not `str::parse`, a larger
+        // body for the same number). At most 20 digits fit a u64; more is
+        // out of range however written.
+        let (mut m, mut fits) = (0u64, !digits.is_empty() && digits.len() <= 20);
+        for b in digits.bytes() {
+            if !b.is_ascii_digit() {
+                return self.wrong(v, ty);
+            }
+            let d = u64::from(b - b'0');
+            fits &= m < u64::MAX / 10 || (m == u64::MAX / 10 && d <= u64::MAX % 10);
+            m = m.wrapping_mul(10).wrapping_add(d);
         }
-        // At most 20 digits fit a u64; more is out of range however written.
-        let n = if digits.len() > 20 { None } else { digits.parse::<u64>().ok() };
-        let n = n.map(|m| if neg { -(m as i128) } else { m as i128 });
+        let n = fits.then(|| if neg { -(m as i128) } else { m as i128 });
         match n {
             Some(n) if n >= min as i128 && n <= max as i128 => Some(n),
             _ => self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40))),
@@ -873,6 +919,10 @@ mod tests {
         assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
         assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"] {
+            assert!(from_str::<u64>(t).is_err(), "{t}");
+        }
+        assert_eq!(from_str::<i64>("-0").unwrap(), 0);
     }
 
     #[test]
