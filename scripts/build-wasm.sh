@@ -3,15 +3,20 @@
 #
 #   1. wasm-pack (--target bundler, cargo profile `wasm-release`: opt-level z,
 #      fat LTO, one codegen unit, panic=abort, stripped) → target/wasm-pack/
-#   2. binaryen's wasm-opt -Oz (npm `binaryen`, tests/hosts/js)  → pkg/siyu_wasm_bg.wasm
-#   3. the glue as wasm-bindgen wrote it, with the JS face's hand-written
+#      The module is built WITHOUT siyu-wasm's feature `ts` (tsify), see 2.
+#   2. the .d.ts: a second, unoptimized build WITH feature `ts` (profile
+#      `wasm-types`) and the same wasm-bindgen → target/wasm-pack-types/, of
+#      which only the .d.ts is used, after checking it declares the same
+#      functions as the module's own
+#   3. binaryen's wasm-opt -Oz (npm `binaryen`, tests/hosts/js)  → pkg/siyu_wasm_bg.wasm
+#   4. the glue as wasm-bindgen wrote it, with the JS face's hand-written
 #      wasm/js/to_json.js (which wasm-bindgen copies to snippets/) bundled in
 #      by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
-#      (pkg/cjs/siyu_wasm_bg.js); the .d.ts
-#   4. pkg/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and .sha256
-#   5. pkg/demo_rules.js, pkg/cjs/demo_rules.js: the demo rule set (data, not
+#      (pkg/cjs/siyu_wasm_bg.js); the .d.ts of 2
+#   5. pkg/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and .sha256
+#   6. pkg/demo_rules.js, pkg/cjs/demo_rules.js: the demo rule set (data, not
 #      in the .wasm)
-#   6. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
+#   7. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
 #
 # Idempotent: run it again and it rebuilds only what cargo says changed.
 # Needs the tools of scripts/install-tools.sh.
@@ -34,6 +39,37 @@ wasm-pack --quiet --log-level error build wasm --mode no-install --target bundle
   --profile wasm-release --no-opt --no-pack --no-gitignore \
   --out-dir "$out" --out-name siyu_wasm
 
+# The TypeScript declarations. tsify derives them from the core's serde types
+# (siyu's feature `ts`) as custom sections of the module, which wasm-bindgen
+# turns into the .d.ts. But tsify's runtime links js-sys (through gloo-utils),
+# and js-sys's exports keep some 40 wasm-bindgen closure shims in the module
+# that nothing calls (about 1.7 KB raw, 0.7 KB gzip). So the module above is
+# built without `ts`, and its .d.ts, which then names types it does not
+# declare, is replaced by the one of a second build of the same crate with
+# `ts`: unoptimized and without debug info (profile `wasm-types`), as its code
+# is never shipped. About 30 s on a cold target dir, a second or two warm.
+types=$root/target/wasm-pack-types
+cargo build --quiet --lib --target wasm32-unknown-unknown -p siyu-wasm --features ts --profile wasm-types
+rm -rf "$types"
+wasm-bindgen "${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/wasm-types/siyu_wasm.wasm" \
+  --target bundler --out-dir "$types" --out-name siyu_wasm
+# The two builds must declare the same JS API: the module's own .d.ts must be
+# the `ts` build's with only lines taken out (tsify's declarations), none of
+# them declaring a value, and the functions the `ts` .d.ts declares must be
+# exactly those the shipped glue exports.
+dts_differ() { echo "build-wasm.sh: the .d.ts of the build with feature ts does not match the shipped module: $*" >&2; exit 1; }
+delta=$(diff "$out/siyu_wasm.d.ts" "$types/siyu_wasm.d.ts" || true)
+if grep -q '^<' <<<"$delta"; then
+  dts_differ "lines only in the shipped build's (diff $out/siyu_wasm.d.ts $types/siyu_wasm.d.ts)"
+fi
+if grep -Eq '^> (export )?(declare )?(default|function|const|let|var|class|enum|namespace|module)\b' <<<"$delta"; then
+  dts_differ "feature ts declares a value, not only types (diff $out/siyu_wasm.d.ts $types/siyu_wasm.d.ts)"
+fi
+declared=$(sed -n 's/^export function \([A-Za-z0-9_$]*\)(.*/\1/p' "$types/siyu_wasm.d.ts" | sort)
+exported=$(sed -n '/^export {/,/}/p' "$out/siyu_wasm.js" | sed '1d;$d' | tr ', ' '\n\n' | grep . | sort)
+[ -n "$declared" ] && [ "$declared" = "$exported" ] ||
+  dts_differ "functions declared: $(echo $declared); exported by the glue: $(echo $exported)"
+
 mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
 "$tools/wasm-opt" -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -44,7 +80,7 @@ mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
 # One file each, so the loaders (and WeChat's module system) need no snippets/.
 "$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=esm --log-level=warning \
   --outfile="$pkg/siyu_wasm_bg.js"
-cp "$out/siyu_wasm.d.ts" "$pkg/siyu_wasm.d.ts"
+cp "$types/siyu_wasm.d.ts" "$pkg/siyu_wasm.d.ts"
 # The public names only (not the glue's __wbg_* import functions), from the
 # entry wasm-bindgen writes.
 sed -n '/^export {/,/}/p' "$out/siyu_wasm.js" > "$pkg/siyu_wasm_api.js"

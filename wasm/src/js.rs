@@ -23,8 +23,8 @@
 //!   for JSON text.
 //!
 //! TypeScript: every parameter and result is typed with declarations that
-//! `tsify` derives from the core's serde types (feature `ts` of `siyu`), so
-//! the `.d.ts` cannot drift from the Rust.
+//! `tsify` derives from the core's serde types, so the `.d.ts` cannot drift
+//! from the Rust (feature `ts`: a second build, see `scripts/build-wasm.sh`).
 
 use siyu::error::Error;
 use siyu::ops;
@@ -42,8 +42,8 @@ extern "C" {
 }
 
 // The few JS built-ins this face calls, declared here rather than taken
-// from js-sys, whose wrappers are a little larger (js-sys is still linked,
-// through tsify's gloo-utils).
+// from js-sys, whose wrappers are a little larger and whose exports bring
+// closure shims along (without feature `ts`, the module links no js-sys).
 #[wasm_bindgen]
 extern "C" {
     /// A JS `Error`.
