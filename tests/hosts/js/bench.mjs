@@ -65,9 +65,15 @@ rmSync(bare, { force: true });
 // ratios.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-// Native: built once, before timing.
-execFileSync('cargo', ['build', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'], { cwd: repo });
-const nativeRun = () => Object.fromEntries(execFileSync('cargo', ['run', '-q', '--release', '-p', 'siyu-wasm', '--example', 'quote_timing'],
+// Native, built once before timing: the release profile (opt-level 3, the
+// budget's "native build"), and the .wasm's own profile built for this
+// machine (`wasm-release`: engine at opt-level "z", the wire at 3), which
+// tells the cost of Wasm itself apart from the cost of optimising for size.
+const PROFILES = ['release', 'wasm-release'];
+for (const profile of PROFILES) {
+  execFileSync('cargo', ['build', '-q', '--profile', profile, '-p', 'siyu-wasm', '--example', 'quote_timing'], { cwd: repo });
+}
+const nativeRun = (profile) => Object.fromEntries(execFileSync('cargo', ['run', '-q', '--profile', profile, '-p', 'siyu-wasm', '--example', 'quote_timing'],
   { cwd: repo, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.lines, r.native_us]));
 
 // wasmtime (Cranelift), the server runtime, when scripts/test-wasm-runtimes.sh has built its host.
@@ -104,13 +110,14 @@ const rounds = [];
 let chromium;
 try {
   for (let r = 0; r < ROUNDS; r++) {
-    const native = nativeRun();
+    const native = nativeRun('release');
+    const nativeZ = nativeRun('wasm-release');
     const node = quotes(siyu, vectorText, now);
     await browser.page.goto(server.url);
     await browser.page.waitForFunction(() => window.__done, null, { timeout: 300_000, polling: 500 });
     chromium = await browser.page.evaluate(() => window.__done);
     if (chromium.error) throw new Error(chromium.error);
-    rounds.push({ native, node, chromium: chromium.quotes, wasmtime: wasmtimeRun() });
+    rounds.push({ native, nativeZ, node, chromium: chromium.quotes, wasmtime: wasmtimeRun() });
     process.stderr.write(`bench: round ${r + 1} of ${ROUNDS} done\n`);
   }
 } finally {
@@ -139,4 +146,18 @@ for (const lines of SIZES) {
   const ratio = (xs) => { const rs = xs.map((x, i) => x / nat[i]); return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`; };
   console.log(`| ${lines} | ${median(nat).toFixed(1)} | ${median(nodeCall).toFixed(1)} | ${median(nodeObj).toFixed(1)} | ${median(chrCall).toFixed(1)} | ` +
     `${median(chrObj).toFixed(1)} | ${wt ? median(wt).toFixed(1) : 'not built'} | ${ratio(nodeCall)} | ${ratio(chrCall)} | ${wt ? ratio(wt) : '-'} |`);
+}
+
+// The same Wasm times against native code optimised as the .wasm is.
+console.log('');
+console.log('against native built with the .wasm\'s own profile (`wasm-release`: engine opt-level "z", wire 3): the cost of Wasm itself');
+console.log('| lines | native (wasm-release) µs | Node/native | Chromium/native | wasmtime/native |');
+console.log('|---:|---:|---:|---:|---:|');
+for (const lines of SIZES) {
+  const at = (r, host) => r[host].find((x) => x.lines === lines);
+  const nat = rounds.map((r) => r.nativeZ[lines]);
+  const ratio = (xs) => { const rs = xs.map((x, i) => x / nat[i]); return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`; };
+  const wt = rounds.every((r) => r.wasmtime) ? rounds.map((r) => r.wasmtime[lines]) : null;
+  console.log(`| ${lines} | ${median(nat).toFixed(1)} | ${ratio(rounds.map((r) => at(r, 'node').call_us))} | ` +
+    `${ratio(rounds.map((r) => at(r, 'chromium').call_us))} | ${wt ? ratio(wt) : '-'} |`);
 }
