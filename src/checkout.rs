@@ -520,12 +520,42 @@ fn sum_fen(v: &[Fen]) -> Fen {
 /// Price a cart. `member` is `None` for a guest (no benefits, no wallet, no
 /// points).
 pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
-    quote_with(rules, None, member, cart, now)
+    check_quote(member, cart, now)?;
+    match member {
+        // The review runs on a copy: the caller's member is untouched.
+        Some(m) if review_due(rules, m, now) => {
+            let mut c = m.clone();
+            crate::events::advance(rules, &mut c, now);
+            priced(rules, None, Some(&c), cart, now)
+        }
+        _ => priced(rules, None, member, cart, now),
+    }
 }
 
-/// [`quote`], with the rules' fingerprint when the caller has it already
+/// [`quote`] for a member the caller owns (or books on), reviewed in place
+/// rather than copied: the operations and `events` have no other use for
+/// the member as it was, and the copy was `Member::clone` in the `.wasm`.
+/// `fingerprint` is the rules' fingerprint when the caller has it already
 /// (a replay books many orders under the same rules).
-pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, mut member: Option<&mut Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+    check_quote(member.as_deref(), cart, now)?;
+    if let Some(m) = member.as_deref_mut() {
+        if review_due(rules, m, now) {
+            crate::events::advance(rules, m, now);
+        }
+    }
+    priced(rules, fingerprint, member.as_deref(), cart, now)
+}
+
+/// Whether a tier review is due by `now`. It runs before pricing, as it
+/// would when the order is booked (lot expiry needs no step: balances look
+/// at `now`).
+fn review_due(rules: &Rules, m: &Member, now: Millis) -> bool {
+    m.next_review(rules).is_some_and(|t| t <= now)
+}
+
+/// What a quote refuses before any pricing.
+fn check_quote(member: Option<&Member>, cart: &Cart, now: Millis) -> Result<()> {
     time::check_instant(now, "now")?;
     let mut p = Problems::new();
     check_cart(cart, &mut p);
@@ -538,18 +568,11 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
             return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "报价时间早于会员最后一个事件", "now is earlier than the member's last event"));
         }
     }
-    // A tier review that is due by `now` runs first, as it would when the
-    // order is booked (lot expiry needs no step: balances look at `now`).
-    let advanced;
-    let member = match member {
-        Some(m) if m.next_review(rules).is_some_and(|t| t <= now) => {
-            let mut c = m.clone();
-            crate::events::advance(rules, &mut c, now);
-            advanced = c;
-            Some(&advanced)
-        }
-        other => other,
-    };
+    Ok(())
+}
+
+/// The quote of a checked cart for a member with no review due.
+fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
     let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
 
     // 1–2. Campaign price and member price.

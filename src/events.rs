@@ -127,7 +127,12 @@ fn refuse(code: &'static str, path: &str, zh: impl Into<String>, en: impl Into<S
 
 /// Book one event, or refuse it; `member` is untouched either way.
 pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
-    let mut m = member.clone();
+    apply_owned(rules, member.clone(), event)
+}
+
+/// [`apply`] to a member the caller owns and has no other use for (the
+/// operation's input): booked in place, not copied first.
+pub(crate) fn apply_owned(rules: &Rules, mut m: Member, event: &Event) -> Result<Member> {
     book(rules, &mut m, event, &mut None)?;
     Ok(m)
 }
