@@ -667,9 +667,15 @@ fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, car
         let members = eff.free_shipping_over == Some(t) && rules.shipping.free_over.is_none_or(|s| s > t);
         Some(match (members, t) {
             (true, 0) => note("FREE_SHIPPING_MEMBER", "会员权益：包邮", "members ship free"),
-            (true, t) => note("FREE_SHIPPING_MEMBER", format!("会员权益：满 {} 包邮", money::yuan(t)), format!("members ship free over {}", money::yuan(t))),
+            (true, t) => {
+                let t = money::yuan(t);
+                note("FREE_SHIPPING_MEMBER", format!("会员权益：满 {t} 包邮"), format!("members ship free over {t}"))
+            }
             (false, 0) => note("FREE_SHIPPING_OVER", "全场包邮", "free shipping on every order"),
-            (false, t) => note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t))),
+            (false, t) => {
+                let t = money::yuan(t);
+                note("FREE_SHIPPING_OVER", format!("满 {t} 包邮"), format!("free shipping over {t}"))
+            }
         })
     } else {
         None
@@ -830,8 +836,9 @@ fn price_line<'a>(
                 w.out.campaign = Some(c.id.clone());
                 w.out.coupons_allowed = *allow_coupons;
                 w.out.points_allowed = *earn_points;
-                w.out.notes.push(note("FLASH_PRICE", format!("秒杀价 {}，限购 {} 件", money::yuan(item.price), per_member_limit),
-                    format!("flash price {}, limit {} per member", money::yuan(item.price), per_member_limit)));
+                let price = money::yuan(item.price);
+                w.out.notes.push(note("FLASH_PRICE", format!("秒杀价 {price}，限购 {per_member_limit} 件"),
+                    format!("flash price {price}, limit {per_member_limit} per member")));
                 if !allow_coupons {
                     w.out.notes.push(note("FLASH_NO_COUPON", "秒杀商品不可用券", "flash-sale items take no coupons"));
                 }
@@ -849,8 +856,9 @@ fn price_line<'a>(
                     note("FLASH_SOLD_OUT", format!("秒杀库存仅剩 {stock_left} 件，超出部分恢复原价"),
                         format!("only {stock_left} left at the flash price; the rest at the normal price"))
                 } else {
-                    note("FLASH_LIMIT", format!("秒杀价 {}，限购 {} 件，超出部分恢复原价", money::yuan(item.price), per_member_limit),
-                        format!("flash price {} is limited to {} per member; the rest at the normal price", money::yuan(item.price), per_member_limit))
+                    let price = money::yuan(item.price);
+                    note("FLASH_LIMIT", format!("秒杀价 {price}，限购 {per_member_limit} 件，超出部分恢复原价"),
+                        format!("flash price {price} is limited to {per_member_limit} per member; the rest at the normal price"))
                 };
                 w.out.notes.push(why);
                 apply_member(&mut w)?;

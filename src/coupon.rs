@@ -72,10 +72,12 @@ impl Refusal {
 
     fn short(threshold: Fen, have: Fen) -> Refusal {
         let s = threshold - have;
+        // Each amount written once, for both messages.
+        let (short, at) = (money::yuan(s), money::yuan(threshold));
         Refusal {
             code: "COUPON_THRESHOLD_NOT_MET",
-            zh: format!("还差 {} 可用（门槛 {}）", money::yuan(s), money::yuan(threshold)),
-            en: format!("{} short of the {} threshold", money::yuan(s), money::yuan(threshold)),
+            zh: format!("还差 {short} 可用（门槛 {at}）"),
+            en: format!("{short} short of the {at} threshold"),
             shortfall: Some(s),
         }
     }

@@ -540,9 +540,10 @@ fn place_order(
     }
     if let Some(p) = expect_payable {
         if p != q.totals.payable {
+            let (now, expected) = (money::yuan(q.totals.payable), money::yuan(p));
             return Err(refuse("QUOTE_MISMATCH", "event.expect_payable",
-                format!("应付金额已变为 {}（预期 {}）", money::yuan(q.totals.payable), money::yuan(p)),
-                format!("the payable is now {} (expected {})", money::yuan(q.totals.payable), money::yuan(p))));
+                format!("应付金额已变为 {now}（预期 {expected}）"),
+                format!("the payable is now {now} (expected {expected})")));
         }
     }
     let reference = format!("order:{order}");
