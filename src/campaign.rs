@@ -40,7 +40,7 @@ use crate::sorting;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
-use crate::rules::{check_id, dup, in_range, Rules, Scope};
+use crate::rules::{in_range, unique_id, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -471,10 +471,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
         let at = format!("campaigns[{i}]");
-        check_id(p, format_args!("{at}.id"), &c.id);
-        if !ids.insert(c.id.as_str()) {
-            dup(p, format_args!("{at}.id"), &c.id);
-        }
+        unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
         if c.until <= c.from {
             p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.until"), "活动结束时间须晚于开始时间",
                 "the campaign must end after it starts");

@@ -619,10 +619,7 @@ impl Rules {
         let mut skus = SortedSet::new();
         for (i, c) in self.catalog.iter().enumerate() {
             let at = At("catalog", i);
-            check_id(p, format_args!("{at}.sku"), &c.sku);
-            if !skus.insert(c.sku.as_str()) {
-                dup(p, format_args!("{at}.sku"), &c.sku);
-            }
+            unique_id(p, &mut skus, format_args!("{at}.sku"), &c.sku);
             in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);
         }
         self.check_membership(p);
@@ -653,10 +650,7 @@ impl Rules {
         let mut ids = SortedSet::new();
         for (i, t) in m.tiers.iter().enumerate() {
             let at = At("membership.tiers", i);
-            check_id(p, format_args!("{at}.id"), &t.id);
-            if !ids.insert(t.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &t.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
             if i == 0 && t.threshold != 0 {
                 p.push("FIRST_TIER_THRESHOLD", format!("{at}.threshold"), "第一个等级的门槛必须为 0",
                     "the first tier's threshold must be 0");
@@ -677,10 +671,7 @@ impl Rules {
         let mut plans = SortedSet::new();
         for (i, plan) in m.paid_plans.iter().enumerate() {
             let at = At("membership.paid_plans", i);
-            check_id(p, format_args!("{at}.id"), &plan.id);
-            if !plans.insert(plan.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &plan.id);
-            }
+            unique_id(p, &mut plans, format_args!("{at}.id"), &plan.id);
             in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
             in_range(p, format_args!("{at}.days"), plan.days as i64, 1, 3660);
         }
@@ -770,10 +761,7 @@ impl Rules {
         let mut ids = SortedSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
             let at = At("points.mall", i);
-            check_id(p, format_args!("{at}.id"), &item.id);
-            if !ids.insert(item.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &item.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &item.id);
             in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);
             match &item.reward {
                 MallReward::Coupon { template } => self.check_template_ref(p, format_args!("{at}.reward.template"), template),
@@ -789,10 +777,7 @@ impl Rules {
         let mut ids = SortedSet::new();
         for (i, t) in self.coupons.iter().enumerate() {
             let at = At("coupons", i);
-            check_id(p, format_args!("{at}.id"), &t.id);
-            if !ids.insert(t.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &t.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
             match &t.kind {
                 CouponKind::AmountOff { amount, threshold } => {
                     in_range(p, format_args!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
@@ -892,6 +877,15 @@ pub(crate) fn check_id(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
     if id.is_empty() || id.len() > MAX_ID_LEN {
         p.push("BAD_ID", at.to_string(), format!("标识须为 1 到 {MAX_ID_LEN} 字节"),
             format!("an id must be 1 to {MAX_ID_LEN} bytes"));
+    }
+}
+
+/// An id that must be well formed and not already `seen` in its list: the
+/// two checks every list of ids in the rules makes, written once.
+pub(crate) fn unique_id<'a>(p: &mut Problems, seen: &mut SortedSet<&'a str>, at: std::fmt::Arguments, id: &'a str) {
+    check_id(p, at, id);
+    if !seen.insert(id) {
+        dup(p, at, id);
     }
 }
 
