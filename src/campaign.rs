@@ -40,7 +40,7 @@ use crate::sorting;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
-use crate::rules::{in_range, unique_id, Rules, Scope};
+use crate::rules::{in_range, unique_id, At, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -470,7 +470,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         p.push("TOO_MANY", "campaigns", "活动最多 100 个", "at most 100 campaigns");
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
-        let at = format!("campaigns[{i}]");
+        let at = At("campaigns", i);
         unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
         if c.until <= c.from {
             p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.until"), "活动结束时间须晚于开始时间",

@@ -865,7 +865,7 @@ impl Rules {
 /// needs it: building a `String` per item cost every call instructions and
 /// an allocation although valid rules never use it.
 #[derive(Clone, Copy)]
-struct At(&'static str, usize);
+pub(crate) struct At(pub(crate) &'static str, pub(crate) usize);
 
 impl std::fmt::Display for At {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
