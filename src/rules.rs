@@ -625,21 +625,21 @@ impl Rules {
         self.check_membership(p);
         self.check_points(p);
         self.check_coupons(p);
-        in_range(p, "shipping.fee", self.shipping.fee, 0, MAX_RULE_FEN);
+        in_range(p, format_args!("shipping.fee"), self.shipping.fee, 0, MAX_RULE_FEN);
         if let Some(v) = self.shipping.free_over {
-            in_range(p, "shipping.free_over", v, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("shipping.free_over"), v, 0, MAX_RULE_FEN);
         }
         campaign::check(self, p);
-        in_range(p, "lifecycle.active_days", self.lifecycle.active_days as i64, 1, 3660);
-        in_range(p, "lifecycle.loyal_orders", self.lifecycle.loyal_orders as i64, 1, 1000);
-        in_range(p, "lifecycle.loyal_days", self.lifecycle.loyal_days as i64, 1, 3660);
+        in_range(p, format_args!("lifecycle.active_days"), self.lifecycle.active_days as i64, 1, 3660);
+        in_range(p, format_args!("lifecycle.loyal_orders"), self.lifecycle.loyal_orders as i64, 1, 1000);
+        in_range(p, format_args!("lifecycle.loyal_days"), self.lifecycle.loyal_days as i64, 1, 3660);
     }
 
     fn check_membership(&self, p: &mut Problems) {
         let m = &self.membership;
-        in_range(p, "membership.growth.per_yuan", m.growth.per_yuan, 0, 10_000);
+        in_range(p, format_args!("membership.growth.per_yuan"), m.growth.per_yuan, 0, 10_000);
         if let GrowthWindow::Rolling { days } = m.growth.window {
-            in_range(p, "membership.growth.window.days", days as i64, 1, 3660);
+            in_range(p, format_args!("membership.growth.window.days"), days as i64, 1, 3660);
         }
         if m.tiers.is_empty() {
             p.push("REQUIRED", "membership.tiers", "至少需要一个等级", "at least one tier is required");
@@ -717,16 +717,16 @@ impl Rules {
 
     fn check_points(&self, p: &mut Problems) {
         let pts = &self.points;
-        in_range(p, "points.earn_per_yuan", pts.earn_per_yuan, 0, 10_000);
+        in_range(p, format_args!("points.earn_per_yuan"), pts.earn_per_yuan, 0, 10_000);
         for (name, a) in &pts.activities {
             check_id(p, format_args!("points.activities.{name}"), name);
             in_range(p, format_args!("points.activities.{name}.points"), a.points, 1, 1_000_000);
         }
         if let Some(cap) = pts.daily_cap {
-            in_range(p, "points.daily_cap", cap, 1, 1_000_000_000);
+            in_range(p, format_args!("points.daily_cap"), cap, 1, 1_000_000_000);
         }
         if let Some(ci) = &pts.check_in {
-            in_range(p, "points.check_in.daily", ci.daily, 0, 1_000_000);
+            in_range(p, format_args!("points.check_in.daily"), ci.daily, 0, 1_000_000);
             let mut last = 0;
             for (i, b) in ci.streak_bonus.iter().enumerate() {
                 let at = At("points.check_in.streak_bonus", i);
@@ -744,19 +744,19 @@ impl Rules {
                 }
             }
             if let Some(c) = ci.cycle_days {
-                in_range(p, "points.check_in.cycle_days", c as i64, 1, 366);
+                in_range(p, format_args!("points.check_in.cycle_days"), c as i64, 1, 366);
             }
         }
         match pts.expiry {
-            Expiry::Days { days } => in_range(p, "points.expiry.days", days as i64, 1, 3660),
-            Expiry::MonthEnd { months } => in_range(p, "points.expiry.months", months as i64, 0, 120),
-            Expiry::YearEnd { years } => in_range(p, "points.expiry.years", years as i64, 0, 10),
+            Expiry::Days { days } => in_range(p, format_args!("points.expiry.days"), days as i64, 1, 3660),
+            Expiry::MonthEnd { months } => in_range(p, format_args!("points.expiry.months"), months as i64, 0, 120),
+            Expiry::YearEnd { years } => in_range(p, format_args!("points.expiry.years"), years as i64, 0, 10),
             Expiry::Never => {}
         }
         if let Some(r) = &pts.redeem {
-            in_range(p, "points.redeem.unit_points", r.unit_points, 1, 1_000_000);
-            in_range(p, "points.redeem.unit_fen", r.unit_fen, 1, 1_000_000);
-            in_range(p, "points.redeem.max_share_bp", r.max_share_bp, 0, BP);
+            in_range(p, format_args!("points.redeem.unit_points"), r.unit_points, 1, 1_000_000);
+            in_range(p, format_args!("points.redeem.unit_fen"), r.unit_fen, 1, 1_000_000);
+            in_range(p, format_args!("points.redeem.max_share_bp"), r.max_share_bp, 0, BP);
         }
         let mut ids = SortedSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
@@ -893,7 +893,7 @@ pub(crate) fn dup(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
     p.push("DUPLICATE_ID", at.to_string(), format!("重复的标识 `{id}`"), format!("duplicate id `{id}`"));
 }
 
-pub(crate) fn in_range(p: &mut Problems, at: impl std::fmt::Display, v: i64, lo: i64, hi: i64) {
+pub(crate) fn in_range(p: &mut Problems, at: std::fmt::Arguments, v: i64, lo: i64, hi: i64) {
     if v < lo || v > hi {
         p.push("OUT_OF_RANGE", at.to_string(), format!("须在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}"));
     }
