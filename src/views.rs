@@ -206,16 +206,18 @@ pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<His
 /// [`points_history`] of a member the caller owns.
 pub(crate) fn points_history_of(rules: &Rules, member: Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
+    let (balance, debt) = (m.points.balance(now), m.points.debt);
     let mut lots: Vec<Lot> = Vec::new();
     for l in &m.points.lots {
         if l.remaining > 0 {
             lots.push(l.clone());
         }
     }
+    // The member is ours: its history is moved into the answer, not copied.
     sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
-    let mut entries = m.points.history.clone();
+    let mut entries = m.points.history;
     entries.reverse();
-    Ok(History { balance: m.points.balance(now), debt: m.points.debt, lots, entries })
+    Ok(History { balance, debt, lots, entries })
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
