@@ -26,11 +26,14 @@ use crate::rules::Rules;
 use crate::time::Millis;
 use crate::views;
 
+/// Written (by `operations`) as its name and summary.
+#[derive(Encode)]
 pub struct Operation {
     pub name: &'static str,
     pub summary: &'static str,
     /// The op: its input, parsed, and the buffer to append its answer to,
     /// as canonical JSON text (the buffer may hold the envelope's start).
+    #[serde(skip)]
     run: fn(&Json, &mut String) -> Result<()>,
 }
 
@@ -278,14 +281,5 @@ struct Nothing {}
 
 fn operations(v: &Json, out: &mut String) -> Result<()> {
     let _: Nothing = input(v)?;
-    #[derive(Serialize, Encode)]
-    struct Info {
-        name: &'static str,
-        summary: &'static str,
-    }
-    let mut list = Vec::with_capacity(OPERATIONS.len());
-    for o in OPERATIONS {
-        list.push(Info { name: o.name, summary: o.summary });
-    }
-    answer_text(out, &list)
+    answer_text(out, &OPERATIONS)
 }
