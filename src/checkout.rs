@@ -628,7 +628,7 @@ fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, car
             to_issue.push(IssueCoupon { template: t.clone(), campaign: r.campaign.clone() });
         }
         if let Some(b) = r.reward.bonus_points {
-            bonus_points.push((b, r.lines.clone()));
+            bonus_points.push((b, r.lines.as_slice()));
         }
     }
 
@@ -1107,11 +1107,11 @@ fn coupons<'a>(
                 }
                 match cands.iter().position(|c| &c.coupon.id == id) {
                     Some(ci) => {
-                        let mut with = chosen.clone();
-                        with.push(ci);
-                        if coupon::stackable(&cands, &with) {
-                            chosen = with;
-                        } else {
+                        // Tried on the list itself, and taken off again if
+                        // it does not stack (no copy of the list).
+                        chosen.push(ci);
+                        if !coupon::stackable(&cands, &chosen) {
+                            chosen.pop();
                             refused.insert(&cands[ci].coupon.id, coupon::Refusal::new("COUPON_NOT_STACKABLE",
                                 "不能与已选的券同时使用", "cannot be combined with the coupons already chosen"));
                         }
@@ -1250,7 +1250,7 @@ fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work]
 
 /// Points and growth the order will earn, per line. Returns (points total,
 /// bonus part).
-fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Work], bonus: &[(i64, Vec<bool>)]) -> Result<(i64, i64)> {
+fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Work], bonus: &[(i64, &[bool])]) -> Result<(i64, i64)> {
     if member.is_none() {
         return Ok((0, 0));
     }
@@ -1271,7 +1271,7 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
         // Bonus points belong to the activity's lines, by what they paid; if
         // they paid nothing, to the first of them.
         let mut w: Vec<Fen> = Vec::with_capacity(work.len());
-        for (l, &c) in work.iter().zip(covered) {
+        for (l, &c) in work.iter().zip(covered.iter()) {
             w.push(if c { l.out.paid } else { 0 });
         }
         let shares = if sum_fen(&w) > 0 {
