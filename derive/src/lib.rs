@@ -161,9 +161,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<Str
             index += 1;
             match &f.missing {
                 Missing::Required => quote! { #o.field::<#ty>(#i, ::core::option::Option::None) },
-                Missing::Default => quote! {
-                    #o.field::<#ty>(#i, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
-                },
+                Missing::Default => quote! { #o.field_or_default::<#ty>(#i) },
                 Missing::With(path) => quote! { #o.field::<#ty>(#i, ::core::option::Option::Some(#path)) },
             }
         };
