@@ -466,11 +466,16 @@ fn is_birthday_template(rules: &Rules, id: &str) -> bool {
 fn birthday_coupon<'r>(rules: &'r Rules, m: &Member, now: Millis) -> Option<&'r str> {
     let born = m.birthday?;
     let today = rules.zone().date(now);
-    let mut sources = vec![&m.tier_of(rules).benefits];
-    if m.paid_active(now) {
-        sources.push(&rules.membership.paid_benefits);
+    // The tier's perk, then a paid card's while active: a fixed pair and a
+    // plain loop, not a `Vec` and an iterator chain.
+    let sources = [(&m.tier_of(rules).benefits, true), (&rules.membership.paid_benefits, m.paid_active(now))];
+    for (b, on) in sources {
+        match &b.birthday {
+            Some(bd) if on && member::birthday_applies(bd.when, born, today) => return bd.coupon.as_deref(),
+            _ => {}
+        }
     }
-    sources.into_iter().filter_map(|b| b.birthday.as_ref()).find(|bd| member::birthday_applies(bd.when, born, today)).and_then(|bd| bd.coupon.as_deref())
+    None
 }
 
 /// May this member claim a coupon from `t` at `now`? Checks the audience,
