@@ -36,7 +36,7 @@ use crate::encode::Encode;
 
 use crate::money::Fen;
 use crate::points::{Ledger, LotUse};
-use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
+use crate::rules::{BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -555,11 +555,13 @@ pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
         return e;
     }
     let today = rules.zone().date(now);
-    let mut sources: Vec<(&Benefits, &'static str)> = vec![(&m.tier_of(rules).benefits, "tier")];
-    if m.paid_active(now) {
-        sources.push((&rules.membership.paid_benefits, "paid"));
-    }
-    for (b, src) in sources {
+    // The tier's benefits, then a paid card's while active: a fixed pair,
+    // not a `Vec`.
+    let paid = m.paid_active(now);
+    for (b, src, on) in [(&m.tier_of(rules).benefits, "tier", true), (&rules.membership.paid_benefits, "paid", paid)] {
+        if !on {
+            continue;
+        }
         if let Some(bp) = b.discount_bp {
             e.discounts.push((bp, b.discount_excluded_categories.clone(), src));
         }
