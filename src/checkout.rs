@@ -633,7 +633,10 @@ fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, car
     }
 
     // 5. Coupons.
-    let threshold = [rules.shipping.free_over, eff.free_shipping_over].into_iter().flatten().min();
+    let threshold = match (rules.shipping.free_over, eff.free_shipping_over) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let fee_for = |goods: Fen| -> Fen {
         if free_shipping_by.is_some() || threshold.is_some_and(|t| goods >= t) {
             0
@@ -1158,16 +1161,17 @@ fn coupons<'a>(
             report.usable.push(coupon_line(c, alone[ci]));
         }
     }
-    // Coupons the shopper chose that are already used are reported too.
-    let mut chosen_used: Vec<&crate::member::WalletCoupon> = Vec::new();
+    // Coupons the shopper chose that are already used are reported too,
+    // after the held ones (one list, not a chain of two).
+    let mut listed = held;
     if let CouponChoice::Ids(ids) = &cart.coupons {
         for c in &m.wallet {
             if c.used_by.is_some() && ids.contains(&c.id) {
-                chosen_used.push(c);
+                listed.push(c);
             }
         }
     }
-    for wc in held.iter().copied().chain(chosen_used) {
+    for wc in listed {
         if let Some(r) = refused.get(wc.id.as_str()) {
             let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
             report.unusable.push(UnusableCoupon {
