@@ -1244,7 +1244,9 @@ fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work]
     if rep.used > 0 {
         let fen = money::split(rep.deduction, &weights)?;
         let pts = money::split(rep.used, &weights)?;
-        for (w, (f, p)) in work.iter_mut().zip(fen.into_iter().zip(pts)) {
+        // By reference, here and below: a `Vec` zipped by value compiles
+        // its own consuming iterator.
+        for (w, (&f, &p)) in work.iter_mut().zip(fen.iter().zip(&pts)) {
             w.out.points_deduction = f;
             w.out.points_used = p;
         }
@@ -1287,7 +1289,7 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
             }
             v
         };
-        for (x, s) in per_line.iter_mut().zip(shares) {
+        for (x, &s) in per_line.iter_mut().zip(&shares) {
             *x += s;
         }
         bonus_total += b;
@@ -1295,8 +1297,8 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
     let gbase = sum_fen(&gw);
     let growth = money::mul_div_floor(gbase, rules.membership.growth.per_yuan, 100)?;
     let g_line = if gbase > 0 { money::split(growth, &gw)? } else { vec![0; work.len()] };
-    for (w, (p, g)) in work.iter_mut().zip(per_line.iter().zip(g_line)) {
-        w.out.points_to_earn = *p;
+    for (w, (&p, &g)) in work.iter_mut().zip(per_line.iter().zip(&g_line)) {
+        w.out.points_to_earn = p;
         w.out.growth_to_earn = g;
     }
     Ok((sum_fen(&per_line), bonus_total))

@@ -397,8 +397,10 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
 /// The candidates of a combination, in group order.
 fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
     let mut out = Vec::with_capacity(3);
-    for i in chosen.into_iter().flatten() {
-        out.push(i);
+    for c in &chosen {
+        if let Some(i) = *c {
+            out.push(i);
+        }
     }
     out
 }
