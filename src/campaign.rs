@@ -452,7 +452,7 @@ fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> 
     let mut order = reached.to_vec();
     sorting::sort_by(&mut order, |&a, &b| prio(b).cmp(&prio(a)).then_with(|| outs[a].campaign.cmp(&outs[b].campaign)));
     let mut taken: Vec<usize> = Vec::new();
-    for i in order {
+    for &i in &order {
         if !taken.iter().any(|&t| overlaps(&outs[t], &outs[i])) {
             taken.push(i);
         }

@@ -1171,7 +1171,7 @@ fn coupons<'a>(
             }
         }
     }
-    for wc in listed {
+    for &wc in &listed {
         if let Some(r) = refused.get(wc.id.as_str()) {
             let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
             report.unusable.push(UnusableCoupon {

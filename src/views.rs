@@ -148,7 +148,7 @@ pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<S
         }
     }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
-    for l in lots {
+    for &l in &lots {
         let d = zone.date(l.expires_at.unwrap_or_default());
         match expiring.last_mut() {
             Some(e) if e.date == d => e.points += l.remaining,
