@@ -545,7 +545,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             if !overlap {
                 continue;
             }
-            for sku in a.skus() {
+            for &sku in &a.skus() {
                 if b.prices(sku) {
                     p.push("CAMPAIGN_CONFLICT", format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
                         format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
