@@ -294,8 +294,11 @@ fn is_default(r: &Reward) -> bool {
 /// non-overlapping ones.
 pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> crate::error::Result<Vec<ReductionOutcome>> {
     let mut outs = Vec::new();
-    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+    for c in &rules.campaigns {
         let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { continue };
+        if !c.active(rules, now) {
+            continue;
+        }
         // The covered lines, their amount and units, in one loop (at
         // opt-level "z" each iterator adapter step is a call per line).
         let mut covered: Vec<bool> = Vec::with_capacity(lines.len());
@@ -554,7 +557,10 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             }
         }
     }
-    let full = rules.campaigns.iter().filter(|c| matches!(c.kind, CampaignKind::FullReduction { .. })).count();
+    let mut full = 0;
+    for c in &rules.campaigns {
+        full += matches!(c.kind, CampaignKind::FullReduction { .. }) as usize;
+    }
     if full > 12 {
         p.push("TOO_MANY", "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
     }

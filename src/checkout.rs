@@ -623,7 +623,10 @@ fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, car
     let mut gifts = Vec::new();
     let mut to_issue = Vec::new();
     let mut bonus_points = Vec::new();
-    for r in reductions.iter().filter(|r| r.applied) {
+    for r in &reductions {
+        if !r.applied {
+            continue;
+        }
         let source = Text::shared(r.campaign.as_str());
         for (w, &d) in work.iter_mut().zip(&r.per_line) {
             w.take("full_reduction", &source, d);
@@ -977,8 +980,11 @@ fn pct(bp: i64) -> String {
 }
 
 fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<()> {
-    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+    for c in &rules.campaigns {
         let CampaignKind::QuantityDiscount { nth, pay_bp, .. } = &c.kind else { continue };
+        if !c.active(rules, now) {
+            continue;
+        }
         // The campaign's units, dearest first (ties: cart order), as one run
         // per line: a line's units all have the same value.
         let mut runs: Vec<(Fen, usize)> = Vec::new();
