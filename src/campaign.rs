@@ -518,12 +518,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             }
             CampaignKind::FullReduction { scope, tiers, basis } => {
                 // Each list under its own name, so the path points at the entry.
-                for (field, list) in [("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
+                for &(field, list) in &[("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
                     for (j, s) in list.iter().enumerate() {
                         rules.check_sku(p, format_args!("{at}.kind.scope.{field}[{j}]"), s, false);
                     }
                 }
-                for (field, list) in [("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
+                for &(field, list) in &[("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
                     for (j, s) in list.iter().enumerate() {
                         rules.check_category(p, format_args!("{at}.kind.scope.{field}[{j}]"), s);
                     }
