@@ -649,9 +649,11 @@ fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>)
         growth_back += delta(l.growth)?;
     }
     let reference = format!("refund:{order}");
-    let (points_from, returned, completed, lot) = (o.points_from.clone(), o.points_returned, o.completed_at.is_some(), o.earned_lot);
+    // `o` borrows `m.orders` only: the ledger and growth, other fields of
+    // `m`, are booked while it is held, without copying its lists.
+    let (returned, completed, lot) = (o.points_returned, o.completed_at.is_some(), o.earned_lot);
     if used_back > 0 {
-        m.points.give_back(at, &points_from, returned, used_back, &reference);
+        m.points.give_back(at, &o.points_from, returned, used_back, &reference);
     }
     if completed {
         m.points.claw_back(at, lot, earned_back, &reference);
@@ -669,13 +671,14 @@ fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>)
     o.refunded += money_back;
     if o.fully_refunded() {
         o.refunded += o.shipping;
-        let (coupons, issued) = (o.coupons.clone(), o.issued_coupons.clone());
+        // The wallet is another field of `m`: the order's lists are read
+        // where they are.
         for c in m.wallet.iter_mut() {
-            if coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) && at <= c.valid_until {
+            if o.coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) && at <= c.valid_until {
                 c.used_by = None;
             }
         }
-        m.wallet.retain(|c| !(issued.contains(&c.id) && c.used_by.is_none()));
+        m.wallet.retain(|c| !(o.issued_coupons.contains(&c.id) && c.used_by.is_none()));
     }
     Ok(())
 }
