@@ -40,7 +40,7 @@ use crate::sorting;
 
 use crate::error::Problems;
 use crate::money::{self, Fen, BP};
-use crate::rules::{check_id, dup, in_range, Rules, Scope};
+use crate::rules::{in_range, unique_id, At, Rules, Scope};
 use crate::time::{LocalTime, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -294,8 +294,11 @@ fn is_default(r: &Reward) -> bool {
 /// non-overlapping ones.
 pub fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> crate::error::Result<Vec<ReductionOutcome>> {
     let mut outs = Vec::new();
-    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+    for c in &rules.campaigns {
         let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { continue };
+        if !c.active(rules, now) {
+            continue;
+        }
         // The covered lines, their amount and units, in one loop (at
         // opt-level "z" each iterator adapter step is a call per line).
         let mut covered: Vec<bool> = Vec::with_capacity(lines.len());
@@ -452,7 +455,7 @@ fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> 
     let mut order = reached.to_vec();
     sorting::sort_by(&mut order, |&a, &b| prio(b).cmp(&prio(a)).then_with(|| outs[a].campaign.cmp(&outs[b].campaign)));
     let mut taken: Vec<usize> = Vec::new();
-    for i in order {
+    for &i in &order {
         if !taken.iter().any(|&t| overlaps(&outs[t], &outs[i])) {
             taken.push(i);
         }
@@ -470,11 +473,8 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         p.push("TOO_MANY", "campaigns", "活动最多 100 个", "at most 100 campaigns");
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
-        let at = format!("campaigns[{i}]");
-        check_id(p, format_args!("{at}.id"), &c.id);
-        if !ids.insert(c.id.as_str()) {
-            dup(p, format_args!("{at}.id"), &c.id);
-        }
+        let at = At("campaigns", i);
+        unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
         if c.until <= c.from {
             p.push("WINDOW_ENDS_BEFORE_START", format!("{at}.until"), "活动结束时间须晚于开始时间",
                 "the campaign must end after it starts");
@@ -518,12 +518,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             }
             CampaignKind::FullReduction { scope, tiers, basis } => {
                 // Each list under its own name, so the path points at the entry.
-                for (field, list) in [("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
+                for &(field, list) in &[("skus", &scope.skus), ("exclude_skus", &scope.exclude_skus)] {
                     for (j, s) in list.iter().enumerate() {
                         rules.check_sku(p, format_args!("{at}.kind.scope.{field}[{j}]"), s, false);
                     }
                 }
-                for (field, list) in [("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
+                for &(field, list) in &[("categories", &scope.categories), ("exclude_categories", &scope.exclude_categories)] {
                     for (j, s) in list.iter().enumerate() {
                         rules.check_category(p, format_args!("{at}.kind.scope.{field}[{j}]"), s);
                     }
@@ -548,7 +548,7 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             if !overlap {
                 continue;
             }
-            for sku in a.skus() {
+            for &sku in &a.skus() {
                 if b.prices(sku) {
                     p.push("CAMPAIGN_CONFLICT", format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
                         format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
@@ -557,7 +557,10 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             }
         }
     }
-    let full = rules.campaigns.iter().filter(|c| matches!(c.kind, CampaignKind::FullReduction { .. })).count();
+    let mut full = 0;
+    for c in &rules.campaigns {
+        full += matches!(c.kind, CampaignKind::FullReduction { .. }) as usize;
+    }
     if full > 12 {
         p.push("TOO_MANY", "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
     }

@@ -506,6 +506,17 @@ fn bought(member: Option<&Member>, campaign: &str, sku: &str) -> i64 {
     n
 }
 
+/// The sum of one amount of every line, checked: one loop for the three
+/// sums a quote takes (each `money::sum` of an iterator chain was a loop of
+/// its own).
+fn sum_work(work: &[Work], amount: fn(&Work) -> Fen) -> Result<Fen> {
+    let mut t: Fen = 0;
+    for w in work {
+        t = money::add(t, amount(w))?;
+    }
+    Ok(t)
+}
+
 /// The sum of `v` (plain loops here and below rather than iterator chains:
 /// each chain compiles to its own copy of `fold` and `from_iter` in the
 /// .wasm).
@@ -520,12 +531,42 @@ fn sum_fen(v: &[Fen]) -> Fen {
 /// Price a cart. `member` is `None` for a guest (no benefits, no wallet, no
 /// points).
 pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
-    quote_with(rules, None, member, cart, now)
+    check_quote(member, cart, now)?;
+    match member {
+        // The review runs on a copy: the caller's member is untouched.
+        Some(m) if review_due(rules, m, now) => {
+            let mut c = m.clone();
+            crate::events::advance(rules, &mut c, now);
+            priced(rules, None, Some(&c), cart, now)
+        }
+        _ => priced(rules, None, member, cart, now),
+    }
 }
 
-/// [`quote`], with the rules' fingerprint when the caller has it already
+/// [`quote`] for a member the caller owns (or books on), reviewed in place
+/// rather than copied: the operations and `events` have no other use for
+/// the member as it was, and the copy was `Member::clone` in the `.wasm`.
+/// `fingerprint` is the rules' fingerprint when the caller has it already
 /// (a replay books many orders under the same rules).
-pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, mut member: Option<&mut Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+    check_quote(member.as_deref(), cart, now)?;
+    if let Some(m) = member.as_deref_mut() {
+        if review_due(rules, m, now) {
+            crate::events::advance(rules, m, now);
+        }
+    }
+    priced(rules, fingerprint, member.as_deref(), cart, now)
+}
+
+/// Whether a tier review is due by `now`. It runs before pricing, as it
+/// would when the order is booked (lot expiry needs no step: balances look
+/// at `now`).
+fn review_due(rules: &Rules, m: &Member, now: Millis) -> bool {
+    m.next_review(rules).is_some_and(|t| t <= now)
+}
+
+/// What a quote refuses before any pricing.
+fn check_quote(member: Option<&Member>, cart: &Cart, now: Millis) -> Result<()> {
     time::check_instant(now, "now")?;
     let mut p = Problems::new();
     check_cart(cart, &mut p);
@@ -538,18 +579,11 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
             return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "报价时间早于会员最后一个事件", "now is earlier than the member's last event"));
         }
     }
-    // A tier review that is due by `now` runs first, as it would when the
-    // order is booked (lot expiry needs no step: balances look at `now`).
-    let advanced;
-    let member = match member {
-        Some(m) if m.next_review(rules).is_some_and(|t| t <= now) => {
-            let mut c = m.clone();
-            crate::events::advance(rules, &mut c, now);
-            advanced = c;
-            Some(&advanced)
-        }
-        other => other,
-    };
+    Ok(())
+}
+
+/// The quote of a checked cart for a member with no review due.
+fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
     let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
 
     // 1–2. Campaign price and member price.
@@ -589,7 +623,10 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
     let mut gifts = Vec::new();
     let mut to_issue = Vec::new();
     let mut bonus_points = Vec::new();
-    for r in reductions.iter().filter(|r| r.applied) {
+    for r in &reductions {
+        if !r.applied {
+            continue;
+        }
         let source = Text::shared(r.campaign.as_str());
         for (w, &d) in work.iter_mut().zip(&r.per_line) {
             w.take("full_reduction", &source, d);
@@ -605,12 +642,15 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
             to_issue.push(IssueCoupon { template: t.clone(), campaign: r.campaign.clone() });
         }
         if let Some(b) = r.reward.bonus_points {
-            bonus_points.push((b, r.lines.clone()));
+            bonus_points.push((b, r.lines.as_slice()));
         }
     }
 
     // 5. Coupons.
-    let threshold = [rules.shipping.free_over, eff.free_shipping_over].into_iter().flatten().min();
+    let threshold = match (rules.shipping.free_over, eff.free_shipping_over) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let fee_for = |goods: Fen| -> Fen {
         if free_shipping_by.is_some() || threshold.is_some_and(|t| goods >= t) {
             0
@@ -629,7 +669,7 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
     }
 
     // 6. Points as cash.
-    let goods = money::sum(work.iter().map(|w| w.amount))?;
+    let goods = sum_work(&work, |w| w.amount)?;
     let points = redeem(rules, member, cart, &mut work, now)?;
 
     // 7. Shipping.
@@ -644,9 +684,15 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
         let members = eff.free_shipping_over == Some(t) && rules.shipping.free_over.is_none_or(|s| s > t);
         Some(match (members, t) {
             (true, 0) => note("FREE_SHIPPING_MEMBER", "会员权益：包邮", "members ship free"),
-            (true, t) => note("FREE_SHIPPING_MEMBER", format!("会员权益：满 {} 包邮", money::yuan(t)), format!("members ship free over {}", money::yuan(t))),
+            (true, t) => {
+                let t = money::yuan(t);
+                note("FREE_SHIPPING_MEMBER", format!("会员权益：满 {t} 包邮"), format!("members ship free over {t}"))
+            }
             (false, 0) => note("FREE_SHIPPING_OVER", "全场包邮", "free shipping on every order"),
-            (false, t) => note("FREE_SHIPPING_OVER", format!("满 {} 包邮", money::yuan(t)), format!("free shipping over {}", money::yuan(t))),
+            (false, t) => {
+                let t = money::yuan(t);
+                note("FREE_SHIPPING_OVER", format!("满 {t} 包邮"), format!("free shipping over {t}"))
+            }
         })
     } else {
         None
@@ -658,13 +704,13 @@ pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, member: Optio
         w.out.goods = w.amount;
         w.out.paid = w.amount - w.out.points_deduction;
     }
-    let paid_goods = money::sum(work.iter().map(|w| w.out.paid))?;
+    let paid_goods = sum_work(&work, |w| w.out.paid)?;
     let payable = money::add(paid_goods, shipping_pay)?;
 
     // 9. What the order earns.
     let (to_earn, bonus_total) = earn(rules, member, &eff, &mut work, &bonus_points)?;
 
-    let list = money::sum(work.iter().map(|w| w.out.list))?;
+    let list = sum_work(&work, |w| w.out.list)?;
     // Discounts by step, in one pass over the lines.
     let (mut campaign_discount, mut member_discount, mut full_reduction_discount, mut coupon_discount) = (0, 0, 0, 0);
     for w in &work {
@@ -807,8 +853,9 @@ fn price_line<'a>(
                 w.out.campaign = Some(c.id.clone());
                 w.out.coupons_allowed = *allow_coupons;
                 w.out.points_allowed = *earn_points;
-                w.out.notes.push(note("FLASH_PRICE", format!("秒杀价 {}，限购 {} 件", money::yuan(item.price), per_member_limit),
-                    format!("flash price {}, limit {} per member", money::yuan(item.price), per_member_limit)));
+                let price = money::yuan(item.price);
+                w.out.notes.push(note("FLASH_PRICE", format!("秒杀价 {price}，限购 {per_member_limit} 件"),
+                    format!("flash price {price}, limit {per_member_limit} per member")));
                 if !allow_coupons {
                     w.out.notes.push(note("FLASH_NO_COUPON", "秒杀商品不可用券", "flash-sale items take no coupons"));
                 }
@@ -826,8 +873,9 @@ fn price_line<'a>(
                     note("FLASH_SOLD_OUT", format!("秒杀库存仅剩 {stock_left} 件，超出部分恢复原价"),
                         format!("only {stock_left} left at the flash price; the rest at the normal price"))
                 } else {
-                    note("FLASH_LIMIT", format!("秒杀价 {}，限购 {} 件，超出部分恢复原价", money::yuan(item.price), per_member_limit),
-                        format!("flash price {} is limited to {} per member; the rest at the normal price", money::yuan(item.price), per_member_limit))
+                    let price = money::yuan(item.price);
+                    note("FLASH_LIMIT", format!("秒杀价 {price}，限购 {per_member_limit} 件，超出部分恢复原价"),
+                        format!("flash price {price} is limited to {per_member_limit} per member; the rest at the normal price"))
                 };
                 w.out.notes.push(why);
                 apply_member(&mut w)?;
@@ -932,8 +980,11 @@ fn pct(bp: i64) -> String {
 }
 
 fn quantity_discounts(rules: &Rules, work: &mut [Work], now: Millis) -> Result<()> {
-    for c in rules.campaigns.iter().filter(|c| c.active(rules, now)) {
+    for c in &rules.campaigns {
         let CampaignKind::QuantityDiscount { nth, pay_bp, .. } = &c.kind else { continue };
+        if !c.active(rules, now) {
+            continue;
+        }
         // The campaign's units, dearest first (ties: cart order), as one run
         // per line: a line's units all have the same value.
         let mut runs: Vec<(Fen, usize)> = Vec::new();
@@ -1076,11 +1127,11 @@ fn coupons<'a>(
                 }
                 match cands.iter().position(|c| &c.coupon.id == id) {
                     Some(ci) => {
-                        let mut with = chosen.clone();
-                        with.push(ci);
-                        if coupon::stackable(&cands, &with) {
-                            chosen = with;
-                        } else {
+                        // Tried on the list itself, and taken off again if
+                        // it does not stack (no copy of the list).
+                        chosen.push(ci);
+                        if !coupon::stackable(&cands, &chosen) {
+                            chosen.pop();
                             refused.insert(&cands[ci].coupon.id, coupon::Refusal::new("COUPON_NOT_STACKABLE",
                                 "不能与已选的券同时使用", "cannot be combined with the coupons already chosen"));
                         }
@@ -1127,16 +1178,17 @@ fn coupons<'a>(
             report.usable.push(coupon_line(c, alone[ci]));
         }
     }
-    // Coupons the shopper chose that are already used are reported too.
-    let mut chosen_used: Vec<&crate::member::WalletCoupon> = Vec::new();
+    // Coupons the shopper chose that are already used are reported too,
+    // after the held ones (one list, not a chain of two).
+    let mut listed = held;
     if let CouponChoice::Ids(ids) = &cart.coupons {
         for c in &m.wallet {
             if c.used_by.is_some() && ids.contains(&c.id) {
-                chosen_used.push(c);
+                listed.push(c);
             }
         }
     }
-    for wc in held.iter().copied().chain(chosen_used) {
+    for &wc in &listed {
         if let Some(r) = refused.get(wc.id.as_str()) {
             let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
             report.unusable.push(UnusableCoupon {
@@ -1209,7 +1261,9 @@ fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work]
     if rep.used > 0 {
         let fen = money::split(rep.deduction, &weights)?;
         let pts = money::split(rep.used, &weights)?;
-        for (w, (f, p)) in work.iter_mut().zip(fen.into_iter().zip(pts)) {
+        // By reference, here and below: a `Vec` zipped by value compiles
+        // its own consuming iterator.
+        for (w, (&f, &p)) in work.iter_mut().zip(fen.iter().zip(&pts)) {
             w.out.points_deduction = f;
             w.out.points_used = p;
         }
@@ -1219,7 +1273,7 @@ fn redeem(rules: &Rules, member: Option<&Member>, cart: &Cart, work: &mut [Work]
 
 /// Points and growth the order will earn, per line. Returns (points total,
 /// bonus part).
-fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Work], bonus: &[(i64, Vec<bool>)]) -> Result<(i64, i64)> {
+fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Work], bonus: &[(i64, &[bool])]) -> Result<(i64, i64)> {
     if member.is_none() {
         return Ok((0, 0));
     }
@@ -1240,7 +1294,7 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
         // Bonus points belong to the activity's lines, by what they paid; if
         // they paid nothing, to the first of them.
         let mut w: Vec<Fen> = Vec::with_capacity(work.len());
-        for (l, &c) in work.iter().zip(covered) {
+        for (l, &c) in work.iter().zip(covered.iter()) {
             w.push(if c { l.out.paid } else { 0 });
         }
         let shares = if sum_fen(&w) > 0 {
@@ -1252,7 +1306,7 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
             }
             v
         };
-        for (x, s) in per_line.iter_mut().zip(shares) {
+        for (x, &s) in per_line.iter_mut().zip(&shares) {
             *x += s;
         }
         bonus_total += b;
@@ -1260,8 +1314,8 @@ fn earn(rules: &Rules, member: Option<&Member>, eff: &Effective, work: &mut [Wor
     let gbase = sum_fen(&gw);
     let growth = money::mul_div_floor(gbase, rules.membership.growth.per_yuan, 100)?;
     let g_line = if gbase > 0 { money::split(growth, &gw)? } else { vec![0; work.len()] };
-    for (w, (p, g)) in work.iter_mut().zip(per_line.iter().zip(g_line)) {
-        w.out.points_to_earn = *p;
+    for (w, (&p, &g)) in work.iter_mut().zip(per_line.iter().zip(&g_line)) {
+        w.out.points_to_earn = p;
         w.out.growth_to_earn = g;
     }
     Ok((sum_fen(&per_line), bonus_total))

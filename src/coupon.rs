@@ -72,10 +72,12 @@ impl Refusal {
 
     fn short(threshold: Fen, have: Fen) -> Refusal {
         let s = threshold - have;
+        // Each amount written once, for both messages.
+        let (short, at) = (money::yuan(s), money::yuan(threshold));
         Refusal {
             code: "COUPON_THRESHOLD_NOT_MET",
-            zh: format!("还差 {} 可用（门槛 {}）", money::yuan(s), money::yuan(threshold)),
-            en: format!("{} short of the {} threshold", money::yuan(s), money::yuan(threshold)),
+            zh: format!("还差 {short} 可用（门槛 {at}）"),
+            en: format!("{short} short of the {at} threshold"),
             shortfall: Some(s),
         }
     }
@@ -395,8 +397,10 @@ pub fn stackable(cands: &[Candidate], chosen: &[usize]) -> bool {
 /// The candidates of a combination, in group order.
 fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
     let mut out = Vec::with_capacity(3);
-    for i in chosen.into_iter().flatten() {
-        out.push(i);
+    for c in &chosen {
+        if let Some(i) = *c {
+            out.push(i);
+        }
     }
     out
 }

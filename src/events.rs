@@ -127,7 +127,12 @@ fn refuse(code: &'static str, path: &str, zh: impl Into<String>, en: impl Into<S
 
 /// Book one event, or refuse it; `member` is untouched either way.
 pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
-    let mut m = member.clone();
+    apply_owned(rules, member.clone(), event)
+}
+
+/// [`apply`] to a member the caller owns and has no other use for (the
+/// operation's input): booked in place, not copied first.
+pub(crate) fn apply_owned(rules: &Rules, mut m: Member, event: &Event) -> Result<Member> {
     book(rules, &mut m, event, &mut None)?;
     Ok(m)
 }
@@ -216,12 +221,15 @@ fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<S
             let lot = m.points.earn(zone, expiry, at, pts, &reference, &reference)?;
             add_growth(rules, m, at, growth, &reference);
             let mut issued = Vec::new();
-            for (k, tid) in templates.iter().enumerate().filter(|_| kept) {
+            for (k, tid) in templates.iter().enumerate() {
                 // Validation guarantees the template exists.
-                if let Some(t) = rules.template(tid) {
-                    let id = format!("{order}/{k}");
-                    issue(rules, m, t, &id, at)?;
-                    issued.push(id);
+                match rules.template(tid) {
+                    Some(t) if kept => {
+                        let id = format!("{order}/{k}");
+                        issue(rules, m, t, &id, at)?;
+                        issued.push(id);
+                    }
+                    _ => {}
                 }
             }
             // Found above; `ok_or_else` rather than `expect`, which keeps a panic call.
@@ -461,11 +469,16 @@ fn is_birthday_template(rules: &Rules, id: &str) -> bool {
 fn birthday_coupon<'r>(rules: &'r Rules, m: &Member, now: Millis) -> Option<&'r str> {
     let born = m.birthday?;
     let today = rules.zone().date(now);
-    let mut sources = vec![&m.tier_of(rules).benefits];
-    if m.paid_active(now) {
-        sources.push(&rules.membership.paid_benefits);
+    // The tier's perk, then a paid card's while active: a fixed pair and a
+    // plain loop, not a `Vec` and an iterator chain.
+    let sources = [(&m.tier_of(rules).benefits, true), (&rules.membership.paid_benefits, m.paid_active(now))];
+    for (b, on) in sources {
+        match &b.birthday {
+            Some(bd) if on && member::birthday_applies(bd.when, born, today) => return bd.coupon.as_deref(),
+            _ => {}
+        }
     }
-    sources.into_iter().filter_map(|b| b.birthday.as_ref()).find(|bd| member::birthday_applies(bd.when, born, today)).and_then(|bd| bd.coupon.as_deref())
+    None
 }
 
 /// May this member claim a coupon from `t` at `now`? Checks the audience,
@@ -535,9 +548,10 @@ fn place_order(
     }
     if let Some(p) = expect_payable {
         if p != q.totals.payable {
+            let (now, expected) = (money::yuan(q.totals.payable), money::yuan(p));
             return Err(refuse("QUOTE_MISMATCH", "event.expect_payable",
-                format!("应付金额已变为 {}（预期 {}）", money::yuan(q.totals.payable), money::yuan(p)),
-                format!("the payable is now {} (expected {})", money::yuan(q.totals.payable), money::yuan(p))));
+                format!("应付金额已变为 {now}（预期 {expected}）"),
+                format!("the payable is now {now} (expected {expected})")));
         }
     }
     let reference = format!("order:{order}");
@@ -635,9 +649,11 @@ fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>)
         growth_back += delta(l.growth)?;
     }
     let reference = format!("refund:{order}");
-    let (points_from, returned, completed, lot) = (o.points_from.clone(), o.points_returned, o.completed_at.is_some(), o.earned_lot);
+    // `o` borrows `m.orders` only: the ledger and growth, other fields of
+    // `m`, are booked while it is held, without copying its lists.
+    let (returned, completed, lot) = (o.points_returned, o.completed_at.is_some(), o.earned_lot);
     if used_back > 0 {
-        m.points.give_back(at, &points_from, returned, used_back, &reference);
+        m.points.give_back(at, &o.points_from, returned, used_back, &reference);
     }
     if completed {
         m.points.claw_back(at, lot, earned_back, &reference);
@@ -655,13 +671,14 @@ fn refund(m: &mut Member, at: Millis, order: &str, lines: Option<&[RefundLine]>)
     o.refunded += money_back;
     if o.fully_refunded() {
         o.refunded += o.shipping;
-        let (coupons, issued) = (o.coupons.clone(), o.issued_coupons.clone());
+        // The wallet is another field of `m`: the order's lists are read
+        // where they are.
         for c in m.wallet.iter_mut() {
-            if coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) && at <= c.valid_until {
+            if o.coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) && at <= c.valid_until {
                 c.used_by = None;
             }
         }
-        m.wallet.retain(|c| !(issued.contains(&c.id) && c.used_by.is_none()));
+        m.wallet.retain(|c| !(o.issued_coupons.contains(&c.id) && c.used_by.is_none()));
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ use crate::encode::Encode;
 
 use crate::money::Fen;
 use crate::points::{Ledger, LotUse};
-use crate::rules::{Benefits, BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
+use crate::rules::{BirthdayWhen, GrowthWindow, Rules, Segment, Tier};
 use crate::time::{Date, Millis, MonthDay, DAY_MS};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -260,7 +260,7 @@ impl Member {
             p.push("NEGATIVE", "member.points.debt", "不能为负数", "must not be negative");
         }
         for (i, l) in self.points.lots.iter().enumerate() {
-            for (f, v) in [("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)] {
+            for &(f, v) in &[("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)] {
                 amount(&mut p, format_args!("member.points.lots[{i}].{f}"), v);
                 if v < 0 {
                     p.push("NEGATIVE", format!("member.points.lots[{i}].{f}"), "不能为负数", "must not be negative");
@@ -274,14 +274,14 @@ impl Member {
             if o.lines.len() > 2 * crate::checkout::MAX_LINES {
                 p.push("TOO_MANY", format!("member.orders.{id}.lines"), "订单行过多", "too many order lines");
             }
-            for (f, v) in [("shipping", o.shipping), ("payable", o.payable), ("refunded", o.refunded), ("points_returned", o.points_returned)] {
+            for &(f, v) in &[("shipping", o.shipping), ("payable", o.payable), ("refunded", o.refunded), ("points_returned", o.points_returned)] {
                 amount(&mut p, format_args!("member.orders.{id}.{f}"), v);
             }
             for (j, l) in o.lines.iter().enumerate() {
                 if !(0..=crate::checkout::MAX_QUANTITY).contains(&l.quantity) || !(0..=l.quantity).contains(&l.refunded_quantity) {
                     p.push("BAD_QUANTITY", format!("member.orders.{id}.lines[{j}].quantity"), "数量或已退数量无效", "quantity or refunded quantity is invalid");
                 }
-                for (f, v) in [("paid", l.paid), ("points_used", l.points_used), ("points_earned", l.points_earned), ("growth", l.growth)] {
+                for &(f, v) in &[("paid", l.paid), ("points_used", l.points_used), ("points_earned", l.points_earned), ("growth", l.growth)] {
                     amount(&mut p, format_args!("member.orders.{id}.lines[{j}].{f}"), v);
                 }
             }
@@ -301,7 +301,7 @@ impl Member {
     /// must not lie before 2000 (unless the member has not joined, when it is
     /// 0), or the next answer would run a review for every month since.
     fn check_clocks(&self, p: &mut crate::error::Problems) {
-        for (f, t) in [("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)] {
+        for &(f, t) in &[("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)] {
             instant(p, format_args!("member.{f}"), t);
         }
         if self.reviewed_through != 0 && self.reviewed_through < crate::time::MIN_MILLIS - 2 * DAY_MS {
@@ -333,7 +333,7 @@ impl Member {
             instant(p, format_args!("member.points.history[{i}].at"), e.at);
         }
         for (i, c) in self.wallet.iter().enumerate() {
-            for (f, t) in [("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)] {
+            for &(f, t) in &[("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)] {
                 instant(p, format_args!("member.wallet[{i}].{f}"), t);
             }
         }
@@ -555,11 +555,13 @@ pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
         return e;
     }
     let today = rules.zone().date(now);
-    let mut sources: Vec<(&Benefits, &'static str)> = vec![(&m.tier_of(rules).benefits, "tier")];
-    if m.paid_active(now) {
-        sources.push((&rules.membership.paid_benefits, "paid"));
-    }
-    for (b, src) in sources {
+    // The tier's benefits, then a paid card's while active: a fixed pair,
+    // not a `Vec`.
+    let paid = m.paid_active(now);
+    for &(b, src, on) in &[(&m.tier_of(rules).benefits, "tier", true), (&rules.membership.paid_benefits, "paid", paid)] {
+        if !on {
+            continue;
+        }
         if let Some(bp) = b.discount_bp {
             e.discounts.push((bp, b.discount_excluded_categories.clone(), src));
         }

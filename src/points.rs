@@ -200,7 +200,7 @@ impl Ledger {
         });
         let mut left = amount;
         let mut uses = Vec::new();
-        for i in order {
+        for &i in &order {
             if left == 0 {
                 break;
             }

@@ -619,30 +619,27 @@ impl Rules {
         let mut skus = SortedSet::new();
         for (i, c) in self.catalog.iter().enumerate() {
             let at = At("catalog", i);
-            check_id(p, format_args!("{at}.sku"), &c.sku);
-            if !skus.insert(c.sku.as_str()) {
-                dup(p, format_args!("{at}.sku"), &c.sku);
-            }
+            unique_id(p, &mut skus, format_args!("{at}.sku"), &c.sku);
             in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);
         }
         self.check_membership(p);
         self.check_points(p);
         self.check_coupons(p);
-        in_range(p, "shipping.fee", self.shipping.fee, 0, MAX_RULE_FEN);
+        in_range(p, format_args!("shipping.fee"), self.shipping.fee, 0, MAX_RULE_FEN);
         if let Some(v) = self.shipping.free_over {
-            in_range(p, "shipping.free_over", v, 0, MAX_RULE_FEN);
+            in_range(p, format_args!("shipping.free_over"), v, 0, MAX_RULE_FEN);
         }
         campaign::check(self, p);
-        in_range(p, "lifecycle.active_days", self.lifecycle.active_days as i64, 1, 3660);
-        in_range(p, "lifecycle.loyal_orders", self.lifecycle.loyal_orders as i64, 1, 1000);
-        in_range(p, "lifecycle.loyal_days", self.lifecycle.loyal_days as i64, 1, 3660);
+        in_range(p, format_args!("lifecycle.active_days"), self.lifecycle.active_days as i64, 1, 3660);
+        in_range(p, format_args!("lifecycle.loyal_orders"), self.lifecycle.loyal_orders as i64, 1, 1000);
+        in_range(p, format_args!("lifecycle.loyal_days"), self.lifecycle.loyal_days as i64, 1, 3660);
     }
 
     fn check_membership(&self, p: &mut Problems) {
         let m = &self.membership;
-        in_range(p, "membership.growth.per_yuan", m.growth.per_yuan, 0, 10_000);
+        in_range(p, format_args!("membership.growth.per_yuan"), m.growth.per_yuan, 0, 10_000);
         if let GrowthWindow::Rolling { days } = m.growth.window {
-            in_range(p, "membership.growth.window.days", days as i64, 1, 3660);
+            in_range(p, format_args!("membership.growth.window.days"), days as i64, 1, 3660);
         }
         if m.tiers.is_empty() {
             p.push("REQUIRED", "membership.tiers", "至少需要一个等级", "at least one tier is required");
@@ -653,10 +650,7 @@ impl Rules {
         let mut ids = SortedSet::new();
         for (i, t) in m.tiers.iter().enumerate() {
             let at = At("membership.tiers", i);
-            check_id(p, format_args!("{at}.id"), &t.id);
-            if !ids.insert(t.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &t.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
             if i == 0 && t.threshold != 0 {
                 p.push("FIRST_TIER_THRESHOLD", format!("{at}.threshold"), "第一个等级的门槛必须为 0",
                     "the first tier's threshold must be 0");
@@ -677,10 +671,7 @@ impl Rules {
         let mut plans = SortedSet::new();
         for (i, plan) in m.paid_plans.iter().enumerate() {
             let at = At("membership.paid_plans", i);
-            check_id(p, format_args!("{at}.id"), &plan.id);
-            if !plans.insert(plan.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &plan.id);
-            }
+            unique_id(p, &mut plans, format_args!("{at}.id"), &plan.id);
             in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
             in_range(p, format_args!("{at}.days"), plan.days as i64, 1, 3660);
         }
@@ -726,16 +717,16 @@ impl Rules {
 
     fn check_points(&self, p: &mut Problems) {
         let pts = &self.points;
-        in_range(p, "points.earn_per_yuan", pts.earn_per_yuan, 0, 10_000);
+        in_range(p, format_args!("points.earn_per_yuan"), pts.earn_per_yuan, 0, 10_000);
         for (name, a) in &pts.activities {
             check_id(p, format_args!("points.activities.{name}"), name);
             in_range(p, format_args!("points.activities.{name}.points"), a.points, 1, 1_000_000);
         }
         if let Some(cap) = pts.daily_cap {
-            in_range(p, "points.daily_cap", cap, 1, 1_000_000_000);
+            in_range(p, format_args!("points.daily_cap"), cap, 1, 1_000_000_000);
         }
         if let Some(ci) = &pts.check_in {
-            in_range(p, "points.check_in.daily", ci.daily, 0, 1_000_000);
+            in_range(p, format_args!("points.check_in.daily"), ci.daily, 0, 1_000_000);
             let mut last = 0;
             for (i, b) in ci.streak_bonus.iter().enumerate() {
                 let at = At("points.check_in.streak_bonus", i);
@@ -753,27 +744,24 @@ impl Rules {
                 }
             }
             if let Some(c) = ci.cycle_days {
-                in_range(p, "points.check_in.cycle_days", c as i64, 1, 366);
+                in_range(p, format_args!("points.check_in.cycle_days"), c as i64, 1, 366);
             }
         }
         match pts.expiry {
-            Expiry::Days { days } => in_range(p, "points.expiry.days", days as i64, 1, 3660),
-            Expiry::MonthEnd { months } => in_range(p, "points.expiry.months", months as i64, 0, 120),
-            Expiry::YearEnd { years } => in_range(p, "points.expiry.years", years as i64, 0, 10),
+            Expiry::Days { days } => in_range(p, format_args!("points.expiry.days"), days as i64, 1, 3660),
+            Expiry::MonthEnd { months } => in_range(p, format_args!("points.expiry.months"), months as i64, 0, 120),
+            Expiry::YearEnd { years } => in_range(p, format_args!("points.expiry.years"), years as i64, 0, 10),
             Expiry::Never => {}
         }
         if let Some(r) = &pts.redeem {
-            in_range(p, "points.redeem.unit_points", r.unit_points, 1, 1_000_000);
-            in_range(p, "points.redeem.unit_fen", r.unit_fen, 1, 1_000_000);
-            in_range(p, "points.redeem.max_share_bp", r.max_share_bp, 0, BP);
+            in_range(p, format_args!("points.redeem.unit_points"), r.unit_points, 1, 1_000_000);
+            in_range(p, format_args!("points.redeem.unit_fen"), r.unit_fen, 1, 1_000_000);
+            in_range(p, format_args!("points.redeem.max_share_bp"), r.max_share_bp, 0, BP);
         }
         let mut ids = SortedSet::new();
         for (i, item) in pts.mall.iter().enumerate() {
             let at = At("points.mall", i);
-            check_id(p, format_args!("{at}.id"), &item.id);
-            if !ids.insert(item.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &item.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &item.id);
             in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);
             match &item.reward {
                 MallReward::Coupon { template } => self.check_template_ref(p, format_args!("{at}.reward.template"), template),
@@ -789,10 +777,7 @@ impl Rules {
         let mut ids = SortedSet::new();
         for (i, t) in self.coupons.iter().enumerate() {
             let at = At("coupons", i);
-            check_id(p, format_args!("{at}.id"), &t.id);
-            if !ids.insert(t.id.as_str()) {
-                dup(p, format_args!("{at}.id"), &t.id);
-            }
+            unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
             match &t.kind {
                 CouponKind::AmountOff { amount, threshold } => {
                     in_range(p, format_args!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
@@ -880,7 +865,7 @@ impl Rules {
 /// needs it: building a `String` per item cost every call instructions and
 /// an allocation although valid rules never use it.
 #[derive(Clone, Copy)]
-struct At(&'static str, usize);
+pub(crate) struct At(pub(crate) &'static str, pub(crate) usize);
 
 impl std::fmt::Display for At {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -895,11 +880,20 @@ pub(crate) fn check_id(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
     }
 }
 
+/// An id that must be well formed and not already `seen` in its list: the
+/// two checks every list of ids in the rules makes, written once.
+pub(crate) fn unique_id<'a>(p: &mut Problems, seen: &mut SortedSet<&'a str>, at: std::fmt::Arguments, id: &'a str) {
+    check_id(p, at, id);
+    if !seen.insert(id) {
+        dup(p, at, id);
+    }
+}
+
 pub(crate) fn dup(p: &mut Problems, at: impl std::fmt::Display, id: &str) {
     p.push("DUPLICATE_ID", at.to_string(), format!("重复的标识 `{id}`"), format!("duplicate id `{id}`"));
 }
 
-pub(crate) fn in_range(p: &mut Problems, at: impl std::fmt::Display, v: i64, lo: i64, hi: i64) {
+pub(crate) fn in_range(p: &mut Problems, at: std::fmt::Arguments, v: i64, lo: i64, hi: i64) {
     if v < lo || v > hi {
         p.push("OUT_OF_RANGE", at.to_string(), format!("须在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}"));
     }

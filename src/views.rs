@@ -95,7 +95,9 @@ pub struct Summary {
 }
 
 /// The member as of `now` (lots expired and reviews run, nothing booked).
-fn as_of(rules: &Rules, m: &Member, now: Millis) -> Result<Member> {
+/// Taken by value: the operations own the member they read and have no
+/// other use for it, so it is advanced in place, not copied.
+fn as_of(rules: &Rules, mut m: Member, now: Millis) -> Result<Member> {
     check_instant(now, "now")?;
     if !m.is_joined() {
         return Err(Error::new("MEMBER_NOT_JOINED", "member", "会员尚未入会", "the member has not joined"));
@@ -103,12 +105,16 @@ fn as_of(rules: &Rules, m: &Member, now: Millis) -> Result<Member> {
     if now < m.clock {
         return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "查询时间早于最后一个事件", "now is earlier than the member's last event"));
     }
-    let mut m = m.clone();
     events::advance(rules, &mut m, now);
     Ok(m)
 }
 
 pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
+    summary_of(rules, member.clone(), now)
+}
+
+/// [`summary`] of a member the caller owns.
+pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
     let tiers = &rules.membership.tiers;
@@ -142,7 +148,7 @@ pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
         }
     }
     sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
-    for l in lots {
+    for &l in &lots {
         let d = zone.date(l.expires_at.unwrap_or_default());
         match expiring.last_mut() {
             Some(e) if e.date == d => e.points += l.remaining,
@@ -194,17 +200,24 @@ pub struct History {
 }
 
 pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
+    points_history_of(rules, member.clone(), now)
+}
+
+/// [`points_history`] of a member the caller owns.
+pub(crate) fn points_history_of(rules: &Rules, member: Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
+    let (balance, debt) = (m.points.balance(now), m.points.debt);
     let mut lots: Vec<Lot> = Vec::new();
     for l in &m.points.lots {
         if l.remaining > 0 {
             lots.push(l.clone());
         }
     }
+    // The member is ours: its history is moved into the answer, not copied.
     sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
-    let mut entries = m.points.history.clone();
+    let mut entries = m.points.history;
     entries.reverse();
-    Ok(History { balance: m.points.balance(now), debt: m.points.debt, lots, entries })
+    Ok(History { balance, debt, lots, entries })
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -235,6 +248,11 @@ pub struct WalletEntry {
 /// The wallet: available first (soonest-expiring first), then not yet
 /// valid, used and expired.
 pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<WalletEntry>> {
+    coupon_wallet_of(rules, member.clone(), now)
+}
+
+/// [`coupon_wallet`] of a member the caller owns.
+pub(crate) fn coupon_wallet_of(rules: &Rules, member: Member, now: Millis) -> Result<Vec<WalletEntry>> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
     let mut out = Vec::with_capacity(m.wallet.len());
@@ -282,6 +300,12 @@ pub struct Targeting {
 /// Which of `members` may receive a coupon from `template` now (a guide
 /// sending a targeted coupon to a tagged group). Claim limits count too.
 pub fn eligible_members(rules: &Rules, template: &str, members: &[Member], now: Millis) -> Result<Targeting> {
+    eligible_members_of(rules, template, &mut members.to_vec(), now)
+}
+
+/// [`eligible_members`] of members the caller owns: each is advanced to
+/// `now` in place, not copied first.
+pub(crate) fn eligible_members_of(rules: &Rules, template: &str, members: &mut [Member], now: Millis) -> Result<Targeting> {
     check_instant(now, "now")?;
     let t = rules.template(template).ok_or_else(|| {
         Error::new("UNKNOWN_TEMPLATE", "template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`"))
@@ -290,15 +314,14 @@ pub fn eligible_members(rules: &Rules, template: &str, members: &[Member], now: 
         return Err(Error::new("TOO_MANY", "members", "一次最多 10000 个会员", "at most 10,000 members at once"));
     }
     let mut out = Targeting { template: template.to_string(), eligible: Vec::new(), ineligible: Vec::new() };
-    for m in members {
+    for m in members.iter_mut() {
         let verdict = if m.is_joined() && now < m.clock {
             Err(coupon::Refusal::new("EVENT_OUT_OF_ORDER", "查询时间早于会员最后一个事件", "now is earlier than the member's last event"))
         } else {
-            let mut m2 = m.clone();
-            if m2.is_joined() {
-                events::advance(rules, &mut m2, now);
+            if m.is_joined() {
+                events::advance(rules, m, now);
             }
-            events::claimable(rules, &m2, t, now).map(|_| ())
+            events::claimable(rules, m, t, now).map(|_| ())
         };
         match verdict {
             Ok(()) => out.eligible.push(m.id.clone()),

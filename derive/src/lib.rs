@@ -161,9 +161,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<Str
             index += 1;
             match &f.missing {
                 Missing::Required => quote! { #o.field::<#ty>(#i, ::core::option::Option::None) },
-                Missing::Default => quote! {
-                    #o.field::<#ty>(#i, ::core::option::Option::Some(<#ty as ::core::default::Default>::default))
-                },
+                Missing::Default => quote! { #o.field_or_default::<#ty>(#i) },
                 Missing::With(path) => quote! { #o.field::<#ty>(#i, ::core::option::Option::Some(#path)) },
             }
         };
@@ -323,6 +321,14 @@ fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) 
         let value = access(f);
         let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
         let entry = match &f.skip_if {
+            // An `Option` written only when `Some`: its value handed over as
+            // itself, so `Option<T>`'s writer (a copy per `T`) is not needed.
+            Some(path) if quote!(#path).to_string().replace(' ', "") == "Option::is_none" => quote! {
+                match #value {
+                    ::core::option::Option::Some(v) => ::core::option::Option::Some(v as &dyn ::siyu::encode::Encode),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            },
             Some(path) => quote! { if #path(#value) { ::core::option::Option::None } else { #some } },
             None => some,
         };

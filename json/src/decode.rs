@@ -413,6 +413,22 @@ impl<'v> Object<'_, 'v> {
         t
     }
 
+    /// Field `keys[i]` read as `T`, or `T::default()` if absent: no
+    /// function pointer to the default (a table entry and an indirect
+    /// call) as with [`field`](Self::field).
+    pub fn field_or_default<T: Decode + Default>(&mut self, i: usize) -> Option<T> {
+        let t = match self.enter(i, false) {
+            Some(v) => {
+                let t = T::decode(v, self.d);
+                self.d.leave();
+                t
+            }
+            None => Some(T::default()),
+        };
+        self.failed |= t.is_none();
+        t
+    }
+
     /// Whether a field could not be read.
     pub fn failed(&self) -> bool {
         self.failed

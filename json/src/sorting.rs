@@ -36,8 +36,10 @@ pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     // The positions are in range by construction; tested rather than
     // left to `swap`'s own check, which would keep a panic call (and its
     // location) in every instance.
+    // The swaps walked by reference: a `Vec` consumed by value compiled
+    // its own consuming iterator in every instance.
     let n = v.len();
-    for (a, b) in swaps(&sorted) {
+    for &(a, b) in &swaps(&sorted) {
         let (a, b) = (a as usize, b as usize);
         if a < n && b < n {
             v.swap(a, b);
