@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import * as siyu from 'siyu';
 import * as glue from '../../../pkg/siyu_wasm_bg.js';
-import { instantiateMs, quotes, SIZES } from './bench-core.mjs';
+import { instantiateMs, quotes, rawQuotes, SIZES } from './bench-core.mjs';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
 import { here, repo, pkgDir } from './vectors.mjs';
@@ -88,20 +88,23 @@ const wasmtimeRun = () => {
 // Node.
 const imports = { './siyu_wasm_bg.js': glue };
 const nodeInfo = { instantiate_ms: await instantiateMs(bytes, imports, now), version: process.version };
+// A second instance for the raw face (which never calls the glue's imports).
+const rawExports = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
 
 // Chromium, in a page served on 127.0.0.1, loaded afresh each round.
 const PAGE = `<!doctype html><meta charset="utf-8"><title>siyu bench</title><link rel="icon" href="data:,">
 <script type="module">
 import * as siyu from '/pkg/index.js';
 import * as glue from '/pkg/siyu_wasm_bg.js';
-import { instantiateMs, quotes } from '/runner/bench-core.mjs';
+import { instantiateMs, quotes, rawQuotes } from '/runner/bench-core.mjs';
 try {
   const now = () => performance.now();
   const bytes = new Uint8Array(await (await fetch('/pkg/siyu_wasm_bg.wasm')).arrayBuffer());
   const t = now(); await siyu.init(); const first_init_ms = now() - t;
   const vectorText = await (await fetch('/bench-vector.json')).text();
   window.__done = { first_init_ms, instantiate_ms: await instantiateMs(bytes, { './siyu_wasm_bg.js': glue }, now),
-    quotes: quotes(siyu, vectorText, now), version: navigator.userAgent.match(/Chrome\\/[\\d.]+/)[0] };
+    quotes: quotes(siyu, vectorText, now),
+    raw: rawQuotes((await WebAssembly.instantiate(bytes, { './siyu_wasm_bg.js': glue })).instance.exports, vectorText, now), version: navigator.userAgent.match(/Chrome\\/[\\d.]+/)[0] };
 } catch (e) { window.__done = { error: String(e && e.stack || e) }; }
 </script>`;
 const server = await serve(PAGE, { '/bench-vector.json': vectorText });
@@ -113,11 +116,12 @@ try {
     const native = nativeRun('release');
     const nativeZ = nativeRun('wasm-release');
     const node = quotes(siyu, vectorText, now);
+    const nodeRaw = rawQuotes(rawExports, vectorText, now);
     await browser.page.goto(server.url);
     await browser.page.waitForFunction(() => window.__done, null, { timeout: 300_000, polling: 500 });
     chromium = await browser.page.evaluate(() => window.__done);
     if (chromium.error) throw new Error(chromium.error);
-    rounds.push({ native, nativeZ, node, chromium: chromium.quotes, wasmtime: wasmtimeRun() });
+    rounds.push({ native, nativeZ, node, nodeRaw, chromium: chromium.quotes, chromiumRaw: chromium.raw, wasmtime: wasmtimeRun() });
     process.stderr.write(`bench: round ${r + 1} of ${ROUNDS} done\n`);
   }
 } finally {
@@ -134,30 +138,40 @@ console.log(`features the module fails to validate without: ${required.join(', '
 console.log(`instantiate (compile + instantiate, median of 10): node ${nodeInfo.version} ${nodeInfo.instantiate_ms.toFixed(2)} ms, ` +
   `${chromium.version} ${chromium.instantiate_ms.toFixed(2)} ms (first init() incl. fetch ${chromium.first_init_ms.toFixed(2)} ms)`);
 console.log('');
-console.log(`quote times: median over ${ROUNDS} rounds; ratios: median of the per-round ratios [lowest–highest]`);
-console.log('| lines | native µs | Node call µs | Node object µs | Chromium call µs | Chromium object µs | wasmtime µs | Node/native | Chromium/native | wasmtime/native |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`quote times, µs: median over ${ROUNDS} rounds. "call": JSON text in and out as JS strings; "raw": the raw face, bytes in and out (the work of native \`ops::call\`)`);
+console.log('| lines | native | Node call | Node raw | Node object | Chromium call | Chromium raw | Chromium object | wasmtime (raw) |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const at = (r, host, lines) => r[host].find((x) => x.lines === lines);
+const series = (lines) => ({
+  nodeCall: rounds.map((r) => at(r, 'node', lines).call_us),
+  nodeRaw: rounds.map((r) => at(r, 'nodeRaw', lines).raw_us),
+  nodeObj: rounds.map((r) => at(r, 'node', lines).object_us),
+  chrCall: rounds.map((r) => at(r, 'chromium', lines).call_us),
+  chrRaw: rounds.map((r) => at(r, 'chromiumRaw', lines).raw_us),
+  chrObj: rounds.map((r) => at(r, 'chromium', lines).object_us),
+  wt: rounds.every((r) => r.wasmtime) ? rounds.map((r) => r.wasmtime[lines]) : null,
+});
 for (const lines of SIZES) {
-  const at = (r, host) => r[host].find((x) => x.lines === lines);
-  const nat = rounds.map((r) => r.native[lines]);
-  const nodeCall = rounds.map((r) => at(r, 'node').call_us), nodeObj = rounds.map((r) => at(r, 'node').object_us);
-  const chrCall = rounds.map((r) => at(r, 'chromium').call_us), chrObj = rounds.map((r) => at(r, 'chromium').object_us);
-  const wt = rounds.every((r) => r.wasmtime) ? rounds.map((r) => r.wasmtime[lines]) : null;
-  const ratio = (xs) => { const rs = xs.map((x, i) => x / nat[i]); return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`; };
-  console.log(`| ${lines} | ${median(nat).toFixed(1)} | ${median(nodeCall).toFixed(1)} | ${median(nodeObj).toFixed(1)} | ${median(chrCall).toFixed(1)} | ` +
-    `${median(chrObj).toFixed(1)} | ${wt ? median(wt).toFixed(1) : 'not built'} | ${ratio(nodeCall)} | ${ratio(chrCall)} | ${wt ? ratio(wt) : '-'} |`);
+  const x = series(lines), f = (xs) => (xs ? median(xs).toFixed(1) : 'not built');
+  console.log(`| ${lines} | ${f(rounds.map((r) => r.native[lines]))} | ${f(x.nodeCall)} | ${f(x.nodeRaw)} | ${f(x.nodeObj)} | ` +
+    `${f(x.chrCall)} | ${f(x.chrRaw)} | ${f(x.chrObj)} | ${f(x.wt)} |`);
 }
-
-// The same Wasm times against native code optimised as the .wasm is.
-console.log('');
-console.log('against native built with the .wasm\'s own profile (`wasm-release`: engine opt-level "z", wire 3): the cost of Wasm itself');
-console.log('| lines | native (wasm-release) µs | Node/native | Chromium/native | wasmtime/native |');
-console.log('|---:|---:|---:|---:|---:|');
-for (const lines of SIZES) {
-  const at = (r, host) => r[host].find((x) => x.lines === lines);
-  const nat = rounds.map((r) => r.nativeZ[lines]);
-  const ratio = (xs) => { const rs = xs.map((x, i) => x / nat[i]); return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`; };
-  const wt = rounds.every((r) => r.wasmtime) ? rounds.map((r) => r.wasmtime[lines]) : null;
-  console.log(`| ${lines} | ${median(nat).toFixed(1)} | ${ratio(rounds.map((r) => at(r, 'node').call_us))} | ` +
-    `${ratio(rounds.map((r) => at(r, 'chromium').call_us))} | ${wt ? ratio(wt) : '-'} |`);
+// Ratios within each round (native and Wasm measured seconds apart), against
+// native release (the budget's "native build") and against native built with
+// the .wasm's own profile (`wasm-release`: engine opt-level "z", wire 3),
+// which tells the cost of Wasm itself from the cost of optimising for size.
+for (const [key, title] of [['native', 'native release (opt-level 3)'], ['nativeZ', "native built with the .wasm's own profile (wasm-release)"]]) {
+  console.log('');
+  console.log(`Wasm time / ${title} time: median of the per-round ratios [lowest–highest]`);
+  console.log('| lines | Node call | Node raw | Chromium call | Chromium raw | wasmtime |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const lines of SIZES) {
+    const x = series(lines), nat = rounds.map((r) => r[key][lines]);
+    const ratio = (xs) => {
+      if (!xs) return '-';
+      const rs = xs.map((v, i) => v / nat[i]);
+      return `${median(rs).toFixed(2)}× [${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}]`;
+    };
+    console.log(`| ${lines} | ${ratio(x.nodeCall)} | ${ratio(x.nodeRaw)} | ${ratio(x.chrCall)} | ${ratio(x.chrRaw)} | ${ratio(x.wt)} |`);
+  }
 }
