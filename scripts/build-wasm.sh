@@ -72,6 +72,13 @@ exported=$(sed -n '/^export {/,/}/p' "$out/siyu_wasm.js" | sed '1d;$d' | tr ', '
 [ -n "$declared" ] && [ "$declared" = "$exported" ] ||
   dts_differ "functions declared: $(echo $declared); exported by the glue: $(echo $exported)"
 
+# A doc comment written through a macro can reach the .d.ts as a raw string
+# token (`r" …`): see the note above `exports!` in wasm/src/js.rs.
+if grep -n '^ \* r"' "$types/siyu_wasm.d.ts" >&2; then
+  echo "build-wasm.sh: a doc comment in the .d.ts starts with r\" (write it as #[doc = \"…\"])" >&2
+  exit 1
+fi
+
 mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
 # -Os, not -Oz: -Oz's output is 4 KB smaller raw but compresses worse
 # (gzip +0.9 KB), and gzip is the budget that binds; instructions and time

@@ -199,25 +199,28 @@ macro_rules! exports {
     };
 }
 
+// Docs as `#[doc = "…"]`, not `///`: through `macro_rules`, a `///` line
+// reaches wasm-bindgen as a raw string token, which it wrote into the
+// `.d.ts` as `r" Price a cart…`.
 exports! {
-    /// Check a rule set; its fingerprint and counts. Throws `RULES_INVALID`
-    /// listing every problem.
+    #[doc = "Check a rule set; its fingerprint and counts. Throws `RULES_INVALID`"]
+    #[doc = "listing every problem."]
     validate_rules => validateRules(unchecked_param_type = "RulesInput") -> "RulesCheck";
-    /// Price a cart for a member (or a guest) at a moment.
+    #[doc = "Price a cart for a member (or a guest) at a moment."]
     quote => quote(unchecked_param_type = "QuoteInput") -> "Quote";
-    /// Book one event on a member's state (the new state), or throw why not.
+    #[doc = "Book one event on a member's state (the new state), or throw why not."]
     apply_event => applyEvent(unchecked_param_type = "ApplyEventInput") -> "Member";
-    /// Fold a member's whole event log into a state.
+    #[doc = "Fold a member's whole event log into a state."]
     replay => replay(unchecked_param_type = "ReplayInput") -> "Member";
-    /// Tier, progress, review outlook, points and benefits.
+    #[doc = "Tier, progress, review outlook, points and benefits."]
     member_summary => memberSummary(unchecked_param_type = "MemberViewInput") -> "Summary";
-    /// Points balance, lots and history.
+    #[doc = "Points balance, lots and history."]
     points_history => pointsHistory(unchecked_param_type = "MemberViewInput") -> "History";
-    /// Every coupon the member holds, with its status.
+    #[doc = "Every coupon the member holds, with its status."]
     coupon_wallet => couponWallet(unchecked_param_type = "MemberViewInput") -> "WalletEntry[]";
-    /// Which members a targeted coupon template reaches.
+    #[doc = "Which members a targeted coupon template reaches."]
     eligible_members => eligibleMembers(unchecked_param_type = "EligibleMembersInput") -> "Targeting";
-    /// Every operation's name and summary.
+    #[doc = "Every operation's name and summary."]
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }
 
