@@ -221,15 +221,14 @@ fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<S
             let lot = m.points.earn(zone, expiry, at, pts, &reference, &reference)?;
             add_growth(rules, m, at, growth, &reference);
             let mut issued = Vec::new();
-            for (k, tid) in templates.iter().enumerate() {
-                // Validation guarantees the template exists.
-                match rules.template(tid) {
-                    Some(t) if kept => {
+            if kept {
+                for (k, tid) in templates.iter().enumerate() {
+                    // Validation guarantees the template exists.
+                    if let Some(t) = rules.template(tid) {
                         let id = format!("{order}/{k}");
                         issue(rules, m, t, &id, at)?;
                         issued.push(id);
                     }
-                    _ => {}
                 }
             }
             // Found above; `ok_or_else` rather than `expect`, which keeps a panic call.

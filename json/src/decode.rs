@@ -636,7 +636,7 @@ impl<'v> Decoder<'v> {
     }
 
     /// Leave the field [`enter`](Self::enter) entered. Out of line: it is
-    /// in every instance of [`field`](Self::field).
+    /// in every instance of [`Object::field`].
     #[inline(never)]
     fn leave(&mut self) {
         self.path.pop();
