@@ -9,7 +9,8 @@
 //! - [`conformance`]: the corpus `tests/vectors/**/*.json`, byte for byte;
 //! - [`hostile`]: bad input through the raw face is an error, never a trap;
 //! - [`fuel`]: instructions per operation and peak linear memory;
-//! - [`timing`]: time per quote, with fuel metering off.
+//! - [`timing`]: time per quote, with fuel metering off;
+//! - `profile` (feature `profile`): instructions per function of one call.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,8 @@ pub mod canonical;
 pub mod conformance;
 pub mod fuel;
 pub mod hostile;
+#[cfg(feature = "profile")]
+pub mod profile;
 pub mod timing;
 
 /// The module every host loads: `scripts/build-wasm.sh` writes it.

@@ -9,6 +9,9 @@
 //!                                                   (--dump: write each measured input as DIR/<key>.json)
 //! siyu-wasmtime time [WASM] [--vectors DIR]          µs per quote of 10/50/200 lines, fuel off
 //!                                                   (one JSON line per size, like quote_timing)
+//! siyu-wasmtime profile NAMED.wasm INPUT.json [--top N]
+//!                                                   instructions per function of one call (feature
+//!                                                   `profile`; INPUT.json as `fuel --dump` writes it)
 //! ```
 //!
 //! WASM defaults to `pkg/siyu_wasm_bg.wasm`; its SHA-256 must match the
@@ -19,7 +22,7 @@ use std::process::ExitCode;
 
 use siyu_host_wasmtime::{conformance, fuel, hostile, wasm_path, Wasm};
 
-const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time> [WASM] [--vectors DIR] [--verbose] [--json] [--dump DIR]";
+const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time|profile> [WASM] [INPUT] [--vectors DIR] [--verbose] [--json] [--dump DIR] [--top N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let mut json = false;
     let mut verbose = false;
     let mut dump: Option<PathBuf> = None;
+    let mut top = 60;
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -45,6 +49,13 @@ fn main() -> ExitCode {
             "--json" => json = true,
             "--dump" => match it.next() {
                 Some(d) => dump = Some(PathBuf::from(d)),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--top" => match it.next().and_then(|n| n.parse().ok()) {
+                Some(n) => top = n,
                 None => {
                     eprintln!("{USAGE}");
                     return ExitCode::from(2);
@@ -64,6 +75,7 @@ fn main() -> ExitCode {
         "hostile" => run_hostile(&path, verbose),
         "fuel" => run_fuel(&path, json, dump.as_deref()),
         "time" => run_time(&path, &vectors),
+        "profile" => run_profile(&positional, top),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -130,6 +142,42 @@ fn run_time(path: &std::path::Path, vectors: &std::path::Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(feature = "profile")]
+fn run_profile(args: &[String], top: usize) -> ExitCode {
+    let [named, input] = args else {
+        eprintln!("usage: siyu-wasmtime profile NAMED.wasm INPUT.json [--top N]");
+        return ExitCode::from(2);
+    };
+    let run = || -> Result<String, String> {
+        let wasm = std::fs::read(named).map_err(|e| format!("{named}: {e}"))?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(input).map_err(|e| format!("{input}: {e}"))?).map_err(|e| format!("{input}: {e}"))?;
+        let op = doc["op"].as_str().ok_or(format!("{input}: no \"op\""))?;
+        let p = siyu_host_wasmtime::profile::run(&wasm, op, doc["input"].to_string().as_bytes())?;
+        let mut text = siyu_host_wasmtime::profile::report(&p, top);
+        for what in std::env::var("CALLERS").unwrap_or_default().split(',').filter(|w| !w.is_empty()) {
+            text.push_str(&p.callers(what));
+        }
+        Ok(text)
+    };
+    match run() {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "profile"))]
+fn run_profile(_: &[String], _: usize) -> ExitCode {
+    eprintln!("siyu-wasmtime was built without feature `profile`: cargo build --release --features profile");
+    ExitCode::from(2)
 }
 
 fn run_hostile(path: &std::path::Path, verbose: bool) -> ExitCode {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Where one call's Wasm instructions go, function by function (exact, from
+# wasmtime's fuel; hosts/wasmtime/src/profile.rs says how).
+#
+#   bash scripts/profile-wasm.sh [WORKLOAD] [--top N]
+#
+# WORKLOAD is one of the fuel benchmark's inputs (default quote-200-best;
+# `siyu-wasmtime fuel` lists them: validate_rules, replay, member_summary,
+# points_history, coupon_wallet, apply_event, quote-{10,50,200}-{best,none,guest}).
+# CALLERS=name1,name2 also lists who called the functions whose names
+# contain those words.
+#
+# Profiles the module scripts/build-wasm.sh last built, optimized by the same
+# wasm-opt command but keeping the name section (the same code: the same
+# fuel). Builds the wasmtime host with feature `profile` in its own target
+# directory (walrus is not in CI's build): about 4 minutes the first time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+workload=${1:-quote-200-best}
+shift || true
+bg=target/wasm-pack/siyu_wasm_bg.wasm
+[ -f "$bg" ] || { echo "profile-wasm.sh: run scripts/build-wasm.sh first" >&2; exit 1; }
+tmp=target/profile
+mkdir -p "$tmp"
+# The flags of build-wasm.sh's wasm-opt, with -g (keep names) for --strip-debug.
+tests/hosts/js/node_modules/.bin/wasm-opt -Os --low-memory-unused --converge -g --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue "$bg" -o "$tmp/siyu_named.wasm"
+cargo build --quiet --release --features profile --manifest-path hosts/wasmtime/Cargo.toml --target-dir "$tmp/host"
+host=$tmp/host/release/siyu-wasmtime
+"$host" fuel pkg/siyu_wasm_bg.wasm --dump "$tmp/inputs" >/dev/null
+[ -f "$tmp/inputs/$workload.json" ] || { echo "profile-wasm.sh: no workload $workload (see $tmp/inputs)" >&2; exit 1; }
+"$host" profile "$tmp/siyu_named.wasm" "$tmp/inputs/$workload.json" "$@"
