@@ -4,6 +4,7 @@
 //! - `raw.rs`: the raw JSON ABI (`siyu_alloc`, `siyu_free`, `siyu_call`) for
 //!   any Wasm runtime — see `docs/ABI.md`;
 //! - `alloc.rs`: the memory allocator of the module;
+//! - `memcmp.rs`: the module's `memcmp`, a word at a time;
 //! - `js.rs`: the wasm-bindgen JS face (for browsers, mini-programs and Node),
 //!   plain JS objects in and out, TypeScript types, errors thrown as `Error`s.
 
@@ -11,6 +12,7 @@
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod alloc;
 pub mod js;
+pub mod memcmp;
 pub mod raw;
 
 /// The module's allocator (see `alloc.rs`): small and fast for the many
