@@ -461,3 +461,32 @@ fn a_flood_of_unknown_or_repeated_keys_stops_at_the_problem_cap() {
         assert_eq!(out["error"]["problems"].as_array().unwrap().len(), siyu::decode::MAX_PROBLEMS);
     }
 }
+
+/// An object's keys are matched to its fields in one pass (`decode.rs`,
+/// `Decoder::keys`): in any order, a key given twice is refused at its
+/// second appearance whichever field it is, and a field after hundreds of
+/// other keys (past the 254 places the pass notes) is still found.
+#[test]
+fn keys_in_any_order_repeated_or_far_down_the_object() {
+    let fields = [r#""sku":"tea-puer""#, r#""category":"tea""#, r#""unit_price":6800"#, r#""quantity":2"#];
+    let quote = |line: &str| call_text("quote", &format!(r#"{{"rules":{},"cart":{{"lines":[{line}]}},"now":{}}}"#, rules(), demo::NOW));
+    let in_order = quote(&format!("{{{}}}", fields.join(",")));
+    let payable = in_order["ok"]["totals"]["payable"].clone();
+    assert!(payable.is_i64(), "{in_order:.300}");
+    for order in [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]] {
+        let line = format!("{{{}}}", order.map(|i| fields[i]).join(","));
+        assert_eq!(quote(&line)["ok"]["totals"]["payable"], payable, "{line}");
+    }
+    for (i, f) in fields.iter().enumerate() {
+        let line = format!("{{{},{f}}}", fields.join(","));
+        let e = refused(&quote(&line), "WRONG_TYPE", "cart.lines[0].");
+        let key = f.split('"').nth(1).unwrap();
+        assert_eq!(problems(&e)[1..], [("WRONG_TYPE".to_string(), format!("cart.lines[0].{key}"))], "field {i}");
+    }
+    // 300 unknown keys before `lines`: each is refused (up to the cap), and
+    // `lines`, past the pass's places, is looked up by name and read.
+    let cart: Vec<String> = (0..300).map(|i| format!(r#""k{i}":0"#)).collect();
+    let text = format!(r#"{{"rules":{},"cart":{{{},"lines":[{{{}}}]}},"now":{}}}"#, rules(), cart.join(","), fields.join(","), demo::NOW);
+    let e = refused(&call_text("quote", &text), "UNKNOWN_FIELD", "cart.k0");
+    assert_eq!(problems(&e).len(), 1 + siyu::decode::MAX_PROBLEMS, "unknown keys, up to the cap, and nothing about lines");
+}

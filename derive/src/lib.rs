@@ -146,8 +146,12 @@ fn snake(name: &str) -> String {
 /// statements that read each field into a local of the same name.
 /// `o` is the `siyu::decode::Object` the object's keys were checked into;
 /// `first` is the index in its keys of the first field's (1 after a tag).
-fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<String>, Tokens) {
+fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Result<(Vec<String>, Tokens)> {
     let keys: Vec<String> = fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| f.name.clone()).collect();
+    // `siyu::decode::MAX_FIELDS`: the keys one pass over an object matches.
+    if first + keys.len() > 40 {
+        return Err(syn::Error::new(Span::call_site(), "Decode reads at most 40 keys of an object (siyu::decode::MAX_FIELDS)"));
+    }
     let mut body = Tokens::new();
     let mut index = first;
     for f in fields {
@@ -167,7 +171,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> (Vec<Str
         };
         body.extend(quote! { let #ident = #read; });
     }
-    (keys, body)
+    Ok((keys, body))
 }
 
 /// The value, if every field was read: one test of the object's `failed`
@@ -207,7 +211,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 return Err(syn::Error::new_spanned(ty, "tag is for enums"));
             }
             let fields = fields(&s.fields)?;
-            let (keys, reads) = read_fields(&fields, &o, &v, 0);
+            let (keys, reads) = read_fields(&fields, &o, &v, 0)?;
             let deny = c.deny_unknown;
             let expected = format!("struct {ty}");
             let build = construct(quote!(#ty), &fields, &o);
@@ -248,7 +252,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     let mut arms = Tokens::new();
                     for (i, var) in e.variants.iter().enumerate() {
                         let fields = fields(&var.fields)?;
-                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1);
+                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1)?;
                         keys.insert(0, tag.clone());
                         let deny = c.deny_unknown;
                         let id = &var.ident;

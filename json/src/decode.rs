@@ -385,6 +385,11 @@ enum Seg<'v> {
     Index(usize),
 }
 
+/// Most keys a type's object has that [`Decoder::keys`] matches in one
+/// pass (the derive refuses a type with more; a hand-written caller with
+/// more has the rest looked up by name).
+pub const MAX_FIELDS: usize = 40;
+
 /// An object whose keys [`Decoder::keys`] checked, read field by field.
 /// A field is named by its index in the keys: each of the many field reads
 /// the derive writes passes a small number, not the name and the object.
@@ -392,9 +397,15 @@ pub struct Object<'d, 'v> {
     pub d: &'d mut Decoder<'v>,
     members: &'v Members<'v>,
     keys: &'static [&'static str],
+    /// Where each key is among the members, found in one pass over them:
+    /// 1 + the member's index, 0 if absent, [`BY_NAME`] to look it up.
+    slots: [u8; MAX_FIELDS],
     /// Whether a [`field`](Self::field) returned `None`.
     failed: bool,
 }
+
+/// A slot whose member is looked up by its name (past `u8`'s range).
+const BY_NAME: u8 = u8::MAX;
 
 impl<'v> Object<'_, 'v> {
     /// Field `keys[i]`: read as `T`; if absent, `or()`, or else a
@@ -434,10 +445,27 @@ impl<'v> Object<'_, 'v> {
         self.failed
     }
 
-    /// [`Decoder::enter`] field `keys[i]` (not generic, like it).
+    /// Enter field `keys[i]`, found where [`Decoder::keys`] saw it: its
+    /// value with the path entered into it; if it is absent, `None`, and a
+    /// `MISSING_FIELD` problem if it is `required`. (Not generic: the part
+    /// of every field read that does not depend on the field's type is here
+    /// once, and not inlined into each type's copy of them.)
+    #[inline(never)]
     fn enter(&mut self, i: usize, required: bool) -> Option<&'v Json<'v>> {
         let name = self.keys.get(i).copied().unwrap_or_default();
-        self.d.enter(self.members, name, required)
+        match self.slots.get(i).copied().unwrap_or(BY_NAME) {
+            0 => {
+                if required {
+                    self.d.missing(name);
+                }
+                None
+            }
+            BY_NAME => self.d.enter(self.members, name, required),
+            at => {
+                self.d.path.push(Seg::Key(name));
+                self.members.get(at as usize - 1).map(|(_, v)| v)
+            }
+        }
     }
 }
 
@@ -576,6 +604,13 @@ impl<'v> Decoder<'v> {
     /// Check an object's keys: each at most once, and (if `deny`) each one
     /// of `known` or `also`; then read its fields, by their index in
     /// `known`, through the [`Object`] returned.
+    ///
+    /// One pass over the members finds each key's place in `known` (trying
+    /// first the key after the last one found: inputs tend to list keys in
+    /// one order, often the writer's sorted one) and notes where it is, so a
+    /// field read is a lookup. Only when that pass sees something amiss (a
+    /// key twice, or a key not in `known`) are the keys checked one against
+    /// another to report it.
     pub fn keys<'d>(
         &'d mut self,
         obj: &'v Members<'v>,
@@ -583,10 +618,50 @@ impl<'v> Decoder<'v> {
         also: &[&str],
         deny: bool,
     ) -> Object<'d, 'v> {
-        self.check_keys(obj, known, also, deny);
-        Object { d: self, members: obj, keys: known, failed: false }
+        let mut slots = [0u8; MAX_FIELDS];
+        // Keys past MAX_FIELDS get no slot: only the full check sees them twice.
+        let mut clean = known.len() <= MAX_FIELDS;
+        let n = known.len();
+        // Where the search for the next key starts: after the last found.
+        let mut p = 0;
+        for (j, (k, _)) in obj.iter().enumerate() {
+            let k: &str = k;
+            // Once round `known` from `p`.
+            let mut left = n;
+            while left > 0 {
+                if p >= n {
+                    p = 0;
+                }
+                if known[p] == k {
+                    break;
+                }
+                p += 1;
+                left -= 1;
+            }
+            if left == 0 {
+                // A parent's key (of a flattened part) is no problem here;
+                // anything else is unknown, or a flattened part's key whose
+                // repeats only the full check finds.
+                clean &= !also.is_empty() && also.contains(&k);
+                continue;
+            }
+            if let Some(slot) = slots.get_mut(p) {
+                if *slot != 0 {
+                    clean = false;
+                } else {
+                    *slot = u8::try_from(j + 1).unwrap_or(BY_NAME);
+                }
+            }
+            p += 1;
+        }
+        if !clean {
+            self.check_keys(obj, known, also, deny);
+        }
+        Object { d: self, members: obj, keys: known, slots, failed: false }
     }
 
+    #[cold]
+    #[inline(never)]
     fn check_keys(&mut self, obj: &'v Members<'v>, known: &[&str], also: &[&str], deny: bool) {
         // A flattened part sees its parent's object again: the parent has
         // already looked for duplicates.
@@ -646,6 +721,7 @@ impl<'v> Decoder<'v> {
     /// absent, `None`, and a `MISSING_FIELD` problem if it is `required`.
     /// (Not generic: the part of every field read that does not depend on
     /// the field's type is here once.)
+    #[inline(never)]
     fn enter(&mut self, obj: &'v Members<'v>, name: &'static str, required: bool) -> Option<&'v Json<'v>> {
         match obj.iter().find(|(k, _)| k == name) {
             Some((_, v)) => {
@@ -654,11 +730,17 @@ impl<'v> Decoder<'v> {
             }
             None => {
                 if required {
-                    self.problem("MISSING_FIELD", "缺少必填字段", Some(name), format!("missing field `{name}`"));
+                    self.missing(name);
                 }
                 None
             }
         }
+    }
+
+    /// A `MISSING_FIELD` problem for field `name` here.
+    #[cold]
+    fn missing(&mut self, name: &'static str) {
+        self.problem("MISSING_FIELD", "缺少必填字段", Some(name), format!("missing field `{name}`"));
     }
 
     /// The variant an internally tagged enum's `tag` names, as an index
