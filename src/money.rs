@@ -192,18 +192,23 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
 /// Remainders are `u64`: 128-bit compares are several Wasm instructions
 /// each, and a remainder is below the sum of the weights.
 fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
-    if left == 0 || left > rems.len() {
+    if left == 0 || left > rems.len() || shares.len() != rems.len() {
         return;
     }
-    let (cut, above) = nth_largest(rems.to_vec(), left - 1);
+    let (cut, above) = nth_largest(&mut rems.to_vec(), left - 1);
     let mut ties = left - above;
-    for (share, &r) in shares.iter_mut().zip(rems) {
-        if r > cut {
-            *share += 1;
-        } else if r == cut && ties > 0 {
-            ties -= 1;
-            *share += 1;
+    // Index loops over slices here and in `nth_largest`: at opt-level "z"
+    // (the .wasm) a `Vec` index, a `zip` step or a `swap` is a call each.
+    let mut i = 0;
+    while i < rems.len() {
+        let r = rems[i];
+        if r > cut || (r == cut && ties > 0) {
+            if r == cut {
+                ties -= 1;
+            }
+            shares[i] += 1;
         }
+        i += 1;
     }
 }
 
@@ -211,20 +216,23 @@ fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
 /// how many values are larger: quickselect with a three-way partition. A
 /// sorted copy after 32 rounds keeps the worst case at O(n log n).
 /// `k < v.len()`.
-fn nth_largest(mut v: Vec<u64>, k: usize) -> (u64, usize) {
+fn nth_largest(v: &mut [u64], k: usize) -> (u64, usize) {
     let (mut lo, mut hi) = (0, v.len());
     for _ in 0..32 {
         let pivot = v[lo + (hi - lo) / 2];
         // v[lo..gt] > pivot, v[gt..i] == pivot, v[lt..hi] < pivot.
         let (mut gt, mut i, mut lt) = (lo, lo, hi);
         while i < lt {
-            if v[i] > pivot {
-                v.swap(gt, i);
+            let x = v[i];
+            if x > pivot {
+                v[i] = v[gt];
+                v[gt] = x;
                 gt += 1;
                 i += 1;
-            } else if v[i] < pivot {
+            } else if x < pivot {
                 lt -= 1;
-                v.swap(i, lt);
+                v[i] = v[lt];
+                v[lt] = x;
             } else {
                 i += 1;
             }
@@ -238,7 +246,7 @@ fn nth_largest(mut v: Vec<u64>, k: usize) -> (u64, usize) {
             lo = lt;
         }
     }
-    let order = crate::sorting::order_by(&v, |a, b| b.cmp(a));
+    let order = crate::sorting::order_by(v, |a, b| b.cmp(a));
     let cut = v[order[k] as usize];
     (cut, v.iter().filter(|&&x| x > cut).count())
 }
@@ -257,15 +265,18 @@ fn split_small(total: Fen, weights: &[Fen], wsum: i128) -> Option<Vec<Fen>> {
     if total < 0 || min_w < 0 || total.checked_mul(max_w).is_none() {
         return None;
     }
-    let mut shares = Vec::with_capacity(weights.len());
-    let mut rems = Vec::with_capacity(weights.len());
+    let n = weights.len();
+    let (mut shares, mut rems) = (vec![0; n], vec![0u64; n]);
+    let (s, r) = (&mut shares[..], &mut rems[..]);
     let mut given = 0;
-    for &w in weights {
+    let mut i = 0;
+    while i < n {
         // No overflow: 0 ≤ total × w ≤ total × max_w, checked above.
-        let p = total * w;
-        given += p / ws;
-        shares.push(p / ws);
-        rems.push((p % ws) as u64);
+        let p = total * weights[i];
+        s[i] = p / ws;
+        r[i] = (p % ws) as u64;
+        given += s[i];
+        i += 1;
     }
     // Shares are floored, so 0 ≤ left < the number of parts.
     let left = (total - given) as usize;
@@ -364,7 +375,7 @@ mod tests {
                 sorted.sort_by(|a, b| b.cmp(a));
                 for k in 0..n {
                     let above = sorted.iter().filter(|&&x| x > sorted[k]).count();
-                    assert_eq!(nth_largest(v.clone(), k), (sorted[k], above), "n = {n}, k = {k}");
+                    assert_eq!(nth_largest(&mut v.clone(), k), (sorted[k], above), "n = {n}, k = {k}");
                 }
             }
         }
