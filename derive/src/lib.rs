@@ -296,9 +296,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
 
 /// `#[derive(Encode)]`: writes a type as canonical JSON through
 /// `siyu::encode::Writer`. Field names are sorted here, at compile time, so
-/// an object comes out in canonical key order without sorting at run time;
-/// each field is handed to the writer as a `&dyn Encode`, so the code per
-/// field is a pointer pair, not a copy of a serializer.
+/// an object comes out in canonical key order without sorting at run time:
+/// the writer of a type is one `Writer::key` (the key, written out here
+/// with its quotes and colon) and one call of the field's own writer per
+/// field, in key order.
 ///
 /// Reads `skip`, `skip_serializing_if`, `flatten` (one flattened field,
 /// whose type must be an internally tagged enum or a struct),
@@ -313,20 +314,63 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The sorted members for `fields` (`siyu::encode::Members`: the keys, a
-/// constant, and the values as `Option<&dyn Encode>`), each value reached
-/// by `access(field)`; `tag` adds the enum's tag member.
-fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
-    let mut entries: Vec<(String, Tokens)> = Vec::new();
-    if let Some((key, value)) = tag {
-        entries.push((key.to_string(), quote! { ::core::option::Option::Some(&#value as &dyn ::siyu::encode::Encode) }));
+/// A member's key as `Writer::key` takes it: `,"name":` (nothing in a
+/// field name to escape).
+fn key(name: &str) -> String {
+    format!(",\"{name}\":")
+}
+
+/// The members of `fields`, sorted by key, each as (key, value expression,
+/// how it may be skipped).
+fn sorted<'f>(fields: &'f [Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, Tokens, Option<&'f syn::ExprPath>)> {
+    let mut entries: Vec<(String, Tokens, Option<&syn::ExprPath>)> =
+        fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| (f.name.clone(), access(f), f.skip_if.as_ref())).collect();
+    // Canonical order: by the keys' bytes.
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries
+}
+
+/// The statements that write an object's members (`o` is the writer's
+/// `Object`): the enum's tag member if any, then each field in key order.
+fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
+    let mut entries = sorted(fields, access);
+    if let Some((name, value)) = tag {
+        entries.push((name.to_string(), quote! { #value }, None));
+        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     }
-    for f in fields.iter().filter(|f| !f.skip && !f.flatten) {
-        let value = access(f);
-        let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
-        let entry = match &f.skip_if {
-            // An `Option` written only when `Some`: its value handed over as
+    let mut body = Tokens::new();
+    for (name, value, skip_if) in entries {
+        let k = key(&name);
+        let write = |v: Tokens| quote! { w.key(&mut o, #k); ::siyu::encode::Encode::encode(#v, w); };
+        body.extend(match skip_if {
+            // An `Option` written only when `Some`: its value written as
             // itself, so `Option<T>`'s writer (a copy per `T`) is not needed.
+            Some(path) if quote!(#path).to_string().replace(' ', "") == "Option::is_none" => {
+                let w = write(quote!(v));
+                quote! { if let ::core::option::Option::Some(v) = #value { #w } }
+            }
+            Some(path) => {
+                let w = write(quote!(#value));
+                quote! { if !#path(#value) { #w } }
+            }
+            None => write(value),
+        });
+    }
+    quote! {
+        let mut o = w.open(extra);
+        #body
+        w.close(o);
+    }
+}
+
+/// A flattening parent's own members as `siyu::encode::Members`, for its
+/// flattened field's writer to merge in.
+fn members(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Tokens {
+    let entries = sorted(fields, access);
+    let keys = entries.iter().map(|(k, _, _)| key(k));
+    let values = entries.iter().map(|(_, value, skip_if)| {
+        let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
+        match skip_if {
             Some(path) if quote!(#path).to_string().replace(' ', "") == "Option::is_none" => quote! {
                 match #value {
                     ::core::option::Option::Some(v) => ::core::option::Option::Some(v as &dyn ::siyu::encode::Encode),
@@ -335,15 +379,8 @@ fn members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) 
             },
             Some(path) => quote! { if #path(#value) { ::core::option::Option::None } else { #some } },
             None => some,
-        };
-        entries.push((f.name.clone(), entry));
-    }
-    // Canonical order: by the keys' bytes.
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    // Keys are field names: nothing in them to escape, so each is written
-    // out once here, quotes and colon included.
-    let keys = entries.iter().map(|(k, _)| format!("\"{k}\":"));
-    let values = entries.iter().map(|(_, v)| v);
+        }
+    });
     quote! { ::siyu::encode::Members { keys: &[#(#keys),*], values: &[#(#values),*] } }
 }
 
@@ -356,15 +393,16 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     let body = match &input.data {
         Data::Struct(s) => {
             let fields = fields(&s.fields)?;
-            let own = members(&fields, None, |f| {
+            let access = |f: &Field| {
                 let id = &f.ident;
                 quote! { &self.#id }
-            });
+            };
             let flat: Vec<&Field> = fields.iter().filter(|f| f.flatten).collect();
             match flat.as_slice() {
-                [] => quote! { w.object(#own, extra); },
+                [] => write_members(&fields, None, access),
                 [f] => {
                     let id = &f.ident;
+                    let own = members(&fields, access);
                     quote! {
                         let _ = extra;
                         ::siyu::encode::Encode::encode_with(&self.#id, w, #own);
@@ -388,7 +426,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                     Some(tag) => {
                         let fields = fields(&var.fields)?;
                         let bind: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
-                        let own = members(&fields, Some((tag, &name)), |f| {
+                        let own = write_members(&fields, Some((tag, &name)), |f| {
                             let id = &f.ident;
                             quote! { #id }
                         });
@@ -397,7 +435,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         } else {
                             quote! { #ty::#id { #(#bind),* } }
                         };
-                        arms.extend(quote! { #[allow(unused_variables)] #pattern => w.object(#own, extra), });
+                        arms.extend(quote! { #[allow(unused_variables)] #pattern => { #own } });
                     }
                 }
             }
