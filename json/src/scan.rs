@@ -23,25 +23,45 @@ fn special(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-/// Whether any byte of `w` is special.
-fn word_special(w: u64) -> bool {
+/// A mark (the byte's high bit) on the first special byte of `w` in memory
+/// order, and perhaps on later ones; 0 if none is special. (A borrow
+/// reaches only bytes above a true hit, so the lowest mark is exact.)
+fn special_marks(w: u64) -> u64 {
     let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    below(w ^ (ONES * b'"' as u64), 1) | below(w ^ (ONES * b'\\' as u64), 1) | below(w, 0x20) != 0
+    below(w ^ (ONES * b'"' as u64), 1) | below(w ^ (ONES * b'\\' as u64), 1) | below(w, 0x20)
+}
+
+/// The 8 bytes at `s[i..]` as a little-endian word (memory order from the
+/// lowest byte), if there are 8.
+fn word(s: &[u8], i: usize) -> Option<u64> {
+    let chunk: [u8; 8] = s.get(i..i.wrapping_add(8))?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
 }
 
 /// The length of the plain run at the start of `s`: the index of its first
 /// special byte, or `s.len()` when there is none: 10 for `新会员 "hi"`
 /// (three 3-byte characters and a space before the quote), 17 for
-/// `no escapes at all`.
+/// `no escapes at all`. Eight bytes at a time, the first special byte
+/// found from the lowest mark; the last few bytes by a final word that
+/// overlaps the one before, so only a run shorter than 8 bytes is looked at
+/// a byte at a time.
 pub(crate) fn plain_run(s: &[u8]) -> usize {
+    let n = s.len();
     let mut i = 0;
-    while let Some(chunk) = s.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if word_special(u64::from_le_bytes(word)) {
-            break;
+    while let Some(w) = word(s, i) {
+        let m = special_marks(w);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
+    }
+    if i == n {
+        return n;
+    }
+    if let Some(w) = word(s, n.wrapping_sub(8)) {
+        // Bytes n-8 .. i were looked at already (and were plain).
+        let m = special_marks(w) >> (8 * (i + 8 - n));
+        return if m != 0 { i + (m.trailing_zeros() / 8) as usize } else { n };
     }
     while let Some(&b) = s.get(i) {
         if special(b) {
@@ -64,6 +84,25 @@ mod tests {
                 s[at] = b;
                 let want = if special(b) { at } else { 20 };
                 assert_eq!(plain_run(&s), want, "byte {b:#04x} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_of_every_length_end_at_their_first_special_byte() {
+        for n in 0..40 {
+            for at in 0..=n {
+                for b in [b'"', b'\\', 0, 0x1f] {
+                    let mut s: Vec<u8> = (0..n).map(|k| [b'a', 0xe4, 0x20, 0x7f, 0xff][k % 5]).collect();
+                    if at < n {
+                        s[at] = b;
+                        // Specials after the first must not count.
+                        for later in s.iter_mut().skip(at + 1).step_by(3) {
+                            *later = b'"';
+                        }
+                    }
+                    assert_eq!(plain_run(&s), at, "n {n}, special {b:#04x} at {at}");
+                }
             }
         }
     }

@@ -160,6 +160,9 @@ fn run_profile(args: &[String], top: usize) -> ExitCode {
         for what in std::env::var("CALLERS").unwrap_or_default().split(',').filter(|w| !w.is_empty()) {
             text.push_str(&p.callers(what));
         }
+        for what in std::env::var("CALLEES").unwrap_or_default().split(',').filter(|w| !w.is_empty()) {
+            text.push_str(&p.callees(what));
+        }
         Ok(text)
     };
     match run() {
