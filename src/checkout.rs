@@ -192,15 +192,20 @@ pub struct Discount {
     pub amount: Fen,
 }
 
+/// Why a line or the shipping is priced as it is, in Chinese and English.
+/// The messages are [`Text`]: a fixed message costs nothing, and a note
+/// copied to many lines (the member price's, a campaign's) shares its text.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
 pub struct Note {
     pub code: &'static str,
-    pub zh: String,
-    pub en: String,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub zh: Text,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub en: Text,
 }
 
-fn note(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Note {
+fn note(code: &'static str, zh: impl Into<Text>, en: impl Into<Text>) -> Note {
     Note { code, zh: zh.into(), en: en.into() }
 }
 
@@ -243,6 +248,12 @@ impl std::ops::Deref for Text {
 impl From<&'static str> for Text {
     fn from(s: &'static str) -> Text {
         Text(Repr::Static(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Repr::Shared(Rc::new(s)))
     }
 }
 
