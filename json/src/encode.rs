@@ -225,17 +225,35 @@ impl Writer {
         self.uint(n.unsigned_abs())
     }
 
-    /// A non-negative integer, in decimal.
+    /// A non-negative integer, in decimal: two digits a step, from a table
+    /// of the hundred pairs (a division is the costliest step).
     pub fn uint(&mut self, mut m: u64) {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        if m < 10 {
+            self.put(&[b'0' + m as u8]);
+            return;
+        }
         let mut digits = [0u8; 20];
         let mut k = digits.len();
-        loop {
+        while m >= 100 {
+            let p = (m % 100) as usize * 2;
+            m /= 100;
+            k -= 2;
+            digits[k] = PAIRS[p];
+            digits[k + 1] = PAIRS[p + 1];
+        }
+        if m >= 10 {
+            let p = m as usize * 2;
+            k -= 2;
+            digits[k] = PAIRS[p];
+            digits[k + 1] = PAIRS[p + 1];
+        } else {
             k -= 1;
-            digits[k] = b'0' + (m % 10) as u8;
-            m /= 10;
-            if m == 0 {
-                break;
-            }
+            digits[k] = b'0' + m as u8;
         }
         self.put(&digits[k..]);
     }
@@ -360,7 +378,10 @@ mod tests {
 
     #[test]
     fn integers_at_their_limits() {
-        for n in [0i64, -1, 7, i64::MIN, i64::MAX] {
+        for n in [0i64, -1, 7, 9, 10, 99, 100, 101, 999, 1000, 12345, -10, i64::MIN, i64::MAX] {
+            assert_eq!(to_json(&n), n.to_string());
+        }
+        for n in (0..100_000u64).chain((0..64).map(|b| 1u64 << b)) {
             assert_eq!(to_json(&n), n.to_string());
         }
         assert_eq!(to_json(&u64::MAX), u64::MAX.to_string());
