@@ -820,29 +820,33 @@ impl<'v> Decoder<'v> {
         }
     }
 
-    /// `v` as an integer within `min..=max`, named `ty` in messages.
-    fn integer(&mut self, v: &Json, ty: &str, min: i64, max: u64) -> Option<i128> {
+    /// `v` as an integer within `min..=max`, named `ty` in messages: its
+    /// sign (true if negative) and magnitude, in 64 bits (128-bit
+    /// arithmetic is several Wasm instructions a step).
+    fn integer(&mut self, v: &Json, ty: &str, min: i64, max: u64) -> Option<(bool, u64)> {
         let Json::Num(text) = v else { return self.wrong(v, ty) };
         let (neg, digits) = match text.strip_prefix('-') {
             Some(d) => (true, d),
             None => (false, *text),
         };
         // Digits only, read in the same pass (not `str::parse`, a larger
-        // body for the same number). At most 20 digits fit a u64; more is
-        // out of range however written.
+        // body for the same number). Up to 19 digits cannot overflow a u64;
+        // only a 20th is checked, and more is out of range however written.
         let (mut m, mut fits) = (0u64, !digits.is_empty() && digits.len() <= 20);
-        for b in digits.bytes() {
+        for (i, b) in digits.bytes().enumerate() {
             if !b.is_ascii_digit() {
                 return self.wrong(v, ty);
             }
             let d = u64::from(b - b'0');
-            fits &= m < u64::MAX / 10 || (m == u64::MAX / 10 && d <= u64::MAX % 10);
+            if i == 19 {
+                fits &= m < u64::MAX / 10 || (m == u64::MAX / 10 && d <= u64::MAX % 10);
+            }
             m = m.wrapping_mul(10).wrapping_add(d);
         }
-        let n = fits.then(|| if neg { -(m as i128) } else { m as i128 });
-        match n {
-            Some(n) if n >= min as i128 && n <= max as i128 => Some(n),
-            _ => self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40))),
+        if fits && m <= if neg { min.unsigned_abs() } else { max } {
+            Some((neg, m))
+        } else {
+            self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40)))
         }
     }
 }
@@ -851,7 +855,10 @@ macro_rules! integers {
     ($($t:ty),*) => {$(
         impl Decode for $t {
             fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-                d.integer(v, stringify!($t), <$t>::MIN as i64, <$t>::MAX as u64).map(|n| n as $t)
+                // In range, so the magnitude fits (and is 0 if negative for
+                // an unsigned type); `wrapping_neg` reaches the type's MIN.
+                d.integer(v, stringify!($t), <$t>::MIN as i64, <$t>::MAX as u64)
+                    .map(|(neg, m)| if neg { (m as $t).wrapping_neg() } else { m as $t })
             }
         }
     )*};
