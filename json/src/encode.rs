@@ -95,6 +95,40 @@ impl Writer {
     }
 }
 
+/// Copy `n` bytes from `src` to `dst`, which do not overlap: up to 16 by
+/// a pair of (possibly overlapping) word loads and stores, more by
+/// `copy_nonoverlapping`. Most of what the writer copies is a few bytes (a
+/// key, a number, a short string), and in Wasm `copy_nonoverlapping` is a
+/// `memory.copy`, which V8 and wasmtime run as a call into the runtime:
+/// costlier than the copy itself when it is this short.
+///
+/// # Safety
+/// `src` readable and `dst` writable for `n` bytes, not overlapping.
+#[inline(always)]
+unsafe fn copy(src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY (each block): every read is within `src[..n]` and every write
+    // within `dst[..n]`; unaligned reads and writes are allowed.
+    unsafe {
+        if n > 16 {
+            core::ptr::copy_nonoverlapping(src, dst, n);
+        } else if n >= 8 {
+            let (a, b) = ((src as *const u64).read_unaligned(), (src.add(n - 8) as *const u64).read_unaligned());
+            (dst as *mut u64).write_unaligned(a);
+            (dst.add(n - 8) as *mut u64).write_unaligned(b);
+        } else if n >= 4 {
+            let (a, b) = ((src as *const u32).read_unaligned(), (src.add(n - 4) as *const u32).read_unaligned());
+            (dst as *mut u32).write_unaligned(a);
+            (dst.add(n - 4) as *mut u32).write_unaligned(b);
+        } else if n > 0 {
+            // 1 to 3 bytes: the first, the middle and the last.
+            let (a, b, c) = (*src, *src.add(n / 2), *src.add(n - 1));
+            *dst = a;
+            *dst.add(n / 2) = b;
+            *dst.add(n - 1) = c;
+        }
+    }
+}
+
 /// The output being written: bytes, appended in runs (cheap in Wasm, where
 /// a `String::push` per character is not).
 pub struct Writer {
@@ -122,7 +156,7 @@ impl Writer {
         // makes them part of the vector. `bytes` cannot overlap `out`
         // (`&self` is borrowed mutably).
         unsafe {
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.out.as_mut_ptr().add(len), n);
+            copy(bytes.as_ptr(), self.out.as_mut_ptr().add(len), n);
             self.out.set_len(len + n);
         }
     }
@@ -374,6 +408,17 @@ mod tests {
     fn strings_are_escaped_as_serde_json_escapes_them() {
         let s = "a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{1f} /é中😀\u{7f}";
         assert_eq!(to_json(s), serde_json::to_string(s).unwrap());
+    }
+
+    #[test]
+    fn copies_of_every_short_length() {
+        let src: Vec<u8> = (0..40).collect();
+        for n in 0..=40 {
+            let mut dst = vec![0xee; 42];
+            unsafe { copy(src.as_ptr(), dst.as_mut_ptr().add(1), n) };
+            assert_eq!(&dst[1..=n], &src[..n], "{n}");
+            assert!(dst[0] == 0xee && dst[n + 1..].iter().all(|&b| b == 0xee), "{n}: nothing outside");
+        }
     }
 
     #[test]

@@ -29,6 +29,8 @@ use crate::{Result, FUEL_PER_CALL};
 pub struct Cost {
     pub name: String,
     pub calls: u64,
+    /// `memory.copy` and `memory.fill` run in it.
+    pub bulk: u64,
     /// Instructions in the function itself.
     pub own: u64,
     /// Instructions in it and everything it called (outermost activation
@@ -51,6 +53,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented> {
     let hook = module.types.add(&[ValType::I32], &[]);
     let (enter, _) = module.add_import_func("prof", "enter", hook);
     let (leave, _) = module.add_import_func("prof", "leave", hook);
+    let (bulk, _) = module.add_import_func("prof", "bulk", hook);
     let ids: Vec<FunctionId> = module.funcs.iter_local().map(|(id, _)| id).collect();
     let mut names = Vec::new();
     for fid in ids {
@@ -71,6 +74,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented> {
             b.id()
         };
         walrus::ir::dfs_pre_order_mut(&mut Retarget { from: entry, to: inner }, local, inner);
+        walrus::ir::dfs_pre_order_mut(&mut CountBulk { id, hook: bulk }, local, inner);
         local.builder_mut().func_body().i32_const(id).call(enter).instr(Block { seq: inner }).i32_const(id).call(leave);
     }
     Ok(Instrumented { bytes: module.emit_wasm(), names })
@@ -98,6 +102,30 @@ impl VisitorMut for Retarget {
                 fix(default);
             }
             _ => {}
+        }
+    }
+}
+
+/// Before each `memory.copy` and `memory.fill`, `prof.bulk(id)`: V8 and
+/// wasmtime run those as calls into the runtime, which fuel counts as one
+/// instruction whatever they cost in time.
+struct CountBulk {
+    id: i32,
+    hook: FunctionId,
+}
+
+impl VisitorMut for CountBulk {
+    fn start_instr_seq_mut(&mut self, seq: &mut walrus::ir::InstrSeq) {
+        if !seq.instrs.iter().any(|(i, _)| matches!(i, Instr::MemoryCopy(_) | Instr::MemoryFill(_))) {
+            return;
+        }
+        let old = std::mem::take(&mut seq.instrs);
+        for (instr, loc) in old {
+            if matches!(instr, Instr::MemoryCopy(_) | Instr::MemoryFill(_)) {
+                seq.instrs.push((Instr::Const(walrus::ir::Const { value: walrus::ir::Value::I32(self.id) }), loc));
+                seq.instrs.push((Instr::Call(walrus::ir::Call { func: self.hook }), loc));
+            }
+            seq.instrs.push((instr, loc));
         }
     }
 }
@@ -161,6 +189,13 @@ pub fn run(named: &[u8], op: &str, input: &[u8]) -> Result<Profile> {
         .func_wrap("prof", "leave", |mut c: Caller<'_, Tally>, id: i32| {
             let left = c.get_fuel().unwrap_or(0);
             c.data_mut().leave(id as usize, left);
+        })
+        .map_err(|e| e.to_string())?;
+    linker
+        .func_wrap("prof", "bulk", |mut c: Caller<'_, Tally>, id: i32| {
+            if let Some(cost) = c.data_mut().costs.get_mut(id as usize) {
+                cost.bulk += 1;
+            }
         })
         .map_err(|e| e.to_string())?;
     linker.define_unknown_imports_as_traps(&module).map_err(|e| e.to_string())?;
@@ -241,7 +276,15 @@ pub fn report(p: &Profile, top: usize) -> String {
     let pct = |n: u64| n as f64 * 100.0 / total.max(1) as f64;
     let costs: Vec<&Cost> = costs.iter().filter(|c| c.calls > 0).collect();
     let calls: u64 = costs.iter().map(|c| c.calls).sum();
-    let mut out = format!("{total} instructions in the call, of which about {} are the hooks ({calls} calls)\n\n", 4 * calls);
+    let bulk: u64 = costs.iter().map(|c| c.bulk).sum();
+    let mut out = format!("{total} instructions in the call, of which about {} are the hooks ({calls} calls, {bulk} memory.copy/fill)\n\n", 4 * calls + 2 * bulk);
+    let mut by_bulk: Vec<&&Cost> = costs.iter().filter(|c| c.bulk > 0).collect();
+    by_bulk.sort_by(|a, b| b.bulk.cmp(&a.bulk).then(a.name.cmp(&b.name)));
+    out.push_str(&format!("{:>8}  memory.copy/fill in (at most {top})\n", "count"));
+    for c in by_bulk.iter().take(top) {
+        out.push_str(&format!("{:>8}  {}\n", c.bulk, c.name));
+    }
+    out.push('\n');
     let mut by_own = costs.clone();
     by_own.sort_by(|a, b| b.own.cmp(&a.own).then(a.name.cmp(&b.name)));
     out.push_str(&format!("{:>10} {:>6} {:>10} {:>6} {:>8}  function (by own instructions)\n", "own", "%", "inclusive", "%", "calls"));
