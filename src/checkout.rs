@@ -805,7 +805,9 @@ fn price_line<'a>(
                 campaign: None,
                 coupons_allowed: true,
                 points_allowed: true,
-                discounts: Vec::new(),
+                // Room for the usual few (a price, a full reduction, two
+                // coupons) up front: growing from empty was two allocations.
+                discounts: Vec::with_capacity(4),
                 goods: 0,
                 points_used: 0,
                 points_deduction: 0,

@@ -421,7 +421,9 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         if !matches!(var.fields, Fields::Unit) {
                             return Err(syn::Error::new_spanned(var, "untagged data variants are not supported by Encode"));
                         }
-                        arms.extend(quote! { #ty::#id => { let _ = extra; w.string(#name) } });
+                        // A variant name needs no escapes: written as is, not scanned.
+                        let quoted = format!("\"{name}\"");
+                        arms.extend(quote! { #ty::#id => { let _ = extra; w.raw(#quoted) } });
                     }
                     Some(tag) => {
                         let fields = fields(&var.fields)?;
