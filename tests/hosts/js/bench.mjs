@@ -175,3 +175,16 @@ for (const [key, title] of [['native', 'native release (opt-level 3)'], ['native
     console.log(`| ${lines} | ${ratio(x.nodeCall)} | ${ratio(x.nodeRaw)} | ${ratio(x.chrCall)} | ${ratio(x.chrRaw)} | ${ratio(x.wt)} |`);
   }
 }
+// Each host's best round against native's best round: on a shared machine a
+// slow round is other work getting in the way, never the code being faster,
+// so the fastest of each is the steadiest figure of what the code costs
+// (the per-round ratios above move by tens of percent when the VM is busy).
+console.log('');
+console.log('Wasm time / native release time, each at its best of the rounds (fastest Wasm round / fastest native round)');
+console.log('| lines | Node call | Node raw | Chromium call | Chromium raw | wasmtime |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+for (const lines of SIZES) {
+  const x = series(lines), nat = Math.min(...rounds.map((r) => r.native[lines]));
+  const best = (xs) => (xs ? `${(Math.min(...xs) / nat).toFixed(2)}×` : '-');
+  console.log(`| ${lines} | ${best(x.nodeCall)} | ${best(x.nodeRaw)} | ${best(x.chrCall)} | ${best(x.chrRaw)} | ${best(x.wt)} |`);
+}
