@@ -66,10 +66,50 @@ export function quotes(siyu, vectorText, now) {
  * takes about 200 µs by itself.
  */
 export function rawQuotes(exports, vectorText, now) {
-  const enc = new TextEncoder();
-  const op = enc.encode('quote');
+  const call = rawCall(exports);
+  return inputs(vectorText).map(({ lines, text }) => {
+    const input = new TextEncoder().encode(text);
+    const first = new TextDecoder().decode(call(input));
+    if (!first.startsWith('{"ok"')) throw new Error(`the ${lines}-line raw quote failed: ${first.slice(0, 200)}`);
+    return { lines, raw_us: medianUs(() => call(input), now) };
+  });
+}
+
+/**
+ * A/B of modules: the same raw-face quote of `lines` lines on instances of
+ * each module, timed in alternating batches of `batch` calls for `rounds`
+ * rounds, so each module sees the same machine. Per module: the median and
+ * the 10th percentile of the per-call time over the batches, µs.
+ */
+export function abRaw(instances, vectorText, lines, now, rounds = 30, batch = 40) {
+  const { text } = inputs(vectorText).find((x) => x.lines === lines) ?? inputs(vectorText).at(-1);
+  const input = new TextEncoder().encode(text);
+  const calls = instances.map((exports) => rawCall(exports));
+  // Warm-up by time, not count: Chromium moves a function from its
+  // baseline compiler to its optimizing one only after it has run a while.
+  for (const call of calls) {
+    const t = now();
+    while (now() - t < 1500) call(input);
+  }
+  const samples = calls.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    calls.forEach((call, k) => {
+      const t = now();
+      for (let i = 0; i < batch; i++) call(input);
+      samples[k].push(((now() - t) * 1000) / batch);
+    });
+  }
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    return { median_us: s[s.length >> 1], p10_us: s[Math.floor(s.length / 10)] };
+  });
+}
+
+/** One raw-face quote of UTF-8 `input` on `exports`: the answer's bytes. */
+function rawCall(exports) {
+  const op = new TextEncoder().encode('quote');
   const mem = () => new Uint8Array(exports.memory.buffer);
-  const call = (input) => {
+  return (input) => {
     const o = exports.siyu_alloc(op.length) >>> 0;
     mem().set(op, o);
     const i = exports.siyu_alloc(input.length) >>> 0;
@@ -82,10 +122,4 @@ export function rawQuotes(exports, vectorText, now) {
     exports.siyu_free(i, input.length);
     return answer;
   };
-  return inputs(vectorText).map(({ lines, text }) => {
-    const input = enc.encode(text);
-    const first = new TextDecoder().decode(call(input));
-    if (!first.startsWith('{"ok"')) throw new Error(`the ${lines}-line raw quote failed: ${first.slice(0, 200)}`);
-    return { lines, raw_us: medianUs(() => call(input), now) };
-  });
 }
