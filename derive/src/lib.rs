@@ -322,7 +322,7 @@ fn key(name: &str) -> String {
 
 /// The members of `fields`, sorted by key, each as (key, value expression,
 /// how it may be skipped).
-fn sorted<'f>(fields: &'f [Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, Tokens, Option<&'f syn::ExprPath>)> {
+fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, Tokens, Option<&syn::ExprPath>)> {
     let mut entries: Vec<(String, Tokens, Option<&syn::ExprPath>)> =
         fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| (f.name.clone(), access(f), f.skip_if.as_ref())).collect();
     // Canonical order: by the keys' bytes.

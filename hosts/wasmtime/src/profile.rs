@@ -236,33 +236,26 @@ impl Profile {
     /// Who called the functions whose names contain `what`, and what those
     /// calls cost.
     pub fn callers(&self, what: &str) -> String {
-        let mut rows: Vec<(u64, u64, &str, &str)> = self
-            .edges
-            .iter()
-            .filter(|((_, callee), _)| self.costs[*callee].name.contains(what))
-            .map(|((caller, callee), (n, spent))| (*spent, *n, self.costs[*caller].name.as_str(), self.costs[*callee].name.as_str()))
-            .collect();
-        rows.sort_by(|a, b| b.cmp(a));
-        let mut out = format!("\ncallers of *{what}*:\n{:>10} {:>8}  caller -> callee\n", "instr", "calls");
-        for (spent, n, caller, callee) in rows.iter().take(60) {
-            out.push_str(&format!("{spent:>10} {n:>8}  {caller} -> {callee}\n"));
-        }
-        out
+        self.calls(what, "callers", |_, callee| callee)
     }
-}
 
-impl Profile {
     /// What the functions whose names contain `what` called, and what those
     /// calls cost.
     pub fn callees(&self, what: &str) -> String {
+        self.calls(what, "callees", |caller, _| caller)
+    }
+
+    /// The call edges whose end `side` picks is named like `what`, costliest
+    /// first.
+    fn calls(&self, what: &str, title: &str, side: fn(usize, usize) -> usize) -> String {
         let mut rows: Vec<(u64, u64, &str, &str)> = self
             .edges
             .iter()
-            .filter(|((caller, _), _)| self.costs[*caller].name.contains(what))
+            .filter(|((caller, callee), _)| self.costs[side(*caller, *callee)].name.contains(what))
             .map(|((caller, callee), (n, spent))| (*spent, *n, self.costs[*caller].name.as_str(), self.costs[*callee].name.as_str()))
             .collect();
         rows.sort_by(|a, b| b.cmp(a));
-        let mut out = format!("\ncallees of *{what}*:\n{:>10} {:>8}  caller -> callee\n", "instr", "calls");
+        let mut out = format!("\n{title} of *{what}*:\n{:>10} {:>8}  caller -> callee\n", "instr", "calls");
         for (spent, n, caller, callee) in rows.iter().take(60) {
             out.push_str(&format!("{spent:>10} {n:>8}  {caller} -> {callee}\n"));
         }
