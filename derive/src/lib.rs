@@ -320,6 +320,13 @@ fn key(name: &str) -> String {
     format!(",\"{name}\":")
 }
 
+/// Whether a `skip_serializing_if` is `Option::is_none`: such an `Option`
+/// is written as its value when `Some`, so `Option<T>`'s writer (a copy
+/// per `T`) is not needed.
+fn is_none_test(path: &syn::ExprPath) -> bool {
+    quote!(#path).to_string().replace(' ', "") == "Option::is_none"
+}
+
 /// The members of `fields`, sorted by key, each as (key, value expression,
 /// how it may be skipped).
 fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, Tokens, Option<&syn::ExprPath>)> {
@@ -343,9 +350,7 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
         let k = key(&name);
         let write = |v: Tokens| quote! { w.key(&mut o, #k); ::siyu::encode::Encode::encode(#v, w); };
         body.extend(match skip_if {
-            // An `Option` written only when `Some`: its value written as
-            // itself, so `Option<T>`'s writer (a copy per `T`) is not needed.
-            Some(path) if quote!(#path).to_string().replace(' ', "") == "Option::is_none" => {
+            Some(path) if is_none_test(path) => {
                 let w = write(quote!(v));
                 quote! { if let ::core::option::Option::Some(v) = #value { #w } }
             }
@@ -371,7 +376,7 @@ fn members(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Tokens {
     let values = entries.iter().map(|(_, value, skip_if)| {
         let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
         match skip_if {
-            Some(path) if quote!(#path).to_string().replace(' ', "") == "Option::is_none" => quote! {
+            Some(path) if is_none_test(path) => quote! {
                 match #value {
                     ::core::option::Option::Some(v) => ::core::option::Option::Some(v as &dyn ::siyu::encode::Encode),
                     ::core::option::Option::None => ::core::option::Option::None,

@@ -719,8 +719,9 @@ impl<'v> Decoder<'v> {
 
     /// The value of field `name`, with the path entered into it; if it is
     /// absent, `None`, and a `MISSING_FIELD` problem if it is `required`.
-    /// (Not generic: the part of every field read that does not depend on
-    /// the field's type is here once.)
+    /// Looked up by name: for an enum's tag, and for a field past the
+    /// places [`keys`](Self::keys) notes (a field read is
+    /// [`Object::enter`]).
     #[inline(never)]
     fn enter(&mut self, obj: &'v Members<'v>, name: &'static str, required: bool) -> Option<&'v Json<'v>> {
         match obj.iter().find(|(k, _)| k == name) {

@@ -10,8 +10,8 @@
 //! keys at compile time, so nothing is sorted or buffered at run time: a
 //! type's writer is a straight run of [`Writer::key`] and each field's own
 //! writer, in key order. (Writing is a quarter of a quote's instructions;
-//! handing each field to one shared loop as a `&dyn Encode`, as this did
-//! before, cost three times as many per member.)
+//! handing each field as a `&dyn Encode` to one shared loop, as this did
+//! before, cost a 200-line quote 0.46 M Wasm instructions more.)
 //!
 //! ```
 //! use siyu::encode::{to_json, Encode};
