@@ -17,6 +17,10 @@
 //! - field: `default`, `default = "path"`, `skip`, `flatten`;
 //!   `skip_serializing_if` is for `Serialize` and ignored here.
 //!
+//! And one of its own: a field marked `#[decode(whole)]` (which must also
+//! be `#[serde(skip)]`) is `siyu::decode::Whole::whole` of the struct's
+//! whole JSON object, not a member of it (the rules' fingerprint).
+//!
 //! Anything else is a compile error rather than a silent difference.
 
 use proc_macro::TokenStream;
@@ -24,7 +28,7 @@ use proc_macro2::{Span, TokenStream as Tokens};
 use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
-#[proc_macro_derive(Decode, attributes(serde))]
+#[proc_macro_derive(Decode, attributes(serde, decode))]
 pub fn derive_decode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     match expand(&input) {
@@ -55,6 +59,8 @@ struct Field {
     ty: Type,
     missing: Missing,
     skip: bool,
+    /// `#[decode(whole)]`: computed from the whole object (`siyu::decode::Whole`).
+    whole: bool,
     flatten: bool,
     /// `#[serde(skip_serializing_if = "path")]`
     skip_if: Option<syn::ExprPath>,
@@ -117,7 +123,21 @@ fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
                 Ok(())
             })?;
         }
-        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, flatten, skip_if });
+        let mut whole = false;
+        for a in f.attrs.iter().filter(|a| a.path().is_ident("decode")) {
+            a.parse_nested_meta(|m| {
+                if m.path.is_ident("whole") {
+                    whole = true;
+                    Ok(())
+                } else {
+                    Err(m.error("decode attribute not supported (only `whole`)"))
+                }
+            })?;
+        }
+        if whole && !skip {
+            return Err(syn::Error::new_spanned(&ident, "#[decode(whole)] is no member: mark it #[serde(skip)] too"));
+        }
+        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if });
     }
     Ok(out)
 }
@@ -156,7 +176,9 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Res
     let mut index = first;
     for f in fields {
         let (ident, ty) = (&f.ident, &f.ty);
-        let read = if f.skip {
+        let read = if f.whole {
+            quote! { ::core::option::Option::Some(<#ty as ::siyu::decode::Whole>::whole(#v)) }
+        } else if f.skip {
             quote! { ::core::option::Option::Some(<#ty as ::core::default::Default>::default()) }
         } else if f.flatten {
             quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, #o.d, &[#(#keys),*]) }
