@@ -548,23 +548,25 @@ pub fn quote(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -
         Some(m) if review_due(rules, m, now) => {
             let mut c = m.clone();
             crate::events::advance(rules, &mut c, now);
-            priced(rules, Some(&c), cart, now)
+            priced(rules, None, Some(&c), cart, now)
         }
-        _ => priced(rules, member, cart, now),
+        _ => priced(rules, None, member, cart, now),
     }
 }
 
 /// [`quote`] for a member the caller owns (or books on), reviewed in place
 /// rather than copied: the operations and `events` have no other use for
 /// the member as it was, and the copy was `Member::clone` in the `.wasm`.
-pub(crate) fn quote_with(rules: &Rules, mut member: Option<&mut Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+/// `fingerprint` is the rules' fingerprint when the caller has it already
+/// (a replay books many orders under the same rules).
+pub(crate) fn quote_with(rules: &Rules, fingerprint: Option<&str>, mut member: Option<&mut Member>, cart: &Cart, now: Millis) -> Result<Quote> {
     check_quote(member.as_deref(), cart, now)?;
     if let Some(m) = member.as_deref_mut() {
         if review_due(rules, m, now) {
             crate::events::advance(rules, m, now);
         }
     }
-    priced(rules, member.as_deref(), cart, now)
+    priced(rules, fingerprint, member.as_deref(), cart, now)
 }
 
 /// Whether a tier review is due by `now`. It runs before pricing, as it
@@ -592,7 +594,7 @@ fn check_quote(member: Option<&Member>, cart: &Cart, now: Millis) -> Result<()> 
 }
 
 /// The quote of a checked cart for a member with no review due.
-fn priced(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
+fn priced(rules: &Rules, fingerprint: Option<&str>, member: Option<&Member>, cart: &Cart, now: Millis) -> Result<Quote> {
     let eff = member.map_or_else(Effective::guest, |m| member::effective(rules, m, now));
 
     // 1–2. Campaign price and member price.
@@ -754,7 +756,7 @@ fn priced(rules: &Rules, member: Option<&Member>, cart: &Cart, now: Millis) -> R
         lines.push(w.out);
     }
     Ok(Quote {
-        fingerprint: rules.fingerprint().to_string(),
+        fingerprint: fingerprint.map_or_else(|| rules.fingerprint(), str::to_string),
         now,
         tier: member.map(|m| m.tier.clone()),
         member_day: eff.member_day,

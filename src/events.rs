@@ -133,14 +133,16 @@ pub fn apply(rules: &Rules, member: &Member, event: &Event) -> Result<Member> {
 /// [`apply`] to a member the caller owns and has no other use for (the
 /// operation's input): booked in place, not copied first.
 pub(crate) fn apply_owned(rules: &Rules, mut m: Member, event: &Event) -> Result<Member> {
-    book(rules, &mut m, event)?;
+    book(rules, &mut m, event, &mut None)?;
     Ok(m)
 }
 
 /// Book one event on `m` in place. On a refusal `m` may be partly changed,
 /// so only a caller that then drops it (`replay`) may use this directly;
 /// folding a log this way does not copy the whole state at every event.
-fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
+/// `fingerprint` keeps the rules' fingerprint once an order has needed it
+/// (it hashes the whole rule set; a replay books many orders).
+fn book(rules: &Rules, m: &mut Member, event: &Event, fingerprint: &mut Option<String>) -> Result<()> {
     if event.id.is_empty() || event.id.len() > MAX_ID_LEN {
         return Err(refuse("BAD_ID", "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes"));
     }
@@ -200,7 +202,8 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
             }
         }
         What::OrderPlaced { order, cart, expect_payable, expect_fingerprint } => {
-            place_order(rules, m, at, order, cart, *expect_payable, expect_fingerprint.as_deref())?;
+            let fp = fingerprint.get_or_insert_with(|| rules.fingerprint());
+            place_order(rules, fp, m, at, order, cart, *expect_payable, expect_fingerprint.as_deref())?;
         }
         What::OrderCompleted { order } => {
             let o = m.orders.get(order).ok_or_else(|| not_found(order))?;
@@ -352,8 +355,9 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<()> {
 /// Fold a whole event log from an empty state.
 pub fn replay(rules: &Rules, events: &[Event]) -> Result<Member> {
     let mut m = Member::default();
+    let mut fingerprint = None;
     for (i, e) in events.iter().enumerate() {
-        book(rules, &mut m, e).map_err(|err| err.under(&format!("events[{i}]")))?;
+        book(rules, &mut m, e, &mut fingerprint).map_err(|err| err.under(&format!("events[{i}]")))?;
     }
     Ok(m)
 }
@@ -518,8 +522,10 @@ fn issue(rules: &Rules, m: &mut Member, t: &CouponTemplate, id: &str, at: Millis
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn place_order(
     rules: &Rules,
+    fingerprint: &str,
     m: &mut Member,
     at: Millis,
     order: &str,
@@ -533,7 +539,7 @@ fn place_order(
     if m.orders.contains_key(order) {
         return Err(refuse("DUPLICATE_ORDER", "event.order", format!("订单 `{order}` 已存在"), format!("order `{order}` already exists")));
     }
-    let q = checkout::quote_with(rules, Some(m), cart, at).map_err(|e| e.under("event"))?;
+    let q = checkout::quote_with(rules, Some(fingerprint), Some(m), cart, at).map_err(|e| e.under("event"))?;
     if let Some(fp) = expect_fingerprint {
         if fp != q.fingerprint {
             return Err(refuse("RULES_CHANGED", "event.expect_fingerprint", "规则已变更，请重新下单", "the rules changed since the quote; quote again"));

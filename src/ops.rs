@@ -156,7 +156,7 @@ fn validate_rules(v: &Json, out: &mut String) -> Result<()> {
     checked(&i.rules)?;
     let r = &i.rules;
     answer_text(out, &RulesCheck {
-        fingerprint: r.fingerprint().to_string(),
+        fingerprint: r.fingerprint(),
         schema: r.schema,
         tiers: r.membership.tiers.len(),
         coupons: r.coupons.len(),
@@ -181,7 +181,7 @@ fn quote(v: &Json, out: &mut String) -> Result<()> {
     if let Some(m) = &i.member {
         m.check()?;
     }
-    let q = checkout::quote_with(&i.rules, i.member.as_mut(), &i.cart, i.now)?;
+    let q = checkout::quote_with(&i.rules, None, i.member.as_mut(), &i.cart, i.now)?;
     // A quote's text is about 640 bytes a line and 5 KB besides (133 KB
     // for the 200-line benchmark): room for it up front, or the buffer
     // doubles three times from the input's size, copying 180 KB.

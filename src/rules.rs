@@ -77,22 +77,20 @@ pub struct Rules {
 /// as it was. The price: writing a default out (`"campaigns": []`) or
 /// reordering a list changes it, which at worst makes a server ask for a
 /// fresh quote.
+///
+/// The canonical text is written as the rules are read (the tree is gone
+/// after); it is hashed only when asked for, as an operation that answers
+/// no fingerprint (a points history, a check-in) need not pay for SHA-256.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Fingerprint(String);
+struct Fingerprint {
+    canonical: String,
+}
 
 impl decode::Whole for Fingerprint {
     fn whole(v: &decode::Json) -> Self {
-        let mut text = String::with_capacity(4 << 10);
-        crate::encode::append_json(&mut text, v);
-        let digest = crate::sha256::digest(text.as_bytes());
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(71);
-        s.push_str("sha256:");
-        for b in digest {
-            s.push(HEX[(b >> 4) as usize] as char);
-            s.push(HEX[(b & 15) as usize] as char);
-        }
-        Fingerprint(s)
+        let mut canonical = String::with_capacity(4 << 10);
+        crate::encode::append_json(&mut canonical, v);
+        Fingerprint { canonical }
     }
 }
 
@@ -626,16 +624,24 @@ impl Rules {
 
     /// `sha256:` and 64 hex digits: the SHA-256 of the canonical JSON of the
     /// document the rules were read from (see [`Fingerprint`]). Every answer
-    /// carries it, so a server can tell that a client priced under the same
-    /// rules.
+    /// that prices carries it, so a server can tell that a client priced
+    /// under the same rules. Hashed at each call: a caller that needs it
+    /// many times keeps it (a replay booking many orders does).
     ///
     /// ```
     /// # use siyu::Rules;
     /// let r = Rules::parse(siyu::demo::RULES).unwrap();
     /// assert!(r.fingerprint().starts_with("sha256:") && r.fingerprint().len() == 71);
     /// ```
-    pub fn fingerprint(&self) -> &str {
-        &self.fingerprint.0
+    pub fn fingerprint(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(71);
+        s.push_str("sha256:");
+        for b in crate::sha256::digest(self.fingerprint.canonical.as_bytes()) {
+            s.push(HEX[(b >> 4) as usize] as char);
+            s.push(HEX[(b & 15) as usize] as char);
+        }
+        s
     }
 
     pub fn tier(&self, id: &str) -> Option<&Tier> {

@@ -166,7 +166,7 @@ pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<S
     }
     Ok(Summary {
         id: m.id.clone(),
-        fingerprint: rules.fingerprint().to_string(),
+        fingerprint: rules.fingerprint(),
         tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
         segment: m.segment(rules, now),
         growth,
