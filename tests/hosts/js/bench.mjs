@@ -67,7 +67,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 // Native, built once before timing: the release profile (opt-level 3, the
 // budget's "native build"), and the .wasm's own profile built for this
-// machine (`wasm-release`: engine at opt-level "z", the wire at 3), which
+// machine (`wasm-release`: engine at opt-level "s", the wire at 3), which
 // tells the cost of Wasm itself apart from the cost of optimising for size.
 const PROFILES = ['release', 'wasm-release'];
 for (const profile of PROFILES) {
@@ -158,7 +158,7 @@ for (const lines of SIZES) {
 }
 // Ratios within each round (native and Wasm measured seconds apart), against
 // native release (the budget's "native build") and against native built with
-// the .wasm's own profile (`wasm-release`: engine opt-level "z", wire 3),
+// the .wasm's own profile (`wasm-release`: engine opt-level "s", wire 3),
 // which tells the cost of Wasm itself from the cost of optimising for size.
 for (const [key, title] of [['native', 'native release (opt-level 3)'], ['nativeZ', "native built with the .wasm's own profile (wasm-release)"]]) {
   console.log('');
