@@ -62,8 +62,12 @@ pub enum Json<'a> {
     Bool(bool),
     /// The number as written, e.g. `-12` or `1.5e3`.
     Num(&'a str),
+    /// Borrowed when the text between the quotes had no escape: then it
+    /// holds nothing to escape either (no `"`, `\` or control character;
+    /// the parser borrows only such runs), and is written back as it is.
     Str(Cow<'a, str>),
     Arr(Vec<Json<'a>>),
+    /// Members; a key is borrowed on the same terms as a `Str`.
     Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
@@ -970,7 +974,7 @@ impl crate::encode::Encode for Json<'_> {
             Json::Null => w.raw("null"),
             Json::Bool(b) => b.encode(w),
             Json::Num(n) => w.raw(n),
-            Json::Str(t) => w.string(t),
+            Json::Str(t) => w.read_string(t),
             Json::Arr(items) => items.encode(w),
             Json::Obj(members) => {
                 let mut sorted: Vec<&(Cow<str>, Json)> = members.iter().collect();
@@ -996,7 +1000,7 @@ impl crate::encode::Encode for Json<'_> {
                     if i > 0 {
                         w.raw(",");
                     }
-                    w.string(k);
+                    w.read_string(k);
                     w.raw(":");
                     v.encode(w);
                 }
