@@ -90,10 +90,9 @@ mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
 # the passes while they still shrink the module. --merge-similar-functions
 # first: functions that differ only in constants (the copies of a generic
 # per type: `grow_one`, `binary_search_by`, list readers) become one taking
-# the constants, 5 KB less
-# raw and 0.7 KB less gzip, for a time within the noise (2 %) in Node and
-# Chromium.
-# (Measured: BENCHMARKS.md.) scripts/profile-wasm.sh runs the same passes.
+# the constants, 5 KB less raw and 0.7 KB less gzip, for a time within the
+# noise (2 %) in Node and Chromium. (Measured: BENCHMARKS.md.)
+# scripts/profile-wasm.sh runs the same passes.
 "$tools/wasm-opt" --merge-similar-functions -Os --low-memory-unused --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue \

@@ -58,16 +58,16 @@ pub struct Rules {
     /// silent).
     #[serde(default)]
     pub lifecycle: Lifecycle,
-    /// The fingerprint of the document these rules were read from (see
-    /// [`Rules::fingerprint`]): computed once, as they are read.
+    /// The document these rules were read from, as canonical JSON: what
+    /// [`Rules::fingerprint`] hashes. Written once, as they are read.
     #[serde(skip)]
     #[decode(whole)]
-    fingerprint: Fingerprint,
+    document: Document,
 }
 
-/// `sha256:` and the hex SHA-256 of a rule set's document as canonical
-/// JSON: its keys sorted by their UTF-8 bytes, no whitespace, strings
-/// escaped as every answer escapes them, numbers as written.
+/// A rule set's document as canonical JSON (its keys sorted by their UTF-8
+/// bytes, no whitespace, strings escaped as every answer escapes them,
+/// numbers as written): what the fingerprint is the SHA-256 of.
 ///
 /// The document as the merchant wrote it, not the rules with every default
 /// filled in: hashing what was written is a quarter of the bytes for a
@@ -82,15 +82,15 @@ pub struct Rules {
 /// after); it is hashed only when asked for, as an operation that answers
 /// no fingerprint (a points history, a check-in) need not pay for SHA-256.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Fingerprint {
+struct Document {
     canonical: String,
 }
 
-impl decode::Whole for Fingerprint {
+impl decode::Whole for Document {
     fn whole(v: &decode::Json) -> Self {
         let mut canonical = String::with_capacity(4 << 10);
         crate::encode::append_json(&mut canonical, v);
-        Fingerprint { canonical }
+        Document { canonical }
     }
 }
 
@@ -623,7 +623,7 @@ impl Rules {
     }
 
     /// `sha256:` and 64 hex digits: the SHA-256 of the canonical JSON of the
-    /// document the rules were read from (see [`Fingerprint`]). Every answer
+    /// document the rules were read from (see [`Document`]). Every answer
     /// that prices carries it, so a server can tell that a client priced
     /// under the same rules. Hashed at each call: a caller that needs it
     /// many times keeps it (a replay booking many orders does).
@@ -637,7 +637,7 @@ impl Rules {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");
-        for b in crate::sha256::digest(self.fingerprint.canonical.as_bytes()) {
+        for b in crate::sha256::digest(self.document.canonical.as_bytes()) {
             s.push(HEX[(b >> 4) as usize] as char);
             s.push(HEX[(b & 15) as usize] as char);
         }
