@@ -106,7 +106,7 @@ export function abRaw(instances, vectorText, lines, now, rounds = 30, batch = 40
 }
 
 /** One raw-face quote of UTF-8 `input` on `exports`: the answer's bytes. */
-function rawCall(exports) {
+export function rawCall(exports) {
   const op = new TextEncoder().encode('quote');
   const mem = () => new Uint8Array(exports.memory.buffer);
   return (input) => {
