@@ -11,49 +11,36 @@
 // percentile of the per-call time. The modules need not be the pinned build
 // (scripts/build-wasm.sh writes one; a variant is any other build of it).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { abRaw } from './bench-core.mjs';
+import { abRaw, numberOption, rawImports } from './bench-core.mjs';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
-import { repo } from './vectors.mjs';
+import { benchVectorPath } from './vectors.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i < 0 ? dflt : Number(args.splice(i, 2)[1]); };
-const lines = opt('--lines', 200);
-const rounds = opt('--rounds', 30);
+const lines = numberOption(args, '--lines', 200);
+const rounds = numberOption(args, '--rounds', 30);
 const paths = args;
 if (paths.length < 1) {
   console.error('usage: node tests/hosts/js/ab.mjs A.wasm B.wasm [...] [--lines N] [--rounds N]');
   process.exit(2);
 }
-const vectorText = readFileSync(join(repo, 'tests', 'vectors', 'big', 'two_hundred_lines_and_twenty_coupons.json'), 'utf8');
+const vectorText = readFileSync(benchVectorPath, 'utf8');
 const modules = paths.map((p) => readFileSync(p));
 
-// Any import (the JS glue's) as a stub: the raw face never calls one.
-const stubs = (module) => {
-  const imports = {};
-  for (const imp of WebAssembly.Module.imports(module)) {
-    imports[imp.module] ??= {};
-    if (imp.kind === 'function') imports[imp.module][imp.name] = () => { throw new Error(`raw face called ${imp.name}`); };
-  }
-  return imports;
-};
-
-const node = abRaw(modules.map((b) => { const m = new WebAssembly.Module(b); return new WebAssembly.Instance(m, stubs(m)).exports; }),
+const node = abRaw(modules.map((b) => { const m = new WebAssembly.Module(b); return new WebAssembly.Instance(m, rawImports(m)).exports; }),
   vectorText, lines, () => performance.now(), rounds);
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>siyu a/b</title><link rel="icon" href="data:,">
 <script type="module">
-import { abRaw } from '/runner/bench-core.mjs';
+import { abRaw, rawImports } from '/runner/bench-core.mjs';
 try {
-  const stubs = ${stubs.toString()};
   const b64 = await (await fetch('/modules.json')).json();
   // Compiled asynchronously, as a page loads it (and as bench.mjs does).
   const instances = [];
   for (const s of b64) {
     const m = await WebAssembly.compile(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
-    instances.push((await WebAssembly.instantiate(m, stubs(m))).exports);
+    instances.push((await WebAssembly.instantiate(m, rawImports(m))).exports);
   }
   const vectorText = await (await fetch('/bench-vector.json')).text();
   window.__done = { results: abRaw(instances, vectorText, ${lines}, () => performance.now(), ${rounds}) };

@@ -3,6 +3,23 @@
 
 export const SIZES = [10, 50, 200];
 
+/** Imports for the module's raw face alone: every import (the JS glue's)
+ * a stub that throws, as the raw face never calls one. */
+export function rawImports(module) {
+  const imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    imports[imp.module] ??= {};
+    if (imp.kind === 'function') imports[imp.module][imp.name] = () => { throw new Error(`raw face called ${imp.name}`); };
+  }
+  return imports;
+}
+
+/** Take `--name N` out of command-line `args`: the number, or `dflt`. */
+export function numberOption(args, name, dflt) {
+  const i = args.indexOf(name);
+  return i < 0 ? dflt : Number(args.splice(i, 2)[1]);
+}
+
 /** The bench inputs: the corpus vector cut to 10, 50 and 200 lines. */
 export function inputs(vectorText) {
   const doc = JSON.parse(vectorText);

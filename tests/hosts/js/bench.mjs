@@ -23,10 +23,9 @@ import * as glue from '../../../pkg/siyu_wasm_bg.js';
 import { instantiateMs, quotes, rawQuotes, SIZES } from './bench-core.mjs';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
-import { here, repo, pkgDir } from './vectors.mjs';
+import { benchVectorPath, here, repo, pkgDir } from './vectors.mjs';
 
-const vectorPath = join(repo, 'tests', 'vectors', 'big', 'two_hundred_lines_and_twenty_coupons.json');
-const vectorText = readFileSync(vectorPath, 'utf8');
+const vectorText = readFileSync(benchVectorPath, 'utf8');
 const wasmPath = join(pkgDir, 'siyu_wasm_bg.wasm');
 const bytes = readFileSync(wasmPath);
 const now = () => performance.now();

@@ -12,24 +12,18 @@
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { inputs, rawCall } from './bench-core.mjs';
-import { repo } from './vectors.mjs';
+import { inputs, numberOption, rawCall, rawImports } from './bench-core.mjs';
+import { benchVectorPath, repo } from './vectors.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i < 0 ? dflt : Number(args.splice(i, 2)[1]); };
-const lines = opt('--lines', 200);
-const seconds = opt('--seconds', 6);
-const top = opt('--top', 30);
+const lines = numberOption(args, '--lines', 200);
+const seconds = numberOption(args, '--seconds', 6);
+const top = numberOption(args, '--top', 30);
 const path = args[0] ?? join(repo, 'target', 'profile', 'siyu_named.wasm');
 
 const module = new WebAssembly.Module(readFileSync(path));
-const imports = {};
-for (const imp of WebAssembly.Module.imports(module)) {
-  imports[imp.module] ??= {};
-  if (imp.kind === 'function') imports[imp.module][imp.name] = () => { throw new Error(`raw face called ${imp.name}`); };
-}
-const call = rawCall(new WebAssembly.Instance(module, imports).exports);
-const vector = readFileSync(join(repo, 'tests', 'vectors', 'big', 'two_hundred_lines_and_twenty_coupons.json'), 'utf8');
+const call = rawCall(new WebAssembly.Instance(module, rawImports(module)).exports);
+const vector = readFileSync(benchVectorPath, 'utf8');
 const { text } = inputs(vector).find((x) => x.lines === lines) ?? inputs(vector).at(-1);
 const input = new TextEncoder().encode(text);
 

@@ -8,6 +8,8 @@ export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..', '..');
 export const pkgDir = join(repo, 'pkg');
 export const vectorsDir = join(repo, 'tests', 'vectors');
+/** The vector the benchmarks cut to 10, 50 and 200 cart lines. */
+export const benchVectorPath = join(vectorsDir, 'big', 'two_hundred_lines_and_twenty_coupons.json');
 
 export function loadVectors(dir = vectorsDir) {
   const out = [];
