@@ -6,6 +6,9 @@
 //!
 //! `cargo run --release -p siyu-wasm --example quote_timing` prints one JSON
 //! line per size: `{"lines":N,"native_us":median microseconds per quote}`.
+//! Sizes given as arguments time only those: `… quote_timing -- 200` under
+//! `perf record` shows where native time goes, beside
+//! tests/hosts/js/cpuprof.mjs for Wasm (BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +18,11 @@ use siyu::json::canonical;
 fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/big/two_hundred_lines_and_twenty_coupons.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the vector")).expect("JSON");
+    let asked: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     for lines in [10usize, 50, 200] {
+        if !asked.is_empty() && !asked.contains(&lines) {
+            continue;
+        }
         let mut input = doc["input"].clone();
         input["cart"]["lines"].as_array_mut().expect("cart lines").truncate(lines);
         let text = canonical(&input);
