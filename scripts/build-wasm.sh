@@ -92,8 +92,13 @@ mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
 # per type: `grow_one`, `binary_search_by`, list readers) become one taking
 # the constants, 5 KB less raw and 0.7 KB less gzip, for a time within the
 # noise (2 %) in Node and Chromium. (Measured: BENCHMARKS.md.)
+# --remove-exports drops the two globals wasm-bindgen's runtime exports
+# (`__abort_handler`, `__instance_terminated`: its abort hooks, which the
+# glue of a panic=abort build never reads): WeChat's WXWebAssembly on iOS
+# does not support exporting a Global (wechat-shim.mjs refuses one).
 # scripts/profile-wasm.sh runs the same passes.
-"$tools/wasm-opt" --merge-similar-functions -Os --low-memory-unused --converge --strip-debug --strip-producers \
+"$tools/wasm-opt" --remove-exports --pass-arg=remove-exports@__abort_handler,__instance_terminated \
+  --merge-similar-functions -Os --low-memory-unused --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue \
   "$out/siyu_wasm_bg.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"

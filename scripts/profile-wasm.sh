@@ -24,7 +24,8 @@ bg=target/wasm-pack/siyu_wasm_bg.wasm
 tmp=target/profile
 mkdir -p "$tmp"
 # The flags of build-wasm.sh's wasm-opt, with -g (keep names) for --strip-debug.
-tests/hosts/js/node_modules/.bin/wasm-opt --merge-similar-functions -Os --low-memory-unused --converge -g --strip-producers \
+tests/hosts/js/node_modules/.bin/wasm-opt --remove-exports --pass-arg=remove-exports@__abort_handler,__instance_terminated \
+  --merge-similar-functions -Os --low-memory-unused --converge -g --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue "$bg" -o "$tmp/siyu_named.wasm"
 cargo build --quiet --release --features profile --manifest-path hosts/wasmtime/Cargo.toml --target-dir "$tmp/host"

@@ -18,7 +18,11 @@ const check = (ok, msg) => { if (!ok) fails.push(msg); };
 
 // The runner's own code goes into the package as CommonJS, like app code.
 const common = transformSync(readFileSync(join(here, 'common.mjs'), 'utf8'), { format: 'cjs', target: 'es2020' }).code;
-const pack = makePackage(pkgDir, { 'runner/common.js': common });
+// A module that exports a Global, as the shipped one must not (iOS).
+const exportsGlobal = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+  6, 6, 1, 0x7f, 0, 0x41, 0, 0x0b, // one immutable i32 global, 0
+  7, 5, 1, 1, 0x67, 3, 0); // exported as "g"
+const pack = makePackage(pkgDir, { 'runner/common.js': common, 'runner/exports_global.wasm': exportsGlobal });
 let out;
 try {
   const mp = makeMiniProgram(pack.root);
@@ -29,12 +33,13 @@ try {
 
   // The shim refuses what WeChat refuses.
   for (const bad of [new Uint8Array(8), 'https://example.com/siyu_wasm_bg.wasm.br', '../siyu_wasm_bg.wasm.br',
-    join(pkgDir, 'siyu_wasm_bg.wasm.br'), 'miniprogram_npm/siyu/index.js']) {
+    join(pkgDir, 'siyu_wasm_bg.wasm.br'), 'miniprogram_npm/siyu/index.js', 'runner/exports_global.wasm']) {
     let refused = false;
     try { await mp.WXWebAssembly.instantiate(bad, {}); } catch (_) { refused = true; }
     check(refused, `the shim accepted ${typeof bad === 'string' ? bad : 'bytes'}`);
   }
   check(mp.instantiations.length === 0, 'the shim instantiated something it should have refused');
+  check(mp.rejections.some((r) => r.includes('exporting a Global: g')), `the shim did not refuse the Global export: ${mp.rejections}`);
 
   const siyu = mp.require('siyu');
   const after = JSON.parse(require_('JSON.stringify({ wasm: typeof WebAssembly, enc: typeof TextEncoder, dec: typeof TextDecoder })'));

@@ -10,7 +10,11 @@
 //   inside the code package (leading `/` = package root; no URLs, no `..`,
 //   no bytes, no host paths), ending `.wasm` or `.wasm.br`; a `.br` file is
 //   Brotli-decompressed; the real engine, captured here, instantiates it.
-//   Every instantiation is recorded with the SHA-256 of the bytes.
+//   Every instantiation is recorded with the SHA-256 of the bytes;
+// - like WXWebAssembly on iOS, the stricter of WeChat's two platforms, a
+//   module may export functions, memories and tables but no Global (WeChat's
+//   WXWebAssembly page: "export 支持函数、Memory、Table，iOS 平台暂不支持
+//   Global"): one that does is refused.
 import vm from 'node:vm';
 import { readFileSync, existsSync, statSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix, dirname } from 'node:path';
@@ -62,8 +66,18 @@ export function makeMiniProgram(root) {
           reject(e);
           return;
         }
+        let module;
+        try {
+          module = new RealWebAssembly.Module(bytes);
+          const globals = RealWebAssembly.Module.exports(module).filter((e) => e.kind === 'global').map((e) => e.name);
+          if (globals.length) throw new Error(`WXWebAssembly.instantiate: iOS does not support exporting a Global: ${globals.join(', ')}`);
+        } catch (e) {
+          rejections.push(String(e.message));
+          reject(e);
+          return;
+        }
         instantiations.push({ path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-        RealWebAssembly.instantiate(bytes, imports).then(resolve, reject);
+        RealWebAssembly.instantiate(module, imports).then(resolve, reject);
       });
     },
   });
