@@ -56,18 +56,11 @@ export function makeMiniProgram(root) {
   const WXWebAssembly = Object.freeze({
     instantiate(path, imports) {
       return new Promise((resolve, reject) => {
-        let bytes;
+        let bytes, module;
         try {
           const file = packagePath(path);
           const raw = readFileSync(file);
           bytes = file.endsWith('.br') ? brotliDecompressSync(raw) : raw;
-        } catch (e) {
-          rejections.push(String(e.message));
-          reject(e);
-          return;
-        }
-        let module;
-        try {
           module = new RealWebAssembly.Module(bytes);
           const globals = RealWebAssembly.Module.exports(module).filter((e) => e.kind === 'global').map((e) => e.name);
           if (globals.length) throw new Error(`WXWebAssembly.instantiate: iOS does not support exporting a Global: ${globals.join(', ')}`);
