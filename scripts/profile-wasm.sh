@@ -23,11 +23,9 @@ bg=target/wasm-pack/siyu_wasm_bg.wasm
 [ -f "$bg" ] || { echo "profile-wasm.sh: run scripts/build-wasm.sh first" >&2; exit 1; }
 tmp=target/profile
 mkdir -p "$tmp"
-# The flags of build-wasm.sh's wasm-opt, with -g (keep names) for --strip-debug.
-tests/hosts/js/node_modules/.bin/wasm-opt --remove-exports --pass-arg=remove-exports@__abort_handler,__instance_terminated \
-  --merge-similar-functions -Os --low-memory-unused --converge -g --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue "$bg" -o "$tmp/siyu_named.wasm"
+# build-wasm.sh's passes, with -g (keep names) for its --strip-debug.
+source scripts/wasm-opt-passes.sh
+tests/hosts/js/node_modules/.bin/wasm-opt "${wasm_opt_passes[@]}" -g "$bg" -o "$tmp/siyu_named.wasm"
 cargo build --quiet --release --features profile --manifest-path hosts/wasmtime/Cargo.toml --target-dir "$tmp/host"
 host=$tmp/host/release/siyu-wasmtime
 "$host" fuel pkg/siyu_wasm_bg.wasm --dump "$tmp/inputs" >/dev/null
