@@ -197,8 +197,8 @@ fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
     }
     let (cut, above) = nth_largest(&mut rems.to_vec(), left - 1);
     let mut ties = left - above;
-    // Index loops over slices here and in `nth_largest`: at opt-level "z"
-    // (the .wasm) a `Vec` index, a `zip` step or a `swap` is a call each.
+    // Index loops over slices here and in `nth_largest`: at opt-level "z" (the
+    // .wasm's engine's, once; "s" now) a `Vec` index or a `swap` is a call.
     let mut i = 0;
     while i < rems.len() {
         let r = rems[i];
