@@ -157,17 +157,24 @@ impl Writer {
     /// copy), and writing tokens was half the instructions of a quote.
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        let (len, n) = (self.out.len(), bytes.len());
-        if self.out.capacity() - len < n {
-            self.grow(n);
-        }
-        // SAFETY: the capacity check above leaves room for `n` more bytes
-        // after `len`; they are initialised by the copy before `set_len`
-        // makes them part of the vector. `bytes` cannot overlap `out`
-        // (`&self` is borrowed mutably).
+        let n = bytes.len();
+        self.room(n);
+        let len = self.out.len();
+        // SAFETY: `room` leaves space for `n` more bytes after `len`; they
+        // are initialised by the copy before `set_len` makes them part of
+        // the vector. `bytes` cannot overlap `out` (`&self` is borrowed
+        // mutably).
         unsafe {
             copy(bytes.as_ptr(), self.out.as_mut_ptr().add(len), n);
             self.out.set_len(len + n);
+        }
+    }
+
+    /// Make space for `n` more bytes: the check inlined, the growing not.
+    #[inline(always)]
+    fn room(&mut self, n: usize) {
+        if self.out.capacity() - self.out.len() < n {
+            self.grow(n);
         }
     }
 
@@ -315,10 +322,8 @@ impl Writer {
             n += 1;
             ten = ten.wrapping_mul(10);
         }
+        self.room(n);
         let len = self.out.len();
-        if self.out.capacity() - len < n {
-            self.grow(n);
-        }
         let digits = &mut self.out.spare_capacity_mut()[..n];
         let mut k = n;
         while m >= 100 {
