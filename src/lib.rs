@@ -19,7 +19,7 @@
 //! | `views.rs` | read-only answers for the UI |
 //! | `ops.rs` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
-//! | `json/src/` (crate `siyu-json`, re-exported here) | `decode.rs`, `encode.rs`: reading inputs (every problem, with paths), writing canonical answers; `error.rs`: the typed error; `sorting.rs`: the one stable sort and the small sorted maps; `sha256.rs`: SHA-256 for the fingerprint |
+//! | `wire/src/` (crate `siyu-wire`, re-exported here) | `decode.rs`, `encode.rs`: reading inputs (every problem, with paths), writing canonical answers; `error.rs`: the typed error; `sorting.rs`: the one stable sort and the small sorted maps; `sha256.rs`: SHA-256 for the fingerprint |
 //! | `json.rs` | canonical text of a `serde_json::Value` (tests, tools) |
 //!
 //! The core has no clock, no randomness and no I/O: `now` and the
@@ -28,9 +28,9 @@
 // The `Decode` derive names `::siyu::decode`, inside this crate too.
 extern crate self as siyu;
 
-// The wire lives in its own crate (json/), built for speed in the .wasm;
+// The wire lives in its own crate (wire/), built for speed in the .wasm;
 // its modules keep their paths here.
-pub use siyu_json::{decode, encode, error, sha256, sorting};
+pub use siyu_wire::{decode, encode, error, sha256, sorting};
 
 pub mod campaign;
 pub mod checkout;

@@ -12,7 +12,7 @@
 //! its time here (parsing the rules and the cart, writing the answer and the
 //! canonical rules, hashing them), so the `.wasm` build compiles this crate
 //! for speed (`opt-level = 3`) and the engine for size (`opt-level = "s"`);
-//! see `[profile.wasm-release.package.siyu-json]` in the workspace's
+//! see `[profile.wasm-release.package.siyu-wire]` in the workspace's
 //! `Cargo.toml`. The engine crate (`siyu`) re-exports every module here
 //! under its old path (`siyu::decode`, `siyu::error`, …).
 
