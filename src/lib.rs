@@ -1,53 +1,115 @@
 //! # siyu (私域)
 //!
 //! Membership, points, coupons, campaigns and checkout pricing for
-//! private-domain malls, as pure functions over serde types. The same crate
+//! private-domain malls, as pure functions over plain data. The same crate
 //! compiles to one WebAssembly module that a browser mall, a mini-program and
 //! a server load, and every one of them gets byte-identical answers.
 //!
-//! Where the rules live:
+//! Where the rules live (each area owns its part of the rules document —
+//! shape, validation, defaults — and its logic; `docs/rules.md` has the
+//! full map):
 //!
-//! | file | what |
+//! | folder or file | what |
 //! |---|---|
-//! | `rules.rs` | the merchant's rule set, its validation and fingerprint |
-//! | `member.rs` | a member's state, tiers, reviews, paid cards, benefits |
-//! | `points.rs` | points lots, spending, expiry, returns, claw-backs |
-//! | `coupon.rs` | coupon eligibility, stacking, best combination |
-//! | `campaign.rs` | flash sales, limited-time and quantity discounts, 满减送 |
-//! | `checkout.rs` | the pricing pipeline that makes a quote |
-//! | `events.rs` | booking events and replaying a member's log |
-//! | `views.rs` | read-only answers for the UI |
-//! | `ops.rs` | the one operation table every host calls |
+//! | `rules.rs`, `catalog.rs` | the rule set as a document: schema, fingerprint, the catalog and product scopes |
+//! | `membership/` | tiers and the review, paid cards, benefits, lifecycle segments, joining |
+//! | `points/` | the points ledger, earning, points as cash, the points mall |
+//! | `coupon/` | templates, claiming, the wallet, the best combination |
+//! | `campaign/` | flash sales, limited-time and quantity discounts, full reductions |
+//! | `pricing/` | the checkout pipeline: the cart, the steps in order, shipping, the quote |
+//! | `ledger/` | events and replay, the member's state, orders and refunds, read-only views |
+//! | `ops/` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
-//! | `wire/src/` (crate `siyu-wire`, re-exported here) | `decode.rs`, `encode.rs`: reading inputs (every problem, with paths), writing canonical answers; `error.rs`: the typed error; `sorting.rs`: the one stable sort and the small sorted maps; `sha256.rs`: SHA-256 for the fingerprint |
-//! | `json.rs` | canonical text of a `serde_json::Value` (tests, tools) |
+//!
+//! The wire — reading inputs, writing canonical answers, the typed error and
+//! its codes — is the crate `siyu-wire` (`wire/`).
 //!
 //! The core has no clock, no randomness and no I/O: `now` and the
 //! merchant's UTC offset are inputs, and every map it outputs is ordered.
 
-// The `Decode` derive names `::siyu::decode`, inside this crate too.
+#![forbid(unsafe_code)]
+
+// The derives name `::siyu::decode` and `::siyu::encode`, inside this crate
+// too.
 extern crate self as siyu;
 
-// The wire lives in its own crate (wire/), built for speed in the .wasm;
-// its modules keep their paths here.
-pub use siyu_wire::{decode, encode, error, sha256, sorting};
+use siyu_wire::{decode, encode, error, sha256, sorting};
 
-pub mod campaign;
-pub mod checkout;
-pub mod coupon;
+mod campaign;
+mod catalog;
+mod coupon;
+mod ledger;
+mod membership;
+mod points;
+mod pricing;
+mod rules;
+
 pub mod demo;
-pub mod events;
-pub mod json;
-pub mod member;
 pub mod money;
 pub mod ops;
-pub mod points;
-pub mod rules;
 pub mod time;
-pub mod views;
 
-pub use checkout::{quote, Cart, Quote};
-pub use error::{Error, Result};
-pub use events::{apply, replay, Event};
-pub use member::Member;
+/// Every code an answer can carry.
+pub use siyu_wire::code;
+pub use siyu_wire::code::Code;
+pub use siyu_wire::decode::{from_str, Decode};
+pub use siyu_wire::encode::{to_json, Encode};
+pub use siyu_wire::error::{Error, Result};
+
+// The operations, as Rust functions (`ops` has them as JSON in, JSON out).
+pub use ledger::views::{coupon_wallet, eligible_members, points_history, summary};
+pub use ledger::{apply, replay};
+pub use pricing::quote;
+
+// The rule set.
+pub use campaign::reduction::ReductionOutcome;
+pub use campaign::{Basis, Campaign, CampaignKind, Choice, FlashItem, LimitedItem, ReductionTier, Reward};
+pub use catalog::{CatalogItem, Scope};
+pub use coupon::template::{Audience, CouponKind, CouponTemplate, Group, Validity};
+pub use membership::benefits::{Benefits, BirthdayPerk, BirthdayWhen, MemberDay};
+pub use membership::lifecycle::{Lifecycle, Segment};
+pub use membership::paid::PaidPlan;
+pub use membership::tier::{GrowthPolicy, GrowthWindow, Period, Review, Tier};
+pub use membership::Membership;
+pub use points::earning::{ActivityRule, CheckInRule, StreakBonus};
+pub use points::mall::{MallItem, MallReward};
+pub use points::redeem::Redeem;
+pub use points::{Expiry, PointsPolicy};
+pub use pricing::shipping::Shipping;
 pub use rules::Rules;
+
+// A member's state and the events it is the fold of.
+pub use coupon::wallet::WalletCoupon;
+pub use ledger::member::{Gift, Member};
+pub use ledger::order::{Order, OrderLine, RefundLine};
+pub use ledger::{Booked, Effect, Event, EventKind};
+pub use membership::paid::PaidCard;
+pub use membership::tier::{GrowthEntry, GrowthFloor};
+pub use points::earning::{ActivityCount, CheckInState, DailyPoints};
+pub use points::ledger::{Entry, EntryKind, Ledger, Lot, LotUse};
+
+// The cart and the quote.
+pub use coupon::step::{CouponLine, CouponReport, UnusableCoupon};
+pub use coupon::Refusal;
+pub use points::redeem::PointsReport;
+pub use pricing::cart::{Cart, CartLine, CouponChoice, PointsChoice};
+pub use pricing::quote::{Discount, GiftLine, IssueCoupon, Note, PriceKind, Quote, QuoteLine, Step, Text, Totals};
+pub use pricing::shipping::ShippingReport;
+
+// The views.
+pub use ledger::views::{
+    CouponStatus, Expiring, History, Ineligible, NextTier, PaidOutlook, ReviewOutlook, Summary, Targeting, TierRef, WalletEntry,
+};
+
+/// Every limit on an input or a state, in one place (`docs/rules.md` §8.3).
+pub mod limits {
+    pub use crate::coupon::step::MAX_WALLET;
+    pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::ledger::member::{MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS};
+    pub use crate::membership::profile::MAX_TAGS;
+    pub use crate::ops::MAX_EVENTS;
+    pub use crate::pricing::cart::{MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};
+    pub use crate::rules::{MAX_ID_LEN, MAX_RULE_FEN};
+    pub use crate::time::{MAX_MILLIS, MIN_MILLIS};
+    pub use siyu_wire::decode::{MAX_DEPTH, MAX_INPUT_BYTES, MAX_PROBLEMS};
+}

@@ -35,9 +35,9 @@ fn main() -> ExitCode {
 fn demo_table(as_json: bool) -> ExitCode {
     let run = || -> siyu::Result<siyu::Quote> {
         let rules = Rules::parse(demo::RULES)?;
-        let events: Vec<Event> = siyu::decode::from_str(demo::MEMBER_EVENTS).expect("demo events parse");
+        let events: Vec<Event> = siyu::from_str(demo::MEMBER_EVENTS)?;
         let member = siyu::replay(&rules, &events)?;
-        let cart: Cart = siyu::decode::from_str(demo::CART).expect("demo cart parses");
+        let cart: Cart = siyu::from_str(demo::CART)?;
         siyu::quote(&rules, Some(&member), &cart, demo::NOW)
     };
     let q = match run() {
@@ -48,7 +48,7 @@ fn demo_table(as_json: bool) -> ExitCode {
         }
     };
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&q).expect("quote serializes"));
+        println!("{}", pretty(&siyu::to_json(&q)));
         return ExitCode::SUCCESS;
     }
     println!("山茶小铺 demo — member m-demo ({}), 2026-11-25 12:00 Beijing time", q.tier.as_deref().unwrap_or("guest"));
@@ -95,4 +95,54 @@ fn demo_table(as_json: bool) -> ExitCode {
     println!("saved                {:>12}", yuan(t.saved));
     println!("earns                {:>6} points (pending until the order completes), {} growth", q.points.to_earn, q.growth_to_earn);
     ExitCode::SUCCESS
+}
+
+/// Canonical JSON text indented two spaces a level, for reading.
+fn pretty(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = json.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' if matches!(chars.peek(), Some('}' | ']')) => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '{' | '[' => {
+                out.push(c);
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -5,10 +5,12 @@
 //! - [`split`]: shares of an amount across lines are proportional, floored,
 //!   and the leftover fen go by **largest remainder, ties to the earlier
 //!   line**, so the shares always add up to the whole.
-//! - Points from money are always **floored** (see `points.rs`).
+//! - Points and growth from money are always **floored** (see
+//!   `points/earning.rs`, `membership/tier.rs`).
 //!
 //! No floating point is used anywhere in a decision.
 
+use crate::code;
 use crate::error::{Error, Result};
 
 /// Amount in fen (1 yuan = 100 fen).
@@ -29,8 +31,15 @@ pub fn mul(a: Fen, b: i64) -> Result<Fen> {
     a.checked_mul(b).ok_or_else(|| Error::overflow(""))
 }
 
-pub fn sum<I: IntoIterator<Item = Fen>>(it: I) -> Result<Fen> {
-    it.into_iter().try_fold(0i64, add)
+/// The sum of amounts the caller knows cannot overflow (each is bounded,
+/// and there are few). A plain loop: an iterator chain compiles its own
+/// `fold` per call site in the `.wasm`.
+pub fn sum_fen(v: &[Fen]) -> Fen {
+    let mut t = 0;
+    for &x in v {
+        t += x;
+    }
+    t
 }
 
 /// `a * num / den`, floored, computed in 128 bits so it cannot overflow
@@ -128,7 +137,7 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     if wsum == 0 {
         if total != 0 {
             return Err(Error::new(
-                "SPLIT_NO_BASE",
+                code::SPLIT_NO_BASE,
                 "",
                 "没有可分摊的金额",
                 "there is nothing to spread the amount over",
@@ -197,8 +206,7 @@ fn give_leftover(shares: &mut [Fen], rems: &[u64], left: usize) {
     }
     let (cut, above) = nth_largest(&mut rems.to_vec(), left - 1);
     let mut ties = left - above;
-    // Index loops over slices here and in `nth_largest`: at opt-level "z" (the
-    // .wasm's engine's, once; "s" now) a `Vec` index or a `swap` is a call.
+    // Index loops over slices, here and in `nth_largest`: the least code.
     let mut i = 0;
     while i < rems.len() {
         let r = rems[i];
@@ -292,6 +300,25 @@ pub fn cumulative_share(total: Fen, k: i64, n: i64) -> Result<Fen> {
         return Ok(0);
     }
     mul_div_floor(total, k.min(n), n)
+}
+
+/// A pay rate as 折, for people: 8500 bp → `8.5折`, 9000 → `9折`.
+pub fn zhe(bp: i64) -> String {
+    let tenths = bp / 100; // 85
+    if tenths % 10 == 0 {
+        format!("{}折", tenths / 10)
+    } else {
+        format!("{}.{}折", tenths / 10, tenths % 10)
+    }
+}
+
+/// A pay rate as a percentage, for people: 8500 bp → `85%`, 8550 → `85.50%`.
+pub fn pct(bp: i64) -> String {
+    if bp % 100 == 0 {
+        format!("{}%", bp / 100)
+    } else {
+        format!("{}.{:02}%", bp / 100, bp % 100)
+    }
 }
 
 /// Format fen as yuan for people: `12345` → `¥123.45`, `-5` → `-¥0.05`.
@@ -394,6 +421,14 @@ mod tests {
         let total = 1001;
         let steps: Vec<_> = (0..=3).map(|k| cumulative_share(total, k, 3).unwrap()).collect();
         assert_eq!(steps, vec![0, 333, 667, 1001]);
+    }
+
+    #[test]
+    fn rate_labels() {
+        assert_eq!(zhe(8500), "8.5折");
+        assert_eq!(zhe(9000), "9折");
+        assert_eq!(pct(8500), "85%");
+        assert_eq!(pct(8550), "85.50%");
     }
 
     #[test]

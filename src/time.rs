@@ -6,11 +6,10 @@
 //! 2025-12-01 00:00 in Beijing — so a coupon "valid until 2025-11-30" has
 //! already expired there, although it is still the 30th in UTC.
 
-use serde::{Serialize, Serializer};
-
 use crate::decode::{Decode, Decoder, Json};
 use crate::encode::{Encode, Writer};
 
+use crate::code;
 use crate::error::{Error, Result};
 
 /// UTC milliseconds since 1970-01-01.
@@ -109,11 +108,6 @@ impl std::fmt::Display for Date {
     }
 }
 
-impl Serialize for Date {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
 
 impl Decode for Date {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
@@ -160,11 +154,6 @@ impl Encode for LocalTime {
     }
 }
 
-impl Serialize for MonthDay {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{:02}-{:02}", self.month, self.day))
-    }
-}
 
 impl Decode for MonthDay {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
@@ -222,11 +211,6 @@ impl std::fmt::Display for LocalTime {
     }
 }
 
-impl Serialize for LocalTime {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
 
 impl Decode for LocalTime {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
@@ -287,7 +271,7 @@ pub fn check_instant(t: Millis, path: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::new(
-            "TIME_OUT_OF_RANGE",
+            code::TIME_OUT_OF_RANGE,
             path,
             "时间超出支持范围（2000-01-01 至 2199-12-31）",
             "time is outside the supported range (2000-01-01 to 2199-12-31)",

@@ -1,9 +1,11 @@
 //! Campaign pricing through the public quote: which price applied, why the
 //! others did not, and how overlapping activities are chosen.
 
+mod support;
+
 use serde_json::{json, Value};
 use siyu::time::{Date, Zone};
-use siyu::{events, Cart, Event, Member, Rules};
+use siyu::{Cart, Event, Member, Rules};
 
 const BJ: Zone = Zone { offset_minutes: 480 };
 const NOON: &str = "2026-11-11T12:00";
@@ -28,16 +30,16 @@ fn rules(campaigns: Value, extra: Value) -> Rules {
             b.insert(k, x);
         }
     }
-    Rules::from_value(&v).unwrap_or_else(|e| panic!("{e}"))
+    support::rules_from(&v).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn member(r: &Rules) -> Member {
-    let e: Event = siyu::decode::from_value(&json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"})).unwrap();
-    events::apply(r, &Member::default(), &e).unwrap()
+    let e: Event = support::from_value(&json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"})).unwrap();
+    support::apply(r, &Member::default(), &e).unwrap()
 }
 
 fn cart(lines: Value) -> Cart {
-    siyu::decode::from_value(&json!({ "lines": lines, "coupons": "none" })).unwrap()
+    support::from_value(&json!({ "lines": lines, "coupons": "none" })).unwrap()
 }
 
 fn line(sku: &str, cat: &str, price: i64, qty: i64) -> Value {
@@ -79,14 +81,14 @@ fn the_flash_limit_counts_units_bought_in_earlier_orders() {
     let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
         "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
     let m = member(&r);
-    let place: Event = siyu::decode::from_value(&json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
+    let place: Event = support::from_value(&json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
         "cart": {"lines": [line("pot", "ware", 10000, 1)]}})).unwrap();
-    let m = events::apply(&r, &m, &place).unwrap();
+    let m = support::apply(&r, &m, &place).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
-    assert_eq!((q.lines[0].price, q.lines[0].quantity), (siyu::checkout::PriceKind::Flash, 1));
+    assert_eq!((q.lines[0].price, q.lines[0].quantity), (siyu::PriceKind::Flash, 1));
     // After refunding the first order the member may buy 2 again.
-    let refund: Event = siyu::decode::from_value(&json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"})).unwrap();
-    let m = events::apply(&r, &m, &refund).unwrap();
+    let refund: Event = support::from_value(&json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"})).unwrap();
+    let m = support::apply(&r, &m, &refund).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
     assert_eq!((q.lines.len(), q.lines[0].quantity), (1, 2));
 }
@@ -141,7 +143,7 @@ fn full_reductions_threshold_is_exact_to_the_fen_and_overlaps_choose_the_best_or
     let q = siyu::quote(&r, None, &c, t(NOON)).unwrap();
     assert_eq!(q.totals.full_reduction_discount, 1500);
     let site = q.campaigns.iter().find(|o| o.campaign == "site").unwrap();
-    assert_eq!(site.code, "CAMPAIGN_OVERLAP_NOT_BEST");
+    assert_eq!(site.code.as_str(), "CAMPAIGN_OVERLAP_NOT_BEST");
     // The merchant may rank them instead.
     let mut campaigns = campaigns;
     campaigns[0]["priority"] = json!(5);
@@ -149,7 +151,7 @@ fn full_reductions_threshold_is_exact_to_the_fen_and_overlaps_choose_the_best_or
     let q = siyu::quote(&r, None, &c, t(NOON)).unwrap();
     assert_eq!(q.totals.full_reduction_discount, 1000);
     let tea = q.campaigns.iter().find(|o| o.campaign == "tea").unwrap();
-    assert_eq!(tea.code, "CAMPAIGN_OVERLAP_LOWER_PRIORITY");
+    assert_eq!(tea.code.as_str(), "CAMPAIGN_OVERLAP_LOWER_PRIORITY");
 }
 
 #[test]
@@ -162,10 +164,10 @@ fn conflicting_campaigns_and_bad_tiers_are_all_reported_at_once() {
         {"id": "c", "name": "c", "from": "2026-11-12T00:00", "until": "2026-11-11T00:00",
          "kind": {"type": "full_reduction", "basis": "count", "tiers": [{"at": 3, "reward": {"pay_bp": 9000}}, {"at": 2, "reward": {}}]}}
     ]);
-    let mut v = serde_json::to_value(rules(json!([]), json!({}))).unwrap();
+    let mut v = support::to_value(&rules(json!([]), json!({})));
     v["campaigns"] = bad;
-    let e = Rules::from_value(&v).unwrap_err();
-    let codes: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code, p.path.as_str())).collect();
+    let e = support::rules_from(&v).unwrap_err();
+    let codes: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
     assert!(codes.contains(&("WINDOW_ENDS_BEFORE_START", "campaigns[2].until")), "{codes:?}");
     assert!(codes.contains(&("TIERS_OUT_OF_ORDER", "campaigns[2].kind.tiers[1].at")), "{codes:?}");
     assert!(codes.contains(&("REWARD_EMPTY", "campaigns[2].kind.tiers[1].reward")), "{codes:?}");
@@ -178,6 +180,6 @@ fn two_lines_of_one_flash_sku_share_the_limit() {
         "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
     let m = member(&r);
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 1), line("pot", "ware", 10000, 1)])), t(NOON)).unwrap();
-    let flash: i64 = q.lines.iter().filter(|l| l.price == siyu::checkout::PriceKind::Flash).map(|l| l.quantity).sum();
+    let flash: i64 = q.lines.iter().filter(|l| l.price == siyu::PriceKind::Flash).map(|l| l.quantity).sum();
     assert_eq!(flash, 1);
 }

@@ -11,13 +11,15 @@
 //! `expected` from the engine's current answer instead of comparing. The
 //! inputs come from `tests/vectors/gen.py`; see the README next to it.
 
+mod support;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
-use siyu::json::canonical;
+use support::canonical;
 
 /// Fewest vectors the corpus may hold.
 const MIN_VECTORS: usize = 200;

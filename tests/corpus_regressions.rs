@@ -24,7 +24,7 @@ fn holder(r: &Value, template: &str) -> Value {
     out["ok"].clone()
 }
 
-/// coupon.rs: the best combination was chosen by goods + shipping saving
+/// coupon/search.rs: the best combination was chosen by goods + shipping saving
 /// alone, so a ¥5 coupon that drops a ¥100 cart below free shipping (¥99)
 /// was applied and the shopper paid ¥95 + ¥10 = ¥105 instead of ¥100.
 #[test]
@@ -50,7 +50,7 @@ fn every_unknown_field_is_reported_once_with_its_path() {
     assert_eq!(paths, vec!["x", "y", "rules.bogus", "rules.membership.tiers[0].colour"], "{out}");
 }
 
-/// coupon.rs: a coupon whose items are in the cart but cost nothing (free,
+/// coupon/search.rs: a coupon whose items are in the cart but cost nothing (free,
 /// or already discounted to zero) was refused as COUPON_SCOPE_EMPTY ("no
 /// item in the cart is in the coupon's scope"), which is not why.
 #[test]
@@ -70,7 +70,7 @@ fn input_over_16_mib_is_refused_before_parsing() {
     assert_eq!(out["error"]["code"], "INPUT_TOO_LARGE");
 }
 
-/// checkout.rs: a shipping coupon was tried alone against the fee on the
+/// coupon/step.rs: a shipping coupon was tried alone against the fee on the
 /// goods as they are; with free shipping (goods ≥ ¥99) it was refused as
 /// COUPON_NO_SHIPPING_FEE and left out of every combination — even though
 /// a goods coupon applied first drops the goods below ¥99 and brings the

@@ -6,6 +6,8 @@
 //! exercise JSON parsing, shape errors, rule validation and the engine. The
 //! inputs the fuzzers (`fuzz/`) found are at the end, one test each.
 
+mod support;
+
 use serde_json::{json, Value};
 use siyu::{demo, ops};
 
@@ -458,7 +460,7 @@ fn a_flood_of_unknown_or_repeated_keys_stops_at_the_problem_cap() {
         let text = format!("{{\"rules\":{{{}}}}}", keys.join(","));
         let out = call_text("validate_rules", &text);
         assert_eq!(out["error"]["code"], "INPUT_INVALID");
-        assert_eq!(out["error"]["problems"].as_array().unwrap().len(), siyu::decode::MAX_PROBLEMS);
+        assert_eq!(out["error"]["problems"].as_array().unwrap().len(), siyu::limits::MAX_PROBLEMS);
     }
 }
 
@@ -488,5 +490,5 @@ fn keys_in_any_order_repeated_or_far_down_the_object() {
     let cart: Vec<String> = (0..300).map(|i| format!(r#""k{i}":0"#)).collect();
     let text = format!(r#"{{"rules":{},"cart":{{{},"lines":[{{{}}}]}},"now":{}}}"#, rules(), cart.join(","), fields.join(","), demo::NOW);
     let e = refused(&call_text("quote", &text), "UNKNOWN_FIELD", "cart.k0");
-    assert_eq!(problems(&e).len(), 1 + siyu::decode::MAX_PROBLEMS, "unknown keys, up to the cap, and nothing about lines");
+    assert_eq!(problems(&e).len(), 1 + siyu::limits::MAX_PROBLEMS, "unknown keys, up to the cap, and nothing about lines");
 }

@@ -1,6 +1,6 @@
 //! Numbers worked out by hand from the rules written in the module headers
-//! (`money.rs`, `checkout.rs`, `coupon.rs`, `campaign.rs`, `points.rs`,
-//! `member.rs`, `events.rs`), asserted against `siyu::ops::call`.
+//! (`money.rs`, `pricing/`, `coupon/`, `campaign/`, `points/`,
+//! `membership/`, `ledger/`), asserted against `siyu::ops::call`.
 //!
 //! These do not depend on the conformance corpus or its blessing: each
 //! expected figure below was computed on paper, with the arithmetic in the

@@ -26,7 +26,7 @@
 //! `tsify` derives from the core's serde types, so the `.d.ts` cannot drift
 //! from the Rust (feature `ts`: a second build, see `scripts/build-wasm.sh`).
 
-use siyu::error::Error;
+use siyu::{code, Error};
 use siyu::ops;
 use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
@@ -88,13 +88,13 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
         // core's panic message code into the module.
         let n = out.get(start..end).unwrap_or_default();
         return Err(to_js_error(Error::new(
-            "UNSAFE_INTEGER",
+            code::UNSAFE_INTEGER,
             "",
             format!("结果中的数字 {n} 超出 JS 安全整数范围（2^53），请用 call() 取得精确的 JSON 文本"),
             format!("the result holds {n}, beyond JavaScript's safe integer range (2^53); use call() for exact JSON text"),
         )));
     }
-    json_parse(&out).map_err(|_| to_js_error(Error::new("INTERNAL", "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
+    json_parse(&out).map_err(|_| to_js_error(Error::new(code::INTERNAL, "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
 }
 
 /// The refusal of a value `toJson` could not write; `why` is what it threw,
@@ -102,9 +102,9 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
 fn not_json(why: JsValue) -> Error {
     // `why[i]`, as a string (`toJson` throws strings there).
     let at = |i: u32| reflect_get(&why, &JsValue::from(i)).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let mut top = Error::new("INPUT_INVALID", "", "输入无效", "the input is invalid");
+    let mut top = Error::new(code::INPUT_INVALID, "", "输入无效", "the input is invalid");
     top.problems.push(Error::new(
-        "WRONG_TYPE",
+        code::WRONG_TYPE,
         at(0),
         "输入含有无法转换为 JSON 的 JS 值（函数、Symbol、循环引用），或嵌套过深",
         at(1),

@@ -27,7 +27,7 @@
 //!   into memory it did not allocate from us) is copied before use, so the
 //!   call's own allocations can never overwrite it mid-parse.
 
-use siyu::error::Error;
+use siyu::{code, Error};
 use siyu::ops;
 
 /// Largest buffer `siyu_alloc` hands out and largest input accepted: 16 MiB.
@@ -49,10 +49,10 @@ pub fn call_frame(op: &[u8], input: &[u8]) -> Vec<u8> {
 /// them.
 fn strs<'a>(op: &'a [u8], input: &'a [u8]) -> Result<(&'a str, &'a str), String> {
     let not_utf8 = |path: &str| {
-        ops::envelope(Err(Error::new("INPUT_NOT_UTF8", path, "输入不是合法的 UTF-8", "input is not valid UTF-8")))
+        ops::envelope(Err(Error::new(code::INPUT_NOT_UTF8, path, "输入不是合法的 UTF-8", "input is not valid UTF-8")))
     };
     if input.len() > MAX_BUFFER {
-        return Err(ops::envelope(Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB"))));
+        return Err(ops::envelope(Err(Error::new(code::INPUT_TOO_LARGE, "", "输入超过 16 MiB", "input is larger than 16 MiB"))));
     }
     let Ok(op) = std::str::from_utf8(op) else { return Err(not_utf8("op")) };
     let Ok(input) = std::str::from_utf8(input) else { return Err(not_utf8("")) };
@@ -62,7 +62,7 @@ fn strs<'a>(op: &'a [u8], input: &'a [u8]) -> Result<(&'a str, &'a str), String>
 /// The error for a buffer that does not lie inside linear memory.
 pub fn out_of_bounds() -> String {
     ops::envelope(Err(Error::new(
-        "INPUT_OUT_OF_BOUNDS",
+        code::INPUT_OUT_OF_BOUNDS,
         "",
         "输入缓冲区超出线性内存",
         "an input buffer lies outside linear memory",
@@ -221,12 +221,12 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_error_envelopes() {
-        assert!(call_bytes(b"quote", &[0xff, 0xfe]).contains("INPUT_NOT_UTF8"));
-        assert!(call_bytes(&[0xc3], b"{}").contains("INPUT_NOT_UTF8"));
-        assert!(call_bytes(b"quote", b"{\"rules\":").contains("JSON_SYNTAX"));
-        assert!(call_bytes(b"nope", b"{}").contains("UNKNOWN_OPERATION"));
-        assert!(call_bytes(b"quote", &vec![b' '; MAX_BUFFER + 1]).contains("INPUT_TOO_LARGE"));
-        assert!(out_of_bounds().contains("INPUT_OUT_OF_BOUNDS"));
+        assert!(call_bytes(b"quote", &[0xff, 0xfe]).contains(code::INPUT_NOT_UTF8.as_str()));
+        assert!(call_bytes(&[0xc3], b"{}").contains(code::INPUT_NOT_UTF8.as_str()));
+        assert!(call_bytes(b"quote", b"{\"rules\":").contains(code::JSON_SYNTAX.as_str()));
+        assert!(call_bytes(b"nope", b"{}").contains(code::UNKNOWN_OPERATION.as_str()));
+        assert!(call_bytes(b"quote", &vec![b' '; MAX_BUFFER + 1]).contains(code::INPUT_TOO_LARGE.as_str()));
+        assert!(out_of_bounds().contains(code::INPUT_OUT_OF_BOUNDS.as_str()));
     }
 
     #[test]

@@ -14,11 +14,19 @@
 //!    wrong type and unknown variant (up to [`MAX_PROBLEMS`]).
 //!
 //! ```
-//! use siyu::decode;
-//! let text = r#"{"lines":[{"sku":"A","category":"tea","unit_price":1200,"qty":1}],"coupons":7,"pints":3}"#;
-//! let e = decode::from_str::<siyu::Cart>(text).unwrap_err();
+//! # extern crate siyu_wire as siyu; // the derive names `::siyu::decode`
+//! use siyu::decode::{self, Decode};
+//! #[derive(Debug, Decode)]
+//! #[serde(deny_unknown_fields)]
+//! struct Line { sku: String, quantity: i64 }
+//! #[derive(Debug, Decode)]
+//! #[serde(deny_unknown_fields)]
+//! struct Cart { lines: Vec<Line>, #[serde(default)] coupons: Vec<String> }
+//!
+//! let text = r#"{"lines":[{"sku":"A","qty":1}],"coupons":7,"pints":3}"#;
+//! let e = decode::from_str::<Cart>(text).unwrap_err();
 //! assert_eq!(e.code, "INPUT_INVALID");
-//! let found: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code, p.path.as_str())).collect();
+//! let found: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
 //! assert_eq!(found, [
 //!     ("UNKNOWN_FIELD", "pints"),
 //!     ("UNKNOWN_FIELD", "lines[0].qty"),
@@ -30,6 +38,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::code::{self, Code};
 use crate::error::{clip, Error, Result};
 
 pub use siyu_derive::Decode;
@@ -47,7 +56,7 @@ pub const MAX_DEPTH: usize = 128;
 /// Refuse input over [`MAX_INPUT_BYTES`].
 pub fn check_size(json: &str) -> Result<()> {
     if json.len() > MAX_INPUT_BYTES {
-        return Err(Error::new("INPUT_TOO_LARGE", "", "输入超过 16 MiB", "input is larger than 16 MiB"));
+        return Err(Error::new(code::INPUT_TOO_LARGE, "", "输入超过 16 MiB", "input is larger than 16 MiB"));
     }
     Ok(())
 }
@@ -91,9 +100,9 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
 #[cold]
 fn syntax_error(text: &str, at: usize, what: &str) -> Error {
     let (line, column) = line_column(text, at);
-    let mut top = Error::new("INPUT_INVALID", "", "JSON 格式错误", "malformed JSON");
+    let mut top = Error::new(code::INPUT_INVALID, "", "JSON 格式错误", "malformed JSON");
     top.problems.push(Error::new(
-        "JSON_SYNTAX",
+        code::JSON_SYNTAX,
         "",
         format!("第 {line} 行第 {column} 列：JSON 语法错误"),
         format!("{what} at line {line} column {column}"),
@@ -484,18 +493,12 @@ impl<'v> Object<'_, 'v> {
 /// Read `T` from JSON text, or an `INPUT_INVALID` error listing every
 /// problem.
 pub fn from_str<T: Decode>(text: &str) -> Result<T> {
-    from_json(&parse(text)?, "INPUT_INVALID", "输入无效", "the input is invalid")
-}
-
-/// Read `T` from a `serde_json::Value` (for Rust callers and tests; the
-/// operations read text).
-pub fn from_value<T: Decode>(v: &serde_json::Value) -> Result<T> {
-    from_str(&serde_json::to_string(v).unwrap_or_default())
+    from_json(&parse(text)?, code::INPUT_INVALID, "输入无效", "the input is invalid")
 }
 
 /// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
 /// every problem.
-pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: &'static str, zh: &str, en: &str) -> Result<T> {
+pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str) -> Result<T> {
     let mut d = Decoder { path: Vec::new(), problems: Vec::new() };
     match T::decode(v, &mut d) {
         Some(t) if d.problems.is_empty() => Ok(t),
@@ -568,7 +571,7 @@ impl<'v> Decoder<'v> {
     // LLVM from inlining into and unrolling code that runs only to report
     // (0.5 KB).
     #[cold]
-    fn problem(&mut self, code: &'static str, zh: &'static str, key: Option<&'v str>, en: String) {
+    fn problem(&mut self, code: Code, zh: &'static str, key: Option<&'v str>, en: String) {
         if self.full() {
             return;
         }
@@ -596,12 +599,12 @@ impl<'v> Decoder<'v> {
     #[cold]
     #[inline(never)]
     fn wrong_type(&mut self, v: &Json, expected: &str) {
-        self.problem("WRONG_TYPE", WRONG_TYPE_ZH, None, format!("invalid type: {}, expected {expected}", found(v)));
+        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, format!("invalid type: {}, expected {expected}", found(v)));
     }
 
     /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
     pub fn invalid<T>(&mut self, en: String) -> Option<T> {
-        self.problem("WRONG_TYPE", WRONG_TYPE_ZH, None, en);
+        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, en);
         None
     }
 
@@ -686,7 +689,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.problem("UNKNOWN_FIELD", "未知字段", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
+                    self.problem(code::UNKNOWN_FIELD, "未知字段", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
                 }
             }
         }
@@ -701,7 +704,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
-                    self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(k.as_ref()), format!("duplicate field `{k}`"));
+                    self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(k.as_ref()), format!("duplicate field `{k}`"));
                 }
             }
             return;
@@ -717,7 +720,7 @@ impl<'v> Decoder<'v> {
             }
             // Once per repeated key, however many times it repeats.
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
-                self.problem("WRONG_TYPE", WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
+                self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
             }
         }
     }
@@ -753,7 +756,7 @@ impl<'v> Decoder<'v> {
     /// A `MISSING_FIELD` problem for field `name` here.
     #[cold]
     fn missing(&mut self, name: &'static str) {
-        self.problem("MISSING_FIELD", "缺少必填字段", Some(name), format!("missing field `{name}`"));
+        self.problem(code::MISSING_FIELD, "缺少必填字段", Some(name), format!("missing field `{name}`"));
     }
 
     /// The variant an internally tagged enum's `tag` names, as an index
@@ -770,7 +773,7 @@ impl<'v> Decoder<'v> {
         let Json::Str(s) = v else { return self.wrong(v, expected) };
         let found = names.iter().position(|n| n == s);
         if found.is_none() {
-            self.problem("UNKNOWN_VARIANT", "未知的类型取值", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
+            self.problem(code::UNKNOWN_VARIANT, "未知的类型取值", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
         }
         found
     }
@@ -1016,7 +1019,7 @@ mod tests {
 
     fn syntax(text: &str) -> String {
         let e = parse(text).unwrap_err();
-        assert_eq!(e.problems[0].code, "JSON_SYNTAX", "{text}");
+        assert_eq!(e.problems[0].code, code::JSON_SYNTAX, "{text}");
         e.problems[0].en.clone()
     }
 
@@ -1066,7 +1069,7 @@ mod tests {
         for (text, n) in [(small, 1), (big, 20)] {
             let e = from_str::<BTreeMap<String, i64>>(&text).unwrap_err();
             assert_eq!(e.problems.len(), n, "{text}");
-            assert!(e.problems.iter().all(|p| p.code == "WRONG_TYPE" && p.en.starts_with("duplicate field")));
+            assert!(e.problems.iter().all(|p| p.code == code::WRONG_TYPE && p.en.starts_with("duplicate field")));
         }
     }
 }

@@ -14,6 +14,7 @@
 //! before, cost a 200-line quote 0.46 M Wasm instructions more.)
 //!
 //! ```
+//! # extern crate siyu_wire as siyu; // the derive names `::siyu::encode`
 //! use siyu::encode::{to_json, Encode};
 //! #[derive(Encode)]
 //! struct Line { sku: String, paid: i64, discounts: Vec<i64> }

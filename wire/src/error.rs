@@ -5,8 +5,7 @@
 //! event that cannot be booked — is one of these. Codes are part of the
 //! contract (the conformance vectors pin them); messages may be reworded.
 
-use serde::Serialize;
-
+use crate::code::{self, Code};
 use crate::encode::Encode;
 
 /// One problem. `path` points into the input (`rules.tiers[2].threshold`,
@@ -21,9 +20,10 @@ pub struct Error(Box<Info>);
 
 /// What an [`Error`] says.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ErrorInfo"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Info {
-    pub code: &'static str,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub code: Code,
     pub path: String,
     pub zh: String,
     pub en: String,
@@ -43,7 +43,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     #[cold]
     pub fn new(
-        code: &'static str,
+        code: Code,
         path: impl Into<String>,
         zh: impl Into<String>,
         en: impl Into<String>,
@@ -55,13 +55,13 @@ impl Error {
     /// not inlined: the boxing is here once, not in each instance of `new`.
     #[cold]
     #[inline(never)]
-    fn from_parts(code: &'static str, path: String, zh: String, en: String) -> Self {
+    fn from_parts(code: Code, path: String, zh: String, en: String) -> Self {
         Error(Box::new(Info { code, path, zh, en, problems: Vec::new() }))
     }
 
     /// The same error with another code.
     #[cold]
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    pub fn with_code(mut self, code: Code) -> Self {
         self.code = code;
         self
     }
@@ -77,7 +77,7 @@ impl Error {
     #[cold]
     pub fn overflow(path: impl Into<String>) -> Self {
         Error::new(
-            "AMOUNT_OVERFLOW",
+            code::AMOUNT_OVERFLOW,
             path,
             "金额超出可计算范围",
             "amount is outside the computable range",
@@ -105,12 +105,6 @@ impl std::ops::Deref for Error {
 impl std::ops::DerefMut for Error {
     fn deref_mut(&mut self) -> &mut Info {
         &mut self.0
-    }
-}
-
-impl Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.0.serialize(s)
     }
 }
 
@@ -198,7 +192,7 @@ impl Problems {
     #[cold]
     pub fn push(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: impl Into<String>,
         zh: impl Into<String>,
         en: impl Into<String>,
@@ -218,7 +212,7 @@ impl Problems {
     /// `Ok(())` when nothing was found, otherwise one error with `code`
     /// listing every problem, in the order the checks found them (a fixed
     /// order for a given input).
-    pub fn finish(self, code: &'static str, zh: &str, en: &str) -> Result<()> {
+    pub fn finish(self, code: Code, zh: &str, en: &str) -> Result<()> {
         if self.list.is_empty() {
             return Ok(());
         }

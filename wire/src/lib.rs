@@ -1,5 +1,6 @@
 //! siyu's wire: how every operation reads its input and writes its answer.
 //!
+//! - [`code`]: every code an answer can carry, in one list;
 //! - [`decode`]: the JSON text parser and the [`decode::Decode`] readers
 //!   that report every problem with its path;
 //! - [`encode`]: the canonical JSON writer ([`encode::Encode`]);
@@ -13,13 +14,14 @@
 //! canonical rules, hashing them), so the `.wasm` build compiles this crate
 //! for speed (`opt-level = 3`) and the engine for size (`opt-level = "s"`);
 //! see `[profile.wasm-release.package.siyu-wire]` in the workspace's
-//! `Cargo.toml`. The engine crate (`siyu`) re-exports every module here
-//! under its old path (`siyu::decode`, `siyu::error`, …).
+//! `Cargo.toml`. The engine crate (`siyu`) re-exports what its users need
+//! (`siyu::Error`, `siyu::code`, `siyu::to_json`, …).
 
 // The derive macros name their paths `::siyu::decode` / `::siyu::encode`;
 // inside this crate that is this crate.
 extern crate self as siyu;
 
+pub mod code;
 pub mod decode;
 pub mod encode;
 pub mod error;

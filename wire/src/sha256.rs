@@ -1,22 +1,19 @@
-//! SHA-256 (FIPS 180-4), for the rules fingerprint.
+//! SHA-256 (FIPS 180-4), for the rules fingerprint: one implementation,
+//! the same in every build, so native tests run the code the `.wasm` ships.
+//! The tests hold it to the published examples and to the `sha2` crate, an
+//! independent implementation.
 //!
-//! Native builds use the `sha2` crate. The `.wasm` uses [`soft`], written
-//! out here: `sha2`'s unrolled rounds were 9.5 KB of the module (compiled for
-//! speed, as they had to be: at `opt-level = "z"` they took three times the
-//! instructions). `soft` is about 3 KB and written to compile well at "z":
-//! index loops (iterator adapters are calls at "z"), rounds that rotate names
-//! instead of values, and the 16 schedule words a round needs in locals
-//! rather than a 64-word array in memory (Wasm has as many locals as it
-//! likes; the array cost a load per use and a store per word), and the
-//! block as an array (no bounds checks on its loads). It costs about 4,600
-//! Wasm instructions per 64-byte block, 0.8 M for the 11 KB canonical form
-//! of the benchmark rules (`sha2` at `opt-level = 3`: 0.9 M; the 64-word
-//! array version: 7,500 per block; with the bounds checks: 5,630).
+//! It is written to compile small: index loops, rounds that rotate names
+//! instead of values, the 16 schedule words a round needs in locals rather
+//! than a 64-word array in memory (Wasm has as many locals as it likes; the
+//! array cost a load per use and a store per word), and the block as an
+//! array (no bounds checks on its loads). About 3 KB of the `.wasm` and
+//! 4,600 Wasm instructions per 64-byte block (`sha2`'s unrolled rounds were
+//! 9.5 KB).
 //!
 //! ```
-//! let d = siyu::sha256::digest(b"abc");
+//! let d = siyu_wire::sha256::digest(b"abc");
 //! assert_eq!(d[..4], [0xba, 0x78, 0x16, 0xbf]);
-//! assert_eq!(siyu::sha256::soft(b"abc"), d);
 //! ```
 
 /// The first 32 bits of the fractional parts of the cube roots of the
@@ -35,22 +32,8 @@ const K: [u32; 64] = [
 /// The initial hash value (§5.3.3).
 const H0: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-/// The SHA-256 digest of `data`: the `sha2` crate's natively (it uses the
-/// CPU's SHA instructions where there are some), [`soft`] in Wasm.
+/// The SHA-256 digest of `data`.
 pub fn digest(data: &[u8]) -> [u8; 32] {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use sha2::Digest;
-        sha2::Sha256::digest(data).into()
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        soft(data)
-    }
-}
-
-/// SHA-256 written out: what the `.wasm` runs.
-pub fn soft(data: &[u8]) -> [u8; 32] {
     let mut h = H0;
     let mut blocks = data.chunks_exact(64);
     for block in &mut blocks {
@@ -171,7 +154,7 @@ fn compress(h: &mut [u32; 8], block: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::soft as digest;
+    use super::digest;
 
     fn hex(d: [u8; 32]) -> String {
         d.iter().map(|b| format!("{b:02x}")).collect()
@@ -189,13 +172,14 @@ mod tests {
         assert_eq!(hex(digest(&[b'a'; 1_000_000])), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     }
 
-    /// Every length from 0 to 300 bytes: the written-out SHA-256 (the
-    /// `.wasm`'s) against the `sha2` crate (native builds').
+    /// Every length from 0 to 300 bytes, against the `sha2` crate.
     #[test]
     fn agrees_with_the_sha2_crate() {
+        use sha2::Digest;
         let data: Vec<u8> = (0..300u32).map(|i| (i * 31 + 7) as u8).collect();
         for n in 0..=data.len() {
-            assert_eq!(digest(&data[..n]), super::digest(&data[..n]), "{n} bytes");
+            let independent: [u8; 32] = sha2::Sha256::digest(&data[..n]).into();
+            assert_eq!(digest(&data[..n]), independent, "{n} bytes");
         }
     }
 }

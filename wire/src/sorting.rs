@@ -10,14 +10,13 @@
 //!
 //! ```
 //! let mut v = vec![(2, "b"), (1, "z"), (2, "a"), (1, "y")];
-//! siyu::sorting::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
+//! siyu_wire::sorting::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
 //! assert_eq!(v, [(1, "z"), (1, "y"), (2, "b"), (2, "a")]); // stable
 //! ```
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 
-use serde::Serialize;
 
 use crate::decode::{Decode, Decoder, Entries, Items, Json};
 use crate::encode::{Encode, Writer};
@@ -146,7 +145,7 @@ fn swaps(sorted: &[u32]) -> Vec<(u32, u32)> {
 /// [`IdMap`]).
 ///
 /// ```
-/// let mut m = siyu::sorting::SortedMap::new();
+/// let mut m = siyu_wire::sorting::SortedMap::new();
 /// *m.entry("b".to_string()).or_insert(0) += 2;
 /// m.insert("a".to_string(), 1);
 /// assert_eq!(m.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(), [("a", 1), ("b", 2)]);
@@ -274,11 +273,6 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
 }
 
 /// Written as a JSON object (keys are strings in siyu's maps).
-impl<K: Serialize, V: Serialize> Serialize for SortedMap<K, V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.entries.iter().map(|(k, v)| (k, v)))
-    }
-}
 
 /// Keys in byte order are canonical order.
 impl<V: Encode> Encode for SortedMap<String, V> {
@@ -498,11 +492,6 @@ impl<V, Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for IdMap<V> {
 }
 
 /// Written as a JSON object.
-impl<V: Serialize> Serialize for IdMap<V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
 
 /// Keys in byte order are canonical order.
 impl<V: Encode> Encode for IdMap<V> {
@@ -566,11 +555,6 @@ impl std::fmt::Debug for IdSet {
     }
 }
 
-impl Serialize for IdSet {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
 
 impl Encode for IdSet {
     #[inline]

@@ -1,6 +1,6 @@
-//! The points ledger (积分): lots, spending, expiry, returns and claw-backs.
+//! The points ledger: lots, spending, expiry, returns and claw-backs.
 //!
-//! Every credit is a **lot** with its own expiry. Spending takes the
+//! Every credit is a **lot** with its own expiry (`points.expiry`). Spending takes the
 //! soonest-expiring lots first (ties: the older lot) and records which lots
 //! it used, so expiry never deducts twice and a refund can give points back
 //! to exactly the lots they came from.
@@ -20,19 +20,41 @@
 //! become spendable. The debt is never hidden and never turns the balance
 //! negative.
 
-use serde::Serialize;
-
+use crate::code;
 use crate::decode::Decode;
 use crate::encode::Encode;
+use crate::error::{Error, Problems, Result};
+use crate::rules::in_range;
 use crate::sorting;
+use crate::time::{Date, Millis, Zone};
 
-use crate::error::{Error, Result};
-use crate::rules::Expiry;
-use crate::time::{Millis, Zone};
+/// When an earned lot of points expires, in merchant local time.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Expiry {
+    Never,
+    /// At the end of the local day `days` days after the day it was earned.
+    Days { days: u32 },
+    /// At the end of the month `months` months after the month it was earned
+    /// (0 = the end of this month).
+    MonthEnd { months: u32 },
+    /// At the end of the year `years` years after the year it was earned.
+    YearEnd { years: u32 },
+}
+
+pub(crate) fn check(expiry: Expiry, p: &mut Problems) {
+    match expiry {
+        Expiry::Days { days } => in_range(p, format_args!("points.expiry.days"), days as i64, 1, 3660),
+        Expiry::MonthEnd { months } => in_range(p, format_args!("points.expiry.months"), months as i64, 0, 120),
+        Expiry::YearEnd { years } => in_range(p, format_args!("points.expiry.years"), years as i64, 0, 10),
+        Expiry::Never => {}
+    }
+}
 
 /// One credit of points.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Lot {
     pub id: u32,
@@ -60,7 +82,7 @@ impl Lot {
 
 /// Points taken from (or given back to) one lot.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct LotUse {
     pub lot: u32,
@@ -69,7 +91,7 @@ pub struct LotUse {
 
 /// One line of the points history the member sees.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub at: Millis,
@@ -90,7 +112,7 @@ fn is_zero(v: &i64) -> bool {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Earn,
@@ -101,7 +123,7 @@ pub enum EntryKind {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Encode, Decode)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     pub lots: Vec<Lot>,
@@ -113,8 +135,6 @@ pub struct Ledger {
 impl Ledger {
     /// Spendable points at `now` (lots not yet expired).
     pub fn balance(&self, now: Millis) -> i64 {
-        // Plain loops in this file rather than iterator chains: each chain
-        // compiles to its own copy of `fold` or `from_iter` in the .wasm.
         let mut n = 0;
         for l in &self.lots {
             if l.live_at(now) {
@@ -167,7 +187,7 @@ impl Ledger {
         let balance = self.balance(at);
         if balance < amount {
             return Err(Error::new(
-                "INSUFFICIENT_POINTS",
+                code::INSUFFICIENT_POINTS,
                 "",
                 format!("积分不足：需要 {amount}，可用 {balance}"),
                 format!("not enough points: {amount} needed, {balance} available"),
@@ -329,7 +349,7 @@ pub fn expires_at(zone: Zone, expiry: Expiry, at: Millis) -> Option<Millis> {
         Expiry::Days { days } => Some(zone.end_of(d.add_days(days as i64))),
         Expiry::MonthEnd { months } => Some(zone.end_of(d.month_end_after(months))),
         Expiry::YearEnd { years } => {
-            let dec = crate::time::Date { year: d.year + years as i32, month: 12, day: 31 };
+            let dec = Date { year: d.year + years as i32, month: 12, day: 31 };
             Some(zone.end_of(dec))
         }
     }
@@ -338,7 +358,6 @@ pub fn expires_at(zone: Zone, expiry: Expiry, at: Millis) -> Option<Millis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::Date;
 
     const BJ: Zone = Zone { offset_minutes: 480 };
 

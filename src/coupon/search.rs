@@ -1,87 +1,14 @@
-//! Coupons (优惠券): whether one applies to a cart, what it saves, which ones
-//! may combine, and the best combination in a wallet.
-//!
-//! **Groups and stacking.** Every template falls in one group:
-//! - *item* — an amount-off or percent-off coupon with a product scope, or an
-//!   exchange coupon;
-//! - *order* — an amount-off or percent-off coupon for the whole order;
-//! - *shipping* — a shipping coupon.
-//!
-//! An order takes at most one coupon from each group, applied in that order
-//! (item, then order, then shipping). A template marked `exclusive` is used
-//! alone. Each threshold is tested on the eligible subtotal *after* the
-//! discounts before it, and a discount never exceeds what it applies to.
-//!
-//! **Best combination.** Among every combination the stacking rule allows,
-//! the quote takes the largest total saving (goods and shipping, less any
-//! shipping fee a goods coupon brings back by dropping the goods below a
-//! free-shipping threshold, so the payable is the lowest); ties go to
-//! fewer coupons, then the combination whose coupons expire soonest (their
-//! expiry times compared in ascending order), then the coupon ids. The search
-//! is exhaustive, so no other valid combination beats it.
-//!
-//! Worked example: goods ¥150 (all in scope), wallet 满100减20 (order),
-//! 9折 up to ¥10 off (order), 满0减5 on tea (item, tea ¥60). Best: tea ¥5
-//! first (tea 55, order 145), then 满100减20 (145 ≥ 100) → ¥25 saved;
-//! 9折 would give ¥10 only (14.5 capped at 10).
+//! What a coupon saves on a cart, which coupons may combine, and the best
+//! combination in a wallet (the rules in words are in `mod.rs`).
 
-use serde::Serialize;
-
-use crate::encode::Encode;
-use crate::sorting;
-
-use crate::member::WalletCoupon;
+use crate::code;
+use crate::coupon::template::{CouponKind, CouponTemplate, Group};
+use crate::coupon::wallet::WalletCoupon;
+use crate::coupon::Refusal;
+use crate::error::Error;
 use crate::money::{self, Fen};
-use crate::rules::{CouponKind, CouponTemplate};
+use crate::sorting;
 use crate::time::Millis;
-
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Encode)]
-#[serde(rename_all = "snake_case")]
-pub enum Group {
-    Item,
-    Order,
-    Shipping,
-}
-
-pub fn group(t: &CouponTemplate) -> Group {
-    match t.kind {
-        CouponKind::Shipping { .. } => Group::Shipping,
-        CouponKind::Exchange { .. } => Group::Item,
-        _ if t.scope.is_everything() => Group::Order,
-        _ => Group::Item,
-    }
-}
-
-/// Why a coupon does not apply.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Encode)]
-pub struct Refusal {
-    pub code: &'static str,
-    pub zh: String,
-    pub en: String,
-    /// For `COUPON_THRESHOLD_NOT_MET`: fen still to add to the eligible goods.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shortfall: Option<Fen>,
-}
-
-impl Refusal {
-    pub fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
-        Refusal { code, zh: zh.into(), en: en.into(), shortfall: None }
-    }
-
-    fn short(threshold: Fen, have: Fen) -> Refusal {
-        let s = threshold - have;
-        // Each amount written once, for both messages.
-        let (short, at) = (money::yuan(s), money::yuan(threshold));
-        Refusal {
-            code: "COUPON_THRESHOLD_NOT_MET",
-            zh: format!("还差 {short} 可用（门槛 {at}）"),
-            en: format!("{short} short of the {at} threshold"),
-            shortfall: Some(s),
-        }
-    }
-}
 
 /// What the coupon logic needs to know about a cart line.
 #[derive(Debug, Clone)]
@@ -93,20 +20,6 @@ pub struct LineView<'a> {
     pub coupon_ok: bool,
 }
 
-/// Checks that do not depend on the cart: used, expired, not yet valid.
-pub fn check_wallet(c: &WalletCoupon, now: Millis) -> Result<(), Refusal> {
-    if let Some(by) = &c.used_by {
-        return Err(Refusal::new("COUPON_USED", format!("已在 {by} 中使用"), format!("already used by {by}")));
-    }
-    if now < c.valid_from {
-        return Err(Refusal::new("COUPON_NOT_YET_VALID", "尚未到可用时间", "not valid yet"));
-    }
-    if now > c.valid_until {
-        return Err(Refusal::new("COUPON_EXPIRED", "已过期", "expired"));
-    }
-    Ok(())
-}
-
 /// Which lines a coupon's scope covers, whether or not they take coupons.
 /// Worked out once per coupon and quote: the search tries each coupon many
 /// times on the same lines.
@@ -114,8 +27,6 @@ pub fn scope_mask(t: &CouponTemplate, lines: &[LineView]) -> Vec<bool> {
     if t.scope.is_everything() {
         return vec![true; lines.len()];
     }
-    // Plain loops in this file rather than iterator chains: each chain
-    // compiles to its own copy of `fold` or `from_iter` in the .wasm.
     let mut mask = Vec::with_capacity(lines.len());
     for l in lines {
         mask.push(t.scope.covers(l.sku, l.category));
@@ -144,8 +55,7 @@ impl Take {
 /// `scope` is its [`scope_mask`].
 fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Take, Refusal> {
     // A plain index loop: the search runs this for every item coupon over
-    // every line, and at opt-level "z" a closure or an iterator adapter here
-    // is a call per line.
+    // every line.
     let n = amounts.len().min(lines.len()).min(scope.len());
     let mut any = false;
     let mut base: Fen = 0;
@@ -158,9 +68,9 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
     if !any {
         let blocked = (0..lines.len()).any(|i| !lines[i].coupon_ok && scope[i]);
         return Err(if blocked {
-            Refusal::new("COUPON_LINE_EXCLUDED", "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
+            Refusal::new(code::COUPON_LINE_EXCLUDED, "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
         } else {
-            Refusal::new("COUPON_SCOPE_EMPTY", "购物车中没有适用商品", "no item in the cart is in the coupon's scope")
+            Refusal::new(code::COUPON_SCOPE_EMPTY, "购物车中没有适用商品", "no item in the cart is in the coupon's scope")
         });
     }
     if base == 0 {
@@ -172,7 +82,7 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
         // One unit of the first line with this SKU becomes free: that
         // unit's share of the line's current amount, floored.
         let Some(i) = (0..n).find(|&i| lines[i].coupon_ok && scope[i] && lines[i].sku == sku) else {
-            return Err(Refusal::new("COUPON_SCOPE_EMPTY", format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
+            return Err(Refusal::new(code::COUPON_SCOPE_EMPTY, format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
         };
         let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
         return if unit > 0 { Ok(Take::Unit(i, unit)) } else { Err(no_saving()) };
@@ -224,9 +134,9 @@ impl Miss {
         match self {
             Miss::Short(threshold) => Refusal::short(threshold, have),
             Miss::NoSaving => no_saving(),
-            Miss::NoFee => Refusal::new("COUPON_NO_SHIPPING_FEE", "本单已免运费", "this order has no shipping fee to take off"),
-            Miss::NotGoods => Refusal::new("COUPON_NOT_GOODS", "不是满减或折扣券", "not an amount-off or percent-off coupon"),
-            Miss::NotShipping => Refusal::new("COUPON_NOT_SHIPPING", "不是运费券", "not a shipping coupon"),
+            Miss::NoFee => Refusal::new(code::COUPON_NO_SHIPPING_FEE, "本单已免运费", "this order has no shipping fee to take off"),
+            Miss::NotGoods => Refusal::new(code::COUPON_NOT_GOODS, "不是满减或折扣券", "not an amount-off or percent-off coupon"),
+            Miss::NotShipping => Refusal::new(code::COUPON_NOT_SHIPPING, "不是运费券", "not a shipping coupon"),
             Miss::Overflow => overflow_refusal(),
         }
     }
@@ -284,15 +194,15 @@ fn ship_amount(t: &CouponTemplate, goods: Fen, fee: Fen) -> Result<Fen, Miss> {
 }
 
 fn no_saving() -> Refusal {
-    Refusal::new("COUPON_NO_SAVING", "用券后没有优惠", "the coupon saves nothing on this cart")
+    Refusal::new(code::COUPON_NO_SAVING, "用券后没有优惠", "the coupon saves nothing on this cart")
 }
 
-fn overflow(_: crate::error::Error) -> Refusal {
+fn overflow(_: Error) -> Refusal {
     overflow_refusal()
 }
 
 fn overflow_refusal() -> Refusal {
-    Refusal::new("AMOUNT_OVERFLOW", "金额超出可计算范围", "amount is outside the computable range")
+    Refusal::new(code::AMOUNT_OVERFLOW, "金额超出可计算范围", "amount is outside the computable range")
 }
 
 /// A wallet coupon with its template, ready to be tried.
@@ -312,24 +222,6 @@ pub struct Applied {
     pub line_discounts: Vec<Vec<Fen>>,
     /// Per chosen coupon: shipping discount.
     pub shipping_discounts: Vec<Fen>,
-    pub goods_saving: Fen,
-    pub shipping_saving: Fen,
-    /// The shipping fee for the goods this combination leaves, before any
-    /// shipping coupon: a goods coupon that drops the goods below a
-    /// free-shipping threshold brings the fee back.
-    pub fee: Fen,
-}
-
-impl Applied {
-    pub fn saving(&self) -> Fen {
-        self.goods_saving + self.shipping_saving
-    }
-
-    /// What the combination is worth to the shopper: the saving less the
-    /// shipping fee it leaves to pay.
-    pub fn net(&self) -> Fen {
-        self.saving() - self.fee
-    }
 }
 
 /// Apply candidates `chosen` (one per group at most, in group order) to the
@@ -355,22 +247,19 @@ pub fn apply(
         let d = goods_discount(c.template, &scopes[i], lines, &amounts).map_err(|r| (i, r))?;
         for (a, x) in amounts.iter_mut().zip(&d) {
             *a -= x;
-            out.goods_saving += x;
         }
         out.chosen.push(i);
         out.line_discounts.push(d);
         out.shipping_discounts.push(0);
     }
-    let goods = sum_fen(&amounts);
+    let goods = money::sum_fen(&amounts);
     let fee = fee_for(goods);
-    out.fee = fee;
     for &i in &order {
         let c = &cands[i];
         if c.group != Group::Shipping {
             continue;
         }
         let s = shipping_discount(c.template, goods, fee).map_err(|r| (i, r))?;
-        out.shipping_saving += s;
         out.chosen.push(i);
         out.line_discounts.push(Vec::new());
         out.shipping_discounts.push(s);
@@ -405,15 +294,6 @@ fn flat(chosen: [Option<usize>; 3]) -> Vec<usize> {
     out
 }
 
-/// The sum of `v`.
-fn sum_fen(v: &[Fen]) -> Fen {
-    let mut t = 0;
-    for &x in v {
-        t += x;
-    }
-    t
-}
-
 /// Tie-break key for equal savings: fewer coupons, soonest expiry, ids.
 fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>, Vec<&'a str>) {
     let mut exp: Vec<Millis> = Vec::with_capacity(chosen.len());
@@ -436,7 +316,7 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
 /// left decide the shipping fee. Per-line shares are worked out once, for
 /// the winner.
 pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
-    let total = sum_fen(base);
+    let total = money::sum_fen(base);
     let (mut open_lines, mut open) = (false, 0);
     for (l, &a) in lines.iter().zip(base) {
         if l.coupon_ok {
@@ -518,6 +398,6 @@ pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base:
     }
     match best {
         Some((_, chosen)) => apply(cands, scopes, &flat(chosen), lines, base, fee_for).unwrap_or_default(),
-        None => Applied { fee: fee_for(total), ..Applied::default() },
+        None => Applied::default(),
     }
 }

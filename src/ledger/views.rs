@@ -3,29 +3,31 @@
 //! Each is computed at a given `now` without changing the state (lots that
 //! would have expired by then are shown as expired).
 
-use serde::Serialize;
-
+use crate::code::{self, Code};
+use crate::coupon::claim::claimable;
+use crate::coupon::template::{group, Group};
+use crate::coupon::wallet::usable_at;
+use crate::coupon::Refusal;
 use crate::encode::Encode;
-use crate::sorting;
-
-use crate::coupon::{self, Group};
 use crate::error::{Error, Result};
-use crate::events;
-use crate::member::{self, Member};
+use crate::ledger::{advance, Member};
+use crate::membership::benefits;
+use crate::membership::lifecycle::Segment;
 use crate::money::Fen;
-use crate::points::{Entry, Lot};
+use crate::points::ledger::{Entry, Lot};
 use crate::rules::Rules;
+use crate::sorting;
 use crate::time::{check_instant, Date, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct TierRef {
     pub id: String,
     pub name: String,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct NextTier {
     pub id: String,
     pub name: String,
@@ -37,7 +39,7 @@ pub struct NextTier {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct ReviewOutlook {
     /// First moment of the next review.
     pub at: Millis,
@@ -53,7 +55,7 @@ pub struct ReviewOutlook {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct PaidOutlook {
     pub plan: String,
     pub active: bool,
@@ -62,19 +64,19 @@ pub struct PaidOutlook {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct Expiring {
     pub date: Date,
     pub points: i64,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct Summary {
     pub id: String,
     pub fingerprint: String,
     pub tier: TierRef,
-    pub segment: crate::rules::Segment,
+    pub segment: Segment,
     pub growth: i64,
     pub growth_total: i64,
     pub next_tier: Option<NextTier>,
@@ -95,26 +97,22 @@ pub struct Summary {
 }
 
 /// The member as of `now` (lots expired and reviews run, nothing booked).
-/// Taken by value: the operations own the member they read and have no
-/// other use for it, so it is advanced in place, not copied.
 fn as_of(rules: &Rules, mut m: Member, now: Millis) -> Result<Member> {
     check_instant(now, "now")?;
     if !m.is_joined() {
-        return Err(Error::new("MEMBER_NOT_JOINED", "member", "会员尚未入会", "the member has not joined"));
+        return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
     }
     if now < m.clock {
-        return Err(Error::new("EVENT_OUT_OF_ORDER", "now", "查询时间早于最后一个事件", "now is earlier than the member's last event"));
+        return Err(Error::new(code::EVENT_OUT_OF_ORDER, "now", "查询时间早于最后一个事件", "now is earlier than the member's last event"));
     }
-    events::advance(rules, &mut m, now);
+    advance(rules, &mut m, now);
     Ok(m)
 }
 
-pub fn summary(rules: &Rules, member: &Member, now: Millis) -> Result<Summary> {
-    summary_of(rules, member.clone(), now)
-}
-
-/// [`summary`] of a member the caller owns.
-pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
+/// Where a member stands at `now`: tier and progress to the next, the next
+/// review's outlook, the paid card, points and when they expire, the
+/// benefits in force, the check-in streak.
+pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
     let tiers = &rules.membership.tiers;
@@ -155,18 +153,11 @@ pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<S
             _ => expiring.push(Expiring { date: d, points: l.remaining }),
         }
     }
-    let eff = member::effective(rules, &m, now);
+    let eff = benefits::effective(rules, &m, now);
     let today = zone.date(now);
-    // A plain loop: `map(..).min()` compiled a `fold` of its own.
-    let mut member_price_bp = None;
-    for d in &eff.discounts {
-        if member_price_bp.is_none_or(|b| d.0 < b) {
-            member_price_bp = Some(d.0);
-        }
-    }
     Ok(Summary {
         id: m.id.clone(),
-        fingerprint: rules.fingerprint(),
+        fingerprint: rules.fingerprint().to_string(),
         tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
         segment: m.segment(rules, now),
         growth,
@@ -177,7 +168,7 @@ pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<S
         points_balance: m.points.balance(now),
         points_debt: m.points.debt,
         points_expiring: expiring,
-        member_price_bp,
+        member_price_bp: eff.best_rate(),
         points_multiplier_pct: eff.points_multiplier_pct,
         occasion_multiplier_pct: eff.occasion_multiplier_pct,
         free_shipping_over: eff.free_shipping_over,
@@ -189,7 +180,7 @@ pub(crate) fn summary_of(rules: &Rules, member: Member, now: Millis) -> Result<S
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct History {
     pub balance: i64,
     pub debt: i64,
@@ -199,12 +190,9 @@ pub struct History {
     pub entries: Vec<Entry>,
 }
 
-pub fn points_history(rules: &Rules, member: &Member, now: Millis) -> Result<History> {
-    points_history_of(rules, member.clone(), now)
-}
-
-/// [`points_history`] of a member the caller owns.
-pub(crate) fn points_history_of(rules: &Rules, member: Member, now: Millis) -> Result<History> {
+/// The points balance, the lots with points left and the history, newest
+/// first, at `now`.
+pub fn points_history(rules: &Rules, member: Member, now: Millis) -> Result<History> {
     let m = as_of(rules, member, now)?;
     let (balance, debt) = (m.points.balance(now), m.points.debt);
     let mut lots: Vec<Lot> = Vec::new();
@@ -221,7 +209,7 @@ pub(crate) fn points_history_of(rules: &Rules, member: Member, now: Millis) -> R
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Encode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode)]
 #[serde(rename_all = "snake_case")]
 pub enum CouponStatus {
     Available,
@@ -231,7 +219,7 @@ pub enum CouponStatus {
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct WalletEntry {
     pub id: String,
     pub template: String,
@@ -247,20 +235,15 @@ pub struct WalletEntry {
 
 /// The wallet: available first (soonest-expiring first), then not yet
 /// valid, used and expired.
-pub fn coupon_wallet(rules: &Rules, member: &Member, now: Millis) -> Result<Vec<WalletEntry>> {
-    coupon_wallet_of(rules, member.clone(), now)
-}
-
-/// [`coupon_wallet`] of a member the caller owns.
-pub(crate) fn coupon_wallet_of(rules: &Rules, member: Member, now: Millis) -> Result<Vec<WalletEntry>> {
+pub fn coupon_wallet(rules: &Rules, member: Member, now: Millis) -> Result<Vec<WalletEntry>> {
     let m = as_of(rules, member, now)?;
     let zone = rules.zone();
     let mut out = Vec::with_capacity(m.wallet.len());
     for c in &m.wallet {
-        let status = match coupon::check_wallet(c, now) {
+        let status = match usable_at(c, now) {
             Ok(()) => CouponStatus::Available,
-            Err(r) if r.code == "COUPON_USED" => CouponStatus::Used,
-            Err(r) if r.code == "COUPON_NOT_YET_VALID" => CouponStatus::NotYetValid,
+            Err(r) if r.code == code::COUPON_USED => CouponStatus::Used,
+            Err(r) if r.code == code::COUPON_NOT_YET_VALID => CouponStatus::NotYetValid,
             Err(_) => CouponStatus::Expired,
         };
         let t = rules.template(&c.template);
@@ -268,7 +251,7 @@ pub(crate) fn coupon_wallet_of(rules: &Rules, member: Member, now: Millis) -> Re
             id: c.id.clone(),
             template: c.template.clone(),
             name: t.map_or_else(String::new, |t| t.name.clone()),
-            group: t.map(coupon::group),
+            group: t.map(group),
             status,
             valid_from: c.valid_from,
             valid_until: c.valid_until,
@@ -281,16 +264,17 @@ pub(crate) fn coupon_wallet_of(rules: &Rules, member: Member, now: Millis) -> Re
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct Ineligible {
     pub member: String,
-    pub code: &'static str,
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    pub code: Code,
     pub zh: String,
     pub en: String,
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Encode)]
+#[derive(Debug, Clone, PartialEq, Encode)]
 pub struct Targeting {
     pub template: String,
     pub eligible: Vec<String>,
@@ -299,29 +283,24 @@ pub struct Targeting {
 
 /// Which of `members` may receive a coupon from `template` now (a guide
 /// sending a targeted coupon to a tagged group). Claim limits count too.
-pub fn eligible_members(rules: &Rules, template: &str, members: &[Member], now: Millis) -> Result<Targeting> {
-    eligible_members_of(rules, template, &mut members.to_vec(), now)
-}
-
-/// [`eligible_members`] of members the caller owns: each is advanced to
-/// `now` in place, not copied first.
-pub(crate) fn eligible_members_of(rules: &Rules, template: &str, members: &mut [Member], now: Millis) -> Result<Targeting> {
+/// Each member is advanced to `now` (in place: they are the caller's to give).
+pub fn eligible_members(rules: &Rules, template: &str, mut members: Vec<Member>, now: Millis) -> Result<Targeting> {
     check_instant(now, "now")?;
     let t = rules.template(template).ok_or_else(|| {
-        Error::new("UNKNOWN_TEMPLATE", "template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`"))
+        Error::new(code::UNKNOWN_TEMPLATE, "template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`"))
     })?;
     if members.len() > 10_000 {
-        return Err(Error::new("TOO_MANY", "members", "一次最多 10000 个会员", "at most 10,000 members at once"));
+        return Err(Error::new(code::TOO_MANY, "members", "一次最多 10000 个会员", "at most 10,000 members at once"));
     }
     let mut out = Targeting { template: template.to_string(), eligible: Vec::new(), ineligible: Vec::new() };
     for m in members.iter_mut() {
         let verdict = if m.is_joined() && now < m.clock {
-            Err(coupon::Refusal::new("EVENT_OUT_OF_ORDER", "查询时间早于会员最后一个事件", "now is earlier than the member's last event"))
+            Err(Refusal::new(code::EVENT_OUT_OF_ORDER, "查询时间早于会员最后一个事件", "now is earlier than the member's last event"))
         } else {
             if m.is_joined() {
-                events::advance(rules, m, now);
+                advance(rules, m, now);
             }
-            events::claimable(rules, m, t, now).map(|_| ())
+            claimable(rules, m, t, now).map(|_| ())
         };
         match verdict {
             Ok(()) => out.eligible.push(m.id.clone()),

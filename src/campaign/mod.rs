@@ -1,0 +1,383 @@
+//! Campaigns (营销活动): flash sales, limited-time discounts, quantity
+//! discounts and tiered full reductions, each inside a local-time window.
+//!
+//! This module holds the campaigns' shape and validation; `price.rs` the
+//! steps that price lines (1 and 3 of the pipeline, `pricing/mod.rs`) and
+//! `reduction.rs` the full reductions and the choice among them (step 4).
+//!
+//! - **秒杀 flash sale**: a fixed price per SKU, with the campaign's stock
+//!   (the host reports how much is sold) and a per-member limit. Units beyond
+//!   the limit or the stock are sold at the normal price, as a separate quote
+//!   line. A flash-sale line takes no member price, no quantity discount, no
+//!   full reduction, no coupon and earns no points, unless the campaign says
+//!   `allow_coupons` / `earn_points`.
+//! - **限时折扣 limited-time discount**: a price or a pay rate per SKU, with
+//!   an optional per-member limit. Against the member price the better one
+//!   for the shopper wins; with `stack_with_member_price` the member rate is
+//!   applied on top of the limited price instead.
+//! - **N件折 quantity discount**: among the units of the campaign's SKUs in
+//!   the cart, sorted from the dearest to the cheapest (ties: cart order),
+//!   every `nth` unit is charged `pay_bp` — so 第二件半价 discounts the
+//!   cheaper unit of each pair.
+//! - **满减送 full reduction**: tiers on the eligible subtotal (fen) or item
+//!   count, rewarding amount off, percent off, free shipping, a gift, bonus
+//!   points or a coupon issued with the order. The highest tier reached
+//!   applies. Activities whose eligible lines overlap in a cart exclude each
+//!   other; by default the quote takes the set of non-overlapping activities
+//!   with the largest money saving (ties: more non-money rewards, then fewer
+//!   activities, then ids). A merchant who wants their own order sets
+//!   `full_reduction_choice: "priority"` and a `priority` per campaign.
+//!   Either way the quote explains every activity it did not take.
+//!
+//! Windows are local wall-clock times: `from` inclusive, `until` exclusive.
+
+
+use std::fmt::Arguments;
+
+use crate::catalog::{check_sku, Scope};
+use crate::code;
+use crate::decode::Decode;
+use crate::encode::Encode;
+use crate::error::Problems;
+use crate::money::{Fen, BP};
+use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
+use crate::sorting::SortedSet;
+use crate::time::{LocalTime, Millis};
+
+pub mod price;
+pub mod reduction;
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub name: String,
+    pub from: LocalTime,
+    pub until: LocalTime,
+    /// Used only when the rules choose full reductions by priority:
+    /// higher first.
+    #[serde(default)]
+    pub priority: u32,
+    pub kind: CampaignKind,
+}
+
+/// How the quote chooses among full reductions whose items overlap.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// The set with the largest saving (the default).
+    #[default]
+    BestForShopper,
+    /// The merchant's order: highest `priority` first (ties: id), each
+    /// taken unless it overlaps one already taken.
+    Priority,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CampaignKind {
+    FlashSale {
+        items: Vec<FlashItem>,
+        /// Units one member may buy at the flash price (over all orders).
+        per_member_limit: u32,
+        #[serde(default)]
+        allow_coupons: bool,
+        #[serde(default)]
+        earn_points: bool,
+    },
+    LimitedDiscount {
+        items: Vec<LimitedItem>,
+        #[serde(default)]
+        per_member_limit: Option<u32>,
+        #[serde(default)]
+        stack_with_member_price: bool,
+    },
+    QuantityDiscount {
+        skus: Vec<String>,
+        /// Every `nth` unit is discounted (2 = 第二件).
+        nth: u32,
+        /// Pay this share for that unit (5000 = 半价).
+        pay_bp: i64,
+    },
+    FullReduction {
+        #[serde(default)]
+        scope: Scope,
+        basis: Basis,
+        /// Lowest first.
+        tiers: Vec<ReductionTier>,
+    },
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct FlashItem {
+    pub sku: String,
+    pub price: Fen,
+    /// Units the campaign has in all.
+    pub stock: i64,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct LimitedItem {
+    pub sku: String,
+    /// A fixed unit price…
+    #[serde(default)]
+    pub price: Option<Fen>,
+    /// …or a pay rate (8000 = 8折).
+    #[serde(default)]
+    pub pay_bp: Option<i64>,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Eligible subtotal in fen (满300减30).
+    Amount,
+    /// Eligible item count (满2件9折).
+    Count,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct ReductionTier {
+    /// Fen or units, per the basis.
+    pub at: i64,
+    pub reward: Reward,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Reward {
+    #[serde(default)]
+    pub amount_off: Option<Fen>,
+    #[serde(default)]
+    pub pay_bp: Option<i64>,
+    #[serde(default)]
+    pub free_shipping: bool,
+    #[serde(default)]
+    pub gift: Option<String>,
+    #[serde(default)]
+    pub bonus_points: Option<i64>,
+    /// A coupon template issued to the member with the order.
+    #[serde(default)]
+    pub coupon: Option<String>,
+}
+
+impl Reward {
+    /// Rewards that are not money off (for tie-breaks).
+    pub(crate) fn extras(&self) -> usize {
+        self.free_shipping as usize + self.gift.is_some() as usize + self.bonus_points.is_some() as usize + self.coupon.is_some() as usize
+    }
+}
+
+impl Campaign {
+    pub fn active(&self, rules: &Rules, now: Millis) -> bool {
+        let z = rules.zone();
+        self.from.instant(z) <= now && now < self.until.instant(z)
+    }
+
+    fn skus(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        match &self.kind {
+            CampaignKind::FlashSale { items, .. } => {
+                for i in items {
+                    out.push(i.sku.as_str());
+                }
+            }
+            CampaignKind::LimitedDiscount { items, .. } => {
+                for i in items {
+                    out.push(i.sku.as_str());
+                }
+            }
+            CampaignKind::QuantityDiscount { skus, .. } => {
+                for s in skus {
+                    out.push(s.as_str());
+                }
+            }
+            CampaignKind::FullReduction { .. } => {}
+        }
+        out
+    }
+
+    /// Does this flash, limited-time or quantity campaign set the price of
+    /// `sku`? (Called per cart line: no allocation.)
+    fn prices(&self, sku: &str) -> bool {
+        match &self.kind {
+            CampaignKind::FlashSale { items, .. } => items.iter().any(|i| i.sku == sku),
+            CampaignKind::LimitedDiscount { items, .. } => items.iter().any(|i| i.sku == sku),
+            CampaignKind::QuantityDiscount { skus, .. } => skus.iter().any(|s| s == sku),
+            CampaignKind::FullReduction { .. } => false,
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            CampaignKind::FlashSale { .. } => "flash_sale",
+            CampaignKind::LimitedDiscount { .. } => "limited_discount",
+            CampaignKind::QuantityDiscount { .. } => "quantity_discount",
+            CampaignKind::FullReduction { .. } => "full_reduction",
+        }
+    }
+}
+
+/// The flash, limited-time and quantity campaigns active at `now`, in rule
+/// order: worked out once per quote rather than once per cart line.
+pub fn active_price_campaigns(rules: &Rules, now: Millis) -> Vec<&Campaign> {
+    let mut out = Vec::new();
+    for c in &rules.campaigns {
+        if !matches!(c.kind, CampaignKind::FullReduction { .. }) && c.active(rules, now) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The active price campaign for a SKU, among [`active_price_campaigns`].
+/// Validation guarantees there is at most one.
+pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str) -> Option<&'r Campaign> {
+    active.iter().copied().find(|c| c.prices(sku))
+}
+
+/// Validation of every campaign, all problems at once.
+///
+/// Paths below a campaign are `format_args!`: written out only for a
+/// problem (nearly never), not once per item checked.
+pub(crate) fn check(rules: &Rules, p: &mut Problems) {
+    let mut ids = SortedSet::new();
+    if rules.campaigns.len() > 100 {
+        p.push(code::TOO_MANY, "campaigns", "活动最多 100 个", "at most 100 campaigns");
+    }
+    for (i, c) in rules.campaigns.iter().enumerate() {
+        let at = At("campaigns", i);
+        unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
+        if c.until <= c.from {
+            p.push(code::WINDOW_ENDS_BEFORE_START, format!("{at}.until"), "活动结束时间须晚于开始时间",
+                "the campaign must end after it starts");
+        }
+        match &c.kind {
+            CampaignKind::FlashSale { items, per_member_limit, .. } => {
+                in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
+                nonempty(p, format_args!("{at}.kind.items"), items.len());
+                for (j, it) in items.iter().enumerate() {
+                    check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                    in_range(p, format_args!("{at}.kind.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.kind.items[{j}].stock"), it.stock, 0, 1_000_000_000);
+                    below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, it.price);
+                }
+            }
+            CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
+                if let Some(n) = per_member_limit {
+                    in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
+                }
+                nonempty(p, format_args!("{at}.kind.items"), items.len());
+                for (j, it) in items.iter().enumerate() {
+                    check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                    match (it.price, it.pay_bp) {
+                        (Some(price), None) => {
+                            in_range(p, format_args!("{at}.kind.items[{j}].price"), price, 0, MAX_RULE_FEN);
+                            below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
+                        }
+                        (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
+                        _ => p.push(code::PRICE_OR_RATE, format!("{at}.kind.items[{j}]"), "须且只能指定 price 或 pay_bp 之一",
+                            "give exactly one of price or pay_bp"),
+                    }
+                }
+            }
+            CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
+                nonempty(p, format_args!("{at}.kind.skus"), skus.len());
+                for (j, s) in skus.iter().enumerate() {
+                    check_sku(rules, p, format_args!("{at}.kind.skus[{j}]"), s, false);
+                }
+                in_range(p, format_args!("{at}.kind.nth"), *nth as i64, 2, 100);
+                in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
+            }
+            CampaignKind::FullReduction { scope, tiers, basis } => {
+                scope.check(rules, p, format_args!("{at}.kind.scope"));
+                nonempty(p, format_args!("{at}.kind.tiers"), tiers.len());
+                for (j, t) in tiers.iter().enumerate() {
+                    in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
+                    if j > 0 && t.at <= tiers[j - 1].at {
+                        p.push(code::TIERS_OUT_OF_ORDER, format!("{at}.kind.tiers[{j}].at"), format!("必须大于 tiers[{}]", j - 1),
+                            format!("must be greater than tiers[{}]", j - 1));
+                    }
+                    check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
+                }
+            }
+        }
+    }
+    // Conflicting price campaigns on one SKU in overlapping windows.
+    let z = rules.zone();
+    for (i, a) in rules.campaigns.iter().enumerate() {
+        for b in &rules.campaigns[i + 1..] {
+            let overlap = a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z);
+            if !overlap {
+                continue;
+            }
+            for &sku in &a.skus() {
+                if b.prices(sku) {
+                    p.push(code::CAMPAIGN_CONFLICT, format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
+                        format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
+                        format!("`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times", a.id, a.kind_name(), b.id, b.kind_name()));
+                }
+            }
+        }
+    }
+    let mut full = 0;
+    for c in &rules.campaigns {
+        full += matches!(c.kind, CampaignKind::FullReduction { .. }) as usize;
+    }
+    if full > 12 {
+        p.push(code::TOO_MANY, "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
+    }
+}
+
+fn check_reward(rules: &Rules, p: &mut Problems, at: Arguments, r: &Reward, basis: Basis, tier_at: i64) {
+    if *r == Reward::default() {
+        p.push(code::REWARD_EMPTY, at.to_string(), "档位没有任何奖励", "the tier gives no reward");
+    }
+    if let Some(a) = r.amount_off {
+        in_range(p, format_args!("{at}.amount_off"), a, 1, MAX_RULE_FEN);
+        if basis == Basis::Amount && a > tier_at {
+            p.push(code::REWARD_ABOVE_THRESHOLD, format!("{at}.amount_off"), "减免金额不能超过门槛",
+                "the amount off cannot exceed the tier's threshold");
+        }
+    }
+    if let Some(bp) = r.pay_bp {
+        in_range(p, format_args!("{at}.pay_bp"), bp, 1, BP - 1);
+    }
+    if let Some(b) = r.bonus_points {
+        in_range(p, format_args!("{at}.bonus_points"), b, 1, 1_000_000);
+    }
+    if let Some(g) = &r.gift {
+        check_sku(rules, p, format_args!("{at}.gift"), g, true);
+    }
+    if let Some(t) = &r.coupon {
+        rules.check_template_ref(p, format_args!("{at}.coupon"), t);
+    }
+}
+
+fn nonempty(p: &mut Problems, at: Arguments, n: usize) {
+    if n == 0 {
+        p.push(code::REQUIRED, at.to_string(), "不能为空", "must not be empty");
+    }
+    if n > 500 {
+        p.push(code::TOO_MANY, at.to_string(), "最多 500 项", "at most 500 entries");
+    }
+}
+
+fn below_list(rules: &Rules, p: &mut Problems, at: Arguments, sku: &str, price: Fen) {
+    if let Some(item) = rules.catalog_item(sku) {
+        if price >= item.price {
+            p.push(code::CAMPAIGN_PRICE_NOT_LOWER, at.to_string(), "活动价须低于目录价", "the campaign price must be below the catalog price");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The catalog (`catalog`): the products the rules may name, and the
+//! product scope that coupons and full reductions share.
+//!
+//! The catalog is optional. Without one, SKUs and categories in scopes are
+//! taken as written; with one, every SKU or category the rules name must be
+//! in it, and a rule that needs a product's name (a gift) needs a catalog
+//! entry even when the catalog is otherwise empty.
+
+use std::fmt::Display;
+
+use crate::code;
+use crate::decode::Decode;
+use crate::encode::Encode;
+use crate::error::Problems;
+use crate::money::Fen;
+use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
+use crate::sorting::SortedSet;
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogItem {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    /// List price in fen.
+    pub price: Fen,
+}
+
+/// Which cart lines a coupon or a full reduction applies to. Empty includes
+/// mean "everything"; excludes always win.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    #[serde(default)]
+    pub skus: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub exclude_skus: Vec<String>,
+    #[serde(default)]
+    pub exclude_categories: Vec<String>,
+}
+
+impl Scope {
+    pub fn is_everything(&self) -> bool {
+        self.skus.is_empty() && self.categories.is_empty() && self.exclude_skus.is_empty() && self.exclude_categories.is_empty()
+    }
+
+    pub fn covers(&self, sku: &str, category: &str) -> bool {
+        // A quote asks this for every scope and line.
+        if contains(&self.exclude_skus, sku) || contains(&self.exclude_categories, category) {
+            return false;
+        }
+        let open = self.skus.is_empty() && self.categories.is_empty();
+        open || contains(&self.skus, sku) || contains(&self.categories, category)
+    }
+
+    /// Every SKU and category named must be in the catalog (when there is
+    /// one); each list under its own name, so the path points at the entry.
+    pub(crate) fn check(&self, rules: &Rules, p: &mut Problems, at: impl Display) {
+        for (field, list) in [("skus", &self.skus), ("exclude_skus", &self.exclude_skus)] {
+            for (j, sku) in list.iter().enumerate() {
+                check_sku(rules, p, format_args!("{at}.{field}[{j}]"), sku, false);
+            }
+        }
+        for (field, list) in [("categories", &self.categories), ("exclude_categories", &self.exclude_categories)] {
+            for (j, c) in list.iter().enumerate() {
+                check_category(rules, p, format_args!("{at}.{field}[{j}]"), c);
+            }
+        }
+    }
+}
+
+/// Whether `v` holds `x`: a plain loop with no call at all for an empty
+/// list, and lengths compared first (most differ; the byte comparison is
+/// a call).
+#[inline(always)]
+fn contains(v: &[String], x: &str) -> bool {
+    let mut i = 0;
+    while i < v.len() {
+        if v[i].len() == x.len() && v[i].as_bytes() == x.as_bytes() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The catalog's own entries: unique SKUs, prices in range.
+pub(crate) fn check(rules: &Rules, p: &mut Problems) {
+    let mut skus = SortedSet::new();
+    for (i, c) in rules.catalog.iter().enumerate() {
+        let at = At("catalog", i);
+        unique_id(p, &mut skus, format_args!("{at}.sku"), &c.sku);
+        in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);
+    }
+}
+
+/// A SKU must be in the catalog when there is one; `required` says the
+/// rule cannot work without a catalog entry (a gift needs its name).
+pub(crate) fn check_sku(rules: &Rules, p: &mut Problems, at: impl Display, sku: &str, required: bool) {
+    if (required || !rules.catalog.is_empty()) && rules.catalog_item(sku).is_none() {
+        p.push(code::UNKNOWN_SKU, at.to_string(), format!("商品目录中没有 `{sku}`"), format!("`{sku}` is not in the catalog"));
+    }
+}
+
+pub(crate) fn check_category(rules: &Rules, p: &mut Problems, at: impl Display, cat: &str) {
+    if !rules.catalog.is_empty() && !rules.catalog.iter().any(|c| c.category == cat) {
+        p.push(
+            code::UNKNOWN_CATEGORY,
+            at.to_string(),
+            format!("商品目录中没有类目 `{cat}`"),
+            format!("no catalog item has category `{cat}`"),
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The ledger: a member's state is the fold of their events. `apply` books
+//! one event or refuses it with a typed error; `replay` folds a whole log.
+//! The host stores the events; replaying them anywhere gives the same
+//! state, byte for byte.
+//!
+//! Before an event is handled, time advances to its `at`: points lots that
+//! ran out expire and any tier review whose boundary has passed runs. Events
+//! must come in time order and each id is booked once. A refused event
+//! changes nothing.
+//!
+//! Each kind of event is handled in the module that owns its rule:
+//!
+//! | event | handled in |
+//! |---|---|
+//! | `joined`, `profile_set` | `membership/profile.rs` |
+//! | `order_placed`, `order_completed`, `order_refunded` | `ledger/order.rs` |
+//! | `checked_in`, `activity` | `points/earning.rs` |
+//! | `mall_exchanged` | `points/mall.rs` |
+//! | `coupon_claimed` | `coupon/claim.rs` |
+//! | `coupon_used`, `coupon_restored` | `coupon/wallet.rs` |
+//! | `membership_purchased` | `membership/paid.rs` |
+//! | `time_advanced` | here: nothing but the passing of time |
+//!
+//! **Effects on other members.** An event on one member may change another
+//! (an invitee's first order rewards the inviter). Booking returns such
+//! changes as [`Effect`]s: events for the other members' logs, which the
+//! host appends in the same transaction as the event itself. Each effect's
+//! event id is derived from the event that made it, so booking the same
+//! event again makes the same effects, and replaying every member's log
+//! gives the same states. Replaying one member's log ignores the effects
+//! its events make: they are in the other logs already. See
+//! `docs/rules.md` §7.3.
+
+pub mod member;
+pub mod order;
+pub mod views;
+
+use crate::code;
+use crate::decode::Decode;
+use crate::encode::Encode;
+use crate::error::{Error, Result};
+use crate::membership::{paid, profile};
+use crate::points::{earning, mall};
+use crate::coupon::{claim, wallet};
+use crate::pricing::Cart;
+use crate::money::Fen;
+use crate::rules::{Rules, MAX_ID_LEN};
+use crate::time::{check_instant, Millis, MonthDay};
+
+pub use member::{Gift, Member};
+pub use order::RefundLine;
+
+// tsify cannot write `interface … extends` a union: spelled out here.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "{ id: string; at: Millis } & EventKind"))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+pub struct Event {
+    pub id: String,
+    pub at: Millis,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventKind {
+    Joined {
+        member: String,
+    },
+    ProfileSet {
+        #[serde(default)]
+        birthday: Option<MonthDay>,
+        #[serde(default)]
+        tags: Option<Vec<String>>,
+    },
+    OrderPlaced {
+        order: String,
+        cart: Cart,
+        #[serde(default)]
+        expect_payable: Option<Fen>,
+        #[serde(default)]
+        expect_fingerprint: Option<String>,
+    },
+    OrderCompleted {
+        order: String,
+    },
+    OrderRefunded {
+        order: String,
+        /// Which units to refund; without it, everything not yet refunded.
+        #[serde(default)]
+        lines: Option<Vec<RefundLine>>,
+    },
+    CheckedIn {},
+    Activity {
+        name: String,
+    },
+    MallExchanged {
+        item: String,
+        #[serde(default)]
+        coupon: Option<String>,
+    },
+    CouponClaimed {
+        template: String,
+        /// The new coupon's id (default: the event id).
+        #[serde(default)]
+        coupon: Option<String>,
+        /// Stock left for the template, as the host counts it.
+        #[serde(default)]
+        stock_left: Option<i64>,
+    },
+    CouponUsed {
+        coupon: String,
+        reference: String,
+    },
+    CouponRestored {
+        coupon: String,
+    },
+    MembershipPurchased {
+        plan: String,
+    },
+    TimeAdvanced {},
+}
+
+/// An event this booking makes for another member: the host appends it to
+/// that member's log in the same transaction.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode)]
+pub struct Effect {
+    /// The other member's id.
+    pub member: String,
+    /// The event to book on them; its id is derived from the event that
+    /// made it.
+    pub event: Event,
+}
+
+/// What booking one event gives: the member's new state, and the events it
+/// makes for other members.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode)]
+pub struct Booked {
+    pub member: Member,
+    pub effects: Vec<Effect>,
+}
+
+/// What a handler knows of the event it books, besides its own fields, and
+/// the effects it makes.
+pub(crate) struct Booking<'e> {
+    pub id: &'e str,
+    pub at: Millis,
+    pub effects: Vec<Effect>,
+}
+
+pub(crate) fn refuse(code: code::Code, path: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
+    Error::new(code, path, zh, en)
+}
+
+/// Book one event on `member`, or refuse it.
+pub fn apply(rules: &Rules, mut member: Member, event: &Event) -> Result<Booked> {
+    let effects = book(rules, &mut member, event)?;
+    Ok(Booked { member, effects })
+}
+
+/// Fold a whole event log from an empty state.
+pub fn replay(rules: &Rules, events: &[Event]) -> Result<Member> {
+    let mut m = Member::default();
+    for (i, e) in events.iter().enumerate() {
+        book(rules, &mut m, e).map_err(|err| err.under(&format!("events[{i}]")))?;
+    }
+    Ok(m)
+}
+
+/// Book one event on `m` in place; the effects it makes. On a refusal `m`
+/// may be partly changed: the callers take the member by value and drop
+/// it then, so folding a log does not copy the whole state at every event.
+fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
+    if event.id.is_empty() || event.id.len() > MAX_ID_LEN {
+        return Err(refuse(code::BAD_ID, "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes"));
+    }
+    check_instant(event.at, "event.at")?;
+    if m.event_ids.contains(&event.id) {
+        return Err(refuse(code::DUPLICATE_EVENT, "event.id", format!("事件 `{}` 已记账", event.id), format!("event `{}` was already booked", event.id)));
+    }
+    if event.at < m.clock {
+        return Err(refuse(code::EVENT_OUT_OF_ORDER, "event.at", "事件时间早于上一个事件", "the event is earlier than the last one booked"));
+    }
+    let joining = matches!(event.kind, EventKind::Joined { .. });
+    if !m.is_joined() && !joining {
+        return Err(refuse(code::MEMBER_NOT_JOINED, "event", "会员尚未入会", "the member has not joined"));
+    }
+    if m.is_joined() && joining {
+        return Err(refuse(code::ALREADY_JOINED, "event", "会员已入会", "the member has already joined"));
+    }
+    if m.is_joined() {
+        advance(rules, m, event.at);
+    }
+    m.clock = event.at;
+    m.event_ids.insert(event.id.clone());
+    let b = Booking { id: &event.id, at: event.at, effects: Vec::new() };
+    match &event.kind {
+        EventKind::Joined { member } => profile::joined(rules, m, &b, member)?,
+        EventKind::ProfileSet { birthday, tags } => profile::set(m, *birthday, tags.as_deref())?,
+        EventKind::OrderPlaced { order, cart, expect_payable, expect_fingerprint } => {
+            order::placed(rules, m, &b, order, cart, *expect_payable, expect_fingerprint.as_deref())?
+        }
+        EventKind::OrderCompleted { order } => order::completed(rules, m, &b, order)?,
+        EventKind::OrderRefunded { order, lines } => order::refunded(m, &b, order, lines.as_deref())?,
+        EventKind::CheckedIn {} => earning::checked_in(rules, m, &b)?,
+        EventKind::Activity { name } => earning::activity(rules, m, &b, name)?,
+        EventKind::MallExchanged { item, coupon } => mall::exchanged(rules, m, &b, item, coupon.as_deref())?,
+        EventKind::CouponClaimed { template, coupon, stock_left } => claim::claimed(rules, m, &b, template, coupon.as_deref(), *stock_left)?,
+        EventKind::CouponUsed { coupon, reference } => wallet::used(m, &b, coupon, reference)?,
+        EventKind::CouponRestored { coupon } => wallet::restored(m, coupon)?,
+        EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
+        EventKind::TimeAdvanced {} => {}
+    }
+    Ok(b.effects)
+}
+
+/// Expire lots and run reviews up to `now`.
+pub(crate) fn advance(rules: &Rules, m: &mut Member, now: Millis) {
+    if m.points.next_expiry().is_some_and(|t| t < now) {
+        m.points.expire(now);
+    }
+    m.review(rules, now);
+}

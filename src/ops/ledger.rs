@@ -1,0 +1,48 @@
+//! `apply_event` and `replay`.
+
+use super::{answer_text, checked, input};
+use crate::code;
+use crate::decode::{Decode, Json};
+use crate::error::{Error, Result};
+use crate::ledger::{self, Event, Member};
+use crate::rules::Rules;
+
+/// Most events one `replay` folds.
+pub const MAX_EVENTS: usize = 100_000;
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ApplyEventInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+struct ApplyIn {
+    rules: Rules,
+    #[serde(default)]
+    member: Option<Member>,
+    event: Event,
+}
+
+pub(super) fn apply_event(v: &Json, out: &mut String) -> Result<()> {
+    let i: ApplyIn = input(v)?;
+    checked(&i.rules)?;
+    if let Some(m) = &i.member {
+        m.check()?;
+    }
+    let booked = ledger::apply(&i.rules, i.member.unwrap_or_default(), &i.event)?;
+    answer_text(out, &booked.member)
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ReplayInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+struct ReplayIn {
+    rules: Rules,
+    events: Vec<Event>,
+}
+
+pub(super) fn replay(v: &Json, out: &mut String) -> Result<()> {
+    let i: ReplayIn = input(v)?;
+    checked(&i.rules)?;
+    if i.events.len() > MAX_EVENTS {
+        return Err(Error::new(code::TOO_MANY, "events", format!("一次最多回放 {MAX_EVENTS} 个事件"), format!("at most {MAX_EVENTS} events per replay")));
+    }
+    answer_text(out, &ledger::replay(&i.rules, &i.events)?)
+}
