@@ -263,58 +263,74 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
             p.push(code::WINDOW_ENDS_BEFORE_START, format!("{at}.until"), "活动结束时间须晚于开始时间",
                 "the campaign must end after it starts");
         }
-        match &c.kind {
-            CampaignKind::FlashSale { items, per_member_limit, .. } => {
-                in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
-                nonempty(p, format_args!("{at}.kind.items"), items.len());
-                for (j, it) in items.iter().enumerate() {
-                    check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
-                    in_range(p, format_args!("{at}.kind.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
-                    in_range(p, format_args!("{at}.kind.items[{j}].stock"), it.stock, 0, 1_000_000_000);
-                    below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, it.price);
-                }
+        check_kind(rules, p, at, &c.kind);
+    }
+    check_conflicts(rules, p);
+    let mut full = 0;
+    for c in &rules.campaigns {
+        full += matches!(c.kind, CampaignKind::FullReduction { .. }) as usize;
+    }
+    if full > 12 {
+        p.push(code::TOO_MANY, "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
+    }
+}
+
+/// What each kind of campaign requires of its fields.
+fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
+    match kind {
+        CampaignKind::FlashSale { items, per_member_limit, .. } => {
+            in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
+            nonempty(p, format_args!("{at}.kind.items"), items.len());
+            for (j, it) in items.iter().enumerate() {
+                check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                in_range(p, format_args!("{at}.kind.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.kind.items[{j}].stock"), it.stock, 0, 1_000_000_000);
+                below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, it.price);
             }
-            CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
-                if let Some(n) = per_member_limit {
-                    in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
-                }
-                nonempty(p, format_args!("{at}.kind.items"), items.len());
-                for (j, it) in items.iter().enumerate() {
-                    check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
-                    match (it.price, it.pay_bp) {
-                        (Some(price), None) => {
-                            in_range(p, format_args!("{at}.kind.items[{j}].price"), price, 0, MAX_RULE_FEN);
-                            below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
-                        }
-                        (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
-                        _ => p.push(code::PRICE_OR_RATE, format!("{at}.kind.items[{j}]"), "须且只能指定 price 或 pay_bp 之一",
-                            "give exactly one of price or pay_bp"),
+        }
+        CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
+            if let Some(n) = per_member_limit {
+                in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
+            }
+            nonempty(p, format_args!("{at}.kind.items"), items.len());
+            for (j, it) in items.iter().enumerate() {
+                check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                match (it.price, it.pay_bp) {
+                    (Some(price), None) => {
+                        in_range(p, format_args!("{at}.kind.items[{j}].price"), price, 0, MAX_RULE_FEN);
+                        below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
                     }
-                }
-            }
-            CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
-                nonempty(p, format_args!("{at}.kind.skus"), skus.len());
-                for (j, s) in skus.iter().enumerate() {
-                    check_sku(rules, p, format_args!("{at}.kind.skus[{j}]"), s, false);
-                }
-                in_range(p, format_args!("{at}.kind.nth"), *nth as i64, 2, 100);
-                in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
-            }
-            CampaignKind::FullReduction { scope, tiers, basis } => {
-                scope.check(rules, p, format_args!("{at}.kind.scope"));
-                nonempty(p, format_args!("{at}.kind.tiers"), tiers.len());
-                for (j, t) in tiers.iter().enumerate() {
-                    in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
-                    if j > 0 && t.at <= tiers[j - 1].at {
-                        p.push(code::TIERS_OUT_OF_ORDER, format!("{at}.kind.tiers[{j}].at"), format!("必须大于 tiers[{}]", j - 1),
-                            format!("must be greater than tiers[{}]", j - 1));
-                    }
-                    check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
+                    (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
+                    _ => p.push(code::PRICE_OR_RATE, format!("{at}.kind.items[{j}]"), "须且只能指定 price 或 pay_bp 之一",
+                        "give exactly one of price or pay_bp"),
                 }
             }
         }
+        CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
+            nonempty(p, format_args!("{at}.kind.skus"), skus.len());
+            for (j, s) in skus.iter().enumerate() {
+                check_sku(rules, p, format_args!("{at}.kind.skus[{j}]"), s, false);
+            }
+            in_range(p, format_args!("{at}.kind.nth"), *nth as i64, 2, 100);
+            in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
+        }
+        CampaignKind::FullReduction { scope, tiers, basis } => {
+            scope.check(rules, p, format_args!("{at}.kind.scope"));
+            nonempty(p, format_args!("{at}.kind.tiers"), tiers.len());
+            for (j, t) in tiers.iter().enumerate() {
+                in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
+                if j > 0 && t.at <= tiers[j - 1].at {
+                    p.push(code::TIERS_OUT_OF_ORDER, format!("{at}.kind.tiers[{j}].at"), format!("必须大于 tiers[{}]", j - 1),
+                        format!("must be greater than tiers[{}]", j - 1));
+                }
+                check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
+            }
+        }
     }
-    // Conflicting price campaigns on one SKU in overlapping windows.
+}
+
+/// No SKU in two price campaigns whose windows overlap.
+fn check_conflicts(rules: &Rules, p: &mut Problems) {
     let z = rules.zone();
     for (i, a) in rules.campaigns.iter().enumerate() {
         for b in &rules.campaigns[i + 1..] {
@@ -330,13 +346,6 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 }
             }
         }
-    }
-    let mut full = 0;
-    for c in &rules.campaigns {
-        full += matches!(c.kind, CampaignKind::FullReduction { .. }) as usize;
-    }
-    if full > 12 {
-        p.push(code::TOO_MANY, "campaigns", "满减送活动最多 12 个", "at most 12 full-reduction activities");
     }
 }
 

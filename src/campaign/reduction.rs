@@ -4,7 +4,7 @@
 //! (best for the shopper, or the merchant's priority). See `mod.rs` for the
 //! rules in words.
 
-use crate::campaign::{Basis, CampaignKind, Choice, Reward};
+use crate::campaign::{Basis, Campaign, CampaignKind, Choice, Reward};
 use crate::code::{self, Code};
 use crate::encode::Encode;
 use crate::error::Result;
@@ -106,77 +106,11 @@ fn is_default(r: &Reward) -> bool {
 fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> Result<Vec<ReductionOutcome>> {
     let mut outs = Vec::new();
     for c in &rules.campaigns {
-        let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { continue };
-        if !c.active(rules, now) {
-            continue;
-        }
-        // The covered lines, their amount and units, in one loop.
-        let mut covered: Vec<bool> = Vec::with_capacity(lines.len());
-        let mut weights: Vec<Fen> = Vec::with_capacity(lines.len());
-        let (mut any, mut subtotal, mut units) = (false, 0, 0);
-        for l in lines {
-            let c = l.eligible && scope.covers(l.sku, l.category);
-            covered.push(c);
-            weights.push(if c { l.amount } else { 0 });
-            if c {
-                any = true;
-                subtotal = money::add(subtotal, l.amount)?;
-                units += l.quantity;
+        if c.active(rules, now) {
+            if let Some(o) = outcome(c, lines)? {
+                outs.push(o);
             }
         }
-        if !any {
-            continue; // nothing in the cart for it: not worth listing
-        }
-        let value: i64 = match basis {
-            Basis::Amount => subtotal,
-            Basis::Count => units,
-        };
-        let unit = |v: i64| match basis {
-            Basis::Amount => money::yuan(v),
-            Basis::Count => format!("{v} 件"),
-        };
-        let reached = tiers.iter().rposition(|t| t.at <= value);
-        let mut o = ReductionOutcome {
-            campaign: c.id.clone(),
-            name: c.name.clone(),
-            applied: false,
-            tier: reached,
-            basis_value: value,
-            saving: 0,
-            reward: Reward::default(),
-            shortfall: None,
-            next_tier_gap: None,
-            // Set below, once the activities to apply are chosen.
-            code: code::CAMPAIGN_APPLIED,
-            zh: String::new(),
-            en: String::new(),
-            per_line: vec![0; lines.len()],
-            lines: covered.clone(),
-        };
-        match reached {
-            None => {
-                let gap = tiers[0].at - value;
-                o.shortfall = Some(gap);
-                o.code = code::CAMPAIGN_THRESHOLD_NOT_MET;
-                o.zh = format!("再买 {} 可享「{}」", unit(gap), c.name);
-                o.en = format!("add {} more to qualify for “{}”", if *basis == Basis::Count { format!("{gap} item(s)") } else { unit(gap) }, c.name);
-            }
-            Some(t) => {
-                let reward = tiers[t].reward.clone();
-                let mut off = 0;
-                if let Some(a) = reward.amount_off {
-                    off += a.min(subtotal);
-                }
-                if let Some(bp) = reward.pay_bp {
-                    off += money::percent_off(subtotal - off, bp)?;
-                }
-                o.per_line = if off > 0 { money::split(off, &weights)? } else { vec![0; lines.len()] };
-                o.saving = off;
-                o.reward = reward;
-                o.next_tier_gap = tiers.get(t + 1).map(|n| n.at - value);
-            }
-        }
-        outs.push(o);
     }
     let mut reached: Vec<usize> = Vec::new();
     for (i, o) in outs.iter().enumerate() {
@@ -189,10 +123,7 @@ fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> Res
         Choice::Priority => priority_set(rules, &outs, &reached),
     };
     for (i, o) in outs.iter_mut().enumerate() {
-        if o.tier.is_none() {
-            continue;
-        }
-        let t = o.tier.unwrap_or(0);
+        let Some(t) = o.tier else { continue };
         if chosen.contains(&i) {
             o.applied = true;
             o.code = code::CAMPAIGN_APPLIED;
@@ -212,6 +143,84 @@ fn choose_reductions(rules: &Rules, lines: &[ReductionLine], now: Millis) -> Res
         }
     }
     Ok(outs)
+}
+
+/// One full reduction on the lines: the tier its eligible subtotal or
+/// count reaches and what that tier takes off each line, or how far it is
+/// from the first tier; `None` when no line is in its scope (not worth
+/// listing) or it is no full reduction.
+fn outcome(c: &Campaign, lines: &[ReductionLine]) -> Result<Option<ReductionOutcome>> {
+    let CampaignKind::FullReduction { scope, basis, tiers } = &c.kind else { return Ok(None) };
+    // The covered lines, their amount and units, in one loop.
+    let mut covered: Vec<bool> = Vec::with_capacity(lines.len());
+    let mut weights: Vec<Fen> = Vec::with_capacity(lines.len());
+    let (mut any, mut subtotal, mut units) = (false, 0, 0);
+    for l in lines {
+        let c = l.eligible && scope.covers(l.sku, l.category);
+        covered.push(c);
+        weights.push(if c { l.amount } else { 0 });
+        if c {
+            any = true;
+            subtotal = money::add(subtotal, l.amount)?;
+            units += l.quantity;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    let value: i64 = match basis {
+        Basis::Amount => subtotal,
+        Basis::Count => units,
+    };
+    let reached = tiers.iter().rposition(|t| t.at <= value);
+    let mut o = ReductionOutcome {
+        campaign: c.id.clone(),
+        name: c.name.clone(),
+        applied: false,
+        tier: reached,
+        basis_value: value,
+        saving: 0,
+        reward: Reward::default(),
+        shortfall: None,
+        next_tier_gap: None,
+        // A reached tier's code is set once the activities to apply are
+        // chosen.
+        code: code::CAMPAIGN_APPLIED,
+        zh: String::new(),
+        en: String::new(),
+        per_line: vec![0; lines.len()],
+        lines: covered,
+    };
+    match reached {
+        None => {
+            let gap = tiers[0].at - value;
+            o.shortfall = Some(gap);
+            o.code = code::CAMPAIGN_THRESHOLD_NOT_MET;
+            let (zh, en) = match basis {
+                Basis::Amount => (money::yuan(gap), money::yuan(gap)),
+                Basis::Count => (format!("{gap} 件"), format!("{gap} item(s)")),
+            };
+            o.zh = format!("再买 {zh} 可享「{}」", c.name);
+            o.en = format!("add {en} more to qualify for “{}”", c.name);
+        }
+        Some(t) => {
+            let reward = tiers[t].reward.clone();
+            let mut off = 0;
+            if let Some(a) = reward.amount_off {
+                off += a.min(subtotal);
+            }
+            if let Some(bp) = reward.pay_bp {
+                off += money::percent_off(subtotal - off, bp)?;
+            }
+            if off > 0 {
+                o.per_line = money::split(off, &weights)?;
+            }
+            o.saving = off;
+            o.reward = reward;
+            o.next_tier_gap = tiers.get(t + 1).map(|n| n.at - value);
+        }
+    }
+    Ok(Some(o))
 }
 
 fn ids<'a>(outs: &'a [ReductionOutcome], set: &[usize]) -> Vec<&'a str> {
