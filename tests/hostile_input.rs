@@ -332,7 +332,7 @@ fn duplicate_ids_are_refused() {
     refused(&out, "DUPLICATE_ORDER", "events[7].event.order");
     // The same coupon id claimed twice.
     let claim = |id: &str| json!({ "id": id, "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": "c" });
-    let m = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": claim("x1") }))["ok"].clone();
+    let m = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": claim("x1") }))["ok"]["member"].clone();
     let out = call("apply_event", &json!({ "rules": rules(), "member": m, "event": claim("x2") }));
     refused(&out, "DUPLICATE_COUPON", "event.coupon");
     // The same coupon named twice in a cart is used once.

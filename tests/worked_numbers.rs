@@ -369,7 +369,7 @@ fn an_order_books_its_coupon_points_and_earnings_per_line() {
     // floor(17 × 1/2) = 8 points back to the lot they came from.
     let refund = json!({"rules": r, "member": m, "event": ev("r1", T0 + 4 * MIN,
         json!({"type": "order_refunded", "order": "o1", "lines": [{"line": 1, "quantity": 1}]}))});
-    let after = ok("apply_event", &refund);
+    let after = ok("apply_event", &refund)["member"].clone();
     assert_eq!(after["orders"]["o1"]["refunded"], 825);
     assert_eq!(after["points"]["lots"][0]["remaining"], 8);
 }
@@ -388,7 +388,7 @@ fn refund_after_completion_claws_back_and_leaves_a_debt() {
     ]);
     assert_eq!(m["points"]["debt"], 50);
     assert_eq!(m["growth_total"], 0);
-    let after = ok("apply_event", &json!({"rules": r, "member": m, "event": ev("a1", T0 + 5 * MIN, json!({"type": "activity", "name": "review"}))}));
+    let after = ok("apply_event", &json!({"rules": r, "member": m, "event": ev("a1", T0 + 5 * MIN, json!({"type": "activity", "name": "review"}))}))["member"].clone();
     assert_eq!(after["points"]["debt"], 0);
     let h = ok("points_history", &json!({"rules": r, "member": after, "now": T0 + 6 * MIN}));
     assert_eq!(h["balance"], 30);
@@ -404,7 +404,7 @@ fn units_refunded_one_by_one_return_the_whole() {
     for k in 0..3 {
         let before = m["orders"]["o1"]["refunded"].as_i64().unwrap();
         m = ok("apply_event", &json!({"rules": r, "member": m, "event": ev(&format!("r{k}"), T0 + (2 + k) * MIN,
-            json!({"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}))}));
+            json!({"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}))}))["member"].clone();
         steps.push(m["orders"]["o1"]["refunded"].as_i64().unwrap() - before);
     }
     // The last step also refunds the ¥10 shipping (goods under ¥99).
@@ -491,9 +491,9 @@ fn the_member_module_worked_example() {
     assert_eq!(m["tier"], "gold");
     assert_eq!(m["growth_total"], 6500);
     // 2026-12-31 23:59:59.999 +08:00 = 1798732799999; 2027-01-01 00:00 = 1798732800000.
-    let before = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_799_999_i64, "type": "time_advanced"}}));
+    let before = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_799_999_i64, "type": "time_advanced"}}))["member"].clone();
     assert_eq!(before["tier"], "gold");
-    let after = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_800_000_i64, "type": "time_advanced"}}));
+    let after = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_800_000_i64, "type": "time_advanced"}}))["member"].clone();
     assert_eq!(after["tier"], "silver");
     // A quote on 2027-01-05 runs the due review: no gold 9折 on ¥100.
     let q = quote(&r, Some(&m), json!({"lines": [line("a", 10000, 1, "c")]}), 1_799_078_400_000);

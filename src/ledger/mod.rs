@@ -29,7 +29,7 @@
 //! event again makes the same effects, and replaying every member's log
 //! gives the same states. Replaying one member's log ignores the effects
 //! its events make: they are in the other logs already. See
-//! `docs/rules.md` §7.3.
+//! `docs/rules.md` §7.2.
 
 pub mod member;
 pub mod order;
@@ -150,6 +150,32 @@ pub(crate) struct Booking<'e> {
     pub effects: Vec<Effect>,
 }
 
+impl Booking<'_> {
+    /// Make an event for member `other`, at this event's time; its id is
+    /// given when the booking ends (see [`effect_id`]).
+    // The referral and distribution rules are the first to make effects.
+    #[allow(dead_code)]
+    pub fn effect(&mut self, other: &str, kind: EventKind) {
+        self.effects.push(Effect { member: other.to_string(), event: Event { id: String::new(), at: self.at, kind } });
+    }
+}
+
+/// The id of effect `k` of event `event` on member `member`: `fx-` and the
+/// first 20 bytes of SHA-256(`member`, 0, `event`, 0, `k` in decimal), in
+/// hex (43 characters, within `MAX_ID_LEN`). Booking the same event again
+/// gives the same ids, so a retried transaction is refused as a duplicate
+/// on each member instead of paying twice.
+pub(crate) fn effect_id(member: &str, event: &str, k: usize) -> String {
+    let text = format!("{member}\0{event}\0{k}");
+    let digest = crate::sha256::digest(text.as_bytes());
+    let mut id = String::with_capacity(43);
+    id.push_str("fx-");
+    for b in &digest[..20] {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id
+}
+
 pub(crate) fn refuse(code: code::Code, path: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
     Error::new(code, path, zh, en)
 }
@@ -213,7 +239,11 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
         EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
         EventKind::TimeAdvanced {} => {}
     }
-    Ok(b.effects)
+    let mut effects = b.effects;
+    for (k, e) in effects.iter_mut().enumerate() {
+        e.event.id = effect_id(&m.id, &event.id, k);
+    }
+    Ok(effects)
 }
 
 /// Expire lots and run reviews up to `now`.
@@ -222,4 +252,22 @@ pub(crate) fn advance(rules: &Rules, m: &mut Member, now: Millis) {
         m.points.expire(now);
     }
     m.review(rules, now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::effect_id;
+
+    #[test]
+    fn effect_ids_are_short_and_follow_from_their_event() {
+        let id = effect_id("m-1", "e-7", 0);
+        assert_eq!(id.len(), 43);
+        assert!(id.starts_with("fx-") && id[3..].bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id, effect_id("m-1", "e-7", 0));
+        let long = "x".repeat(64);
+        assert_eq!(effect_id(&long, &long, 99).len(), 43);
+        for other in [effect_id("m-1", "e-7", 1), effect_id("m-1", "e-8", 0), effect_id("m-2", "e-7", 0), effect_id("m-1\0e", "7", 0)] {
+            assert_ne!(id, other);
+        }
+    }
 }

@@ -27,7 +27,7 @@ pub(super) fn apply_event(v: &Json, out: &mut String) -> Result<()> {
         m.check()?;
     }
     let booked = ledger::apply(&i.rules, i.member.unwrap_or_default(), &i.event)?;
-    answer_text(out, &booked.member)
+    answer_text(out, &booked)
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ReplayInput"))]

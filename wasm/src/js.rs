@@ -208,8 +208,9 @@ exports! {
     validate_rules => validateRules(unchecked_param_type = "RulesInput") -> "RulesCheck";
     #[doc = "Price a cart for a member (or a guest) at a moment."]
     quote => quote(unchecked_param_type = "QuoteInput") -> "Quote";
-    #[doc = "Book one event on a member's state (the new state), or throw why not."]
-    apply_event => applyEvent(unchecked_param_type = "ApplyEventInput") -> "Member";
+    #[doc = "Book one event on a member's state: the new state and the events it makes"]
+    #[doc = "for other members (append both in one transaction), or throw why not."]
+    apply_event => applyEvent(unchecked_param_type = "ApplyEventInput") -> "Booked";
     #[doc = "Fold a member's whole event log into a state."]
     replay => replay(unchecked_param_type = "ReplayInput") -> "Member";
     #[doc = "Tier, progress, review outlook, points and benefits."]

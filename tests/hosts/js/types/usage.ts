@@ -6,7 +6,7 @@ import {
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
-  RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis,
+  RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -35,7 +35,12 @@ export async function demo(): Promise<void> {
   const history: History = pointsHistory({ rules, member, now });
   const wallet: WalletEntry[] = couponWallet({ rules, member, now });
   const reach: Targeting = eligibleMembers({ rules, template: 'welcome', members: [member], now });
-  if (events.length) applyEvent({ rules, member, event: events[0] });
+  if (events.length) {
+    const booked: Booked = applyEvent({ rules, member, event: events[0] });
+    const next: Member = booked.member;
+    const others: Effect[] = booked.effects;
+    const forWhom: string | undefined = others[0]?.member;
+  }
 
   const text: string = call('quote', JSON.stringify(input));
   const env = JSON.parse(text) as Envelope<Quote>;
