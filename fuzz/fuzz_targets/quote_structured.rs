@@ -146,7 +146,9 @@ fuzz_target!(|input: Input| {
     for (c, n) in input.sold.iter().take(4) {
         let id = s.rules.campaigns[*c as usize % s.rules.campaigns.len()].id.clone();
         let sku = catalog[*c as usize % catalog.len()].sku.clone();
-        cart.sold.entry(id).or_default().insert(sku, *n);
+        // `SortedMap`'s entry has `or_insert` only (no `or_default`); an
+        // empty `SortedMap` is an empty `Vec`, so building one eagerly is free.
+        cart.sold.entry(id).or_insert(Default::default()).insert(sku, *n);
     }
     let now = demo::NOW + input.minutes as i64 * 60_000 * 30;
     let member = if input.guest { None } else { Some(&s.member) };
