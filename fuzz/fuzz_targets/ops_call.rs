@@ -3,13 +3,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use siyu::ops::{call, OPERATIONS};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
-    let ops = siyu::ops::OPERATIONS;
-    let op = ops[pick as usize % ops.len()].name;
+    let op = OPERATIONS[pick as usize % OPERATIONS.len()].name;
     let input = String::from_utf8_lossy(rest);
-    let out = siyu::ops::call(op, &input);
+    let out = call(op, &input);
     let v: serde_json::Value = serde_json::from_str(&out).expect("ops::call returns JSON");
     let obj = v.as_object().expect("an envelope object");
     assert_eq!(obj.len(), 1);
