@@ -3,7 +3,10 @@
 #   - wasmtime from Rust   (hosts/wasmtime: conformance corpus + hostile input)
 #   - wasmtime-py from PyPI (hosts/python: conformance corpus + hostile input)
 # Both load the one module every host loads, pkg/siyu_wasm_bg.wasm, and check
-# its SHA-256 against pkg/siyu_wasm_bg.wasm.sha256.
+# its SHA-256 against pkg/siyu_wasm_bg.wasm.sha256. Then the instruction gate:
+# `siyu-wasmtime fuel` prints instructions and memory per operation and fails
+# when the 200-line quote with 20 wallet coupons is over the budgets of
+# scripts/budgets.sh (SIYU_BUDGET_QUOTE_200 / _MEMORY_200 override one run).
 #
 #   scripts/test-wasm-runtimes.sh [WASM]
 #
@@ -11,7 +14,7 @@
 # `wasmtime`), builds the module only if it is missing (scripts/build-wasm.sh,
 # or a development build with a warning when that script cannot run), and
 # rebuilds the wasmtime host only if cargo says it changed.
-# Exits non-zero unless every runner reports N of N.
+# Exits non-zero unless every runner reports N of N and the budgets are met.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -74,4 +77,8 @@ run "wasmtime (Rust): conformance corpus" "$host" conformance "$wasm"
 run "wasmtime (Rust): hostile input" "$host" hostile "$wasm"
 run "wasmtime-py: conformance corpus" python3 hosts/python/run_vectors.py "$wasm"
 run "wasmtime-py: hostile input" python3 hosts/python/hostile.py "$wasm"
+# Last, so a module over the instruction budget still gets its correctness
+# checks reported above. On a development build (see above) the figures are
+# not the release module's, but the gate applies all the same.
+run "wasmtime (Rust): instruction and memory budget (fuel)" "$host" fuel "$wasm"
 exit $status

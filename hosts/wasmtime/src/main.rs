@@ -5,8 +5,10 @@
 //!                                                   (-v: fuel of every vector)
 //! siyu-wasmtime hostile [WASM] [-v]                  bad input is an error value, never a trap
 //!                                                   (-v: every check, not only failures)
-//! siyu-wasmtime fuel [WASM] [--json] [--dump DIR]    instructions per operation, peak memory
-//!                                                   (--dump: write each measured input as DIR/<key>.json)
+//! siyu-wasmtime fuel [WASM] [--json] [--dump DIR]    instructions per operation, peak memory; exits 1
+//!                                                   when quote-200-best is over scripts/budgets.sh's
+//!                                                   budgets (--dump: write each measured input as
+//!                                                   DIR/<key>.json)
 //! siyu-wasmtime time [WASM] [--vectors DIR]          µs per quote of 10/50/200 lines, fuel off
 //!                                                   (one JSON line per size, like quote_timing)
 //! siyu-wasmtime profile NAMED.wasm INPUT.json [--top N]
@@ -208,6 +210,14 @@ fn run_hostile(path: &std::path::Path, verbose: bool) -> ExitCode {
 }
 
 fn run_fuel(path: &std::path::Path, json: bool, dump: Option<&std::path::Path>) -> ExitCode {
+    // The budgets first: a broken budget file should not cost a measurement.
+    let budgets = match fuel::Budgets::load(std::path::Path::new(fuel::BUDGETS_FILE)) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match load(path).and_then(|wasm| fuel::run(&wasm)) {
         Ok(r) => {
             if let Some(dir) = dump {
@@ -218,14 +228,18 @@ fn run_fuel(path: &std::path::Path, json: bool, dump: Option<&std::path::Path>) 
                 eprintln!("fuel: inputs written to {}", dir.display());
             }
             if json {
-                println!("{}", r.to_json());
+                println!("{}", r.to_json(&budgets));
             } else {
-                print!("{}", r.to_text());
+                print!("{}", r.to_text(&budgets));
             }
-            if r.within_budget() {
+            if r.within_budget(&budgets) {
                 ExitCode::SUCCESS
             } else {
-                eprintln!("fuel: over budget");
+                // Again on stderr, so the reason shows in a CI log however
+                // stdout is kept.
+                for (_, line) in r.check(&budgets).iter().filter(|(ok, _)| !ok) {
+                    eprintln!("fuel: {line}");
+                }
                 ExitCode::FAILURE
             }
         }

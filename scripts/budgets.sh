@@ -1,0 +1,32 @@
+# The project's budgets: the one place they are written down.
+#
+# For the whole feature set (posters and growth included); they replace the
+# earlier 256 KB raw / 100 KB gzip budgets. Two gates enforce them, so
+# `scripts/test.sh` (and CI) fails when one is exceeded:
+#   - scripts/build-wasm.sh: the size of pkg/siyu_wasm_bg.wasm;
+#   - `siyu-wasmtime fuel` (hosts/wasmtime/src/fuel.rs, run by
+#     scripts/test-wasm-runtimes.sh): instructions and memory of the
+#     200-line quote with 20 wallet coupons and best-combination search.
+#
+# Format: `name=integer` lines and comments only (no spaces around `=`, no
+# underscores or units in the number), because bash sources this file and
+# the wasmtime host reads it line by line.
+#
+# For a one-off run, an environment variable overrides a budget without
+# editing this file (e.g. to see a gate fail):
+#   SIYU_BUDGET_RAW, SIYU_BUDGET_GZIP, SIYU_BUDGET_BROTLI,
+#   SIYU_BUDGET_QUOTE_200, SIYU_BUDGET_MEMORY_200
+
+# pkg/siyu_wasm_bg.wasm in bytes, as scripts/build-wasm.sh measures it.
+budget_raw=393216        # 384 KiB, the file itself
+budget_gzip=153600       # 150 KiB, gzip level 9 (Node's zlib)
+budget_brotli=131072     # 128 KiB, Brotli quality 11 (the .br a mini-program ships)
+
+# Wasm instructions (wasmtime fuel) of `quote-200-best`: 200 lines, a gold
+# member with 20 wallet coupons, "coupons": "best", "points": "max". A figure
+# below or equal to the budget passes.
+budget_quote_200=9000000
+
+# Peak linear memory of that quote, in bytes; must stay below it. Shopify
+# Functions' 10 MiB limit, kept as a gate because it is met with room.
+budget_memory_200=10485760
