@@ -1043,7 +1043,7 @@ fn every_code_is_in_the_table_and_the_table_has_no_other() {
     let documented = documented_codes();
     let missing: Vec<&str> = siyu::code::ALL.iter().map(|c| c.as_str()).filter(|c| !documented.iter().any(|d| d == c)).collect();
     assert!(missing.is_empty(), "codes missing from docs/rules.md §8.2: {missing:?}");
-    let stale: Vec<&String> = documented.iter().filter(|d| !siyu::code::ALL.iter().any(|c| c == &d.as_str())).collect();
+    let stale: Vec<&String> = documented.iter().filter(|d| !siyu::code::ALL.iter().any(|c| c == d.as_str())).collect();
     assert!(stale.is_empty(), "docs/rules.md names codes the engine does not have: {stale:?}");
 }
 

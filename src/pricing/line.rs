@@ -61,15 +61,14 @@ impl<'e> MemberPrice<'e> {
     /// note, or a note that the line's category is excluded from it.
     pub fn apply(&self, l: &mut Line) -> Result<()> {
         match self.off(l)? {
-            Some((off, src, bp)) => {
-                if off > 0 {
-                    l.take(Step::Member, &Text::from(src), off);
-                    l.out.price = PriceKind::Member;
-                    if let Some((_, n)) = self.notes.iter().find(|(b, _)| *b == bp) {
-                        l.out.notes.push(n.clone());
-                    }
+            Some((off, src, bp)) if off > 0 => {
+                l.take(Step::Member, &Text::from(src), off);
+                l.out.price = PriceKind::Member;
+                if let Some((_, n)) = self.notes.iter().find(|(b, _)| *b == bp) {
+                    l.out.notes.push(n.clone());
                 }
             }
+            Some(_) => {}
             None if !self.eff.discounts.is_empty() => {
                 let category = &l.out.category;
                 let excluded = note(

@@ -127,22 +127,22 @@ pub(crate) struct Pricing<'a> {
     /// The member's benefits at `now` (a guest's: none).
     pub eff: Effective,
     pub lines: Vec<Line>,
-    /// 4. Every full reduction the cart reaches into, applied or not.
+    /// Step 4: every full reduction the cart reaches into, applied or not.
     pub reductions: Vec<ReductionOutcome>,
-    /// 4. The applied full reduction that gives free shipping (the first).
+    /// Step 4: the applied full reduction that gives free shipping (the first).
     pub free_shipping_by: Option<usize>,
     pub gifts: Vec<GiftLine>,
     pub coupons_to_issue: Vec<IssueCoupon>,
-    /// 5. The coupons applied, usable and not, and what they take off the
-    /// shipping fee.
+    /// Step 5: the coupons applied, usable and not, and what they take off
+    /// the shipping fee.
     pub coupons: CouponReport,
     pub shipping_discount: Fen,
-    /// 6. Goods after every discount, before points.
+    /// Step 6: goods after every discount, before points.
     pub goods: Fen,
     pub points: PointsReport,
-    /// 7.
+    /// Step 7: the fee, why it is free if it is, and what is left to pay.
     pub shipping: ShippingReport,
-    /// 8.
+    /// Step 8: goods paid plus shipping.
     pub payable: Fen,
 }
 
@@ -234,8 +234,8 @@ impl<'a> Pricing<'a> {
     }
 }
 
-/// 8. What each line pays (its goods less its points), and the payable:
-/// the goods paid plus the shipping.
+/// Step 8: what each line pays (its goods less its points), and the
+/// payable: the goods paid plus the shipping.
 fn payable(p: &mut Pricing) -> Result<()> {
     for l in &mut p.lines {
         l.out.goods = l.amount;

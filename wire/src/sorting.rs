@@ -272,9 +272,8 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
     }
 }
 
-/// Written as a JSON object (keys are strings in siyu's maps).
-
-/// Keys in byte order are canonical order.
+/// Written as a JSON object (keys are strings in siyu's maps), in byte
+/// order: canonical order.
 impl<V: Encode> Encode for SortedMap<String, V> {
     fn encode(&self, w: &mut Writer) {
         w.map(self.entries.iter().map(|(k, v)| (k.as_str(), v as &dyn Encode)))
@@ -491,9 +490,7 @@ impl<V, Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for IdMap<V> {
     }
 }
 
-/// Written as a JSON object.
-
-/// Keys in byte order are canonical order.
+/// Written as a JSON object, keys in byte order: canonical order.
 impl<V: Encode> Encode for IdMap<V> {
     fn encode(&self, w: &mut Writer) {
         w.map(self.iter().map(|(k, v)| (k.as_str(), v as &dyn Encode)))
