@@ -28,6 +28,9 @@
 //! merchant's UTC offset are inputs, and every map it outputs is ordered.
 
 #![forbid(unsafe_code)]
+// Bad input gets a typed error, never a panic: no unwrap, expect or panic
+// outside the tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable))]
 
 // The derives name `::siyu::decode` and `::siyu::encode`, inside this crate
 // too.

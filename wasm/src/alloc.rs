@@ -24,6 +24,9 @@
 //! (null, which Rust turns into an allocation-failure abort) — nothing in
 //! siyu asks for it.
 
+// Raw memory is this module's whole job: each `unsafe` says why it holds.
+#![allow(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 pub use heap::Allocator;
 

@@ -12,6 +12,9 @@
 //! [`compare`] is the algorithm, tested natively against the byte loop; the
 //! exported symbol exists only in the Wasm build.
 
+// Raw memory is this module's whole job: each `unsafe` says why it holds.
+#![allow(unsafe_code)]
+
 /// The sign of the first difference between `n` bytes at `a` and at `b`,
 /// as C's `memcmp`: negative, zero or positive.
 ///

@@ -82,7 +82,10 @@ fn frame(text: String) -> Vec<u8> {
     buf
 }
 
+// The exports are the ABI: raw pointers from the host, checked against
+// linear memory and the live buffers before use (each `unsafe` says why).
 #[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
 mod exports {
     use super::*;
     use std::alloc::{alloc, dealloc, Layout};

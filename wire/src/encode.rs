@@ -13,6 +13,11 @@
 //! handing each field as a `&dyn Encode` to one shared loop, as this did
 //! before, cost a 200-line quote 0.46 M Wasm instructions more.)
 //!
+//! The writer is the one place of the engine with `unsafe` code (four
+//! items, each marked `allow(unsafe_code)` with its SAFETY argument): bytes
+//! appended within checked capacity, and the answer taken as the UTF-8 it
+//! is built to be. Writing is a quarter of a quote's instructions.
+//!
 //! ```
 //! # extern crate siyu_wire as siyu; // the derive names `::siyu::encode`
 //! use siyu::encode::{to_json, Encode};
@@ -86,6 +91,7 @@ pub fn append_json(out: &mut String, v: &dyn Encode) {
 
 impl Writer {
     /// The text written.
+    #[allow(unsafe_code)]
     fn finish(self) -> String {
         // SAFETY: `out` starts empty or as a `String`'s bytes; `put` is
         // private, and every call passes ASCII or a piece of a `str` cut next
@@ -109,6 +115,7 @@ impl Writer {
 /// # Safety
 /// `src` readable and `dst` writable for `n` bytes, not overlapping.
 #[inline(always)]
+#[allow(unsafe_code)]
 unsafe fn copy(src: *const u8, dst: *mut u8, n: usize) {
     // SAFETY (each block): every read is within `src[..n]` and every write
     // within `dst[..n]`; unaligned reads and writes are allowed.
@@ -157,6 +164,7 @@ impl Writer {
     /// `extend_from_slice` is three calls per token (append, reserve,
     /// copy), and writing tokens was half the instructions of a quote.
     #[inline(always)]
+    #[allow(unsafe_code)]
     fn put(&mut self, bytes: &[u8]) {
         let n = bytes.len();
         self.room(n);
@@ -310,6 +318,7 @@ impl Writer {
     /// Wasm such a buffer lives in linear memory, and the function then
     /// keeps a frame on the shadow stack, a global read and two writes a
     /// call; a 200-line quote writes some 2,800 numbers.)
+    #[allow(unsafe_code)]
     pub fn uint(&mut self, mut m: u64) {
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839\
@@ -466,6 +475,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(unsafe_code)]
     fn copies_of_every_short_length() {
         let src: Vec<u8> = (0..40).collect();
         for n in 0..=40 {
