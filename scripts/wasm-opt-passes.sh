@@ -10,9 +10,8 @@
 # copies of a generic per type: `grow_one`, `binary_search_by`, list
 # readers) become one taking the constants, 5 KB less raw and 0.7 KB less
 # gzip, for a time within the noise (2 %) in Node and Chromium.
-# -Os, not -Oz: the two are within 0.1 KB of each other in gzip, the budget
-# that binds (at engine opt-level "z", -Oz was 0.9 KB worse); instructions
-# and time are the same within 1 %. --low-memory-unused lets constant
+# -Os, not -Oz: the two are within 0.1 KB of each other in gzip, and
+# instructions and time are the same within 1 %. --low-memory-unused lets constant
 # offsets fold into loads and stores: true here, since Rust puts the 1 MB
 # stack first (data starts at 1 MiB) and nothing reads the first KB.
 # --converge repeats the passes while they still shrink the module. The

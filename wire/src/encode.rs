@@ -160,9 +160,9 @@ fn key_of(key: &'static str) -> &'static [u8] {
 }
 
 impl Writer {
-    /// Append bytes. Inlined, with the copy done here: at `opt-level = "z"`
-    /// `extend_from_slice` is three calls per token (append, reserve,
-    /// copy), and writing tokens was half the instructions of a quote.
+    /// Append bytes. Inlined, with the copy done here rather than by
+    /// `extend_from_slice`: writing tokens is a large share of a quote's
+    /// instructions, and most tokens are a few bytes (see [`copy`]).
     #[inline(always)]
     #[allow(unsafe_code)]
     fn put(&mut self, bytes: &[u8]) {
