@@ -22,6 +22,13 @@
 //! whole JSON object, not a member of it (the rules' fingerprint).
 //!
 //! Anything else is a compile error rather than a silent difference.
+//!
+//! The code it writes is safe (no `unsafe`) and hygienic: it names
+//! everything by its full path from `::core` and `::siyu`, calls the wire's
+//! methods as functions of their type (`Decoder::keys(d, …)`, not
+//! `d.keys(…)`, which a trait in scope could answer first), and its own
+//! locals are `__`-prefixed at `Span::mixed_site()` (see `local`). The
+//! tests in `tests/` hold it to that, and to each attribute's meaning.
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as Tokens};
@@ -162,8 +169,26 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// An identifier of the generated code's own (a parameter, a local), as
+/// `__name`. At `Span::mixed_site()`, as in `macro_rules!`, so that it
+/// neither captures nor is captured by a name of the user's: a
+/// `#[serde(default = "d")]` function `d`, a field named `o`. And with the
+/// two underscores because a local's name is still looked up among the
+/// items in scope (a unit struct or constant `v` would make `let v` a
+/// pattern matching it), and no item is named like that.
+fn local(name: &str) -> Ident {
+    Ident::new(&format!("__{name}"), Span::mixed_site())
+}
+
+/// The local a field is read into, or bound to when a variant is matched.
+/// Prefixed, so that no field's local is one of the generated code's own
+/// (`__o`, `__v`, `__w`, …), which share its hygiene.
+fn field_local(f: &Field) -> Ident {
+    local(&format!("field_{}", f.name))
+}
+
 /// The keys an object may hold for `fields` (besides a tag), and the
-/// statements that read each field into a local of the same name.
+/// statements that read each field into its `field_local`.
 /// `o` is the `siyu::decode::Object` the object's keys were checked into;
 /// `first` is the index in its keys of the first field's (1 after a tag).
 fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Result<(Vec<String>, Tokens)> {
@@ -175,7 +200,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Res
     let mut body = Tokens::new();
     let mut index = first;
     for f in fields {
-        let (ident, ty) = (&f.ident, &f.ty);
+        let (local, ty) = (field_local(f), &f.ty);
         // A skipped field (a `whole` one too) is its value; any other is
         // an `Option`, `None` when a problem was recorded.
         let read = if f.whole {
@@ -188,18 +213,18 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Res
             let i = index;
             index += 1;
             match &f.missing {
-                Missing::Required => quote! { #o.field::<#ty>(#i, ::core::option::Option::None) },
-                Missing::Default => quote! { #o.field_or_default::<#ty>(#i) },
-                Missing::With(path) => quote! { #o.field::<#ty>(#i, ::core::option::Option::Some(#path)) },
+                Missing::Required => quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::None) },
+                Missing::Default => quote! { ::siyu::decode::Object::field_or_default::<#ty>(&mut #o, #i) },
+                Missing::With(path) => quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::Some(#path)) },
             }
         };
-        body.extend(quote! { let #ident = #read; });
+        body.extend(quote! { let #local = #read; });
     }
     Ok((keys, body))
 }
 
-/// The value, if every field was read. Every field is read first (into a
-/// local of its name), so that one pass reports every problem; then one test
+/// The value, if every field was read. Every field is read first (into its
+/// `field_local`), so that one pass reports every problem; then one test
 /// that each read field is `Some` (with `&`, not `&&`: one branch, not one
 /// per field), under which each is taken out of its `Option` by a match
 /// whose `None` arm the compiler removes, knowing it cannot be taken.
@@ -213,15 +238,16 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Res
 /// different set at each field (3.1 KB more). Nor one `match` of a tuple
 /// of them all: the tuple is a copy of every field (2.1 KB more).
 fn construct(path: Tokens, fields: &[Field]) -> Tokens {
-    let read: Vec<&Ident> = fields.iter().filter(|f| !f.skip).map(|f| &f.ident).collect();
+    let value = local("value");
+    let read: Vec<Ident> = fields.iter().filter(|f| !f.skip).map(field_local).collect();
     let values = fields.iter().map(|f| {
-        let ident = &f.ident;
+        let (ident, local) = (&f.ident, field_local(f));
         if f.skip {
-            quote! { #ident }
+            quote! { #ident: #local }
         } else {
             quote! {
-                #ident: match #ident {
-                    ::core::option::Option::Some(value) => value,
+                #ident: match #local {
+                    ::core::option::Option::Some(#value) => #value,
                     ::core::option::Option::None => ::core::unreachable!(),
                 }
             }
@@ -244,8 +270,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs)?;
     let ty = &input.ident;
-    let (obj, v) = (Ident::new("obj", Span::call_site()), Ident::new("v", Span::call_site()));
-    let o = Ident::new("o", Span::call_site());
+    let (v, d, also, obj, o) = (local("v"), local("d"), local("also"), local("obj"), local("o"));
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
@@ -257,8 +282,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let expected = format!("struct {ty}");
             let build = construct(quote!(#ty), &fields);
             quote! {
-                let #obj = d.object(#v, #expected)?;
-                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
+                let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
+                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
                 #reads
                 #build
             }
@@ -282,8 +307,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         arms.extend(quote! { #i => ::core::option::Option::Some(#ty::#id), });
                     }
                     quote! {
-                        let _ = also;
-                        match d.word(#v, #expected, &[#(#names),*])? {
+                        let _ = #also;
+                        match ::siyu::decode::Decoder::word(#d, #v, #expected, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
                         }
@@ -300,15 +325,15 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         let build = construct(quote!(#ty::#id), &fields);
                         arms.extend(quote! {
                             #i => {
-                                let mut #o = d.keys(#obj, &[#(#keys),*], also, #deny);
+                                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
                                 #reads
                                 #build
                             }
                         });
                     }
                     quote! {
-                        let #obj = d.object(#v, #expected)?;
-                        match d.tag(#obj, #tag, &[#(#names),*])? {
+                        let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
+                        match ::siyu::decode::Decoder::tag(#d, #obj, #tag, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
                         }
@@ -318,16 +343,18 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
     };
+    // `<Self as Decode>::decode_in`, not `Self::decode_in`: the type may
+    // have an inherent function of that name, which would come first.
     Ok(quote! {
         impl ::siyu::decode::Decode for #ty {
-            fn decode<'v>(v: &'v ::siyu::decode::Json<'v>, d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
-                Self::decode_in(v, d, &[])
+            fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
+                <Self as ::siyu::decode::Decode>::decode_in(#v, #d, &[])
             }
             #[allow(unused_variables, unused_mut)]
             fn decode_in<'v>(
                 #v: &'v ::siyu::decode::Json<'v>,
-                d: &mut ::siyu::decode::Decoder<'v>,
-                also: &[&'static str],
+                #d: &mut ::siyu::decode::Decoder<'v>,
+                #also: &[&'static str],
             ) -> ::core::option::Option<Self> {
                 #body
             }
@@ -380,7 +407,9 @@ fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, T
 
 /// The statements that write an object's members (`o` is the writer's
 /// `Object`): the enum's tag member if any, then each field in key order.
+/// `w` and `extra` are `encode_with`'s parameters.
 fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
+    let (w, extra, o, v) = (local("w"), local("extra"), local("o"), local("v"));
     let mut entries = sorted(fields, access);
     if let Some((name, value)) = tag {
         entries.push((name.to_string(), quote! { #value }, None));
@@ -389,23 +418,23 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
     let mut body = Tokens::new();
     for (name, value, skip_if) in entries {
         let k = key(&name);
-        let write = |v: Tokens| quote! { w.key(&mut o, #k); ::siyu::encode::Encode::encode(#v, w); };
+        let write = |value: Tokens| quote! { ::siyu::encode::Writer::key(#w, &mut #o, #k); ::siyu::encode::Encode::encode(#value, #w); };
         body.extend(match skip_if {
             Some(path) if is_none_test(path) => {
-                let w = write(quote!(v));
-                quote! { if let ::core::option::Option::Some(v) = #value { #w } }
+                let write = write(quote!(#v));
+                quote! { if let ::core::option::Option::Some(#v) = #value { #write } }
             }
             Some(path) => {
-                let w = write(quote!(#value));
-                quote! { if !#path(#value) { #w } }
+                let write = write(quote!(#value));
+                quote! { if !#path(#value) { #write } }
             }
             None => write(value),
         });
     }
     quote! {
-        let mut o = w.open(extra);
+        let mut #o = ::siyu::encode::Writer::open(#w, #extra);
         #body
-        w.close(o);
+        ::siyu::encode::Writer::close(#w, #o);
     }
 }
 
@@ -413,13 +442,14 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
 /// flattened field's writer to merge in.
 fn members(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Tokens {
     let entries = sorted(fields, access);
+    let v = local("v");
     let keys = entries.iter().map(|(k, _, _)| key(k));
     let values = entries.iter().map(|(_, value, skip_if)| {
         let some = quote! { ::core::option::Option::Some(#value as &dyn ::siyu::encode::Encode) };
         match skip_if {
             Some(path) if is_none_test(path) => quote! {
                 match #value {
-                    ::core::option::Option::Some(v) => ::core::option::Option::Some(v as &dyn ::siyu::encode::Encode),
+                    ::core::option::Option::Some(#v) => ::core::option::Option::Some(#v as &dyn ::siyu::encode::Encode),
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             },
@@ -436,6 +466,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs)?;
     let ty = &input.ident;
+    let (w, extra) = (local("w"), local("extra"));
     let body = match &input.data {
         Data::Struct(s) => {
             let fields = fields(&s.fields)?;
@@ -450,8 +481,8 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                     let id = &f.ident;
                     let own = members(&fields, access);
                     quote! {
-                        let _ = extra;
-                        ::siyu::encode::Encode::encode_with(&self.#id, w, #own);
+                        let _ = #extra;
+                        ::siyu::encode::Encode::encode_with(&self.#id, #w, #own);
                     }
                 }
                 _ => return Err(syn::Error::new_spanned(ty, "Encode supports one flattened field")),
@@ -469,21 +500,21 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         }
                         // A variant name needs no escapes: written as is, not scanned.
                         let quoted = format!("\"{name}\"");
-                        arms.extend(quote! { #ty::#id => { let _ = extra; w.raw(#quoted) } });
+                        arms.extend(quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } });
                     }
                     Some(tag) => {
                         let fields = fields(&var.fields)?;
-                        let bind: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
-                        let own = write_members(&fields, Some((tag, &name)), |f| {
-                            let id = &f.ident;
-                            quote! { #id }
+                        // The members written, each bound to its
+                        // `field_local`; the skipped ones are left to `..`.
+                        let bind = fields.iter().filter(|f| !f.skip).map(|f| {
+                            let (ident, local) = (&f.ident, field_local(f));
+                            quote! { #ident: #local }
                         });
-                        let pattern = if matches!(var.fields, Fields::Unit) {
-                            quote! { #ty::#id }
-                        } else {
-                            quote! { #ty::#id { #(#bind),* } }
-                        };
-                        arms.extend(quote! { #[allow(unused_variables)] #pattern => { #own } });
+                        let own = write_members(&fields, Some((tag, &name)), |f| {
+                            let local = field_local(f);
+                            quote! { #local }
+                        });
+                        arms.extend(quote! { #ty::#id { #(#bind,)* .. } => { #own } });
                     }
                 }
             }
@@ -491,12 +522,14 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
     };
+    // `<Self as Encode>::encode_with`, not `self.encode_with`: an inherent
+    // method of that name would come first.
     Ok(quote! {
         impl ::siyu::encode::Encode for #ty {
-            fn encode(&self, w: &mut ::siyu::encode::Writer) {
-                self.encode_with(w, ::siyu::encode::Members::NONE)
+            fn encode(&self, #w: &mut ::siyu::encode::Writer) {
+                <Self as ::siyu::encode::Encode>::encode_with(self, #w, ::siyu::encode::Members::NONE)
             }
-            fn encode_with(&self, w: &mut ::siyu::encode::Writer, extra: ::siyu::encode::Members<'_>) {
+            fn encode_with(&self, #w: &mut ::siyu::encode::Writer, #extra: ::siyu::encode::Members<'_>) {
                 #body
             }
         }
