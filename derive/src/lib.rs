@@ -73,7 +73,9 @@ struct Field {
     skip_if: Option<syn::ExprPath>,
 }
 
-fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
+/// The container's attributes. `derive` ("Decode" or "Encode") names the
+/// derive in errors: a type deriving both gets one of each.
+fn container(attrs: &[syn::Attribute], derive: &str) -> syn::Result<Container> {
     let mut c = Container::default();
     for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         a.parse_nested_meta(|m| {
@@ -84,11 +86,11 @@ fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
             } else if m.path.is_ident("rename_all") {
                 let v = m.value()?.parse::<LitStr>()?.value();
                 if v != "snake_case" {
-                    return Err(m.error("Decode supports rename_all = \"snake_case\" only"));
+                    return Err(m.error(format!("{derive} supports rename_all = \"snake_case\" only")));
                 }
                 c.snake_case = true;
             } else {
-                return Err(m.error("serde attribute not supported by Decode"));
+                return Err(m.error(format!("serde attribute not supported by {derive}")));
             }
             Ok(())
         })?;
@@ -96,12 +98,12 @@ fn container(attrs: &[syn::Attribute]) -> syn::Result<Container> {
     Ok(c)
 }
 
-fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
+fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
     let Fields::Named(named) = fields else {
         return if matches!(fields, Fields::Unit) {
             Ok(Vec::new())
         } else {
-            Err(syn::Error::new(Span::call_site(), "Decode supports named fields only"))
+            Err(syn::Error::new_spanned(fields, format!("{derive} supports named fields only")))
         };
     };
     let mut out = Vec::new();
@@ -125,7 +127,7 @@ fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
                 } else if m.path.is_ident("skip_serializing_if") {
                     skip_if = Some(m.value()?.parse::<LitStr>()?.parse()?);
                 } else {
-                    return Err(m.error("serde attribute not supported by Decode"));
+                    return Err(m.error(format!("serde attribute not supported by {derive}")));
                 }
                 Ok(())
             })?;
@@ -190,12 +192,15 @@ fn field_local(f: &Field) -> Ident {
 /// The keys an object may hold for `fields` (besides a tag), and the
 /// statements that read each field into its `field_local`.
 /// `o` is the `siyu::decode::Object` the object's keys were checked into;
-/// `first` is the index in its keys of the first field's (1 after a tag).
-fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize) -> syn::Result<(Vec<String>, Tokens)> {
+/// `first` is the index in its keys of the first field's (1 after a tag);
+/// `at`, the struct's or variant's name, is where an error points.
+fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident) -> syn::Result<(Vec<String>, Tokens)> {
     let keys: Vec<String> = fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| f.name.clone()).collect();
     // `siyu::decode::MAX_FIELDS`: the keys one pass over an object matches.
-    if first + keys.len() > 40 {
-        return Err(syn::Error::new(Span::call_site(), "Decode reads at most 40 keys of an object (siyu::decode::MAX_FIELDS)"));
+    let n = first + keys.len();
+    if n > 40 {
+        let message = format!("Decode reads at most 40 keys of an object (siyu::decode::MAX_FIELDS), not {n}");
+        return Err(syn::Error::new_spanned(at, message));
     }
     let mut body = Tokens::new();
     let mut index = first;
@@ -268,7 +273,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(&input.generics, "Decode does not support generics"));
     }
-    let c = container(&input.attrs)?;
+    let c = container(&input.attrs, "Decode")?;
     let ty = &input.ident;
     let (v, d, also, obj, o) = (local("v"), local("d"), local("also"), local("obj"), local("o"));
     let body = match &input.data {
@@ -276,8 +281,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             if c.tag.is_some() {
                 return Err(syn::Error::new_spanned(ty, "tag is for enums"));
             }
-            let fields = fields(&s.fields)?;
-            let (keys, reads) = read_fields(&fields, &o, &v, 0)?;
+            let fields = fields(&s.fields, "Decode")?;
+            let (keys, reads) = read_fields(&fields, &o, &v, 0, ty)?;
             let deny = c.deny_unknown;
             let expected = format!("struct {ty}");
             let build = construct(quote!(#ty), &fields);
@@ -317,8 +322,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 Some(tag) => {
                     let mut arms = Tokens::new();
                     for (i, var) in e.variants.iter().enumerate() {
-                        let fields = fields(&var.fields)?;
-                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1)?;
+                        let fields = fields(&var.fields, "Decode")?;
+                        let (mut keys, reads) = read_fields(&fields, &o, &v, 1, &var.ident)?;
                         keys.insert(0, tag.clone());
                         let deny = c.deny_unknown;
                         let id = &var.ident;
@@ -369,8 +374,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
 /// with its quotes and colon) and one call of the field's own writer per
 /// field, in key order.
 ///
-/// Reads `skip`, `skip_serializing_if`, `flatten` (one flattened field,
-/// whose type must be an internally tagged enum or a struct),
+/// Reads `skip`, `skip_serializing_if`, `flatten` (one flattened field of
+/// a struct, whose type must be an internally tagged enum or a struct),
 /// `tag` and `rename_all = "snake_case"`; the decoding attributes are
 /// ignored.
 #[proc_macro_derive(Encode, attributes(serde))]
@@ -464,12 +469,15 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(&input.generics, "Encode does not support generics"));
     }
-    let c = container(&input.attrs)?;
+    let c = container(&input.attrs, "Encode")?;
     let ty = &input.ident;
     let (w, extra) = (local("w"), local("extra"));
     let body = match &input.data {
         Data::Struct(s) => {
-            let fields = fields(&s.fields)?;
+            if c.tag.is_some() {
+                return Err(syn::Error::new_spanned(ty, "tag is for enums"));
+            }
+            let fields = fields(&s.fields, "Encode")?;
             let access = |f: &Field| {
                 let id = &f.ident;
                 quote! { &self.#id }
@@ -503,7 +511,10 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         arms.extend(quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } });
                     }
                     Some(tag) => {
-                        let fields = fields(&var.fields)?;
+                        let fields = fields(&var.fields, "Encode")?;
+                        if let Some(f) = fields.iter().find(|f| f.flatten) {
+                            return Err(syn::Error::new_spanned(&f.ident, "Encode flattens a struct's field only, not a variant's"));
+                        }
                         // The members written, each bound to its
                         // `field_local`; the skipped ones are left to `..`.
                         let bind = fields.iter().filter(|f| !f.skip).map(|f| {
