@@ -15,8 +15,8 @@
 
 use divan::{black_box, Bencher};
 use serde_json::{json, Value};
-use siyu::Cart;
 use siyu::time::{LocalTime, Zone};
+use siyu::Cart;
 use siyu::{demo, Event, Member, Rules};
 
 fn main() {
@@ -55,16 +55,43 @@ fn templates() -> Vec<Value> {
     let all = json!({});
     // item
     add("i-tea-90", json!({"type": "percent_off", "pay_bp": 9000, "cap": 3000}), json!({"categories": ["tea"]}), false);
-    add("i-teaware-300-40", json!({"type": "amount_off", "amount": 4000, "threshold": 30000}), json!({"categories": ["teaware"]}), false);
+    add(
+        "i-teaware-300-40",
+        json!({"type": "amount_off", "amount": 4000, "threshold": 30000}),
+        json!({"categories": ["teaware"]}),
+        false,
+    );
     add("i-snacks-10", json!({"type": "amount_off", "amount": 1000}), json!({"categories": ["snacks"]}), false);
-    add("i-gifts-85", json!({"type": "percent_off", "pay_bp": 8500, "cap": 5000, "threshold": 5000}), json!({"categories": ["gifts"]}), false);
-    add("i-skus-20", json!({"type": "amount_off", "amount": 2000, "threshold": 10000}), json!({"skus": [sku(3), sku(13), sku(23), sku(33), sku(43)]}), false);
-    add("i-no-card-95", json!({"type": "percent_off", "pay_bp": 9500, "cap": 8000}), json!({"exclude_categories": ["giftcard"]}), false);
+    add(
+        "i-gifts-85",
+        json!({"type": "percent_off", "pay_bp": 8500, "cap": 5000, "threshold": 5000}),
+        json!({"categories": ["gifts"]}),
+        false,
+    );
+    add(
+        "i-skus-20",
+        json!({"type": "amount_off", "amount": 2000, "threshold": 10000}),
+        json!({"skus": [sku(3), sku(13), sku(23), sku(33), sku(43)]}),
+        false,
+    );
+    add(
+        "i-no-card-95",
+        json!({"type": "percent_off", "pay_bp": 9500, "cap": 8000}),
+        json!({"exclude_categories": ["giftcard"]}),
+        false,
+    );
     add("i-swap-7", json!({"type": "exchange", "sku": sku(7)}), all.clone(), false);
     add("i-swap-42", json!({"type": "exchange", "sku": sku(42)}), all.clone(), false);
     // order
-    for (k, (amount, threshold)) in [(1000, 0), (2000, 10000), (3000, 20000), (6000, 50000), (15000, 100000), (40000, 300000)].iter().enumerate() {
-        add(&format!("o-{k}"), json!({"type": "amount_off", "amount": amount, "threshold": threshold}), all.clone(), false);
+    for (k, (amount, threshold)) in
+        [(1000, 0), (2000, 10000), (3000, 20000), (6000, 50000), (15000, 100000), (40000, 300000)].iter().enumerate()
+    {
+        add(
+            &format!("o-{k}"),
+            json!({"type": "amount_off", "amount": amount, "threshold": threshold}),
+            all.clone(),
+            false,
+        );
     }
     add("o-95", json!({"type": "percent_off", "pay_bp": 9500, "cap": 5000}), all.clone(), false);
     add("o-90", json!({"type": "percent_off", "pay_bp": 9000, "cap": 12000, "threshold": 80000}), all.clone(), false);
@@ -85,24 +112,46 @@ fn campaigns() -> Vec<Value> {
         r.map(|i| json!({"sku": sku(i), "price": price(i) / 2, "stock": 100})).collect()
     };
     let limited = |r: std::ops::Range<usize>| -> Value {
-        r.map(|i| if i % 2 == 0 { json!({"sku": sku(i), "price": price(i) * 8 / 10}) } else { json!({"sku": sku(i), "pay_bp": 8500}) }).collect()
+        r.map(|i| {
+            if i % 2 == 0 {
+                json!({"sku": sku(i), "price": price(i) * 8 / 10})
+            } else {
+                json!({"sku": sku(i), "pay_bp": 8500})
+            }
+        })
+        .collect()
     };
     let skus = |r: std::ops::Range<usize>| -> Value { r.map(sku).collect() };
     vec![
         c("flash-a", json!({"type": "flash_sale", "items": flash(0..5), "per_member_limit": 2})),
-        c("flash-b", json!({"type": "flash_sale", "items": flash(5..10), "per_member_limit": 1, "allow_coupons": true})),
+        c(
+            "flash-b",
+            json!({"type": "flash_sale", "items": flash(5..10), "per_member_limit": 1, "allow_coupons": true}),
+        ),
         c("limited-a", json!({"type": "limited_discount", "items": limited(10..30), "per_member_limit": 3})),
         c("limited-b", json!({"type": "limited_discount", "items": limited(30..50), "stack_with_member_price": true})),
         c("qty-2nd-half", json!({"type": "quantity_discount", "skus": skus(50..80), "nth": 2, "pay_bp": 5000})),
         c("qty-3rd-free", json!({"type": "quantity_discount", "skus": skus(80..100), "nth": 3, "pay_bp": 0})),
-        c("full-teaware", json!({"type": "full_reduction", "scope": {"categories": ["teaware"]}, "basis": "amount",
-            "tiers": [{"at": 30000, "reward": {"amount_off": 3000}}, {"at": 100000, "reward": {"amount_off": 12000, "free_shipping": true}}]})),
-        c("full-snacks", json!({"type": "full_reduction", "scope": {"categories": ["snacks"]}, "basis": "count",
-            "tiers": [{"at": 2, "reward": {"pay_bp": 9500}}, {"at": 10, "reward": {"pay_bp": 9000, "bonus_points": 100}}]})),
-        c("full-tea", json!({"type": "full_reduction", "scope": {"categories": ["tea"]}, "basis": "amount",
-            "tiers": [{"at": 50000, "reward": {"amount_off": 5000, "pay_bp": 9800}}]})),
-        c("full-site", json!({"type": "full_reduction", "scope": {"exclude_categories": ["giftcard"]}, "basis": "amount",
-            "tiers": [{"at": 39900, "reward": {"free_shipping": true, "coupon": "o-0"}}]})),
+        c(
+            "full-teaware",
+            json!({"type": "full_reduction", "scope": {"categories": ["teaware"]}, "basis": "amount",
+            "tiers": [{"at": 30000, "reward": {"amount_off": 3000}}, {"at": 100000, "reward": {"amount_off": 12000, "free_shipping": true}}]}),
+        ),
+        c(
+            "full-snacks",
+            json!({"type": "full_reduction", "scope": {"categories": ["snacks"]}, "basis": "count",
+            "tiers": [{"at": 2, "reward": {"pay_bp": 9500}}, {"at": 10, "reward": {"pay_bp": 9000, "bonus_points": 100}}]}),
+        ),
+        c(
+            "full-tea",
+            json!({"type": "full_reduction", "scope": {"categories": ["tea"]}, "basis": "amount",
+            "tiers": [{"at": 50000, "reward": {"amount_off": 5000, "pay_bp": 9800}}]}),
+        ),
+        c(
+            "full-site",
+            json!({"type": "full_reduction", "scope": {"exclude_categories": ["giftcard"]}, "basis": "amount",
+            "tiers": [{"at": 39900, "reward": {"free_shipping": true, "coupon": "o-0"}}]}),
+        ),
     ]
 }
 
@@ -132,7 +181,9 @@ fn bench_member(rules: &Rules) -> Member {
         let at = bj(&format!("2026-0{}-10T10:00", k + 2));
         let lines: Vec<Value> = (0..3).map(|j| json!({"sku": sku(100 + 7 * k + j), "category": category(100 + 7 * k + j), "unit_price": price(100 + 7 * k + j), "quantity": 1})).collect();
         ev.push(json!({"id": format!("o{k}"), "at": at, "type": "order_placed", "order": format!("o{k}"), "cart": {"lines": lines}}));
-        ev.push(json!({"id": format!("c{k}"), "at": at + 86_400_000, "type": "order_completed", "order": format!("o{k}")}));
+        ev.push(
+            json!({"id": format!("c{k}"), "at": at + 86_400_000, "type": "order_completed", "order": format!("o{k}")}),
+        );
     }
     for (k, t) in templates().iter().enumerate() {
         ev.push(json!({"id": format!("w{k}"), "at": bj("2026-11-20T10:00") + k as i64, "type": "coupon_claimed", "template": t["id"]}));
@@ -184,7 +235,9 @@ fn quote_campaigns_200(bencher: Bencher) {
 #[divan::bench]
 fn ops_quote_campaigns_200(bencher: Bencher) {
     let f = fixture(200, true);
-    let input = json!({"rules": bench_rules(true), "member": to_value(&f.member), "cart": to_value(&f.cart), "now": NOW}).to_string();
+    let input =
+        json!({"rules": bench_rules(true), "member": to_value(&f.member), "cart": to_value(&f.cart), "now": NOW})
+            .to_string();
     assert!(siyu::ops::call("quote", &input).starts_with("{\"ok\""));
     bencher.bench(|| siyu::ops::call("quote", black_box(&input)));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test the project has, installing what it needs (skipping what is
-# there): the native suite (unit, integration, property, doc tests and the
+# there): the formatting and lint gates (scripts/lint.sh), the native suite (unit, integration, property, doc tests and the
 # conformance corpus), then the one .wasm built and run on every host —
 # Node, headless Chromium, the mini-program shim (scripts/test-js-hosts.sh)
 # and wasmtime from Rust and Python (scripts/test-wasm-runtimes.sh); then
@@ -19,6 +19,7 @@ step() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "!! $name failed" >&2; fi
 }
 
+step "formatting and lints: rustfmt --check, clippy with warnings denied" bash scripts/lint.sh
 step "native: unit, integration, property, doc tests, conformance corpus" cargo test --quiet
 step "JS hosts: build the .wasm and npm package; Node, Chromium, mini-program shim, TypeScript" bash scripts/test-js-hosts.sh
 step "plain Wasm runtimes (raw ABI): wasmtime, wasmtime-py" bash scripts/test-wasm-runtimes.sh

@@ -45,7 +45,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn is_everything(&self) -> bool {
-        self.skus.is_empty() && self.categories.is_empty() && self.exclude_skus.is_empty() && self.exclude_categories.is_empty()
+        self.skus.is_empty()
+            && self.categories.is_empty()
+            && self.exclude_skus.is_empty()
+            && self.exclude_categories.is_empty()
     }
 
     pub fn covers(&self, sku: &str, category: &str) -> bool {
@@ -102,7 +105,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
 /// rule cannot work without a catalog entry (a gift needs its name).
 pub(crate) fn check_sku(rules: &Rules, p: &mut Problems, at: impl Display, sku: &str, required: bool) {
     if (required || !rules.catalog.is_empty()) && rules.catalog_item(sku).is_none() {
-        p.push(code::UNKNOWN_SKU, at.to_string(), format!("商品目录中没有 `{sku}`"), format!("`{sku}` is not in the catalog"));
+        p.push(
+            code::UNKNOWN_SKU,
+            at.to_string(),
+            format!("商品目录中没有 `{sku}`"),
+            format!("`{sku}` is not in the catalog"),
+        );
     }
 }
 

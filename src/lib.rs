@@ -101,7 +101,8 @@ pub use pricing::shipping::ShippingReport;
 
 // The views.
 pub use ledger::views::{
-    CouponStatus, Expiring, History, Ineligible, NextTier, PaidOutlook, ReviewOutlook, Summary, Targeting, TierRef, WalletEntry,
+    CouponStatus, Expiring, History, Ineligible, NextTier, PaidOutlook, ReviewOutlook, Summary, Targeting, TierRef,
+    WalletEntry,
 };
 
 /// Every limit on an input or a state, in one place (`docs/rules.md` §8.3).

@@ -23,7 +23,11 @@ fn main() -> ExitCode {
             }
             let out = ops::call(&args[1], &input);
             println!("{out}");
-            if out.starts_with("{\"ok\"") { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if out.starts_with("{\"ok\"") {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         _ => {
             eprintln!("usage: siyu [--json | call OP < input.json]");
@@ -54,13 +58,23 @@ fn demo_table(as_json: bool) -> ExitCode {
     println!("山茶小铺 demo — member m-demo ({}), 2026-11-25 12:00 Beijing time", q.tier.as_deref().unwrap_or("guest"));
     println!("rules {}", q.fingerprint);
     println!();
-    println!("{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  how it was priced", "sku", "qty", "list", "discounts", "goods", "points", "paid");
+    println!(
+        "{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  how it was priced",
+        "sku", "qty", "list", "discounts", "goods", "points", "paid"
+    );
     for l in &q.lines {
         let disc: i64 = l.discounts.iter().map(|d| d.amount).sum();
         let why: Vec<&str> = l.notes.iter().map(|n| n.zh.as_str()).collect();
         println!(
             "{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  {}",
-            l.sku, l.quantity, yuan(l.list), yuan(-disc), yuan(l.goods), yuan(-l.points_deduction), yuan(l.paid), why.join("；")
+            l.sku,
+            l.quantity,
+            yuan(l.list),
+            yuan(-disc),
+            yuan(l.goods),
+            yuan(-l.points_deduction),
+            yuan(l.paid),
+            why.join("；")
         );
     }
     println!();
@@ -89,11 +103,18 @@ fn demo_table(as_json: bool) -> ExitCode {
     println!("coupons              {:>12}", yuan(-t.coupon_discount));
     println!("goods                {:>12}", yuan(t.goods));
     println!("points ({:>5} used)  {:>12}", q.points.used, yuan(-t.points_deduction));
-    println!("shipping             {:>12}   (fee {}{})", yuan(t.shipping), yuan(t.shipping_fee),
-        q.shipping.free_because.as_ref().map_or(String::new(), |n| format!(", {}", n.zh)));
+    println!(
+        "shipping             {:>12}   (fee {}{})",
+        yuan(t.shipping),
+        yuan(t.shipping_fee),
+        q.shipping.free_because.as_ref().map_or(String::new(), |n| format!(", {}", n.zh))
+    );
     println!("payable              {:>12}", yuan(t.payable));
     println!("saved                {:>12}", yuan(t.saved));
-    println!("earns                {:>6} points (pending until the order completes), {} growth", q.points.to_earn, q.growth_to_earn);
+    println!(
+        "earns                {:>6} points (pending until the order completes), {} growth",
+        q.points.to_earn, q.growth_to_earn
+    );
     ExitCode::SUCCESS
 }
 

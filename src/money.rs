@@ -92,14 +92,22 @@ pub(crate) fn div_rem_128(n: i128, d: i128) -> (i128, i128) {
         }
     }
     let (q, r) = (q as i128, r as i128);
-    if n < 0 { (q.wrapping_neg(), -r) } else { (q, r) }
+    if n < 0 {
+        (q.wrapping_neg(), -r)
+    } else {
+        (q, r)
+    }
 }
 
 /// `n.div_euclid(d)` and `n.rem_euclid(d)` for `d > 0` (see
 /// [`div_rem_128`]).
 pub(crate) fn div_euclid_128(n: i128, d: i128) -> (i128, i128) {
     let (q, r) = div_rem_128(n, d);
-    if r < 0 { (q - 1, r + d) } else { (q, r) }
+    if r < 0 {
+        (q - 1, r + d)
+    } else {
+        (q, r)
+    }
 }
 
 /// The discount when paying `pay_bp` of `base` (8.5折 = 8500 bp): the part
@@ -157,9 +165,7 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     for &w in weights {
         let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
             (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
-            _ => {
-                div_euclid_128(total as i128 * w.max(0) as i128, wsum)
-            }
+            _ => div_euclid_128(total as i128 * w.max(0) as i128, wsum),
         };
         given += q;
         shares.push(q as i64);
@@ -333,7 +339,23 @@ mod tests {
     #[test]
     fn division_in_128_bits_is_the_operators() {
         let big = i128::MAX;
-        let ns = [0, 1, -1, 7, -7, 999_999, -1_000_001, i64::MAX as i128, i64::MIN as i128, big, big - 1, i128::MIN, i128::MIN + 1, 3 << 100, -(5 << 90) - 3];
+        let ns = [
+            0,
+            1,
+            -1,
+            7,
+            -7,
+            999_999,
+            -1_000_001,
+            i64::MAX as i128,
+            i64::MIN as i128,
+            big,
+            big - 1,
+            i128::MIN,
+            i128::MIN + 1,
+            3 << 100,
+            -(5 << 90) - 3,
+        ];
         let ds = [1, 2, 3, 7, 1_000_000, i64::MAX as i128, 1 << 64, (1 << 64) + 1, big / 3, big];
         for n in ns {
             for d in ds {
@@ -440,7 +462,22 @@ mod tests {
 
     #[test]
     fn mul_div_in_64_bits_agrees_with_128() {
-        let vals = [0i64, 1, -1, 7, 99, 10_000, -10_000, 1 << 30, (1 << 31) - 1, 1 << 40, -(1 << 40), (1 << 61) - 1, i64::MAX, i64::MIN];
+        let vals = [
+            0i64,
+            1,
+            -1,
+            7,
+            99,
+            10_000,
+            -10_000,
+            1 << 30,
+            (1 << 31) - 1,
+            1 << 40,
+            -(1 << 40),
+            (1 << 61) - 1,
+            i64::MAX,
+            i64::MIN,
+        ];
         for &a in &vals {
             for &num in &vals {
                 for den in [1i64, 3, 10_000, (1 << 61) - 1, 1 << 61, i64::MAX] {

@@ -18,8 +18,8 @@
 //! the document it was read from, as canonical JSON, which travels in every
 //! answer so a server can tell that a client priced under the same rules.
 
-use std::sync::OnceLock;
 use std::fmt::{Arguments, Display};
+use std::sync::OnceLock;
 
 use crate::campaign::{self, Campaign, Choice};
 use crate::catalog::{self, CatalogItem};
@@ -214,7 +214,12 @@ impl Rules {
     /// campaign reward) must name one.
     pub(crate) fn check_template_ref(&self, p: &mut Problems, at: impl Display, id: &str) {
         if self.template(id).is_none() {
-            p.push(code::UNKNOWN_TEMPLATE, at.to_string(), format!("未知券模板 `{id}`"), format!("unknown coupon template `{id}`"));
+            p.push(
+                code::UNKNOWN_TEMPLATE,
+                at.to_string(),
+                format!("未知券模板 `{id}`"),
+                format!("unknown coupon template `{id}`"),
+            );
         }
     }
 }
@@ -233,7 +238,12 @@ impl Display for At {
 
 pub(crate) fn check_id(p: &mut Problems, at: impl Display, id: &str) {
     if id.is_empty() || id.len() > MAX_ID_LEN {
-        p.push(code::BAD_ID, at.to_string(), format!("标识须为 1 到 {MAX_ID_LEN} 字节"), format!("an id must be 1 to {MAX_ID_LEN} bytes"));
+        p.push(
+            code::BAD_ID,
+            at.to_string(),
+            format!("标识须为 1 到 {MAX_ID_LEN} 字节"),
+            format!("an id must be 1 to {MAX_ID_LEN} bytes"),
+        );
     }
 }
 
@@ -248,6 +258,11 @@ pub(crate) fn unique_id<'a>(p: &mut Problems, seen: &mut SortedSet<&'a str>, at:
 
 pub(crate) fn in_range(p: &mut Problems, at: Arguments, v: i64, lo: i64, hi: i64) {
     if v < lo || v > hi {
-        p.push(code::OUT_OF_RANGE, at.to_string(), format!("须在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}"));
+        p.push(
+            code::OUT_OF_RANGE,
+            at.to_string(),
+            format!("须在 {lo} 到 {hi} 之间"),
+            format!("must be between {lo} and {hi}"),
+        );
     }
 }

@@ -108,11 +108,11 @@ impl std::fmt::Display for Date {
     }
 }
 
-
 impl Decode for Date {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let s = d.str(v, "a date YYYY-MM-DD")?;
-        Date::parse(s).or_else(|| d.invalid(format!("invalid date `{}`, expected YYYY-MM-DD", crate::error::clip(s, 40))))
+        Date::parse(s)
+            .or_else(|| d.invalid(format!("invalid date `{}`, expected YYYY-MM-DD", crate::error::clip(s, 40))))
     }
 }
 
@@ -154,7 +154,6 @@ impl Encode for LocalTime {
     }
 }
 
-
 impl Decode for MonthDay {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let s = d.str(v, "a birthday MM-DD")?;
@@ -163,7 +162,9 @@ impl Decode for MonthDay {
         let md = if s.len() == 10 { Date::parse(s) } else { Date::parse(&format!("2000-{s}")) };
         match md {
             Some(date) => Some(MonthDay { month: date.month, day: date.day }),
-            None => d.invalid(format!("invalid birthday `{}`, expected MM-DD or YYYY-MM-DD", crate::error::clip(s, 40))),
+            None => {
+                d.invalid(format!("invalid birthday `{}`, expected MM-DD or YYYY-MM-DD", crate::error::clip(s, 40)))
+            }
         }
     }
 }
@@ -211,12 +212,12 @@ impl std::fmt::Display for LocalTime {
     }
 }
 
-
 impl Decode for LocalTime {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         let s = d.str(v, "a local time YYYY-MM-DDTHH:MM")?;
-        LocalTime::parse(s)
-            .or_else(|| d.invalid(format!("invalid local time `{}`, expected YYYY-MM-DDTHH:MM", crate::error::clip(s, 40))))
+        LocalTime::parse(s).or_else(|| {
+            d.invalid(format!("invalid local time `{}`, expected YYYY-MM-DDTHH:MM", crate::error::clip(s, 40)))
+        })
     }
 }
 
@@ -289,7 +290,9 @@ mod tests {
             let date = Date::parse(d)?;
             let (h, m) = t.split_once(':')?;
             let two = |p: &str| match *p.as_bytes() {
-                [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+                [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                    Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+                }
                 _ => None,
             };
             let (h, m) = (two(h)?, two(m)?);
@@ -298,10 +301,29 @@ mod tests {
             }
             Some(LocalTime { date, minute: h * 60 + m })
         };
-        for s in ["2024-02-29T23:59", "2024-02-30T10:00", "2024-01-01T24:00", "2024-01-01T10:60", "2024-01-01T1:00",
-            "2024-01-01T10:0", "2024-01-01 10:00", "2024-01-01T10-00", "2024-01-01T10:00:00", "2024-01-01T10:00Z",
-            "2024-1-01T10:00", "2024-01-01TT0:00", "2024-01-01T10::0", "", "T", "2024-01-01T", "２024-01-01T10:00",
-            "2024-01-01T1０:00", "+024-01-01T10:00", "2024-01-01T-1:00", "2024-01-01T00:00"] {
+        for s in [
+            "2024-02-29T23:59",
+            "2024-02-30T10:00",
+            "2024-01-01T24:00",
+            "2024-01-01T10:60",
+            "2024-01-01T1:00",
+            "2024-01-01T10:0",
+            "2024-01-01 10:00",
+            "2024-01-01T10-00",
+            "2024-01-01T10:00:00",
+            "2024-01-01T10:00Z",
+            "2024-1-01T10:00",
+            "2024-01-01TT0:00",
+            "2024-01-01T10::0",
+            "",
+            "T",
+            "2024-01-01T",
+            "２024-01-01T10:00",
+            "2024-01-01T1０:00",
+            "+024-01-01T10:00",
+            "2024-01-01T-1:00",
+            "2024-01-01T00:00",
+        ] {
             assert_eq!(LocalTime::parse(s), old(s), "{s}");
         }
     }

@@ -34,7 +34,9 @@ fn rules(campaigns: Value, extra: Value) -> Rules {
 }
 
 fn member(r: &Rules) -> Member {
-    let e: Event = support::from_value(&json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"})).unwrap();
+    let e: Event =
+        support::from_value(&json!({"id": "j", "at": t("2026-11-01T10:00"), "type": "joined", "member": "m1"}))
+            .unwrap();
     support::apply(r, &Member::default(), &e).unwrap()
 }
 
@@ -52,8 +54,11 @@ fn window(kind: Value) -> Value {
 
 #[test]
 fn flash_sale_units_beyond_the_limit_and_the_stock_fall_back_to_member_price() {
-    let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
+    let r = rules(
+        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!({}),
+    );
     let m = member(&r);
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 3)])), t(NOON)).unwrap();
     assert_eq!(q.lines.len(), 2);
@@ -78,16 +83,23 @@ fn flash_sale_units_beyond_the_limit_and_the_stock_fall_back_to_member_price() {
 
 #[test]
 fn the_flash_limit_counts_units_bought_in_earlier_orders() {
-    let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
+    let r = rules(
+        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!({}),
+    );
     let m = member(&r);
-    let place: Event = support::from_value(&json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
-        "cart": {"lines": [line("pot", "ware", 10000, 1)]}})).unwrap();
+    let place: Event =
+        support::from_value(&json!({"id": "p", "at": t("2026-11-11T10:00"), "type": "order_placed", "order": "o1",
+        "cart": {"lines": [line("pot", "ware", 10000, 1)]}}))
+        .unwrap();
     let m = support::apply(&r, &m, &place).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
     assert_eq!((q.lines[0].price, q.lines[0].quantity), (siyu::PriceKind::Flash, 1));
     // After refunding the first order the member may buy 2 again.
-    let refund: Event = support::from_value(&json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"})).unwrap();
+    let refund: Event =
+        support::from_value(&json!({"id": "r", "at": t("2026-11-11T11:00"), "type": "order_refunded", "order": "o1"}))
+            .unwrap();
     let m = support::apply(&r, &m, &refund).unwrap();
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 2)])), t(NOON)).unwrap();
     assert_eq!((q.lines.len(), q.lines[0].quantity), (1, 2));
@@ -96,12 +108,16 @@ fn the_flash_limit_counts_units_bought_in_earlier_orders() {
 #[test]
 fn limited_price_against_member_price_the_better_wins_unless_they_stack() {
     let limited = |stack: bool| {
-        rules(json!([window(json!({"id": "ld", "kind": {"type": "limited_discount", "stack_with_member_price": stack,
-            "items": [{"sku": "a", "price": 9500}, {"sku": "b", "price": 8000}]}}))]), json!({}))
+        rules(
+            json!([window(json!({"id": "ld", "kind": {"type": "limited_discount", "stack_with_member_price": stack,
+            "items": [{"sku": "a", "price": 9500}, {"sku": "b", "price": 8000}]}}))]),
+            json!({}),
+        )
     };
     let r = limited(false);
     let m = member(&r);
-    let q = siyu::quote(&r, Some(&m), &cart(json!([line("a", "x", 10000, 1), line("b", "x", 10000, 1)])), t(NOON)).unwrap();
+    let q =
+        siyu::quote(&r, Some(&m), &cart(json!([line("a", "x", 10000, 1), line("b", "x", 10000, 1)])), t(NOON)).unwrap();
     // a: member ¥90 beats limited ¥95; b: limited ¥80 beats member ¥90.
     assert_eq!(q.lines[0].goods, 9000);
     assert_eq!(q.lines[0].notes[0].code, "MEMBER_BEATS_LIMITED");
@@ -110,14 +126,19 @@ fn limited_price_against_member_price_the_better_wins_unless_they_stack() {
     let r = limited(true);
     let q = siyu::quote(&r, Some(&m), &cart(json!([line("b", "x", 10000, 1)])), t(NOON)).unwrap();
     assert_eq!(q.lines[0].goods, 7200); // ¥80 then 9折
-    // A guest gets the limited price, no member price.
+                                        // A guest gets the limited price, no member price.
     let q = siyu::quote(&r, None, &cart(json!([line("a", "x", 10000, 1)])), t(NOON)).unwrap();
     assert_eq!(q.lines[0].goods, 9500);
 }
 
 #[test]
 fn second_unit_half_price_discounts_the_cheaper_unit_of_each_pair() {
-    let r = rules(json!([window(json!({"id": "q", "kind": {"type": "quantity_discount", "skus": ["a", "b"], "nth": 2, "pay_bp": 5000}}))]), json!({}));
+    let r = rules(
+        json!([window(
+            json!({"id": "q", "kind": {"type": "quantity_discount", "skus": ["a", "b"], "nth": 2, "pay_bp": 5000}})
+        )]),
+        json!({}),
+    );
     // Units by price: a ¥100, b ¥60, b ¥60 → the 2nd (a ¥60 b) is half.
     let q = siyu::quote(&r, None, &cart(json!([line("b", "x", 6000, 2), line("a", "x", 10000, 1)])), t(NOON)).unwrap();
     assert_eq!(q.totals.campaign_discount, 3000);
@@ -131,7 +152,8 @@ fn full_reductions_threshold_is_exact_to_the_fen_and_overlaps_choose_the_best_or
         json!({"id": id, "name": id, "from": "2026-11-11T00:00", "until": "2026-11-12T00:00", "priority": prio,
                "kind": {"type": "full_reduction", "scope": scope, "basis": "amount", "tiers": [{"at": at, "reward": {"amount_off": off}}]}})
     };
-    let campaigns = json!([fr("site", json!({}), 10000, 1000, 1), fr("tea", json!({"categories": ["tea"]}), 5000, 1500, 2)]);
+    let campaigns =
+        json!([fr("site", json!({}), 10000, 1000, 1), fr("tea", json!({"categories": ["tea"]}), 5000, 1500, 2)]);
     let r = rules(campaigns.clone(), json!({}));
     // ¥99.99 does not pass 满100.
     let q = siyu::quote(&r, None, &cart(json!([line("a", "ware", 9999, 1)])), t(NOON)).unwrap();
@@ -176,10 +198,19 @@ fn conflicting_campaigns_and_bad_tiers_are_all_reported_at_once() {
 
 #[test]
 fn two_lines_of_one_flash_sku_share_the_limit() {
-    let r = rules(json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 1,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]), json!({}));
+    let r = rules(
+        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 1,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!({}),
+    );
     let m = member(&r);
-    let q = siyu::quote(&r, Some(&m), &cart(json!([line("pot", "ware", 10000, 1), line("pot", "ware", 10000, 1)])), t(NOON)).unwrap();
+    let q = siyu::quote(
+        &r,
+        Some(&m),
+        &cart(json!([line("pot", "ware", 10000, 1), line("pot", "ware", 10000, 1)])),
+        t(NOON),
+    )
+    .unwrap();
     let flash: i64 = q.lines.iter().filter(|l| l.price == siyu::PriceKind::Flash).map(|l| l.quantity).sum();
     assert_eq!(flash, 1);
 }

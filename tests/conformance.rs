@@ -100,7 +100,11 @@ fn load() -> Vec<Vector> {
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let doc = parse(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
             for key in doc.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
-                assert!(["op", "input", "expected"].contains(&key.as_str()), "{}: unexpected key `{key}`", path.display());
+                assert!(
+                    ["op", "input", "expected"].contains(&key.as_str()),
+                    "{}: unexpected key `{key}`",
+                    path.display()
+                );
             }
             Vector { path, doc }
         })
@@ -124,7 +128,8 @@ fn bless(vectors: &mut [Vector]) -> usize {
     let mut changed = 0;
     for v in vectors.iter_mut() {
         let out = v.run();
-        let answer: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{}: the answer is not JSON: {e}", v.name()));
+        let answer: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{}: the answer is not JSON: {e}", v.name()));
         let mut doc = v.doc.clone();
         doc["expected"] = answer;
         let text = file_text(&doc);
@@ -157,7 +162,11 @@ fn conformance_native() {
         if got == want && got_canonical == got {
             identical += 1;
         } else if got_canonical != got {
-            failures.push(format!("{}: the answer is not canonical JSON\n{}", v.name(), first_difference(&got, &got_canonical)));
+            failures.push(format!(
+                "{}: the answer is not canonical JSON\n{}",
+                v.name(),
+                first_difference(&got, &got_canonical)
+            ));
         } else {
             failures.push(format!("{} ({}): {}", v.name(), v.op(), first_difference(&got, &want)));
         }
@@ -169,7 +178,12 @@ fn conformance_native() {
     let mut stdout = std::io::stdout();
     writeln!(stdout, "conformance: native: {identical} of {total} vectors identical").expect("stdout");
     assert!(total >= MIN_VECTORS, "only {total} vectors; the corpus must hold at least {MIN_VECTORS}");
-    assert_eq!(identical, total, "{} vector(s) differ (SIYU_BLESS=1 rewrites `expected` — review the diff)", total - identical);
+    assert_eq!(
+        identical,
+        total,
+        "{} vector(s) differ (SIYU_BLESS=1 rewrites `expected` — review the diff)",
+        total - identical
+    );
 }
 
 /// A vector file is written in exactly the form `gen.py` and blessing write,

@@ -5,8 +5,8 @@
 mod support;
 
 use serde_json::{json, Value};
-use siyu::Cart;
 use siyu::time::{LocalTime, Zone};
+use siyu::Cart;
 use siyu::{Event, Member, Quote, Rules};
 
 const DOC: &str = include_str!("../docs/rules.md");
@@ -146,7 +146,10 @@ fn example_1_1_validating_and_the_fingerprint() {
     let v = shop();
     let out = call("validate_rules", json!({"rules": v}));
     let ok = &out["ok"];
-    assert_eq!((ok["campaigns"].as_i64(), ok["coupons"].as_i64(), ok["schema"].as_i64(), ok["tiers"].as_i64()), (Some(0), Some(11), Some(1), Some(3)));
+    assert_eq!(
+        (ok["campaigns"].as_i64(), ok["coupons"].as_i64(), ok["schema"].as_i64(), ok["tiers"].as_i64()),
+        (Some(0), Some(11), Some(1), Some(3))
+    );
     let fp = ok["fingerprint"].as_str().unwrap();
     assert!(fp.starts_with("sha256:") && fp.len() == 71);
 
@@ -254,7 +257,14 @@ fn example_2_4_paid_membership() {
     let without = quote(&r, Some(&member(&r, joined.clone())), c.clone(), "2026-11-25 12:00");
     assert_eq!(without.totals.payable, 7800);
 
-    let renewed = member(&r, log(&[joined, buy, json!([["p3", "2026-12-20 10:00", {"type": "membership_purchased", "plan": "plus-month"}]])]));
+    let renewed = member(
+        &r,
+        log(&[
+            joined,
+            buy,
+            json!([["p3", "2026-12-20 10:00", {"type": "membership_purchased", "plan": "plus-month"}]]),
+        ]),
+    );
     assert_eq!(renewed.paid.as_ref().unwrap().until, end_of("2027-01-23"));
     assert_eq!(quote(&r, Some(&renewed), c.clone(), "2027-01-23 23:59").totals.payable, 6460);
     assert_eq!(quote(&r, Some(&renewed), c, "2027-01-24 00:00").totals.payable, 7800);
@@ -282,18 +292,27 @@ fn example_2_6_member_day() {
     let g = member(&r, gold_log());
     let c = json!({"lines": [line("tea-a", "tea", 16800, 1)]});
     let q17 = quote(&r, Some(&g), c.clone(), "2026-11-17 12:00");
-    assert_eq!((q17.totals.member_discount, q17.totals.payable, q17.points.to_earn, q17.growth_to_earn), (840, 15960, 239, 159));
+    assert_eq!(
+        (q17.totals.member_discount, q17.totals.payable, q17.points.to_earn, q17.growth_to_earn),
+        (840, 15960, 239, 159)
+    );
     assert!(!q17.member_day);
     let q18 = quote(&r, Some(&g), c, "2026-11-18 12:00");
     assert!(q18.member_day);
-    assert_eq!((q18.totals.member_discount, q18.totals.payable, q18.points.to_earn, q18.growth_to_earn), (1680, 15120, 453, 151));
+    assert_eq!(
+        (q18.totals.member_discount, q18.totals.payable, q18.points.to_earn, q18.growth_to_earn),
+        (1680, 15120, 453, 151)
+    );
     assert_eq!((q18.points.multiplier_pct, q18.points.occasion_multiplier_pct), (150, 200));
 }
 
 #[test]
 fn example_2_7_birthday() {
     let r = rules(&shop());
-    let g = member(&r, log(&[gold_log(), json!([["g4", "2026-11-01 09:00", {"type": "profile_set", "birthday": "11-03"}]])]));
+    let g = member(
+        &r,
+        log(&[gold_log(), json!([["g4", "2026-11-01 09:00", {"type": "profile_set", "birthday": "11-03"}]])]),
+    );
     let c = json!({"lines": [line("tea-a", "tea", 16800, 1)]});
     let q = quote(&r, Some(&g), c.clone(), "2026-11-25 12:00");
     assert!(q.birthday);
@@ -311,10 +330,13 @@ fn example_2_7_birthday() {
     let e = err_apply(&r, &g, json!(["g6", "2026-12-01 10:00", {"type": "profile_set", "birthday": "11-04"}]));
     assert_eq!(e.code.as_str(), "BIRTHDAY_ALREADY_SET");
 
-    let b = member(&r, json!([
-        ["b1", "2026-11-01 10:00", {"type": "joined", "member": "m-b"}],
-        ["b2", "2026-11-01 10:01", {"type": "profile_set", "birthday": "11-03"}],
-    ]));
+    let b = member(
+        &r,
+        json!([
+            ["b1", "2026-11-01 10:00", {"type": "joined", "member": "m-b"}],
+            ["b2", "2026-11-01 10:01", {"type": "profile_set", "birthday": "11-03"}],
+        ]),
+    );
     let c = json!({"lines": [line("tea-b", "tea", 6800, 1)]});
     assert_eq!(quote(&r, Some(&b), c.clone(), "2026-11-03 12:00").points.to_earn, 136);
     assert_eq!(quote(&r, Some(&b), c, "2026-11-04 12:00").points.to_earn, 68);
@@ -329,7 +351,10 @@ fn example_3_1_earning() {
     let r = rules(&shop());
     let s = member(&r, silver_log());
     let q = quote(&r, Some(&s), json!({"lines": [line("nuts", "snacks", 5900, 1)]}), "2026-01-12 10:00");
-    assert_eq!((q.totals.member_discount, q.totals.goods, q.totals.shipping, q.totals.payable), (118, 5782, 1000, 6782));
+    assert_eq!(
+        (q.totals.member_discount, q.totals.goods, q.totals.shipping, q.totals.payable),
+        (118, 5782, 1000, 6782)
+    );
     assert_eq!((q.points.to_earn, q.growth_to_earn, q.points.multiplier_pct), (69, 57, 120));
 }
 
@@ -352,9 +377,18 @@ fn example_3_2_activities_and_the_daily_cap() {
     assert_eq!(credited, vec![100, 50, 10, 10, 10, 5, 20, 20, 20, 20, 20, 15]);
     assert_eq!(m.daily_points.points, 200);
     assert_eq!(m.points.balance(bj("2026-11-02 09:35")), 300);
-    assert_eq!(err_apply(&r, &m, json!(["b1", "2026-11-02 09:40", {"type": "activity", "name": "share"}])).code, "ACTIVITY_LIMIT_REACHED");
-    assert_eq!(err_apply(&r, &m, json!(["b1", "2026-11-02 09:50", {"type": "activity", "name": "review"}])).code, "DAILY_CAP_REACHED");
-    assert_eq!(err_apply(&r, &m, json!(["b1", "2026-11-03 09:00", {"type": "activity", "name": "follow"}])).code, "ACTIVITY_LIMIT_REACHED");
+    assert_eq!(
+        err_apply(&r, &m, json!(["b1", "2026-11-02 09:40", {"type": "activity", "name": "share"}])).code,
+        "ACTIVITY_LIMIT_REACHED"
+    );
+    assert_eq!(
+        err_apply(&r, &m, json!(["b1", "2026-11-02 09:50", {"type": "activity", "name": "review"}])).code,
+        "DAILY_CAP_REACHED"
+    );
+    assert_eq!(
+        err_apply(&r, &m, json!(["b1", "2026-11-03 09:00", {"type": "activity", "name": "follow"}])).code,
+        "ACTIVITY_LIMIT_REACHED"
+    );
     let m = ok_apply(&r, &m, json!(["b1", "2026-11-03 09:00", {"type": "activity", "name": "review"}]));
     assert_eq!(m.points.balance(bj("2026-11-03 09:00")), 320);
 }
@@ -373,11 +407,14 @@ fn example_3_3_check_in_streaks() {
     assert_eq!(m.points.balance(bj("2026-11-10 08:00")), 205);
     assert_eq!(m.check_in.streak, 1);
 
-    let m = member(&r, json!([
-        ["d0", "2026-11-01 10:00", {"type": "joined", "member": "m-d"}],
-        ["d1", "2026-11-02 23:30", {"type": "checked_in"}],
-        ["d2", "2026-11-03 00:10", {"type": "checked_in"}],
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["d0", "2026-11-01 10:00", {"type": "joined", "member": "m-d"}],
+            ["d1", "2026-11-02 23:30", {"type": "checked_in"}],
+            ["d2", "2026-11-03 00:10", {"type": "checked_in"}],
+        ]),
+    );
     assert_eq!(m.check_in.streak, 2);
     // Both are 2026-11-02 in UTC.
     assert_eq!(Zone::new(0).date(bj("2026-11-02 23:30")), Zone::new(0).date(bj("2026-11-03 00:10")));
@@ -400,11 +437,10 @@ fn example_3_4_lots_and_expiry_in_local_time() {
     let r = rules(&shop());
     let m = member(&r, lots_log());
     let lots: Vec<(i64, Option<i64>)> = m.points.lots.iter().map(|l| (l.amount, l.expires_at)).collect();
-    assert_eq!(lots, vec![
-        (100, Some(end_of("2027-03-31"))),
-        (90, Some(end_of("2027-03-31"))),
-        (45, Some(end_of("2027-04-30"))),
-    ]);
+    assert_eq!(
+        lots,
+        vec![(100, Some(end_of("2027-03-31"))), (90, Some(end_of("2027-03-31"))), (45, Some(end_of("2027-04-30"))),]
+    );
     assert_eq!(end_of("2027-03-31"), 1_806_508_799_999); // 2027-03-31T15:59:59.999Z
     assert_eq!(Zone::new(0).date(bj("2026-04-01 00:30")).to_string(), "2026-03-31");
     assert_eq!(m.orders["o1"].payable, 10000);
@@ -462,12 +498,15 @@ fn example_3_6_the_points_mall() {
 #[test]
 fn example_3_7_a_partial_refund() {
     let r = rules(&shop());
-    let m = member(&r, json!([
-        ["r1", "2026-11-02 10:00", {"type": "joined", "member": "m-r"}],
-        ["r2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "free-10", "coupon": "c1"}],
-        ["r3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-b", "tea", 6800, 3), line("nuts", "snacks", 5900, 1)]}}],
-        ["r4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["r1", "2026-11-02 10:00", {"type": "joined", "member": "m-r"}],
+            ["r2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "free-10", "coupon": "c1"}],
+            ["r3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-b", "tea", 6800, 3), line("nuts", "snacks", 5900, 1)]}}],
+            ["r4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
+        ]),
+    );
     let o = &m.orders["o1"];
     assert_eq!(o.coupons, vec!["c1"]);
     let l: Vec<(i64, i64, i64)> = o.lines.iter().map(|l| (l.paid, l.points_earned, l.growth)).collect();
@@ -475,7 +514,11 @@ fn example_3_7_a_partial_refund() {
     assert_eq!(o.payable, 25300);
     assert_eq!(m.points.balance(bj("2026-11-06 10:00")), 353);
 
-    let m = ok_apply(&r, &m, json!(["r5", "2026-11-08 10:00", {"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}]));
+    let m = ok_apply(
+        &r,
+        &m,
+        json!(["r5", "2026-11-08 10:00", {"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}]),
+    );
     assert_eq!(m.orders["o1"].refunded, 6541);
     assert_eq!(m.points.balance(bj("2026-11-08 10:00")), 353 - 65);
     assert_eq!(m.growth_total, 253 - 65);
@@ -494,16 +537,23 @@ fn example_3_7_a_partial_refund() {
 fn example_3_7_a_partial_refund_unit_by_unit() {
     // The two 普洱 refunded one at a time return 6,541 then 6,542.
     let r = rules(&shop());
-    let mut m = member(&r, json!([
-        ["r1", "2026-11-02 10:00", {"type": "joined", "member": "m-r"}],
-        ["r2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "free-10", "coupon": "c1"}],
-        ["r3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-b", "tea", 6800, 3), line("nuts", "snacks", 5900, 1)]}}],
-        ["r4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
-    ]));
+    let mut m = member(
+        &r,
+        json!([
+            ["r1", "2026-11-02 10:00", {"type": "joined", "member": "m-r"}],
+            ["r2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "free-10", "coupon": "c1"}],
+            ["r3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-b", "tea", 6800, 3), line("nuts", "snacks", 5900, 1)]}}],
+            ["r4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
+        ]),
+    );
     let mut back = Vec::new();
     for k in 0..3 {
         let before = m.orders["o1"].refunded;
-        m = ok_apply(&r, &m, json!([format!("u{k}"), format!("2026-11-0{} 10:00", 7 + k), {"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}]));
+        m = ok_apply(
+            &r,
+            &m,
+            json!([format!("u{k}"), format!("2026-11-0{} 10:00", 7 + k), {"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}]),
+        );
         back.push(m.orders["o1"].refunded - before);
     }
     assert_eq!(back, vec![6541, 6541, 6542]);
@@ -512,12 +562,15 @@ fn example_3_7_a_partial_refund_unit_by_unit() {
 #[test]
 fn example_3_8_a_claw_back_that_becomes_a_debt() {
     let r = rules(&shop());
-    let m = member(&r, json!([
-        ["d1", "2026-06-01 10:00", {"type": "joined", "member": "m-d"}],
-        ["d2", "2026-06-02 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-a", "tea", 16800, 6)]}}],
-        ["d3", "2026-06-05 10:00", {"type": "order_completed", "order": "o1"}],
-        ["d4", "2026-06-06 10:00", {"type": "order_placed", "order": "o2", "cart": {"lines": [line("pot", "teaware", 32800, 1)], "points": "max"}}],
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["d1", "2026-06-01 10:00", {"type": "joined", "member": "m-d"}],
+            ["d2", "2026-06-02 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-a", "tea", 16800, 6)]}}],
+            ["d3", "2026-06-05 10:00", {"type": "order_completed", "order": "o1"}],
+            ["d4", "2026-06-06 10:00", {"type": "order_placed", "order": "o2", "cart": {"lines": [line("pot", "teaware", 32800, 1)], "points": "max"}}],
+        ]),
+    );
     assert_eq!(m.tier, "silver");
     let o2 = &m.orders["o2"];
     let used: Vec<(u32, i64)> = o2.points_from.iter().map(|u| (u.lot, u.points)).collect();
@@ -549,11 +602,17 @@ fn newcomer() -> Value {
 #[test]
 fn example_4_1_validity_in_beijing_time() {
     let r = rules(&shop());
-    let m = member(&r, log(&[newcomer(), json!([
-        claim("v2", "2026-11-25 22:00", "tea-5", "c-tea5"),
-        claim("v3", "2026-11-25 22:00", "ship", "c-ship"),
-        claim("v4", "2026-11-25 22:00", "full-100-20", "c-full"),
-    ])]));
+    let m = member(
+        &r,
+        log(&[
+            newcomer(),
+            json!([
+                claim("v2", "2026-11-25 22:00", "tea-5", "c-tea5"),
+                claim("v3", "2026-11-25 22:00", "ship", "c-ship"),
+                claim("v4", "2026-11-25 22:00", "full-100-20", "c-full"),
+            ]),
+        ]),
+    );
     let until: Vec<i64> = m.wallet.iter().map(|c| c.valid_until).collect();
     assert_eq!(until, vec![end_of("2026-12-08"), end_of("2026-12-24"), 1_796_054_399_999]);
     assert_eq!(m.wallet[2].valid_from, bj("2026-11-01 00:00"));
@@ -568,10 +627,13 @@ fn example_4_1_validity_in_beijing_time() {
     let e = err_apply(&r, &m, claim("v5", "2026-12-01 09:00", "full-100-20", "c-full2"));
     assert_eq!(e.code.as_str(), "COUPON_EXPIRED");
 
-    let early = member(&r, json!([
-        ["w1", "2026-10-01 10:00", {"type": "joined", "member": "m-w"}],
-        claim("w2", "2026-10-30 10:00", "full-100-20", "c-full"),
-    ]));
+    let early = member(
+        &r,
+        json!([
+            ["w1", "2026-10-01 10:00", {"type": "joined", "member": "m-w"}],
+            claim("w2", "2026-10-30 10:00", "full-100-20", "c-full"),
+        ]),
+    );
     let q = quote(&r, Some(&early), json!({"lines": [line("tea-a", "tea", 16800, 1)]}), "2026-10-31 10:00");
     assert_eq!(unusable(&q, "c-full").code, "COUPON_NOT_YET_VALID");
 }
@@ -603,13 +665,19 @@ fn example_4_2_audiences() {
 #[test]
 fn example_4_3_a_win_back_coupon_for_silent_members() {
     let mut v = shop();
-    v["coupons"].as_array_mut().unwrap().push(json!({"id": "winback-15", "name": "老友回归 15 元券", "kind": {"type": "amount_off", "amount": 1500},
+    v["coupons"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "winback-15", "name": "老友回归 15 元券", "kind": {"type": "amount_off", "amount": 1500},
         "validity": {"type": "days", "days": 7}, "audience": {"segments": ["silent"]}}));
     let r = rules(&v);
-    let m = member(&r, json!([
-        ["q1", "2026-02-01 10:00", {"type": "joined", "member": "m-q"}],
-        ["q2", "2026-03-01 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("cup", "teaware", 4500, 1)]}}],
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["q1", "2026-02-01 10:00", {"type": "joined", "member": "m-q"}],
+            ["q2", "2026-03-01 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("cup", "teaware", 4500, 1)]}}],
+        ]),
+    );
     assert_eq!(m.segment(&r, bj("2026-05-29 10:00")), siyu::Segment::Active);
     let e = err_apply(&r, &m, json!(["q3", "2026-05-29 10:00", {"type": "coupon_claimed", "template": "winback-15"}]));
     assert_eq!(e.code.as_str(), "COUPON_SEGMENT_REQUIRED");
@@ -624,27 +692,38 @@ fn example_4_4_claim_limits_and_stock() {
     let r = rules(&shop());
     let mut m = member(&r, newcomer());
     for k in 0..5 {
-        m = ok_apply(&r, &m, json!([format!("f{k}"), "2026-11-25 11:00", {"type": "coupon_claimed", "template": "free-10"}]));
+        m = ok_apply(
+            &r,
+            &m,
+            json!([format!("f{k}"), "2026-11-25 11:00", {"type": "coupon_claimed", "template": "free-10"}]),
+        );
     }
     let e = err_apply(&r, &m, json!(["f5", "2026-11-25 11:00", {"type": "coupon_claimed", "template": "free-10"}]));
     assert_eq!((e.code.as_str(), e.zh.as_str()), ("COUPON_CLAIM_LIMIT", "每人限领 5 张"));
     let m = ok_apply(&r, &m, json!(["t1", "2026-11-25 11:00", {"type": "coupon_claimed", "template": "tea-5"}]));
     let e = err_apply(&r, &m, json!(["t2", "2026-11-25 11:00", {"type": "coupon_claimed", "template": "tea-5"}]));
     assert_eq!((e.code.as_str(), e.zh.as_str()), ("COUPON_CLAIM_LIMIT", "每人限领 1 张"));
-    let e = err_apply(&r, &m, json!(["t2", "2026-11-25 11:00", {"type": "coupon_claimed", "template": "tea-90", "stock_left": 0}]));
+    let e = err_apply(
+        &r,
+        &m,
+        json!(["t2", "2026-11-25 11:00", {"type": "coupon_claimed", "template": "tea-90", "stock_left": 0}]),
+    );
     assert_eq!(e.code.as_str(), "COUPON_OUT_OF_STOCK");
 }
 
 fn wallet_of_five() -> Member {
     let r = rules(&shop());
-    member(&r, json!([
-        ["k1", "2026-11-20 09:00", {"type": "joined", "member": "m-k"}],
-        claim("k2", "2026-11-20 10:00", "full-100-20", "c-full"),
-        claim("k3", "2026-11-20 10:00", "tea-90", "c-tea90"),
-        claim("k4", "2026-11-20 10:00", "tea-5", "c-tea5"),
-        claim("k5", "2026-11-20 10:00", "free-10", "c-free10"),
-        claim("k6", "2026-11-20 10:00", "ship", "c-ship"),
-    ]))
+    member(
+        &r,
+        json!([
+            ["k1", "2026-11-20 09:00", {"type": "joined", "member": "m-k"}],
+            claim("k2", "2026-11-20 10:00", "full-100-20", "c-full"),
+            claim("k3", "2026-11-20 10:00", "tea-90", "c-tea90"),
+            claim("k4", "2026-11-20 10:00", "tea-5", "c-tea5"),
+            claim("k5", "2026-11-20 10:00", "free-10", "c-free10"),
+            claim("k6", "2026-11-20 10:00", "ship", "c-ship"),
+        ]),
+    )
 }
 
 #[test]
@@ -656,7 +735,11 @@ fn example_4_5_the_best_combination() {
     assert_eq!(applied(&q), vec!["c-tea90", "c-full"]);
     let savings: Vec<i64> = q.coupons.applied.iter().map(|c| c.saving).collect();
     assert_eq!(savings, vec![680, 2000]);
-    let coupon_parts: Vec<Vec<i64>> = q.lines.iter().map(|l| l.discounts.iter().filter(|d| support::name(&d.step) == "coupon").map(|d| d.amount).collect()).collect();
+    let coupon_parts: Vec<Vec<i64>> = q
+        .lines
+        .iter()
+        .map(|l| l.discounts.iter().filter(|d| support::name(&d.step) == "coupon").map(|d| d.amount).collect())
+        .collect();
     assert_eq!(coupon_parts, vec![vec![680, 810], vec![1190]]);
     assert_eq!(goods(&q), vec![5310, 7810]);
     assert_eq!((q.totals.coupon_discount, q.totals.goods, q.totals.payable), (2680, 13120, 13120));
@@ -673,20 +756,31 @@ fn example_4_5_the_best_combination() {
 fn example_4_6_thresholds_come_after_the_member_price() {
     let r = rules(&shop());
     let g = member(&r, log(&[gold_log(), json!([claim("g4", "2026-11-20 10:00", "full-100-20", "c-full")])]));
-    let q = quote(&r, Some(&g), json!({"lines": [line("cup", "teaware", 4500, 1), line("nuts", "snacks", 5900, 1)]}), "2026-11-25 12:00");
+    let q = quote(
+        &r,
+        Some(&g),
+        json!({"lines": [line("cup", "teaware", 4500, 1), line("nuts", "snacks", 5900, 1)]}),
+        "2026-11-25 12:00",
+    );
     assert_eq!((q.totals.list, q.totals.goods), (10400, 9880));
     let u = unusable(&q, "c-full");
-    assert_eq!((u.code.as_str(), u.shortfall, u.zh.as_str()), ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00）"));
+    assert_eq!(
+        (u.code.as_str(), u.shortfall, u.zh.as_str()),
+        ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00）")
+    );
 }
 
 #[test]
 fn example_4_7_the_soonest_expiring_coupon_is_used_first() {
     let r = rules(&shop());
-    let m = member(&r, json!([
-        ["n1", "2026-11-01 09:00", {"type": "joined", "member": "m-n"}],
-        claim("n2", "2026-11-01 10:00", "free-10", "c-old"),
-        claim("n3", "2026-11-10 10:00", "free-10", "c-new"),
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["n1", "2026-11-01 09:00", {"type": "joined", "member": "m-n"}],
+            claim("n2", "2026-11-01 10:00", "free-10", "c-old"),
+            claim("n3", "2026-11-10 10:00", "free-10", "c-new"),
+        ]),
+    );
     assert_eq!(m.wallet[0].valid_until, end_of("2026-11-30"));
     assert_eq!(m.wallet[1].valid_until, end_of("2026-12-09"));
     let q = quote(&r, Some(&m), json!({"lines": [line("cup", "teaware", 4500, 1)]}), "2026-11-25 12:00");
@@ -698,13 +792,16 @@ fn example_4_7_the_soonest_expiring_coupon_is_used_first() {
 #[test]
 fn example_4_8_an_exclusive_coupon() {
     let r = rules(&shop());
-    let m = member(&r, json!([
-        ["x1", "2026-11-20 09:00", {"type": "joined", "member": "m-x"}],
-        ["x2", "2026-11-20 09:01", {"type": "profile_set", "tags": ["tea-lover"]}],
-        claim("x3", "2026-11-20 10:00", "tea-90", "c-tea90"),
-        claim("x4", "2026-11-20 10:00", "full-100-20", "c-full"),
-        claim("x5", "2026-11-24 10:00", "fans-88", "c-fans"),
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["x1", "2026-11-20 09:00", {"type": "joined", "member": "m-x"}],
+            ["x2", "2026-11-20 09:01", {"type": "profile_set", "tags": ["tea-lover"]}],
+            claim("x3", "2026-11-20 10:00", "tea-90", "c-tea90"),
+            claim("x4", "2026-11-20 10:00", "full-100-20", "c-full"),
+            claim("x5", "2026-11-24 10:00", "fans-88", "c-fans"),
+        ]),
+    );
     let q = quote(&r, Some(&m), json!({"lines": [line("tea-a", "tea", 16800, 2)]}), "2026-11-25 12:00");
     assert_eq!(applied(&q), vec!["c-fans"]);
     assert_eq!(q.coupons.applied[0].saving, 4032);
@@ -715,10 +812,13 @@ fn example_4_8_an_exclusive_coupon() {
 #[test]
 fn example_4_9_a_coupon_that_would_cost_the_shopper_money_is_not_used() {
     let r = rules(&shop());
-    let m = member(&r, json!([
-        ["y1", "2026-11-20 09:00", {"type": "joined", "member": "m-y"}],
-        claim("y2", "2026-11-20 10:00", "tea-5", "c-tea5"),
-    ]));
+    let m = member(
+        &r,
+        json!([
+            ["y1", "2026-11-20 09:00", {"type": "joined", "member": "m-y"}],
+            claim("y2", "2026-11-20 10:00", "tea-5", "c-tea5"),
+        ]),
+    );
     let c = |coupons: Value| json!({"lines": [line("tea-box", "tea", 10000, 1)], "coupons": coupons});
     let q = quote(&r, Some(&m), c(json!("best")), "2026-11-25 12:00");
     assert!(applied(&q).is_empty());
@@ -786,7 +886,10 @@ fn example_5_2_limited_time_discount() {
     assert_eq!(goods(&q), vec![29600, 15960]);
     assert!(campaign(&q, "site-399").applied);
     assert_eq!(q.coupons_to_issue.len(), 1);
-    assert_eq!((q.coupons_to_issue[0].template.as_str(), q.coupons_to_issue[0].campaign.as_str()), ("free-10", "site-399"));
+    assert_eq!(
+        (q.coupons_to_issue[0].template.as_str(), q.coupons_to_issue[0].campaign.as_str()),
+        ("free-10", "site-399")
+    );
     assert_eq!((q.totals.payable, q.points.to_earn), (45560, 683));
 
     let mut stacked = shop_with_campaigns();
@@ -806,9 +909,18 @@ fn example_5_2_limited_time_discount() {
 fn example_5_3_quantity_discount() {
     let r = rules(&shop_with_campaigns());
     let m = member(&r, plain_member());
-    let q = quote(&r, Some(&m), json!({"lines": [line("nuts", "snacks", 5900, 2), line("cake", "snacks", 12800, 1)]}), "2026-11-25 12:00");
-    let steps: Vec<Vec<(String, i64)>> = q.lines.iter().map(|l| l.discounts.iter().map(|d| (support::name(&d.step), d.amount)).collect()).collect();
-    assert_eq!(steps, vec![vec![("quantity".into(), 2950), ("full_reduction".into(), 885)], vec![("full_reduction".into(), 1280)]]);
+    let q = quote(
+        &r,
+        Some(&m),
+        json!({"lines": [line("nuts", "snacks", 5900, 2), line("cake", "snacks", 12800, 1)]}),
+        "2026-11-25 12:00",
+    );
+    let steps: Vec<Vec<(String, i64)>> =
+        q.lines.iter().map(|l| l.discounts.iter().map(|d| (support::name(&d.step), d.amount)).collect()).collect();
+    assert_eq!(
+        steps,
+        vec![vec![("quantity".into(), 2950), ("full_reduction".into(), 885)], vec![("full_reduction".into(), 1280)]]
+    );
     assert_eq!(goods(&q), vec![7965, 11520]);
     assert_eq!((q.totals.payable, q.points.to_earn), (19485, 194));
     assert_eq!(campaign(&q, "site-399").shortfall, Some(18250));
@@ -831,7 +943,12 @@ fn example_5_4_count_tiers_a_gift_and_bonus_points() {
 fn example_5_5_overlapping_activities() {
     let r = rules(&shop_with_campaigns());
     let m = member(&r, plain_member());
-    let q = quote(&r, Some(&m), json!({"lines": [line("pot", "teaware", 32800, 2)], "sold": {"flash-pot": {"pot": 50}}}), "2026-11-25 12:00");
+    let q = quote(
+        &r,
+        Some(&m),
+        json!({"lines": [line("pot", "teaware", 32800, 2)], "sold": {"flash-pot": {"pot": 50}}}),
+        "2026-11-25 12:00",
+    );
     let t = campaign(&q, "teaware-300");
     assert_eq!((t.applied, t.tier, t.saving, t.reward.free_shipping), (true, Some(1), 6000, true));
     let s = campaign(&q, "site-399");
@@ -844,7 +961,12 @@ fn example_5_5_overlapping_activities() {
     by_priority["campaigns"][5]["priority"] = json!(10);
     assert_eq!(by_priority["campaigns"][5]["id"], "site-399");
     let r = rules(&by_priority);
-    let q = quote(&r, Some(&m), json!({"lines": [line("pot", "teaware", 32800, 2)], "sold": {"flash-pot": {"pot": 50}}}), "2026-11-25 12:00");
+    let q = quote(
+        &r,
+        Some(&m),
+        json!({"lines": [line("pot", "teaware", 32800, 2)], "sold": {"flash-pot": {"pot": 50}}}),
+        "2026-11-25 12:00",
+    );
     assert!(campaign(&q, "site-399").applied);
     assert_eq!(campaign(&q, "teaware-300").code, "CAMPAIGN_OVERLAP_LOWER_PRIORITY");
     assert_eq!((q.totals.shipping, q.totals.payable), (0, 65600));
@@ -854,11 +976,17 @@ fn example_5_5_overlapping_activities() {
 // ---------------------------------------------------- 6. the whole pipeline
 
 fn pipeline_member(r: &Rules) -> Member {
-    member(r, log(&[gold_log(), json!([
-        claim("g4", "2026-11-20 10:00", "full-100-20", "c-full"),
-        claim("g5", "2026-11-20 10:00", "gold-50", "c-gold"),
-        claim("g6", "2026-11-20 10:00", "tea-90", "c-tea90"),
-    ])]))
+    member(
+        r,
+        log(&[
+            gold_log(),
+            json!([
+                claim("g4", "2026-11-20 10:00", "full-100-20", "c-full"),
+                claim("g5", "2026-11-20 10:00", "gold-50", "c-gold"),
+                claim("g6", "2026-11-20 10:00", "tea-90", "c-tea90"),
+            ]),
+        ]),
+    )
 }
 
 fn pipeline_cart() -> Value {
@@ -876,7 +1004,10 @@ fn example_6_1_one_cart_through_every_step() {
     let skus: Vec<(&str, i64)> = q.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
     assert_eq!(skus, vec![("tea-a", 2), ("tea-a", 1), ("nuts", 2), ("pot", 1), ("cup", 2)]);
     let by_step = |step: &str| -> Vec<i64> {
-        q.lines.iter().map(|l| l.discounts.iter().filter(|d| support::name(&d.step) == step).map(|d| d.amount).sum()).collect()
+        q.lines
+            .iter()
+            .map(|l| l.discounts.iter().filter(|d| support::name(&d.step) == step).map(|d| d.amount).sum())
+            .collect()
     };
     assert_eq!(q.lines.iter().map(|l| l.list).collect::<Vec<_>>(), vec![33600, 16800, 11800, 32800, 9000]);
     assert_eq!(by_step("limited"), vec![4000, 0, 0, 0, 0]);
@@ -886,7 +1017,16 @@ fn example_6_1_one_cart_through_every_step() {
     assert_eq!(by_step("full_reduction"), vec![0, 0, 841, 0, 0]);
     // Coupons: tea-90 then gold-50, per line.
     let per_coupon = |id: &str| -> Vec<i64> {
-        q.lines.iter().map(|l| l.discounts.iter().filter(|d| support::name(&d.step) == "coupon" && d.source == id).map(|d| d.amount).sum()).collect()
+        q.lines
+            .iter()
+            .map(|l| {
+                l.discounts
+                    .iter()
+                    .filter(|d| support::name(&d.step) == "coupon" && d.source == id)
+                    .map(|d| d.amount)
+                    .sum()
+            })
+            .collect()
     };
     assert_eq!(per_coupon("c-tea90"), vec![650, 350, 0, 0, 0]);
     assert_eq!(per_coupon("c-gold"), vec![2386, 1286, 623, 0, 705]);
@@ -931,7 +1071,10 @@ fn example_7_1_replay() {
     assert_eq!(via_ops["ok"], support::to_value(&typed), "{}", via_ops["error"]);
     let third = gold_log()[2].clone();
     assert_eq!(err_apply(&r, &typed, third).code, "DUPLICATE_EVENT");
-    assert_eq!(err_apply(&r, &typed, json!(["g9", "2026-03-09 10:00", {"type": "checked_in"}])).code, "EVENT_OUT_OF_ORDER");
+    assert_eq!(
+        err_apply(&r, &typed, json!(["g9", "2026-03-09 10:00", {"type": "checked_in"}])).code,
+        "EVENT_OUT_OF_ORDER"
+    );
 }
 
 #[test]
@@ -979,11 +1122,14 @@ fn example_8_1_three_mistakes_one_answer() {
         .iter()
         .map(|p| (p["code"].as_str().unwrap().to_string(), p["path"].as_str().unwrap().to_string()))
         .collect();
-    assert_eq!(got, vec![
-        ("FIRST_TIER_THRESHOLD".to_string(), "rules.membership.tiers[0].threshold".to_string()),
-        ("OUT_OF_RANGE".to_string(), "rules.coupons[3].kind.pay_bp".to_string()),
-        ("OUT_OF_RANGE".to_string(), "rules.shipping.fee".to_string()),
-    ]);
+    assert_eq!(
+        got,
+        vec![
+            ("FIRST_TIER_THRESHOLD".to_string(), "rules.membership.tiers[0].threshold".to_string()),
+            ("OUT_OF_RANGE".to_string(), "rules.coupons[3].kind.pay_bp".to_string()),
+            ("OUT_OF_RANGE".to_string(), "rules.shipping.fee".to_string()),
+        ]
+    );
     assert_eq!(e["problems"][0]["zh"], "第一个等级的门槛必须为 0");
     assert_eq!(e["problems"][0]["en"], "the first tier's threshold must be 0");
     // The typed API reports the same problems, without the `rules.` prefix.
@@ -1001,20 +1147,33 @@ fn example_8_2_shape_problems() {
     let out = call("validate_rules", json!({"rules": v}));
     let e = &out["error"];
     assert_eq!(e["code"], "INPUT_INVALID");
-    let got: Vec<(&str, &str)> = e["problems"].as_array().unwrap().iter().map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap())).collect();
+    let got: Vec<(&str, &str)> = e["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap()))
+        .collect();
     assert_eq!(got, vec![("UNKNOWN_FIELD", "rules.shiping"), ("WRONG_TYPE", "rules.utc_offset_minutes")]);
 }
 
 #[test]
 fn example_8_3_a_bad_cart() {
-    let out = call("quote", json!({
-        "rules": shop(),
-        "cart": {"lines": [line("tea-a", "tea", 16800, 0), line("cup", "teaware", -1, 1)]},
-        "now": bj("2026-11-25 12:00"),
-    }));
+    let out = call(
+        "quote",
+        json!({
+            "rules": shop(),
+            "cart": {"lines": [line("tea-a", "tea", 16800, 0), line("cup", "teaware", -1, 1)]},
+            "now": bj("2026-11-25 12:00"),
+        }),
+    );
     let e = &out["error"];
     assert_eq!(e["code"], "INPUT_INVALID");
-    let got: Vec<(&str, &str)> = e["problems"].as_array().unwrap().iter().map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap())).collect();
+    let got: Vec<(&str, &str)> = e["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap()))
+        .collect();
     assert_eq!(got, vec![("BAD_QUANTITY", "cart.lines[0].quantity"), ("BAD_PRICE", "cart.lines[1].unit_price")]);
 }
 
@@ -1027,7 +1186,11 @@ fn documented_codes() -> Vec<String> {
     for line in DOC.lines() {
         let Some(cell) = line.strip_prefix("| ").and_then(|l| l.split(" |").next()) else { continue };
         for part in cell.split('`').skip(1).step_by(2) {
-            if part.len() > 3 && part.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') && !part.starts_with("MAX_") && !part.starts_with("MIN_") {
+            if part.len() > 3
+                && part.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                && !part.starts_with("MAX_")
+                && !part.starts_with("MIN_")
+            {
                 out.push(part.to_string());
             }
         }
@@ -1041,7 +1204,8 @@ fn documented_codes() -> Vec<String> {
 #[test]
 fn every_code_is_in_the_table_and_the_table_has_no_other() {
     let documented = documented_codes();
-    let missing: Vec<&str> = siyu::code::ALL.iter().map(|c| c.as_str()).filter(|c| !documented.iter().any(|d| d == c)).collect();
+    let missing: Vec<&str> =
+        siyu::code::ALL.iter().map(|c| c.as_str()).filter(|c| !documented.iter().any(|d| d == c)).collect();
     assert!(missing.is_empty(), "codes missing from docs/rules.md §8.2: {missing:?}");
     let stale: Vec<&String> = documented.iter().filter(|d| !siyu::code::ALL.iter().any(|c| c == d.as_str())).collect();
     assert!(stale.is_empty(), "docs/rules.md names codes the engine does not have: {stale:?}");

@@ -37,7 +37,8 @@ fn call(op: &str, input: &Value) -> Value {
 
 fn call_text(op: &str, input: &str) -> Value {
     let out = ops::call(op, input);
-    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("ops::call must answer JSON ({e}): {out:.200}"));
+    let v: Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("ops::call must answer JSON ({e}): {out:.200}"));
     let o = v.as_object().expect("an envelope object");
     assert_eq!(o.len(), 1, "exactly one of ok / error");
     assert!(o.contains_key("ok") || o.contains_key("error"));
@@ -57,15 +58,13 @@ fn problems(e: &Value) -> Vec<(String, String)> {
 /// starts with `path`. Returns the error.
 #[track_caller]
 fn refused(out: &Value, code: &str, path: &str) -> Value {
-    let e = out.get("error").unwrap_or_else(|| panic!("expected an error {code} at {path}, got {:.300}", out.to_string()));
+    let e =
+        out.get("error").unwrap_or_else(|| panic!("expected an error {code} at {path}, got {:.300}", out.to_string()));
     assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "an error has a code");
     assert!(e["path"].is_string(), "an error has a path");
     assert!(e["zh"].is_string() && e["en"].is_string(), "an error says why in Chinese and English");
     let all = problems(e);
-    assert!(
-        all.iter().any(|(c, p)| c == code && p.starts_with(path)),
-        "expected {code} at {path}…, got {all:?}"
-    );
+    assert!(all.iter().any(|(c, p)| c == code && p.starts_with(path)), "expected {code} at {path}…, got {all:?}");
     e.clone()
 }
 
@@ -114,11 +113,22 @@ fn zero_negative_and_huge_quantities_are_refused() {
 fn i64_max_amounts_are_refused_not_overflowed() {
     let out = call("quote", &quote_input(one_line_cart(json!(i64::MAX), json!(2))));
     refused(&out, "BAD_PRICE", "cart.lines[0].unit_price");
-    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX })));
+    let out = call(
+        "quote",
+        &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX })),
+    );
     refused(&out, "POINTS_NOT_WHOLE_UNITS", "cart.points");
-    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX / 100 * 100 })));
+    let out = call(
+        "quote",
+        &quote_input(
+            json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MAX / 100 * 100 }),
+        ),
+    );
     refused(&out, "INSUFFICIENT_POINTS", "cart.points");
-    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MIN })));
+    let out = call(
+        "quote",
+        &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "points": i64::MIN })),
+    );
     refused(&out, "NEGATIVE", "cart.points");
 
     let mut r = rules();
@@ -145,7 +155,11 @@ fn i64_max_amounts_are_refused_not_overflowed() {
         "points.redeem.unit_fen",
         "points.mall[0].cost",
     ] {
-        assert!(problems(&e).iter().any(|(_, p)| p == &format!("rules.{path}")), "no problem at {path}: {:?}", problems(&e));
+        assert!(
+            problems(&e).iter().any(|(_, p)| p == &format!("rules.{path}")),
+            "no problem at {path}: {:?}",
+            problems(&e)
+        );
     }
 }
 
@@ -153,7 +167,8 @@ fn i64_max_amounts_are_refused_not_overflowed() {
 fn the_largest_cart_allowed_cannot_overflow() {
     // 500 lines × 9,999 units × ¥100,000,000: about 5 × 10^16 fen, well
     // inside i64; whatever the answer, it is a value, not a panic.
-    let lines: Vec<Value> = (0..500).map(|i| line(&format!("sku-{i}"), "tea", json!(10_000_000_000i64), json!(9_999))).collect();
+    let lines: Vec<Value> =
+        (0..500).map(|i| line(&format!("sku-{i}"), "tea", json!(10_000_000_000i64), json!(9_999))).collect();
     let out = call("quote", &quote_input(json!({ "lines": lines, "points": "max" })));
     if let Some(ok) = out.get("ok") {
         assert!(ok["totals"]["payable"].as_i64().unwrap() > 0);
@@ -163,7 +178,8 @@ fn the_largest_cart_allowed_cannot_overflow() {
     }
     // Quantity discounts walk every unit: 500 lines × 9,999 units of one
     // campaign's SKUs still answers.
-    let lines: Vec<Value> = (0..500).map(|_| line("snack-nuts", "snacks", json!(10_000_000_000i64), json!(9_999))).collect();
+    let lines: Vec<Value> =
+        (0..500).map(|_| line("snack-nuts", "snacks", json!(10_000_000_000i64), json!(9_999))).collect();
     let out = call("quote", &quote_input(json!({ "lines": lines })));
     assert!(out.get("ok").is_some() || out["error"]["code"].is_string());
 }
@@ -207,7 +223,19 @@ fn deeply_nested_json_is_a_syntax_error_not_a_stack_overflow() {
 
 #[test]
 fn malformed_and_empty_input_is_a_syntax_error() {
-    for text in ["", " ", "{", "}", "nul", "{\"rules\":}", "\u{feff}{}", "[1,]", "{\"a\":1,}", "\"\\ud800\"", "{\"a\":\"\\u0000"] {
+    for text in [
+        "",
+        " ",
+        "{",
+        "}",
+        "nul",
+        "{\"rules\":}",
+        "\u{feff}{}",
+        "[1,]",
+        "{\"a\":1,}",
+        "\"\\ud800\"",
+        "{\"a\":\"\\u0000",
+    ] {
         let out = call_text("quote", text);
         refused(&out, "JSON_SYNTAX", "");
     }
@@ -223,7 +251,10 @@ fn malformed_and_empty_input_is_a_syntax_error() {
 fn strange_strings_are_data_not_trouble() {
     // A lone surrogate cannot be decoded; control characters, U+FFFD,
     // U+0000 and right-to-left marks are just characters in an id.
-    let out = call_text("quote", r#"{"rules":{},"cart":{"lines":[{"sku":"\udc00","category":"x","unit_price":1,"quantity":1}]},"now":0}"#);
+    let out = call_text(
+        "quote",
+        r#"{"rules":{},"cart":{"lines":[{"sku":"\udc00","category":"x","unit_price":1,"quantity":1}]},"now":0}"#,
+    );
     refused(&out, "JSON_SYNTAX", "");
     for sku in ["\u{0}", "\u{fffd}\u{fffd}", "\u{202e}evil", "a\nb", "🍵", "\\"] {
         let out = call("quote", &quote_input(json!({ "lines": [line(sku, "tea", json!(100), json!(1))] })));
@@ -250,11 +281,20 @@ fn empty_strings_are_refused_where_an_id_is_needed() {
     let out = call("validate_rules", &json!({ "rules": r }));
     refused(&out, "BAD_ID", "rules.coupons[0].id");
     refused(&out, "BAD_ID", "rules.membership.tiers[1].id");
-    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "", "at": demo::NOW, "type": "joined", "member": "m" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "event": { "id": "", "at": demo::NOW, "type": "joined", "member": "m" } }),
+    );
     refused(&out, "BAD_ID", "event.id");
-    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": "" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": "" } }),
+    );
     refused(&out, "BAD_ID", "event.member");
-    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_placed", "order": "", "cart": cart() } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_placed", "order": "", "cart": cart() } }),
+    );
     refused(&out, "BAD_ID", "event.order");
 }
 
@@ -271,14 +311,26 @@ fn ten_kilobyte_ids_are_refused() {
     let out = call("validate_rules", &json!({ "rules": r }));
     refused(&out, "BAD_ID", "rules.coupons[0].id");
     refused(&out, "BAD_ID", "rules.campaigns[0].id");
-    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": big, "at": demo::NOW, "type": "joined", "member": "m" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "event": { "id": big, "at": demo::NOW, "type": "joined", "member": "m" } }),
+    );
     refused(&out, "BAD_ID", "event.id");
-    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": big } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "joined", "member": big } }),
+    );
     refused(&out, "BAD_ID", "event.member");
-    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": big } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": big } }),
+    );
     refused(&out, "BAD_ID", "event.coupon");
     // A coupon id the wallet does not hold, however long.
-    let out = call("quote", &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "coupons": [big] })));
+    let out = call(
+        "quote",
+        &quote_input(json!({ "lines": [line("tea-puer", "tea", json!(6800), json!(1))], "coupons": [big] })),
+    );
     refused(&out, "COUPON_NOT_FOUND", "cart.coupons[0]");
 }
 
@@ -332,7 +384,8 @@ fn duplicate_ids_are_refused() {
     refused(&out, "DUPLICATE_ORDER", "events[7].event.order");
     // The same coupon id claimed twice.
     let claim = |id: &str| json!({ "id": id, "at": demo::NOW, "type": "coupon_claimed", "template": "no-threshold-10", "coupon": "c" });
-    let m = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": claim("x1") }))["ok"]["member"].clone();
+    let m = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": claim("x1") }))["ok"]["member"]
+        .clone();
     let out = call("apply_event", &json!({ "rules": rules(), "member": m, "event": claim("x2") }));
     refused(&out, "DUPLICATE_COUPON", "event.coupon");
     // The same coupon named twice in a cart is used once.
@@ -349,18 +402,38 @@ fn events_out_of_order_are_refused() {
     let out = call("replay", &json!({ "rules": rules(), "events": ev }));
     refused(&out, "EVENT_OUT_OF_ORDER", "events[5].event.at");
     // An event before the member joined, a second join, an order never placed.
-    let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "checked_in" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "event": { "id": "e1", "at": demo::NOW, "type": "checked_in" } }),
+    );
     refused(&out, "MEMBER_NOT_JOINED", "event");
-    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "joined", "member": "m" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "joined", "member": "m" } }),
+    );
     refused(&out, "ALREADY_JOINED", "event");
-    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_completed", "order": "nope" } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_completed", "order": "nope" } }),
+    );
     refused(&out, "ORDER_NOT_FOUND", "event.order");
     // Refunding more than was bought, or a line that does not exist.
-    for (line, qty, code, path) in [(0, 99, "REFUND_TOO_MANY", "event.lines[0].quantity"), (0, 0, "REFUND_TOO_MANY", "event.lines[0].quantity"), (0, -5, "REFUND_TOO_MANY", "event.lines[0].quantity"), (99, 1, "BAD_LINE", "event.lines[0].line")] {
-        let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": line, "quantity": qty }] } }));
+    for (line, qty, code, path) in [
+        (0, 99, "REFUND_TOO_MANY", "event.lines[0].quantity"),
+        (0, 0, "REFUND_TOO_MANY", "event.lines[0].quantity"),
+        (0, -5, "REFUND_TOO_MANY", "event.lines[0].quantity"),
+        (99, 1, "BAD_LINE", "event.lines[0].line"),
+    ] {
+        let out = call(
+            "apply_event",
+            &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": line, "quantity": qty }] } }),
+        );
         refused(&out, code, path);
     }
-    let out = call("apply_event", &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": 0, "quantity": i64::MAX }, { "line": 0, "quantity": i64::MAX }] } }));
+    let out = call(
+        "apply_event",
+        &json!({ "rules": rules(), "member": member(), "event": { "id": "e99", "at": demo::NOW, "type": "order_refunded", "order": "o1", "lines": [{ "line": 0, "quantity": i64::MAX }, { "line": 0, "quantity": i64::MAX }] } }),
+    );
     refused(&out, "REFUND_TOO_MANY", "event.lines[0].quantity");
 }
 
@@ -369,7 +442,10 @@ fn times_outside_the_supported_range_are_refused() {
     for now in [json!(i64::MIN), json!(-1), json!(0), json!(i64::MAX)] {
         let out = call("quote", &json!({ "rules": rules(), "cart": one_line_cart(json!(100), json!(1)), "now": now }));
         refused(&out, "TIME_OUT_OF_RANGE", "now");
-        let out = call("apply_event", &json!({ "rules": rules(), "event": { "id": "e1", "at": now, "type": "joined", "member": "m" } }));
+        let out = call(
+            "apply_event",
+            &json!({ "rules": rules(), "event": { "id": "e1", "at": now, "type": "joined", "member": "m" } }),
+        );
         refused(&out, "TIME_OUT_OF_RANGE", "event.at");
         let out = call("member_summary", &json!({ "rules": rules(), "member": member(), "now": now }));
         assert!(out.get("error").is_some());
@@ -411,20 +487,35 @@ fn hand_edited_instants_and_counters_are_refused() {
         ("member.points.history[0].at", Box::new(|m| m["points"]["history"][0]["at"] = json!(i64::MAX))),
         ("member.wallet[0].valid_until", Box::new(|m| m["wallet"][0]["valid_until"] = json!(i64::MAX))),
         ("member.wallet[0].valid_from", Box::new(|m| m["wallet"][0]["valid_from"] = json!(i64::MIN))),
-        ("member.paid.until", Box::new(|m| m["paid"] = json!({ "plan": "plus-month", "since": demo::NOW, "until": i64::MAX }))),
+        (
+            "member.paid.until",
+            Box::new(|m| m["paid"] = json!({ "plan": "plus-month", "since": demo::NOW, "until": i64::MAX })),
+        ),
         ("member.growth[0].at", Box::new(|m| m["growth"][0]["at"] = json!(i64::MAX))),
         ("member.orders.o1.placed_at", Box::new(|m| m["orders"]["o1"]["placed_at"] = json!(i64::MIN))),
-        ("member.check_in.streak", Box::new(|m| {
-            m["check_in"] = json!({ "last": "2026-11-24", "streak": u32::MAX });
-        })),
-        ("member.activities.share.today", Box::new(|m| {
-            m["activities"]["share"] = json!({ "day": "2026-11-25", "today": u32::MAX, "total": u32::MAX });
-        })),
-        ("member.daily_points.points", Box::new(|m| m["daily_points"] = json!({ "day": "2026-11-25", "points": i64::MIN }))),
-        ("member.points.lots[", Box::new(|m| {
-            let last = m["points"]["lots"].as_array().unwrap().len() - 1;
-            m["points"]["lots"][last]["id"] = json!(u32::MAX);
-        })),
+        (
+            "member.check_in.streak",
+            Box::new(|m| {
+                m["check_in"] = json!({ "last": "2026-11-24", "streak": u32::MAX });
+            }),
+        ),
+        (
+            "member.activities.share.today",
+            Box::new(|m| {
+                m["activities"]["share"] = json!({ "day": "2026-11-25", "today": u32::MAX, "total": u32::MAX });
+            }),
+        ),
+        (
+            "member.daily_points.points",
+            Box::new(|m| m["daily_points"] = json!({ "day": "2026-11-25", "points": i64::MIN })),
+        ),
+        (
+            "member.points.lots[",
+            Box::new(|m| {
+                let last = m["points"]["lots"].as_array().unwrap().len() - 1;
+                m["points"]["lots"][last]["id"] = json!(u32::MAX);
+            }),
+        ),
     ];
     for (path, edit) in cases {
         let mut m = member();
@@ -435,9 +526,18 @@ fn hand_edited_instants_and_counters_are_refused() {
             ("points_history", json!({ "rules": rules(), "member": m, "now": now })),
             ("coupon_wallet", json!({ "rules": rules(), "member": m, "now": now })),
             ("eligible_members", json!({ "rules": rules(), "template": "gold-50", "members": [m], "now": now })),
-            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "checked_in" } })),
-            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "activity", "name": "share" } })),
-            ("apply_event", json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "order_placed", "order": "oz", "cart": cart() } })),
+            (
+                "apply_event",
+                json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "checked_in" } }),
+            ),
+            (
+                "apply_event",
+                json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "activity", "name": "share" } }),
+            ),
+            (
+                "apply_event",
+                json!({ "rules": rules(), "member": m, "event": { "id": "zz", "at": now, "type": "order_placed", "order": "oz", "cart": cart() } }),
+            ),
         ];
         for (op, input) in inputs {
             let out = call(op, &input);
@@ -471,7 +571,9 @@ fn a_flood_of_unknown_or_repeated_keys_stops_at_the_problem_cap() {
 #[test]
 fn keys_in_any_order_repeated_or_far_down_the_object() {
     let fields = [r#""sku":"tea-puer""#, r#""category":"tea""#, r#""unit_price":6800"#, r#""quantity":2"#];
-    let quote = |line: &str| call_text("quote", &format!(r#"{{"rules":{},"cart":{{"lines":[{line}]}},"now":{}}}"#, rules(), demo::NOW));
+    let quote = |line: &str| {
+        call_text("quote", &format!(r#"{{"rules":{},"cart":{{"lines":[{line}]}},"now":{}}}"#, rules(), demo::NOW))
+    };
     let in_order = quote(&format!("{{{}}}", fields.join(",")));
     let payable = in_order["ok"]["totals"]["payable"].clone();
     assert!(payable.is_i64(), "{in_order:.300}");
@@ -488,7 +590,17 @@ fn keys_in_any_order_repeated_or_far_down_the_object() {
     // 300 unknown keys before `lines`: each is refused (up to the cap), and
     // `lines`, past the pass's places, is looked up by name and read.
     let cart: Vec<String> = (0..300).map(|i| format!(r#""k{i}":0"#)).collect();
-    let text = format!(r#"{{"rules":{},"cart":{{{},"lines":[{{{}}}]}},"now":{}}}"#, rules(), cart.join(","), fields.join(","), demo::NOW);
+    let text = format!(
+        r#"{{"rules":{},"cart":{{{},"lines":[{{{}}}]}},"now":{}}}"#,
+        rules(),
+        cart.join(","),
+        fields.join(","),
+        demo::NOW
+    );
     let e = refused(&call_text("quote", &text), "UNKNOWN_FIELD", "cart.k0");
-    assert_eq!(problems(&e).len(), 1 + siyu::limits::MAX_PROBLEMS, "unknown keys, up to the cap, and nothing about lines");
+    assert_eq!(
+        problems(&e).len(),
+        1 + siyu::limits::MAX_PROBLEMS,
+        "unknown keys, up to the cap, and nothing about lines"
+    );
 }

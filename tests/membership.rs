@@ -77,7 +77,10 @@ fn refuse(r: &Rules, m: &Member, id: &str, at: &str, what: Value) -> siyu::Error
 /// The member price on a ¥100 line of category `c` at `at`: its rate and
 /// where it came from (`tier`, `paid`, `member_day`).
 fn member_price(r: &Rules, m: &Member, at: &str) -> Option<(i64, String)> {
-    let cart: siyu::Cart = support::from_value(&json!({"lines": [{"sku": "x", "category": "c", "unit_price": 10000, "quantity": 1}], "coupons": "none"})).unwrap();
+    let cart: siyu::Cart = support::from_value(
+        &json!({"lines": [{"sku": "x", "category": "c", "unit_price": 10000, "quantity": 1}], "coupons": "none"}),
+    )
+    .unwrap();
     let q = siyu::quote(r, Some(m), &cart, t(at)).unwrap();
     let d = q.lines[0].discounts.iter().find(|d| d.step == siyu::Step::Member)?;
     // On ¥100.00 (10,000 fen) a rate of `bp` takes 10,000 − bp fen off.
@@ -89,8 +92,14 @@ fn joined(r: &Rules, at: &str) -> Member {
 }
 
 fn order(r: &Rules, m: &Member, id: &str, at: &str, yuan: i64) -> Member {
-    let m = book(r, m, &format!("{id}-p"), at, json!({"type": "order_placed", "order": id,
-        "cart": { "lines": [ { "sku": "x", "category": "c", "unit_price": yuan * 100, "quantity": 1 } ], "coupons": "none" }}));
+    let m = book(
+        r,
+        m,
+        &format!("{id}-p"),
+        at,
+        json!({"type": "order_placed", "order": id,
+        "cart": { "lines": [ { "sku": "x", "category": "c", "unit_price": yuan * 100, "quantity": 1 } ], "coupons": "none" }}),
+    );
     book(r, &m, &format!("{id}-c"), at, json!({"type": "order_completed", "order": id}))
 }
 
@@ -226,9 +235,11 @@ fn claims_respect_audience_limits_windows_and_birthdays() {
     let m = book(&r, &m, "b", "2026-01-05T10:03", json!({"type": "coupon_claimed", "template": "c20"}));
     let e = refuse(&r, &m, "c", "2026-01-05T10:04", json!({"type": "coupon_claimed", "template": "c20"}));
     assert_eq!(e.code.as_str(), "COUPON_CLAIM_LIMIT");
-    let e = refuse(&r, &m, "d", "2026-01-05T10:05", json!({"type": "coupon_claimed", "template": "c20", "coupon": "a"}));
+    let e =
+        refuse(&r, &m, "d", "2026-01-05T10:05", json!({"type": "coupon_claimed", "template": "c20", "coupon": "a"}));
     assert_eq!(e.code.as_str(), "COUPON_CLAIM_LIMIT");
-    let e = refuse(&r, &m, "s", "2026-01-05T10:06", json!({"type": "coupon_claimed", "template": "bday", "stock_left": 0}));
+    let e =
+        refuse(&r, &m, "s", "2026-01-05T10:06", json!({"type": "coupon_claimed", "template": "bday", "stock_left": 0}));
     assert_eq!(e.code.as_str(), "COUPON_OUT_OF_STOCK");
     // After the window closes (end of 01-31 Beijing) nobody can claim.
     let other = joined(&r, "2026-02-01T00:00");
@@ -270,8 +281,14 @@ fn clawed_back_points_that_were_spent_become_a_debt_paid_by_later_earnings() {
     let m = order(&r, &m, "o1", "2026-01-02T10:00", 300); // +300 points, growth 300
     assert_eq!(m.points.balance(t("2026-01-02T10:00")), 400);
     // Spend 400 points (¥4) on a ¥10 order.
-    let m = book(&r, &m, "o2-p", "2026-01-03T10:00", json!({"type": "order_placed", "order": "o2",
-        "cart": { "lines": [ { "sku": "y", "category": "c", "unit_price": 1000, "quantity": 1 } ], "coupons": "none", "points": 400 }}));
+    let m = book(
+        &r,
+        &m,
+        "o2-p",
+        "2026-01-03T10:00",
+        json!({"type": "order_placed", "order": "o2",
+        "cart": { "lines": [ { "sku": "y", "category": "c", "unit_price": 1000, "quantity": 1 } ], "coupons": "none", "points": 400 }}),
+    );
     assert_eq!(m.points.balance(t("2026-01-03T10:00")), 0);
     let m = book(&r, &m, "r1", "2026-01-04T10:00", json!({"type": "order_refunded", "order": "o1"}));
     assert_eq!((m.points.balance(t("2026-01-04T10:00")), m.points.debt), (0, 300));
@@ -299,14 +316,28 @@ fn booking_an_order_uses_its_coupons_and_points_in_one_step() {
     let r = rules(json!({}));
     let m = joined(&r, "2026-01-05T10:00");
     let m = book(&r, &m, "c1", "2026-01-05T10:01", json!({"type": "coupon_claimed", "template": "c20"}));
-    let cart = json!({ "lines": [ { "sku": "y", "category": "c", "unit_price": 12000, "quantity": 1 } ], "points": 100 });
-    let e = refuse(&r, &m, "o1-p", "2026-01-05T11:00", json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9999}));
+    let cart =
+        json!({ "lines": [ { "sku": "y", "category": "c", "unit_price": 12000, "quantity": 1 } ], "points": 100 });
+    let e = refuse(
+        &r,
+        &m,
+        "o1-p",
+        "2026-01-05T11:00",
+        json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9999}),
+    );
     assert_eq!(e.code.as_str(), "QUOTE_MISMATCH");
     // ¥120 − ¥20 coupon − ¥1 points = ¥99.00
-    let m = book(&r, &m, "o1-p", "2026-01-05T11:00", json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9900}));
+    let m = book(
+        &r,
+        &m,
+        "o1-p",
+        "2026-01-05T11:00",
+        json!({"type": "order_placed", "order": "o1", "cart": cart, "expect_payable": 9900}),
+    );
     assert_eq!(m.wallet[0].used_by.as_deref(), Some("o1"));
     assert_eq!(m.points.balance(t("2026-01-05T11:00")), 0);
-    let e = refuse(&r, &m, "o1-again", "2026-01-05T11:01", json!({"type": "order_placed", "order": "o1", "cart": cart}));
+    let e =
+        refuse(&r, &m, "o1-again", "2026-01-05T11:01", json!({"type": "order_placed", "order": "o1", "cart": cart}));
     assert_eq!(e.code.as_str(), "DUPLICATE_ORDER");
     // A whole refund inside the validity window gives the coupon back.
     let m = book(&r, &m, "rf", "2026-01-06T10:00", json!({"type": "order_refunded", "order": "o1"}));
@@ -339,7 +370,8 @@ fn a_coupon_held_by_a_live_order_cannot_be_restored_by_hand() {
     assert_eq!(e.code.as_str(), "COUPON_IN_ORDER");
     // A coupon used outside the engine's orders (an offline till) can be.
     let m = book(&r, &m, "c2", "2026-01-05T12:01", json!({"type": "coupon_claimed", "template": "c20"}));
-    let m = book(&r, &m, "use", "2026-01-05T12:02", json!({"type": "coupon_used", "coupon": "c2", "reference": "till-7"}));
+    let m =
+        book(&r, &m, "use", "2026-01-05T12:02", json!({"type": "coupon_used", "coupon": "c2", "reference": "till-7"}));
     let m = book(&r, &m, "back2", "2026-01-05T12:03", json!({"type": "coupon_restored", "coupon": "c2"}));
     assert_eq!(m.wallet[1].used_by, None);
 }

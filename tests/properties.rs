@@ -9,16 +9,15 @@
 //! Case counts are set per test so that the whole file runs in well under a
 //! minute in a debug build on two cores.
 
-
 mod support;
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Value};
-use siyu::{Cart, CartLine, CouponChoice, PointsChoice, Quote, QuoteLine, Step};
-use siyu::{RefundLine, EventKind};
 use siyu::money;
 use siyu::{demo, Event, Member, Rules};
+use siyu::{Cart, CartLine, CouponChoice, PointsChoice, Quote, QuoteLine, Step};
+use siyu::{EventKind, RefundLine};
 
 // ------------------------------------------------------------------ fixtures
 
@@ -53,7 +52,13 @@ fn catalog() -> Vec<(String, String, i64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["sku"].as_str().unwrap().to_string(), c["category"].as_str().unwrap().to_string(), c["price"].as_i64().unwrap()))
+        .map(|c| {
+            (
+                c["sku"].as_str().unwrap().to_string(),
+                c["category"].as_str().unwrap().to_string(),
+                c["price"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -85,13 +90,15 @@ fn arb_template(id: String) -> impl Strategy<Value = Value> {
         select(&["2026-11-21", "2026-11-23", "2026-11-30", "2026-12-31"][..])
             .prop_map(|u| json!({ "type": "window", "from": "2026-11-01", "until": u })),
     ];
-    (kind, arb_scope(), validity, 1..=2u32, prop::bool::weighted(0.2)).prop_map(move |(kind, scope, validity, limit, exclusive)| {
-        let scope = if kind["type"] == "shipping" { json!({}) } else { scope };
-        json!({
-            "id": id, "name": format!("券 {id}"), "kind": kind, "scope": scope, "validity": validity,
-            "per_member_limit": limit, "exclusive": exclusive,
-        })
-    })
+    (kind, arb_scope(), validity, 1..=2u32, prop::bool::weighted(0.2)).prop_map(
+        move |(kind, scope, validity, limit, exclusive)| {
+            let scope = if kind["type"] == "shipping" { json!({}) } else { scope };
+            json!({
+                "id": id, "name": format!("券 {id}"), "kind": kind, "scope": scope, "validity": validity,
+                "per_member_limit": limit, "exclusive": exclusive,
+            })
+        },
+    )
 }
 
 fn arb_reward(basis_amount: bool, at: i64) -> impl Strategy<Value = Value> {
@@ -158,7 +165,8 @@ fn arb_reduction(id: String) -> impl Strategy<Value = Value> {
 
 /// Shipping and points-redeem settings.
 fn arb_money_settings() -> impl Strategy<Value = (Value, Value)> {
-    let shipping = (0..=2_000i64, prop::option::of(0..=30_000i64)).prop_map(|(fee, free)| json!({ "fee": fee, "free_over": free }));
+    let shipping = (0..=2_000i64, prop::option::of(0..=30_000i64))
+        .prop_map(|(fee, free)| json!({ "fee": fee, "free_over": free }));
     let redeem = (select(&[1i64, 10, 100][..]), select(&[1i64, 10, 100][..]), 0..=10_000i64)
         .prop_map(|(p, f, s)| json!({ "unit_points": p, "unit_fen": f, "max_share_bp": s }));
     (shipping, redeem)
@@ -168,7 +176,8 @@ fn arb_money_settings() -> impl Strategy<Value = (Value, Value)> {
 /// settings added.
 fn arb_rules() -> impl Strategy<Value = Rules> {
     let templates = (0..=4usize).prop_flat_map(|n| (0..n).map(|i| arb_template(format!("t{i}"))).collect::<Vec<_>>());
-    let reductions = (0..=2usize).prop_flat_map(|n| (0..n).map(|i| arb_reduction(format!("fr{i}"))).collect::<Vec<_>>());
+    let reductions =
+        (0..=2usize).prop_flat_map(|n| (0..n).map(|i| arb_reduction(format!("fr{i}"))).collect::<Vec<_>>());
     (templates, reductions, arb_money_settings(), any::<bool>()).prop_map(|(ts, frs, (shipping, redeem), keep_ship)| {
         let mut v = demo_value();
         v["coupons"].as_array_mut().unwrap().extend(ts);
@@ -186,7 +195,11 @@ type LineSpec = (usize, i64, Option<i64>);
 
 fn arb_lines(max: usize) -> impl Strategy<Value = Vec<LineSpec>> {
     prop::collection::vec(
-        (0..SKUS.len(), prop_oneof![6 => 1..=3i64, 2 => 4..=12i64], prop_oneof![4 => Just(None), 1 => (0..=60_000i64).prop_map(Some)]),
+        (
+            0..SKUS.len(),
+            prop_oneof![6 => 1..=3i64, 2 => 4..=12i64],
+            prop_oneof![4 => Just(None), 1 => (0..=60_000i64).prop_map(Some)],
+        ),
         1..=max,
     )
 }
@@ -196,7 +209,12 @@ fn cart_of(lines: &[LineSpec], coupons: CouponChoice, points: PointsChoice) -> C
     Cart {
         lines: lines
             .iter()
-            .map(|&(i, q, p)| CartLine { sku: cat[i].0.clone(), category: cat[i].1.clone(), unit_price: p.unwrap_or(cat[i].2), quantity: q })
+            .map(|&(i, q, p)| CartLine {
+                sku: cat[i].0.clone(),
+                category: cat[i].1.clone(),
+                unit_price: p.unwrap_or(cat[i].2),
+                quantity: q,
+            })
             .collect(),
         coupons,
         points,
@@ -213,9 +231,16 @@ enum Act {
     /// Claim a template (index into the rules' templates).
     Claim(usize),
     Mall(usize),
-    Order { lines: Vec<LineSpec>, best: bool, points: u8 },
+    Order {
+        lines: Vec<LineSpec>,
+        best: bool,
+        points: u8,
+    },
     Complete(usize),
-    Refund { order: usize, part: Option<(usize, i64)> },
+    Refund {
+        order: usize,
+        part: Option<(usize, i64)>,
+    },
     Plan(usize),
     Profile,
     Time,
@@ -278,11 +303,19 @@ fn build(rules: &Rules, acts: &[(i64, Act)]) -> Built {
         let what = match act {
             Act::CheckIn => EventKind::CheckedIn {},
             Act::Activity(i) => EventKind::Activity { name: ACTIVITIES[*i].into() },
-            Act::Claim(i) => EventKind::CouponClaimed { template: rules.coupons[i % rules.coupons.len()].id.clone(), coupon: None, stock_left: None },
+            Act::Claim(i) => EventKind::CouponClaimed {
+                template: rules.coupons[i % rules.coupons.len()].id.clone(),
+                coupon: None,
+                stock_left: None,
+            },
             Act::Mall(i) => EventKind::MallExchanged { item: MALL[*i].into(), coupon: None },
             Act::Order { lines, best, points } => EventKind::OrderPlaced {
                 order: format!("o{k}"),
-                cart: cart_of(lines, if *best { CouponChoice::Best } else { CouponChoice::None }, points_choice(*points)),
+                cart: cart_of(
+                    lines,
+                    if *best { CouponChoice::Best } else { CouponChoice::None },
+                    points_choice(*points),
+                ),
                 expect_payable: None,
                 expect_fingerprint: None,
             },
@@ -354,7 +387,13 @@ fn assert_shares_add_up(q: &Quote) {
     let coupon_savings: i64 = q.coupons.applied.iter().map(|c| c.saving).sum();
     assert_eq!(coupon_savings, t.coupon_discount + q.shipping.discount, "applied coupon savings");
     for c in &q.coupons.applied {
-        let on_lines: i64 = q.lines.iter().flat_map(|l| &l.discounts).filter(|d| d.step == Step::Coupon && d.source == c.id).map(|d| d.amount).sum();
+        let on_lines: i64 = q
+            .lines
+            .iter()
+            .flat_map(|l| &l.discounts)
+            .filter(|d| d.step == Step::Coupon && d.source == c.id)
+            .map(|d| d.amount)
+            .sum();
         if c.group != siyu::Group::Shipping {
             assert_eq!(on_lines, c.saving, "coupon {} per line", c.id);
         }
@@ -523,7 +562,11 @@ fn place(rules: Rules, history: &[(i64, Act)], lines: &[LineSpec], points: u8, s
     let b = build(&rules, history);
     let at = b.clock + step * MINUTE;
     let cart = cart_of(lines, CouponChoice::Best, points_choice(points));
-    let e = event("place".into(), at, EventKind::OrderPlaced { order: "x".into(), cart, expect_payable: None, expect_fingerprint: None });
+    let e = event(
+        "place".into(),
+        at,
+        EventKind::OrderPlaced { order: "x".into(), cart, expect_payable: None, expect_fingerprint: None },
+    );
     let after = support::apply(&rules, &b.member, &e).ok()?;
     Some(Placed { rules, before: b.member, after, order: "x".into(), at })
 }
@@ -545,7 +588,12 @@ fn before_at(p: &Placed, at: i64) -> Member {
 
 fn clawed_back(m: &Member, order: &str) -> i64 {
     let r = format!("refund:{order}");
-    m.points.history.iter().filter(|e| e.reference == r && e.kind == siyu::EntryKind::Clawback).map(|e| -e.delta + e.debt).sum()
+    m.points
+        .history
+        .iter()
+        .filter(|e| e.reference == r && e.kind == siyu::EntryKind::Clawback)
+        .map(|e| -e.delta + e.debt)
+        .sum()
 }
 
 fn assert_restored(p: &Placed, back: &Member, at: i64) {
@@ -560,7 +608,8 @@ fn assert_restored(p: &Placed, back: &Member, at: i64) {
     let ids = |m: &Member| m.wallet.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(back), ids(&before), "wallet holds the same coupons");
     for (c, was) in back.wallet.iter().zip(&before.wallet) {
-        let expired_meanwhile = was.used_by.is_none() && at > was.valid_until && c.used_by.as_deref() == Some(p.order.as_str());
+        let expired_meanwhile =
+            was.used_by.is_none() && at > was.valid_until && c.used_by.as_deref() == Some(p.order.as_str());
         assert!(c.used_by == was.used_by || expired_meanwhile, "coupon {}: {:?} → {:?}", c.id, was.used_by, c.used_by);
     }
     let o = &back.orders[&p.order];
@@ -746,11 +795,18 @@ fn coupon_key(q: &Quote) -> (i64, (usize, Vec<i64>, Vec<String>)) {
 /// to, which no member here claims).
 fn arb_wallet_rules() -> impl Strategy<Value = (Rules, usize)> {
     let templates = (1..=6usize).prop_flat_map(|n| (0..n).map(|i| arb_template(format!("w{i}"))).collect::<Vec<_>>());
-    let shipping = (1..=2_000i64, prop::option::weighted(0.5, 0..=30_000i64)).prop_map(|(fee, free)| json!({ "fee": fee, "free_over": free }));
+    let shipping = (1..=2_000i64, prop::option::weighted(0.5, 0..=30_000i64))
+        .prop_map(|(fee, free)| json!({ "fee": fee, "free_over": free }));
     (templates, shipping).prop_map(|(ts, shipping)| {
         let n = ts.len();
         let mut v = demo_value();
-        let keep: Vec<Value> = v["coupons"].as_array().unwrap().iter().filter(|t| t["id"] == "no-threshold-10" || t["id"] == "birthday-30").cloned().collect();
+        let keep: Vec<Value> = v["coupons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["id"] == "no-threshold-10" || t["id"] == "birthday-30")
+            .cloned()
+            .collect();
         v["coupons"] = Value::Array(ts.into_iter().chain(keep).collect());
         // Shipping costs something here, and no activity makes it free, so
         // shipping coupons matter.
@@ -821,7 +877,8 @@ proptest! {
 // ------------------------------------------------------ 6. full reductions
 
 fn arb_reduction_rules() -> impl Strategy<Value = Rules> {
-    let reductions = (1..=4usize).prop_flat_map(|n| (0..n).map(|i| arb_reduction(format!("fr{i}"))).collect::<Vec<_>>());
+    let reductions =
+        (1..=4usize).prop_flat_map(|n| (0..n).map(|i| arb_reduction(format!("fr{i}"))).collect::<Vec<_>>());
     reductions.prop_map(|frs| {
         let mut v = demo_value();
         let campaigns = v["campaigns"].as_array_mut().unwrap();
@@ -832,7 +889,10 @@ fn arb_reduction_rules() -> impl Strategy<Value = Rules> {
 }
 
 fn extras(r: &siyu::Reward) -> usize {
-    r.free_shipping as usize + r.gift.is_some() as usize + r.bonus_points.is_some() as usize + r.coupon.is_some() as usize
+    r.free_shipping as usize
+        + r.gift.is_some() as usize
+        + r.bonus_points.is_some() as usize
+        + r.coupon.is_some() as usize
 }
 
 proptest! {

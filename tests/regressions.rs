@@ -3,8 +3,8 @@
 
 mod support;
 
-use siyu::{Cart, CouponChoice, PointsChoice};
 use siyu::{demo, Event, Rules};
+use siyu::{Cart, CouponChoice, PointsChoice};
 
 /// A cart (and so an `order_placed` event) written out by the engine must
 /// read back as the same cart. `"best"`, `"none"` and `"max"` used to be

@@ -81,7 +81,15 @@ fn line_discounts(q: &Value, step: &str) -> Vec<i64> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l["discounts"].as_array().unwrap().iter().filter(|d| d["step"] == step).map(|d| d["amount"].as_i64().unwrap()).sum())
+        .map(|l| {
+            l["discounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["step"] == step)
+                .map(|d| d["amount"].as_i64().unwrap())
+                .sum()
+        })
         .collect()
 }
 
@@ -115,9 +123,16 @@ fn percent_discounts_round_half_up_to_the_fen() {
 #[test]
 fn member_price_rounds_each_line_half_up() {
     // 9.5折: 10 → 0.5 → 1; 9 → 0.45 → 0; 30 → 1.5 → 2; 11 → 0.55 → 1.
-    let r = tiers(rules(json!({})), json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]));
-    let q = quote(&r, Some(&member(&r, &[], &[])),
-        json!({"lines": [line("a", 10, 1, "c"), line("b", 9, 1, "c"), line("c", 30, 1, "c"), line("d", 11, 1, "c")]}), NOW);
+    let r = tiers(
+        rules(json!({})),
+        json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]),
+    );
+    let q = quote(
+        &r,
+        Some(&member(&r, &[], &[])),
+        json!({"lines": [line("a", 10, 1, "c"), line("b", 9, 1, "c"), line("c", 30, 1, "c"), line("d", 11, 1, "c")]}),
+        NOW,
+    );
     assert_eq!(line_discounts(&q, "member"), vec![1, 0, 2, 1]);
     assert_eq!(q["totals"]["goods"], 56);
 }
@@ -128,25 +143,42 @@ fn order_discounts_are_split_by_largest_remainder() {
     // ¥10 over three ¥30 lines: 333.33 each, the spare fen to the first.
     let r = rules(amount(1000));
     let m = member(&r, &["o"], &[]);
-    let q = quote(&r, Some(&m), json!({"lines": [line("a", 3000, 1, "c"), line("b", 3000, 1, "c"), line("c", 3000, 1, "c")]}), NOW);
+    let q = quote(
+        &r,
+        Some(&m),
+        json!({"lines": [line("a", 3000, 1, "c"), line("b", 3000, 1, "c"), line("c", 3000, 1, "c")]}),
+        NOW,
+    );
     assert_eq!(line_discounts(&q, "coupon"), vec![334, 333, 333]);
     // Its 80 points over 2666/2667/2667: 26.66, 26.67, 26.67 → the two .67s get the spare points.
     assert_eq!(field(&q, "points_to_earn"), vec![26, 27, 27]);
     // 2 fen over three equal lines: 1, 1, 0.
     let r = rules(amount(2));
-    let q = quote(&r, Some(&member(&r, &["o"], &[])),
-        json!({"lines": [line("a", 100, 1, "c"), line("b", 100, 1, "c"), line("c", 100, 1, "c")]}), NOW);
+    let q = quote(
+        &r,
+        Some(&member(&r, &["o"], &[])),
+        json!({"lines": [line("a", 100, 1, "c"), line("b", 100, 1, "c"), line("c", 100, 1, "c")]}),
+        NOW,
+    );
     assert_eq!(line_discounts(&q, "coupon"), vec![1, 1, 0]);
     // ¥1 over ¥10 and ¥20: 33.33 and 66.67 → 33, 67.
     let r = rules(amount(100));
-    let q = quote(&r, Some(&member(&r, &["o"], &[])), json!({"lines": [line("a", 1000, 1, "c"), line("b", 2000, 1, "c")]}), NOW);
+    let q = quote(
+        &r,
+        Some(&member(&r, &["o"], &[])),
+        json!({"lines": [line("a", 1000, 1, "c"), line("b", 2000, 1, "c")]}),
+        NOW,
+    );
     assert_eq!(line_discounts(&q, "coupon"), vec![33, 67]);
     // 1 fen over [100, 300, 250, 300, 50]: every share floors to 0, the
     // remainders are the weights; the first 300 wins the tie.
     let r = rules(amount(1));
-    let q = quote(&r, Some(&member(&r, &["o"], &[])),
+    let q = quote(
+        &r,
+        Some(&member(&r, &["o"], &[])),
         json!({"lines": [line("a", 100, 1, "c"), line("b", 300, 1, "c"), line("c", 250, 1, "c"), line("d", 300, 1, "c"), line("e", 50, 1, "c")]}),
-        T0 + MIN);
+        T0 + MIN,
+    );
     assert_eq!(line_discounts(&q, "coupon"), vec![0, 1, 0, 0, 0]);
 }
 
@@ -158,7 +190,10 @@ fn points_and_growth_are_floored() {
     assert_eq!(q["points"]["to_earn"], 99);
     assert_eq!(q["growth_to_earn"], 99);
     // ×1.5: 9.99 × 1.5 = 14.985 → 14.
-    let r = tiers(rules(json!({})), json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"points_multiplier_pct": 150}}]));
+    let r = tiers(
+        rules(json!({})),
+        json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"points_multiplier_pct": 150}}]),
+    );
     let q = quote(&r, Some(&member(&r, &[], &[])), json!({"lines": [line("a", 999, 1, "c")]}), NOW);
     assert_eq!(q["points"]["to_earn"], 14);
 }
@@ -167,7 +202,9 @@ fn points_and_growth_are_floored() {
 
 #[test]
 fn thresholds_are_exact_and_tested_after_earlier_steps() {
-    let r = rules(json!({"coupons": [coupon_tpl("c100", json!({"type": "amount_off", "amount": 2000, "threshold": 10000}))]}));
+    let r = rules(
+        json!({"coupons": [coupon_tpl("c100", json!({"type": "amount_off", "amount": 2000, "threshold": 10000}))]}),
+    );
     let m = member(&r, &["c100"], &[]);
     // ¥99.99 does not pass 满100: 1 fen short.
     let q = quote(&r, Some(&m), json!({"lines": [line("a", 9999, 1, "c")]}), NOW);
@@ -193,7 +230,8 @@ fn the_coupon_module_worked_example_saves_25_yuan() {
         {"id": "tea5", "name": "tea5", "kind": {"type": "amount_off", "amount": 500}, "scope": {"categories": ["tea"]},
          "validity": {"type": "days", "days": 30}}]}));
     let m = member(&r, &["c100", "p90", "tea5"], &[]);
-    let q = quote(&r, Some(&m), json!({"lines": [line("longjing", 6000, 1, "tea"), line("cup", 9000, 1, "teaware")]}), NOW);
+    let q =
+        quote(&r, Some(&m), json!({"lines": [line("longjing", 6000, 1, "tea"), line("cup", 9000, 1, "teaware")]}), NOW);
     assert_eq!(q["totals"]["coupon_discount"], 2500);
     assert_eq!(line_discounts(&q, "coupon"), vec![500 + 759, 1241]);
     // 9折 alone would be 14.50 capped at 10.00.
@@ -218,8 +256,10 @@ fn best_coupons_never_raise_the_payable_through_shipping() {
 fn exchange_coupon_takes_one_units_floor_share() {
     // 3 × ¥33.33 = ¥99.99 at 9.5折: 99.99 × 5% = 4.9995 → ¥5.00 off →
     // ¥94.99; one unit is floor(9499 / 3) = 3166.
-    let r = tiers(rules(json!({"coupons": [coupon_tpl("swap", json!({"type": "exchange", "sku": "jasmine"}))]})),
-                  json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]));
+    let r = tiers(
+        rules(json!({"coupons": [coupon_tpl("swap", json!({"type": "exchange", "sku": "jasmine"}))]})),
+        json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]),
+    );
     let q = quote(&r, Some(&member(&r, &["swap"], &[])), json!({"lines": [line("jasmine", 3333, 3, "tea")]}), NOW);
     assert_eq!(line_discounts(&q, "coupon"), vec![3166]);
     assert_eq!(q["totals"]["goods"], 6333);
@@ -246,16 +286,25 @@ fn flash_sale_splits_by_limit_and_by_stock() {
     // Limit 5 but 48 of 50 sold: 2 at the flash price.
     let mut r5 = r.clone();
     r5["campaigns"][0]["kind"]["per_member_limit"] = json!(5);
-    let q = quote(&r5, Some(&member(&r5, &[], &[])), json!({"lines": [line("pot", 32800, 3, "teaware")], "sold": {"flash": {"pot": 48}}}), NOW);
+    let q = quote(
+        &r5,
+        Some(&member(&r5, &[], &[])),
+        json!({"lines": [line("pot", 32800, 3, "teaware")], "sold": {"flash": {"pot": 48}}}),
+        NOW,
+    );
     assert_eq!(field(&q, "quantity"), vec![2, 1]);
     assert_eq!(q["totals"]["campaign_discount"], 2 * 12900);
 }
 
 #[test]
 fn limited_price_against_member_price() {
-    let lim = |stack: bool| rules(json!({"campaigns": [window_campaign("lim", json!({"type": "limited_discount",
-        "items": [{"sku": "tea", "price": 14800}], "per_member_limit": 2, "stack_with_member_price": stack}))]}));
-    let vip = |r: Value, bp: i64| tiers(r, json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": bp}}]));
+    let lim = |stack: bool| {
+        rules(json!({"campaigns": [window_campaign("lim", json!({"type": "limited_discount",
+        "items": [{"sku": "tea", "price": 14800}], "per_member_limit": 2, "stack_with_member_price": stack}))]}))
+    };
+    let vip = |r: Value, bp: i64| {
+        tiers(r, json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": bp}}]))
+    };
     let tea = json!({"lines": [line("tea", 16800, 1, "tea")]});
     // 9.5折 takes ¥8.40, the limited price ¥20.00: limited wins → ¥148.
     let r = vip(lim(false), 9500);
@@ -270,11 +319,14 @@ fn limited_price_against_member_price() {
 
 #[test]
 fn second_unit_half_price() {
-    let q2 = |nth: i64, pay: i64| rules(json!({"campaigns": [window_campaign("q2",
-        json!({"type": "quantity_discount", "skus": ["nuts", "cake"], "nth": nth, "pay_bp": pay}))]}));
+    let q2 = |nth: i64, pay: i64| {
+        rules(json!({"campaigns": [window_campaign("q2",
+        json!({"type": "quantity_discount", "skus": ["nuts", "cake"], "nth": nth, "pay_bp": pay}))]}))
+    };
     // At 9.5折 first: 118.00 − 5.90 = 112.10; a unit is 56.05; half is
     // 28.025 → 28.03 off → 84.07.
-    let r = tiers(q2(2, 5000), json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]));
+    let r =
+        tiers(q2(2, 5000), json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]));
     let q = quote(&r, Some(&member(&r, &[], &[])), json!({"lines": [line("nuts", 5900, 2, "snacks")]}), NOW);
     assert_eq!(line_discounts(&q, "quantity"), vec![2803]);
     assert_eq!(q["totals"]["goods"], 8407);
@@ -283,7 +335,12 @@ fn second_unit_half_price() {
     assert_eq!(q["totals"]["goods"], 148);
     // Dearest first across lines: cake, cake, nuts, nuts → the 2nd cake
     // (¥64.00 off) and the 2nd nuts (¥29.50 off).
-    let q = quote(&q2(2, 5000), None, json!({"lines": [line("nuts", 5900, 2, "snacks"), line("cake", 12800, 2, "snacks")]}), NOW);
+    let q = quote(
+        &q2(2, 5000),
+        None,
+        json!({"lines": [line("nuts", 5900, 2, "snacks"), line("cake", 12800, 2, "snacks")]}),
+        NOW,
+    );
     assert_eq!(line_discounts(&q, "quantity"), vec![2950, 6400]);
     // Buy two, get the third free, on 7 units: the 3rd and the 6th.
     let q = quote(&q2(3, 0), None, json!({"lines": [line("nuts", 5900, 7, "snacks")]}), NOW);
@@ -292,11 +349,14 @@ fn second_unit_half_price() {
 
 #[test]
 fn full_reductions_by_amount_and_by_count() {
-    let r = rules(json!({"shipping": {"fee": 1000}, "campaigns": [window_campaign("ware", json!({"type": "full_reduction", "basis": "amount",
+    let r = rules(
+        json!({"shipping": {"fee": 1000}, "campaigns": [window_campaign("ware", json!({"type": "full_reduction", "basis": "amount",
         "scope": {"categories": ["teaware"]},
-        "tiers": [{"at": 30000, "reward": {"amount_off": 3000}}, {"at": 50000, "reward": {"amount_off": 6000, "free_shipping": true}}]}))]}));
+        "tiers": [{"at": 30000, "reward": {"amount_off": 3000}}, {"at": 50000, "reward": {"amount_off": 6000, "free_shipping": true}}]}))]}),
+    );
     // ¥500 reaches the second tier: ¥60 split 6000 × 328/500 = 3936 and 2064; free shipping.
-    let q = quote(&r, None, json!({"lines": [line("pot", 32800, 1, "teaware"), line("cup", 17200, 1, "teaware")]}), NOW);
+    let q =
+        quote(&r, None, json!({"lines": [line("pot", 32800, 1, "teaware"), line("cup", 17200, 1, "teaware")]}), NOW);
     assert_eq!(line_discounts(&q, "full_reduction"), vec![3936, 2064]);
     assert_eq!(q["totals"]["shipping"], 0);
     // ¥299.99 is one fen short of the first tier.
@@ -305,15 +365,20 @@ fn full_reductions_by_amount_and_by_count() {
     // ¥200 with 满200减20再9折: 20 + 10% × 180 = 38.
     let r = rules(json!({"campaigns": [window_campaign("both", json!({"type": "full_reduction", "basis": "amount",
         "tiers": [{"at": 20000, "reward": {"amount_off": 2000, "pay_bp": 9000}}]}))]}));
-    assert_eq!(quote(&r, None, json!({"lines": [line("a", 20000, 1, "c")]}), NOW)["totals"]["full_reduction_discount"], 3800);
+    assert_eq!(
+        quote(&r, None, json!({"lines": [line("a", 20000, 1, "c")]}), NOW)["totals"]["full_reduction_discount"],
+        3800
+    );
 }
 
 // ---------------------------------------------------------- points as cash
 
 #[test]
 fn points_as_cash_whole_units_under_the_cap() {
-    let r = rules(json!({"points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1250}},
-                                    "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 3000}}}));
+    let r = rules(
+        json!({"points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1250}},
+                                    "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 3000}}}),
+    );
     let m = member(&r, &[], &[]);
     // 30% of ¥29.99 = 899.7 fen → 8 whole units.
     let q = quote(&r, Some(&m), json!({"lines": [line("a", 2999, 1, "c")], "points": "max"}), NOW);
@@ -323,7 +388,10 @@ fn points_as_cash_whole_units_under_the_cap() {
     assert_eq!(q["points"]["used"], 1200);
     assert_eq!(q["totals"]["payable"], 98800);
     // 150 points are not whole units of 100.
-    let e = err("quote", &json!({"rules": r, "member": m, "cart": {"lines": [line("a", 10000, 1, "c")], "points": 150}, "now": T0 + MIN}));
+    let e = err(
+        "quote",
+        &json!({"rules": r, "member": m, "cart": {"lines": [line("a", 10000, 1, "c")], "points": 150}, "now": T0 + MIN}),
+    );
     assert_eq!(e["code"], "POINTS_NOT_WHOLE_UNITS");
 }
 
@@ -350,8 +418,12 @@ fn ev(id: &str, at: i64, what: Value) -> Value {
 #[test]
 fn an_order_books_its_coupon_points_and_earnings_per_line() {
     let r = shop();
-    let placed = ev("o1", T0 + 2 * MIN, json!({"type": "order_placed", "order": "o1",
-        "cart": {"lines": [line("tea", 10000, 1, "tea"), line("cup", 1000, 2, "teaware")], "points": 100}, "expect_payable": 9900}));
+    let placed = ev(
+        "o1",
+        T0 + 2 * MIN,
+        json!({"type": "order_placed", "order": "o1",
+        "cart": {"lines": [line("tea", 10000, 1, "tea"), line("cup", 1000, 2, "teaware")], "points": 100}, "expect_payable": 9900}),
+    );
     let m = member(&r, &["new20"], &[placed]);
     // ¥120 − ¥20: 2000 × 10000/12000 = 1666.67, × 2000/12000 = 333.33 → 1667, 333.
     // Goods 8333 + 1667 = ¥100 ≥ ¥99: free shipping. 100 points = ¥1 split
@@ -380,12 +452,20 @@ fn refund_after_completion_claws_back_and_leaves_a_debt() {
     // ¥200 earns 200 points (lot 2); the mall takes 150 (100 from lot 1, 50
     // from lot 2); the whole refund claws back 200: 150 are there, 50 become
     // a debt; the next 80 points pay it and 30 are credited.
-    let m = member(&r, &[], &[
-        ev("o1", T0 + MIN, json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea", 20000, 1, "tea")]}})),
-        ev("done", T0 + 2 * MIN, json!({"type": "order_completed", "order": "o1"})),
-        ev("mall", T0 + 3 * MIN, json!({"type": "mall_exchanged", "item": "gift"})),
-        ev("r1", T0 + 4 * MIN, json!({"type": "order_refunded", "order": "o1"})),
-    ]);
+    let m = member(
+        &r,
+        &[],
+        &[
+            ev(
+                "o1",
+                T0 + MIN,
+                json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea", 20000, 1, "tea")]}}),
+            ),
+            ev("done", T0 + 2 * MIN, json!({"type": "order_completed", "order": "o1"})),
+            ev("mall", T0 + 3 * MIN, json!({"type": "mall_exchanged", "item": "gift"})),
+            ev("r1", T0 + 4 * MIN, json!({"type": "order_refunded", "order": "o1"})),
+        ],
+    );
     assert_eq!(m["points"]["debt"], 50);
     assert_eq!(m["growth_total"], 0);
     let after = ok("apply_event", &json!({"rules": r, "member": m, "event": ev("a1", T0 + 5 * MIN, json!({"type": "activity", "name": "review"}))}))["member"].clone();
@@ -399,12 +479,24 @@ fn units_refunded_one_by_one_return_the_whole() {
     // With a 9.5折 tier, 3 × ¥3.34 = ¥10.02 pays 1002 − 50.1→50 = 952:
     // floor(952/3) = 317, floor(1904/3) − 317 = 317, 952 − 634 = 318.
     let r = tiers(shop(), json!([{"id": "vip", "name": "VIP", "threshold": 0, "benefits": {"discount_bp": 9500}}]));
-    let mut m = member(&r, &[], &[ev("o1", T0 + MIN, json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("x", 334, 3, "c")]}}))]);
+    let mut m = member(
+        &r,
+        &[],
+        &[ev(
+            "o1",
+            T0 + MIN,
+            json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("x", 334, 3, "c")]}}),
+        )],
+    );
     let mut steps = Vec::new();
     for k in 0..3 {
         let before = m["orders"]["o1"]["refunded"].as_i64().unwrap();
-        m = ok("apply_event", &json!({"rules": r, "member": m, "event": ev(&format!("r{k}"), T0 + (2 + k) * MIN,
-            json!({"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}))}))["member"].clone();
+        m = ok(
+            "apply_event",
+            &json!({"rules": r, "member": m, "event": ev(&format!("r{k}"), T0 + (2 + k) * MIN,
+            json!({"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}))}),
+        )["member"]
+            .clone();
         steps.push(m["orders"]["o1"]["refunded"].as_i64().unwrap() - before);
     }
     // The last step also refunds the ¥10 shipping (goods under ¥99).
@@ -419,9 +511,12 @@ fn a_one_day_coupon_lasts_until_local_midnight() {
     // through 2026-03-01 23:59:59.999 +08:00 = 15:59:59.999Z = 1772380799999.
     let r = rules(json!({"coupons": [{"id": "d1", "name": "d1", "kind": {"type": "amount_off", "amount": 100},
                                       "validity": {"type": "days", "days": 1}}]}));
-    let m = ok("replay", &json!({"rules": r, "events": [
+    let m = ok(
+        "replay",
+        &json!({"rules": r, "events": [
         {"id": "j", "at": 1_772_326_800_000_i64, "type": "joined", "member": "m1"},
-        {"id": "c", "at": 1_772_330_400_000_i64, "type": "coupon_claimed", "template": "d1", "coupon": "k"}]}));
+        {"id": "c", "at": 1_772_330_400_000_i64, "type": "coupon_claimed", "template": "d1", "coupon": "k"}]}),
+    );
     assert_eq!(m["wallet"][0]["valid_until"], 1_772_380_799_999_i64);
     let cart = json!({"lines": [line("a", 5000, 1, "c")]});
     assert_eq!(quote(&r, Some(&m), cart.clone(), 1_772_380_799_999)["totals"]["coupon_discount"], 100);
@@ -434,9 +529,12 @@ fn the_utc_date_is_not_the_local_date() {
     // a coupon "until 2025-11-30" has expired there.
     let r = rules(json!({"coupons": [{"id": "nov", "name": "nov", "kind": {"type": "amount_off", "amount": 100},
                                       "validity": {"type": "window", "from": "2025-11-01", "until": "2025-11-30"}}]}));
-    let m = ok("replay", &json!({"rules": r, "events": [
+    let m = ok(
+        "replay",
+        &json!({"rules": r, "events": [
         {"id": "j", "at": 1_762_740_000_000_i64, "type": "joined", "member": "m1"},
-        {"id": "c", "at": 1_762_740_060_000_i64, "type": "coupon_claimed", "template": "nov", "coupon": "k"}]}));
+        {"id": "c", "at": 1_762_740_060_000_i64, "type": "coupon_claimed", "template": "nov", "coupon": "k"}]}),
+    );
     let cart = json!({"lines": [line("a", 5000, 1, "c")]});
     assert_eq!(quote(&r, Some(&m), cart.clone(), 1_764_518_399_999)["totals"]["coupon_discount"], 100);
     assert_eq!(quote(&r, Some(&m), cart, 1_764_518_400_000)["coupons"]["unusable"][0]["code"], "COUPON_EXPIRED");
@@ -448,9 +546,12 @@ fn month_end_after_january_2028_is_the_leap_day() {
     // the end of the next month: 2028-02-29 23:59:59.999 +08:00 = 1835452799999.
     let r = rules(json!({"points": {"earn_per_yuan": 1, "expiry": {"kind": "month_end", "months": 1},
                                     "activities": {"share": {"points": 100}}}}));
-    let m = ok("replay", &json!({"rules": r, "events": [
+    let m = ok(
+        "replay",
+        &json!({"rules": r, "events": [
         {"id": "j", "at": 1_832_893_200_000_i64, "type": "joined", "member": "m1"},
-        {"id": "s", "at": 1_832_896_800_000_i64, "type": "activity", "name": "share"}]}));
+        {"id": "s", "at": 1_832_896_800_000_i64, "type": "activity", "name": "share"}]}),
+    );
     assert_eq!(m["points"]["lots"][0]["expires_at"], 1_835_452_799_999_i64);
     let s = ok("member_summary", &json!({"rules": r, "member": m, "now": 1_832_896_800_000_i64}));
     assert_eq!(s["points_expiring"], json!([{"date": "2028-02-29", "points": 100}]));
@@ -458,12 +559,18 @@ fn month_end_after_january_2028_is_the_leap_day() {
 
 #[test]
 fn a_leap_day_birthday_falls_on_february_28_in_2027() {
-    let r = tiers(rules(json!({})), json!([{"id": "m", "name": "m", "threshold": 0,
-        "benefits": {"birthday": {"when": "day", "points_multiplier_pct": 200}}}]));
+    let r = tiers(
+        rules(json!({})),
+        json!([{"id": "m", "name": "m", "threshold": 0,
+        "benefits": {"birthday": {"when": "day", "points_multiplier_pct": 200}}}]),
+    );
     let m = member(&r, &[], &[json!({"id": "p", "at": T0 + MIN, "type": "profile_set", "birthday": "02-29"})]);
     // 2027-02-28 12:00 +08:00 = 04:00Z = 1803787200000; 2028-02-28 12:00 = 1835323200000.
     assert_eq!(ok("member_summary", &json!({"rules": r, "member": m, "now": 1_803_787_200_000_i64}))["birthday"], true);
-    assert_eq!(ok("member_summary", &json!({"rules": r, "member": m, "now": 1_835_323_200_000_i64}))["birthday"], false);
+    assert_eq!(
+        ok("member_summary", &json!({"rules": r, "member": m, "now": 1_835_323_200_000_i64}))["birthday"],
+        false
+    );
 }
 
 // ------------------------------------------------------------------ tiers
@@ -480,20 +587,30 @@ fn the_member_module_worked_example() {
             {"id": "gold", "name": "gold", "threshold": 5000, "retain": 2000, "benefits": {"discount_bp": 9000}}]},
         "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}});
     let order = |id: &str, placed: i64, fen: i64| -> Vec<Value> {
-        vec![json!({"id": format!("{id}p"), "at": placed, "type": "order_placed", "order": id, "cart": {"lines": [line("x", fen, 1, "c")]}}),
-             json!({"id": format!("{id}d"), "at": placed + DAY, "type": "order_completed", "order": id})]
+        vec![
+            json!({"id": format!("{id}p"), "at": placed, "type": "order_placed", "order": id, "cart": {"lines": [line("x", fen, 1, "c")]}}),
+            json!({"id": format!("{id}d"), "at": placed + DAY, "type": "order_completed", "order": id}),
+        ]
     };
     let mut events = vec![json!({"id": "j", "at": 1_736_042_400_000_i64, "type": "joined", "member": "m1"})]; // 2025-01-05 10:00
     events.extend(order("o1", 1_741_485_600_000, 500_000)); // 2025-03-09 10:00, ¥5000 → 5000
-    // 2026-05-30 00:00: ¥1666.67 at 9折 = 1666.67 − 166.67 = ¥1500.00 → 1500.
+                                                            // 2026-05-30 00:00: ¥1666.67 at 9折 = 1666.67 − 166.67 = ¥1500.00 → 1500.
     events.extend(order("o2", 1_780_070_400_000, 166_667));
     let m = ok("replay", &json!({"rules": r, "events": events}));
     assert_eq!(m["tier"], "gold");
     assert_eq!(m["growth_total"], 6500);
     // 2026-12-31 23:59:59.999 +08:00 = 1798732799999; 2027-01-01 00:00 = 1798732800000.
-    let before = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_799_999_i64, "type": "time_advanced"}}))["member"].clone();
+    let before = ok(
+        "apply_event",
+        &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_799_999_i64, "type": "time_advanced"}}),
+    )["member"]
+        .clone();
     assert_eq!(before["tier"], "gold");
-    let after = ok("apply_event", &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_800_000_i64, "type": "time_advanced"}}))["member"].clone();
+    let after = ok(
+        "apply_event",
+        &json!({"rules": r, "member": m, "event": {"id": "t", "at": 1_798_732_800_000_i64, "type": "time_advanced"}}),
+    )["member"]
+        .clone();
     assert_eq!(after["tier"], "silver");
     // A quote on 2027-01-05 runs the due review: no gold 9折 on ¥100.
     let q = quote(&r, Some(&m), json!({"lines": [line("a", 10000, 1, "c")]}), 1_799_078_400_000);
@@ -505,12 +622,24 @@ fn spend_needed_for_the_next_tier_rounds_up() {
     // 3 growth a yuan; ¥33 paid → floor(3300 × 3 / 100) = 99; silver at
     // 1000 needs 901 more: 90100 / 3 = 30033.3 → 30034 fen (30033 fen would
     // give 900.99 → 900).
-    let r = tiers(rules(json!({})), json!([{"id": "m", "name": "m", "threshold": 0}, {"id": "s", "name": "s", "threshold": 1000}]));
+    let r = tiers(
+        rules(json!({})),
+        json!([{"id": "m", "name": "m", "threshold": 0}, {"id": "s", "name": "s", "threshold": 1000}]),
+    );
     let mut r = r;
     r["membership"]["growth"]["per_yuan"] = json!(3);
-    let m = member(&r, &[], &[
-        ev("o1", T0 + MIN, json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("x", 3300, 1, "c")]}})),
-        ev("d1", T0 + 2 * MIN, json!({"type": "order_completed", "order": "o1"}))]);
+    let m = member(
+        &r,
+        &[],
+        &[
+            ev(
+                "o1",
+                T0 + MIN,
+                json!({"type": "order_placed", "order": "o1", "cart": {"lines": [line("x", 3300, 1, "c")]}}),
+            ),
+            ev("d1", T0 + 2 * MIN, json!({"type": "order_completed", "order": "o1"})),
+        ],
+    );
     let s = ok("member_summary", &json!({"rules": r, "member": m, "now": T0 + 3 * MIN}));
     assert_eq!(s["growth"], 99);
     assert_eq!(s["next_tier"]["spend_needed"], 30034);
@@ -524,8 +653,11 @@ fn a_30_day_card_ends_at_local_midnight_of_day_30() {
         "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "m", "name": "m", "threshold": 0}],
                        "paid_plans": [{"id": "plus", "name": "plus", "price": 1500, "days": 30}]},
         "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}});
-    let m = ok("replay", &json!({"rules": r, "events": [
+    let m = ok(
+        "replay",
+        &json!({"rules": r, "events": [
         {"id": "j", "at": 1_772_326_800_000_i64, "type": "joined", "member": "m1"},
-        {"id": "p", "at": 1_772_330_400_000_i64, "type": "membership_purchased", "plan": "plus"}]}));
+        {"id": "p", "at": 1_772_330_400_000_i64, "type": "membership_purchased", "plan": "plus"}]}),
+    );
     assert_eq!(m["paid"]["until"], 1_774_886_399_999_i64);
 }

@@ -218,9 +218,13 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident)
             let i = index;
             index += 1;
             match &f.missing {
-                Missing::Required => quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::None) },
+                Missing::Required => {
+                    quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::None) }
+                }
                 Missing::Default => quote! { ::siyu::decode::Object::field_or_default::<#ty>(&mut #o, #i) },
-                Missing::With(path) => quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::Some(#path)) },
+                Missing::With(path) => {
+                    quote! { ::siyu::decode::Object::field::<#ty>(&mut #o, #i, ::core::option::Option::Some(#path)) }
+                }
             }
         };
         body.extend(quote! { let #local = #read; });
@@ -306,7 +310,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     let mut arms = Tokens::new();
                     for (i, var) in e.variants.iter().enumerate() {
                         if !matches!(var.fields, Fields::Unit) {
-                            return Err(syn::Error::new_spanned(var, "untagged data variants are not supported by Decode"));
+                            return Err(syn::Error::new_spanned(
+                                var,
+                                "untagged data variants are not supported by Decode",
+                            ));
                         }
                         let id = &var.ident;
                         arms.extend(quote! { #i => ::core::option::Option::Some(#ty::#id), });
@@ -403,8 +410,11 @@ fn is_none_test(path: &syn::ExprPath) -> bool {
 /// The members of `fields`, sorted by key, each as (key, value expression,
 /// how it may be skipped).
 fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, Tokens, Option<&syn::ExprPath>)> {
-    let mut entries: Vec<(String, Tokens, Option<&syn::ExprPath>)> =
-        fields.iter().filter(|f| !f.skip && !f.flatten).map(|f| (f.name.clone(), access(f), f.skip_if.as_ref())).collect();
+    let mut entries: Vec<(String, Tokens, Option<&syn::ExprPath>)> = fields
+        .iter()
+        .filter(|f| !f.skip && !f.flatten)
+        .map(|f| (f.name.clone(), access(f), f.skip_if.as_ref()))
+        .collect();
     // Canonical order: by the keys' bytes.
     entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     entries
@@ -504,16 +514,24 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                 match &c.tag {
                     None => {
                         if !matches!(var.fields, Fields::Unit) {
-                            return Err(syn::Error::new_spanned(var, "untagged data variants are not supported by Encode"));
+                            return Err(syn::Error::new_spanned(
+                                var,
+                                "untagged data variants are not supported by Encode",
+                            ));
                         }
                         // A variant name needs no escapes: written as is, not scanned.
                         let quoted = format!("\"{name}\"");
-                        arms.extend(quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } });
+                        arms.extend(
+                            quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } },
+                        );
                     }
                     Some(tag) => {
                         let fields = fields(&var.fields, "Encode")?;
                         if let Some(f) = fields.iter().find(|f| f.flatten) {
-                            return Err(syn::Error::new_spanned(&f.ident, "Encode flattens a struct's field only, not a variant's"));
+                            return Err(syn::Error::new_spanned(
+                                &f.ident,
+                                "Encode flattens a struct's field only, not a variant's",
+                            ));
                         }
                         // The members written, each bound to its
                         // `field_local`; the skipped ones are left to `..`.

@@ -19,7 +19,7 @@ fn read<T: Decode + std::fmt::Debug>(text: &str) -> T {
 fn problems<T: Decode + std::fmt::Debug>(text: &str) -> Vec<(&'static str, String, String)> {
     let e = decode::from_str::<T>(text).unwrap_err();
     assert_eq!(e.code, "INPUT_INVALID", "{text}");
-    e.problems.iter().map(|p| (p.code, p.path.clone(), p.en.clone())).collect()
+    e.problems.iter().map(|p| (p.code.as_str(), p.path.clone(), p.en.clone())).collect()
 }
 
 /// `(code, path, message)`, as `problems` lists them.
@@ -75,7 +75,10 @@ fn a_required_field_absent_is_missing() {
     assert_eq!(problems::<Strict>(r#"{"sku":"A"}"#), [problem("MISSING_FIELD", "qty", "missing field `qty`")]);
     assert_eq!(
         problems::<Strict>("{}"),
-        [problem("MISSING_FIELD", "sku", "missing field `sku`"), problem("MISSING_FIELD", "qty", "missing field `qty`")]
+        [
+            problem("MISSING_FIELD", "sku", "missing field `sku`"),
+            problem("MISSING_FIELD", "qty", "missing field `qty`")
+        ]
     );
     let e = decode::from_str::<Strict>("{}").unwrap_err();
     assert_eq!(e.problems[0].zh, "缺少必填字段");
@@ -87,7 +90,10 @@ fn a_field_of_the_wrong_type_is_refused_and_so_is_a_struct_that_is_not_an_object
         problems::<Strict>(r#"{"sku":"A","qty":"1"}"#),
         [problem("WRONG_TYPE", "qty", "invalid type: string \"1\", expected u32")]
     );
-    assert_eq!(problems::<Strict>("[1]"), [problem("WRONG_TYPE", "", "invalid type: sequence, expected struct Strict")]);
+    assert_eq!(
+        problems::<Strict>("[1]"),
+        [problem("WRONG_TYPE", "", "invalid type: sequence, expected struct Strict")]
+    );
 }
 
 #[test]
@@ -327,7 +333,11 @@ fn internally_tagged_enums_refuse_an_unknown_or_missing_tag_and_unknown_fields()
     assert_eq!(
         problems::<Vec<Reward>>(r#"[{"kind":"cash","amount":5},{"amount":5},{"kind":3},"points"]"#),
         [
-            problem("UNKNOWN_VARIANT", "[0].kind", "unknown variant `cash`, expected one of `points`, `coupon`, `gift`, `nothing`, `empty`"),
+            problem(
+                "UNKNOWN_VARIANT",
+                "[0].kind",
+                "unknown variant `cash`, expected one of `points`, `coupon`, `gift`, `nothing`, `empty`"
+            ),
             problem("MISSING_FIELD", "[1].kind", "missing field `kind`"),
             problem("WRONG_TYPE", "[2].kind", "invalid type: integer `3`, expected a variant name"),
             problem("WRONG_TYPE", "[3]", "invalid type: string \"points\", expected enum Reward"),
@@ -346,7 +356,11 @@ fn internally_tagged_enums_refuse_an_unknown_or_missing_tag_and_unknown_fields()
 #[derive(Debug, PartialEq, Decode, Encode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum What {
-    Earned { points: i64, #[serde(default, skip_serializing_if = "Option::is_none")] reason: Option<String> },
+    Earned {
+        points: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     CheckedIn {},
 }
 
@@ -475,14 +489,26 @@ fn every_problem_is_reported_at_once_in_the_documented_order() {
         problems::<Checkout>(text),
         [
             problem("WRONG_TYPE", "pints", "duplicate field `pints`"),
-            problem("UNKNOWN_FIELD", "pints", "unknown field `pints`, expected one of `id`, `lines`, `total`, `level`, `reward`"),
-            problem("UNKNOWN_FIELD", "pints", "unknown field `pints`, expected one of `id`, `lines`, `total`, `level`, `reward`"),
+            problem(
+                "UNKNOWN_FIELD",
+                "pints",
+                "unknown field `pints`, expected one of `id`, `lines`, `total`, `level`, `reward`"
+            ),
+            problem(
+                "UNKNOWN_FIELD",
+                "pints",
+                "unknown field `pints`, expected one of `id`, `lines`, `total`, `level`, `reward`"
+            ),
             problem("MISSING_FIELD", "id", "missing field `id`"),
             problem("UNKNOWN_FIELD", "lines[1].qtty", "unknown field `qtty`, expected one of `sku`, `qty`"),
             problem("WRONG_TYPE", "lines[1].sku", "invalid type: integer `2`, expected a string"),
             problem("MISSING_FIELD", "lines[1].qty", "missing field `qty`"),
             problem("WRONG_TYPE", "total", "invalid type: string \"9\", expected i64"),
-            problem("UNKNOWN_VARIANT", "level", "unknown variant `bronze`, expected one of `gold`, `silver_plus`, `v_i_p`"),
+            problem(
+                "UNKNOWN_VARIANT",
+                "level",
+                "unknown variant `bronze`, expected one of `gold`, `silver_plus`, `v_i_p`"
+            ),
             problem("MISSING_FIELD", "reward.z", "missing field `z`"),
         ]
     );

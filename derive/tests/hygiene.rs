@@ -79,7 +79,10 @@ mod field_names {
             r#"{"also":null,"d":5,"extra":2,"o":1,"type":"A","v":4,"value":null,"w":3}"#,
             Flat { part: Part::A { o: 1, w: 3, d: 5, value: None }, v: 4, also: None, extra: Some(2) },
         );
-        round_trip(r#"{"also":1,"type":"B","v":2}"#, Flat { part: Part::B { w: None, o: 0 }, v: 2, also: Some(1), extra: None });
+        round_trip(
+            r#"{"also":1,"type":"B","v":2}"#,
+            Flat { part: Part::B { w: None, o: 0 }, v: 2, also: Some(1), extra: None },
+        );
         round_trip(r#"{"type":"B","w":7}"#, Part::B { w: Some(7), o: 0 });
     }
 }
@@ -213,10 +216,19 @@ mod shadowed {
     fn prelude_names_in_scope() {
         round_trip(
             r#"{"a":"x","b":1,"c":null,"l":[{"a":2,"t":"A"},{"t":"B"}],"u":"Y"}"#,
-            S { a: "x".into(), b: 1, c: ::std::option::Option::None, n: ::std::option::Option::None, l: ::std::vec![E::A { a: 2 }, E::B], s: 0, u: U::Y },
+            S {
+                a: "x".into(),
+                b: 1,
+                c: ::std::option::Option::None,
+                n: ::std::option::Option::None,
+                l: ::std::vec![E::A { a: 2 }, E::B],
+                s: 0,
+                u: U::Y,
+            },
         );
         let e = decode::from_str::<S>(r#"{"z":1}"#).unwrap_err();
-        let found: ::std::vec::Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code, p.path.as_str())).collect();
+        let found: ::std::vec::Vec<(&str, &str)> =
+            e.problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
         // `c`, an `Option` however spelled, may be absent (serde's rule too).
         assert_eq!(found, [("UNKNOWN_FIELD", "z"), ("MISSING_FIELD", "a"), ("MISSING_FIELD", "u")]);
     }
@@ -299,6 +311,9 @@ mod methods {
 
     #[test]
     fn methods_named_like_the_ones_called() {
-        round_trip(r#"{"a":1,"b":2,"e":{"a":3,"t":"A"},"u":"X"}"#, S { a: 1, e: E::A { a: 3 }, u: U::X, f: F { b: 2 } });
+        round_trip(
+            r#"{"a":1,"b":2,"e":{"a":3,"t":"A"},"u":"X"}"#,
+            S { a: 1, e: E::A { a: 3 }, u: U::X, f: F { b: 2 } },
+        );
     }
 }

@@ -11,18 +11,29 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 // Every engine path this target uses, here and nowhere else.
-use siyu::{demo, from_str, quote, replay, Cart, CartLine, CouponChoice, Event, EventKind, Member, PointsChoice, QuoteLine, Rules};
+use siyu::{
+    demo, from_str, quote, replay, Cart, CartLine, CouponChoice, Event, EventKind, Member, PointsChoice, QuoteLine,
+    Rules,
+};
 
 #[derive(Arbitrary, Debug)]
 enum Edit {
     /// Add a catalog SKU (index into the catalog) at its price or another.
-    Add { item: u8, price: Price, quantity: Qty },
+    Add {
+        item: u8,
+        price: Price,
+        quantity: Qty,
+    },
     Remove(u8),
     SetQuantity(u8, Qty),
     SetPrice(u8, Price),
     Duplicate(u8),
     /// A SKU or category the rules have never heard of.
-    Rename { line: u8, sku: String, category: String },
+    Rename {
+        line: u8,
+        sku: String,
+        category: String,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -107,7 +118,12 @@ fuzz_target!(|input: Input| {
         match e {
             Edit::Add { item, price: p, quantity } => {
                 let c = &catalog[*item as usize % catalog.len()];
-                cart.lines.push(CartLine { sku: c.sku.clone(), category: c.category.clone(), unit_price: price(p, c.price), quantity: qty(quantity) });
+                cart.lines.push(CartLine {
+                    sku: c.sku.clone(),
+                    category: c.category.clone(),
+                    unit_price: price(p, c.price),
+                    quantity: qty(quantity),
+                });
             }
             Edit::Remove(i) if n > 0 => {
                 cart.lines.remove(*i as usize % n);
@@ -133,7 +149,9 @@ fuzz_target!(|input: Input| {
     cart.coupons = match &input.coupons {
         Coupons::Best => CouponChoice::Best,
         Coupons::None => CouponChoice::None,
-        Coupons::Wallet(ix) => CouponChoice::Ids(ix.iter().take(8).map(|&i| wallet[i as usize % wallet.len()].id.clone()).collect()),
+        Coupons::Wallet(ix) => {
+            CouponChoice::Ids(ix.iter().take(8).map(|&i| wallet[i as usize % wallet.len()].id.clone()).collect())
+        }
         Coupons::Ids(ids) => CouponChoice::Ids(ids.iter().take(8).cloned().collect()),
     };
     cart.points = match input.points {
@@ -179,11 +197,30 @@ fuzz_target!(|input: Input| {
 
     // Book it and refund it whole: points come back to where they were.
     if let Some(m) = member {
-        let placed = Event { id: "fz-place".into(), at: now.max(m.clock), kind: EventKind::OrderPlaced { order: "fz".into(), cart: cart.clone(), expect_payable: None, expect_fingerprint: None } };
+        let placed = Event {
+            id: "fz-place".into(),
+            at: now.max(m.clock),
+            kind: EventKind::OrderPlaced {
+                order: "fz".into(),
+                cart: cart.clone(),
+                expect_payable: None,
+                expect_fingerprint: None,
+            },
+        };
         let Ok(after) = apply(&s.rules, m, &placed) else { return };
-        let refund = Event { id: "fz-refund".into(), at: placed.at, kind: EventKind::OrderRefunded { order: "fz".into(), lines: None } };
+        let refund = Event {
+            id: "fz-refund".into(),
+            at: placed.at,
+            kind: EventKind::OrderRefunded { order: "fz".into(), lines: None },
+        };
         let back = apply(&s.rules, &after, &refund).expect("a whole refund of a fresh order is booked");
-        assert_eq!(back.points.balance(placed.at), apply(&s.rules, m, &Event { id: "fz-t".into(), at: placed.at, kind: EventKind::TimeAdvanced {} }).unwrap().points.balance(placed.at));
+        assert_eq!(
+            back.points.balance(placed.at),
+            apply(&s.rules, m, &Event { id: "fz-t".into(), at: placed.at, kind: EventKind::TimeAdvanced {} })
+                .unwrap()
+                .points
+                .balance(placed.at)
+        );
         assert_eq!(back.orders["fz"].refunded, back.orders["fz"].payable);
     }
 });

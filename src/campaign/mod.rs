@@ -31,7 +31,6 @@
 //!
 //! Windows are local wall-clock times: `from` inclusive, `until` exclusive.
 
-
 use std::fmt::Arguments;
 
 use crate::catalog::{check_sku, Scope};
@@ -175,7 +174,10 @@ pub struct Reward {
 impl Reward {
     /// Rewards that are not money off (for tie-breaks).
     pub(crate) fn extras(&self) -> usize {
-        self.free_shipping as usize + self.gift.is_some() as usize + self.bonus_points.is_some() as usize + self.coupon.is_some() as usize
+        self.free_shipping as usize
+            + self.gift.is_some() as usize
+            + self.bonus_points.is_some() as usize
+            + self.coupon.is_some() as usize
     }
 }
 
@@ -260,8 +262,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         let at = At("campaigns", i);
         unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
         if c.until <= c.from {
-            p.push(code::WINDOW_ENDS_BEFORE_START, format!("{at}.until"), "活动结束时间须晚于开始时间",
-                "the campaign must end after it starts");
+            p.push(
+                code::WINDOW_ENDS_BEFORE_START,
+                format!("{at}.until"),
+                "活动结束时间须晚于开始时间",
+                "the campaign must end after it starts",
+            );
         }
         check_kind(rules, p, at, &c.kind);
     }
@@ -301,8 +307,12 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
                         below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
                     }
                     (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
-                    _ => p.push(code::PRICE_OR_RATE, format!("{at}.kind.items[{j}]"), "须且只能指定 price 或 pay_bp 之一",
-                        "give exactly one of price or pay_bp"),
+                    _ => p.push(
+                        code::PRICE_OR_RATE,
+                        format!("{at}.kind.items[{j}]"),
+                        "须且只能指定 price 或 pay_bp 之一",
+                        "give exactly one of price or pay_bp",
+                    ),
                 }
             }
         }
@@ -320,8 +330,12 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
             for (j, t) in tiers.iter().enumerate() {
                 in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
                 if j > 0 && t.at <= tiers[j - 1].at {
-                    p.push(code::TIERS_OUT_OF_ORDER, format!("{at}.kind.tiers[{j}].at"), format!("必须大于 tiers[{}]", j - 1),
-                        format!("must be greater than tiers[{}]", j - 1));
+                    p.push(
+                        code::TIERS_OUT_OF_ORDER,
+                        format!("{at}.kind.tiers[{j}].at"),
+                        format!("必须大于 tiers[{}]", j - 1),
+                        format!("must be greater than tiers[{}]", j - 1),
+                    );
                 }
                 check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
             }
@@ -340,9 +354,24 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
             }
             for &sku in &a.skus() {
                 if b.prices(sku) {
-                    p.push(code::CAMPAIGN_CONFLICT, format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
-                        format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
-                        format!("`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times", a.id, a.kind_name(), b.id, b.kind_name()));
+                    p.push(
+                        code::CAMPAIGN_CONFLICT,
+                        format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
+                        format!(
+                            "`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠",
+                            a.id,
+                            a.kind_name(),
+                            b.id,
+                            b.kind_name()
+                        ),
+                        format!(
+                            "`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times",
+                            a.id,
+                            a.kind_name(),
+                            b.id,
+                            b.kind_name()
+                        ),
+                    );
                 }
             }
         }
@@ -356,8 +385,12 @@ fn check_reward(rules: &Rules, p: &mut Problems, at: Arguments, r: &Reward, basi
     if let Some(a) = r.amount_off {
         in_range(p, format_args!("{at}.amount_off"), a, 1, MAX_RULE_FEN);
         if basis == Basis::Amount && a > tier_at {
-            p.push(code::REWARD_ABOVE_THRESHOLD, format!("{at}.amount_off"), "减免金额不能超过门槛",
-                "the amount off cannot exceed the tier's threshold");
+            p.push(
+                code::REWARD_ABOVE_THRESHOLD,
+                format!("{at}.amount_off"),
+                "减免金额不能超过门槛",
+                "the amount off cannot exceed the tier's threshold",
+            );
         }
     }
     if let Some(bp) = r.pay_bp {
@@ -386,7 +419,12 @@ fn nonempty(p: &mut Problems, at: Arguments, n: usize) {
 fn below_list(rules: &Rules, p: &mut Problems, at: Arguments, sku: &str, price: Fen) {
     if let Some(item) = rules.catalog_item(sku) {
         if price >= item.price {
-            p.push(code::CAMPAIGN_PRICE_NOT_LOWER, at.to_string(), "活动价须低于目录价", "the campaign price must be below the catalog price");
+            p.push(
+                code::CAMPAIGN_PRICE_NOT_LOWER,
+                at.to_string(),
+                "活动价须低于目录价",
+                "the campaign price must be below the catalog price",
+            );
         }
     }
 }

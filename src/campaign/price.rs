@@ -17,18 +17,30 @@ pub(crate) type InCart<'a> = SortedMap<(&'a str, &'a str), i64>;
 
 /// Step 1 for a line whose SKU a price campaign covers: its campaign price
 /// for the units within the limits, and the member price for the rest.
-pub(crate) fn price_line<'a>(c: &'a Campaign, at: &CartLinePricing<'a>, in_cart: &mut InCart<'a>, out: &mut Vec<Line>) -> Result<()> {
+pub(crate) fn price_line<'a>(
+    c: &'a Campaign,
+    at: &CartLinePricing<'a>,
+    in_cart: &mut InCart<'a>,
+    out: &mut Vec<Line>,
+) -> Result<()> {
     let sku = at.line.sku.as_str();
     match &c.kind {
         CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points } => {
             if let Some(item) = items.iter().find(|x| x.sku == sku) {
-                let sale = FlashSale { campaign: c, item, limit: *per_member_limit, allow_coupons: *allow_coupons, earn_points: *earn_points };
+                let sale = FlashSale {
+                    campaign: c,
+                    item,
+                    limit: *per_member_limit,
+                    allow_coupons: *allow_coupons,
+                    earn_points: *earn_points,
+                };
                 return sale.price(at, in_cart.entry((&c.id, sku)).or_insert(0), out);
             }
         }
         CampaignKind::LimitedDiscount { items, per_member_limit, stack_with_member_price } => {
             if let Some(item) = items.iter().find(|x| x.sku == sku) {
-                let offer = LimitedDiscount { campaign: c, item, limit: *per_member_limit, stack: *stack_with_member_price };
+                let offer =
+                    LimitedDiscount { campaign: c, item, limit: *per_member_limit, stack: *stack_with_member_price };
                 return offer.price(at, in_cart.entry((&c.id, sku)).or_insert(0), out);
             }
         }
@@ -83,7 +95,11 @@ impl FlashSale<'_> {
                 w.out.notes.push(note(code::FLASH_NO_COUPON, "秒杀商品不可用券", "flash-sale items take no coupons"));
             }
             if !self.earn_points {
-                w.out.notes.push(note(code::FLASH_NO_POINTS, "秒杀商品不可用积分抵扣、不送积分", "flash-sale items neither take nor earn points"));
+                w.out.notes.push(note(
+                    code::FLASH_NO_POINTS,
+                    "秒杀商品不可用积分抵扣、不送积分",
+                    "flash-sale items neither take nor earn points",
+                ));
             }
             out.push(w);
         }
@@ -91,7 +107,11 @@ impl FlashSale<'_> {
         if rest > 0 {
             let mut w = at.at_list(rest)?;
             let why = if item.price >= l.unit_price {
-                note(code::FLASH_NOT_LOWER, "秒杀价不低于售价，按售价计", "the flash price is not below the price; the price applies")
+                note(
+                    code::FLASH_NOT_LOWER,
+                    "秒杀价不低于售价，按售价计",
+                    "the flash price is not below the price; the price applies",
+                )
             } else if stock_left < l.quantity.min(limit_left) || (stock_left == 0) {
                 note(
                     code::FLASH_SOLD_OUT,
@@ -158,7 +178,11 @@ impl LimitedDiscount<'_> {
                         format!("limited-time price {label}, plus member price: pay {}", money::pct(bp)),
                     ));
                 } else {
-                    w.out.notes.push(note(code::LIMITED_PRICE, format!("限时价 {label}"), format!("limited-time price {label}")));
+                    w.out.notes.push(note(
+                        code::LIMITED_PRICE,
+                        format!("限时价 {label}"),
+                        format!("limited-time price {label}"),
+                    ));
                 }
             } else {
                 match member {
@@ -169,14 +193,20 @@ impl LimitedDiscount<'_> {
                         w.out.notes.push(note(
                             code::MEMBER_BEATS_LIMITED,
                             format!("会员价 {} 比限时价 {label} 更优惠", money::zhe(bp)),
-                            format!("member price (pay {}) is better than the limited-time price {label}", money::pct(bp)),
+                            format!(
+                                "member price (pay {}) is better than the limited-time price {label}",
+                                money::pct(bp)
+                            ),
                         ));
                     }
                     other => {
                         w.take(Step::Limited, &Text::shared(c.id.as_str()), limited_off);
                         w.out.price = PriceKind::Limited;
                         let (zh, en) = if other.is_some() {
-                            (format!("限时价 {label} 优于会员价，二者不叠加"), format!("limited-time price {label} beats the member price; they do not stack"))
+                            (
+                                format!("限时价 {label} 优于会员价，二者不叠加"),
+                                format!("limited-time price {label} beats the member price; they do not stack"),
+                            )
                         } else {
                             (format!("限时价 {label}"), format!("limited-time price {label}"))
                         };

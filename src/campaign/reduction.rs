@@ -282,4 +282,3 @@ fn priority_set(rules: &Rules, outs: &[ReductionOutcome], reached: &[usize]) -> 
     }
     taken
 }
-

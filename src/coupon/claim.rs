@@ -16,7 +16,14 @@ use crate::time::Millis;
 /// `coupon_claimed`: a coupon from `template` into the wallet, as `coupon`
 /// (default: the event's id), if the member may claim it and the host's
 /// stock count is not out.
-pub(crate) fn claimed(rules: &Rules, m: &mut Member, b: &Booking, template: &str, coupon: Option<&str>, stock_left: Option<i64>) -> Result<()> {
+pub(crate) fn claimed(
+    rules: &Rules,
+    m: &mut Member,
+    b: &Booking,
+    template: &str,
+    coupon: Option<&str>,
+    stock_left: Option<i64>,
+) -> Result<()> {
     let Some(t) = rules.template(template) else {
         return Err(refuse(
             code::UNKNOWN_TEMPLATE,
@@ -47,10 +54,18 @@ fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> Resul
                 names.push(t.name.as_str());
             }
         }
-        return Err(Refusal::new(code::COUPON_TIER_REQUIRED, format!("仅限{}领取", join(&names, "、")), format!("only for tiers: {}", join(&a.tiers, ", "))));
+        return Err(Refusal::new(
+            code::COUPON_TIER_REQUIRED,
+            format!("仅限{}领取", join(&names, "、")),
+            format!("only for tiers: {}", join(&a.tiers, ", ")),
+        ));
     }
     if !a.tags.is_empty() && !a.tags.iter().any(|t| m.tags.contains(t)) {
-        return Err(Refusal::new(code::COUPON_TAG_REQUIRED, "仅限指定人群领取", format!("only for members tagged: {}", join(&a.tags, ", "))));
+        return Err(Refusal::new(
+            code::COUPON_TAG_REQUIRED,
+            "仅限指定人群领取",
+            format!("only for members tagged: {}", join(&a.tags, ", ")),
+        ));
     }
     if !a.segments.is_empty() {
         let seg = m.segment(rules, now);
@@ -60,18 +75,29 @@ fn audience(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> Resul
                 want.push(s.as_str());
                 want_zh.push(s.zh());
             }
-            return Err(Refusal::new(code::COUPON_SEGMENT_REQUIRED, format!("仅限{}领取（当前为{}）", join(&want_zh, "、"), seg.zh()),
-                format!("only for members who are {} (this member is {})", join(&want, " or "), seg.as_str())));
+            return Err(Refusal::new(
+                code::COUPON_SEGMENT_REQUIRED,
+                format!("仅限{}领取（当前为{}）", join(&want_zh, "、"), seg.zh()),
+                format!("only for members who are {} (this member is {})", join(&want, " or "), seg.as_str()),
+            ));
         }
     }
     if a.new_members_only && !m.is_new() {
-        return Err(Refusal::new(code::COUPON_NEW_MEMBERS_ONLY, "仅限新会员（未下过单）领取", "only for new members who have not ordered yet"));
+        return Err(Refusal::new(
+            code::COUPON_NEW_MEMBERS_ONLY,
+            "仅限新会员（未下过单）领取",
+            "only for new members who have not ordered yet",
+        ));
     }
     if a.paid_members_only && !m.paid_active(now) {
         return Err(Refusal::new(code::COUPON_PAID_MEMBERS_ONLY, "仅限付费会员领取", "only for active paid members"));
     }
     if is_birthday_template(rules, &t.id) && birthday_coupon(rules, m, now) != Some(t.id.as_str()) {
-        return Err(Refusal::new(code::COUPON_BIRTHDAY_ONLY, "生日礼券仅在生日期间领取", "a birthday coupon can be claimed only during the birthday perk"));
+        return Err(Refusal::new(
+            code::COUPON_BIRTHDAY_ONLY,
+            "生日礼券仅在生日期间领取",
+            "a birthday coupon can be claimed only during the birthday perk",
+        ));
     }
     Ok(())
 }
@@ -109,13 +135,20 @@ pub fn claimable(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> 
         (t.id.clone(), t.per_member_limit.unwrap_or(1))
     };
     if m.claims.get(&key).copied().unwrap_or(0) >= limit {
-        return Err(Refusal::new(code::COUPON_CLAIM_LIMIT, format!("每人限领 {limit} 张"), format!("limit of {limit} per member reached")));
+        return Err(Refusal::new(
+            code::COUPON_CLAIM_LIMIT,
+            format!("每人限领 {limit} 张"),
+            format!("limit of {limit} per member reached"),
+        ));
     }
     if let Validity::Window { until, .. } = t.validity {
         if now > rules.zone().end_of(until) {
-            return Err(Refusal::new(code::COUPON_EXPIRED, "券已过期，不能再领", "the coupon has expired and can no longer be claimed"));
+            return Err(Refusal::new(
+                code::COUPON_EXPIRED,
+                "券已过期，不能再领",
+                "the coupon has expired and can no longer be claimed",
+            ));
         }
     }
     Ok(key)
 }
-

@@ -46,7 +46,6 @@ use crate::error::Problems;
 use crate::money::{self, Fen};
 use crate::rules::Rules;
 
-
 /// The `coupons` part of the rules.
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     template::check(rules, p);
@@ -82,4 +81,3 @@ impl Refusal {
         }
     }
 }
-

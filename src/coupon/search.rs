@@ -68,9 +68,17 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
     if !any {
         let blocked = (0..lines.len()).any(|i| !lines[i].coupon_ok && scope[i]);
         return Err(if blocked {
-            Refusal::new(code::COUPON_LINE_EXCLUDED, "适用商品参与的活动不可用券", "the eligible items are in a campaign that takes no coupons")
+            Refusal::new(
+                code::COUPON_LINE_EXCLUDED,
+                "适用商品参与的活动不可用券",
+                "the eligible items are in a campaign that takes no coupons",
+            )
         } else {
-            Refusal::new(code::COUPON_SCOPE_EMPTY, "购物车中没有适用商品", "no item in the cart is in the coupon's scope")
+            Refusal::new(
+                code::COUPON_SCOPE_EMPTY,
+                "购物车中没有适用商品",
+                "no item in the cart is in the coupon's scope",
+            )
         });
     }
     if base == 0 {
@@ -82,7 +90,11 @@ fn take(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen])
         // One unit of the first line with this SKU becomes free: that
         // unit's share of the line's current amount, floored.
         let Some(i) = (0..n).find(|&i| lines[i].coupon_ok && scope[i] && lines[i].sku == sku) else {
-            return Err(Refusal::new(code::COUPON_SCOPE_EMPTY, format!("购物车中没有 {sku}"), format!("{sku} is not in the cart")));
+            return Err(Refusal::new(
+                code::COUPON_SCOPE_EMPTY,
+                format!("购物车中没有 {sku}"),
+                format!("{sku} is not in the cart"),
+            ));
         };
         let unit = money::cumulative_share(amounts[i], 1, lines[i].quantity).map_err(overflow)?;
         return if unit > 0 { Ok(Take::Unit(i, unit)) } else { Err(no_saving()) };
@@ -98,7 +110,12 @@ pub fn goods_saving(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amou
 
 /// Per-line discounts of a goods coupon (item or order group) on the current
 /// line `amounts`. Shipping coupons are handled by [`shipping_discount`].
-pub fn goods_discount(t: &CouponTemplate, scope: &[bool], lines: &[LineView], amounts: &[Fen]) -> Result<Vec<Fen>, Refusal> {
+pub fn goods_discount(
+    t: &CouponTemplate,
+    scope: &[bool],
+    lines: &[LineView],
+    amounts: &[Fen],
+) -> Result<Vec<Fen>, Refusal> {
     match take(t, scope, lines, amounts)? {
         Take::Unit(i, unit) => {
             let mut v = vec![0; lines.len()];
@@ -134,8 +151,12 @@ impl Miss {
         match self {
             Miss::Short(threshold) => Refusal::short(threshold, have),
             Miss::NoSaving => no_saving(),
-            Miss::NoFee => Refusal::new(code::COUPON_NO_SHIPPING_FEE, "本单已免运费", "this order has no shipping fee to take off"),
-            Miss::NotGoods => Refusal::new(code::COUPON_NOT_GOODS, "不是满减或折扣券", "not an amount-off or percent-off coupon"),
+            Miss::NoFee => {
+                Refusal::new(code::COUPON_NO_SHIPPING_FEE, "本单已免运费", "this order has no shipping fee to take off")
+            }
+            Miss::NotGoods => {
+                Refusal::new(code::COUPON_NOT_GOODS, "不是满减或折扣券", "not an amount-off or percent-off coupon")
+            }
             Miss::NotShipping => Refusal::new(code::COUPON_NOT_SHIPPING, "不是运费券", "not a shipping coupon"),
             Miss::Overflow => overflow_refusal(),
         }
@@ -315,7 +336,13 @@ fn tie_key<'a>(cands: &[Candidate<'a>], chosen: &[usize]) -> (usize, Vec<Millis>
 /// item coupon is that subtotal less the item coupon's total, and the goods
 /// left decide the shipping fee. Per-line shares are worked out once, for
 /// the winner.
-pub fn best(cands: &[Candidate], scopes: &[Vec<bool>], lines: &[LineView], base: &[Fen], fee_for: &dyn Fn(Fen) -> Fen) -> Applied {
+pub fn best(
+    cands: &[Candidate],
+    scopes: &[Vec<bool>],
+    lines: &[LineView],
+    base: &[Fen],
+    fee_for: &dyn Fn(Fen) -> Fen,
+) -> Applied {
     let total = money::sum_fen(base);
     let (mut open_lines, mut open) = (false, 0);
     for (l, &a) in lines.iter().zip(base) {

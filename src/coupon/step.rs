@@ -3,11 +3,11 @@
 //! each other coupon held is not used.
 
 use crate::code;
+use crate::code::Code;
 use crate::coupon::search::{self, Applied, Candidate, LineView};
 use crate::coupon::template::{group, Group};
 use crate::coupon::wallet::{usable_at, WalletCoupon};
 use crate::coupon::Refusal;
-use crate::code::Code;
 use crate::encode::Encode;
 use crate::error::{Error, Result};
 use crate::ledger::Member;
@@ -62,7 +62,12 @@ pub(crate) fn coupons(p: &mut Pricing) -> Result<()> {
     let Some(m) = p.member else {
         if let CouponChoice::Ids(ids) = &p.cart.coupons {
             if !ids.is_empty() {
-                return Err(Error::new(code::GUEST_NO_COUPONS, "cart.coupons", "游客不能用券", "a guest has no coupons"));
+                return Err(Error::new(
+                    code::GUEST_NO_COUPONS,
+                    "cart.coupons",
+                    "游客不能用券",
+                    "a guest has no coupons",
+                ));
             }
         }
         return Ok(());
@@ -73,7 +78,12 @@ pub(crate) fn coupons(p: &mut Pricing) -> Result<()> {
         let mut lines: Vec<LineView> = Vec::with_capacity(p.lines.len());
         let mut base: Vec<Fen> = Vec::with_capacity(p.lines.len());
         for l in &p.lines {
-            lines.push(LineView { sku: &l.out.sku, category: &l.out.category, quantity: l.out.quantity, coupon_ok: l.out.coupons_allowed });
+            lines.push(LineView {
+                sku: &l.out.sku,
+                category: &l.out.category,
+                quantity: l.out.quantity,
+                coupon_ok: l.out.coupons_allowed,
+            });
             base.push(l.amount);
         }
         let held = held(m)?;
@@ -133,12 +143,29 @@ struct Candidates<'a> {
 }
 
 impl<'a> Candidates<'a> {
-    fn of(rules: &'a Rules, held: &[&'a WalletCoupon], lines: &[LineView], base: &[Fen], now: Millis, fee_for: &dyn Fn(Fen) -> Fen) -> Self {
-        let mut c = Candidates { cands: Vec::new(), scopes: Vec::new(), alone: Vec::new(), refused: SortedMap::new(), no_fee_alone: Vec::new() };
+    fn of(
+        rules: &'a Rules,
+        held: &[&'a WalletCoupon],
+        lines: &[LineView],
+        base: &[Fen],
+        now: Millis,
+        fee_for: &dyn Fn(Fen) -> Fen,
+    ) -> Self {
+        let mut c = Candidates {
+            cands: Vec::new(),
+            scopes: Vec::new(),
+            alone: Vec::new(),
+            refused: SortedMap::new(),
+            no_fee_alone: Vec::new(),
+        };
         let total = money::sum_fen(base);
         for &wc in held {
             let Some(t) = rules.template(&wc.template) else {
-                let r = Refusal::new(code::COUPON_UNKNOWN_TEMPLATE, "券模板已不存在", "the coupon's template is no longer in the rules");
+                let r = Refusal::new(
+                    code::COUPON_UNKNOWN_TEMPLATE,
+                    "券模板已不存在",
+                    "the coupon's template is no longer in the rules",
+                );
                 c.refused.insert(&wc.id, r);
                 continue;
             };
@@ -180,7 +207,15 @@ impl<'a> Candidates<'a> {
     /// those before it, then applied in group order, dropping any that fails
     /// after the ones before it. A named coupon that is not held is an
     /// error; one held but not usable is reported as such.
-    fn chosen(&mut self, m: &'a Member, ids: &[String], lines: &[LineView], base: &[Fen], now: Millis, fee_for: &dyn Fn(Fen) -> Fen) -> Result<Applied> {
+    fn chosen(
+        &mut self,
+        m: &'a Member,
+        ids: &[String],
+        lines: &[LineView],
+        base: &[Fen],
+        now: Millis,
+        fee_for: &dyn Fn(Fen) -> Fen,
+    ) -> Result<Applied> {
         let mut chosen: Vec<usize> = Vec::new();
         for (k, id) in ids.iter().enumerate() {
             if ids[..k].contains(id) {
@@ -193,7 +228,11 @@ impl<'a> Candidates<'a> {
                     chosen.push(ci);
                     if !search::stackable(&self.cands, &chosen) {
                         chosen.pop();
-                        let r = Refusal::new(code::COUPON_NOT_STACKABLE, "不能与已选的券同时使用", "cannot be combined with the coupons already chosen");
+                        let r = Refusal::new(
+                            code::COUPON_NOT_STACKABLE,
+                            "不能与已选的券同时使用",
+                            "cannot be combined with the coupons already chosen",
+                        );
                         self.refused.insert(&self.cands[ci].coupon.id, r);
                     }
                 }
@@ -231,7 +270,14 @@ impl<'a> Candidates<'a> {
     /// quote), those usable but not applied (with what each would save
     /// alone), and those not usable, with why — the held ones, then any used
     /// one the cart named.
-    fn report(mut self, rules: &Rules, m: &'a Member, held: Vec<&'a WalletCoupon>, choice: &CouponChoice, applied: &Applied) -> CouponReport {
+    fn report(
+        mut self,
+        rules: &Rules,
+        m: &'a Member,
+        held: Vec<&'a WalletCoupon>,
+        choice: &CouponChoice,
+        applied: &Applied,
+    ) -> CouponReport {
         let mut report = CouponReport::default();
         for (id, r) in std::mem::take(&mut self.no_fee_alone) {
             if !applied.chosen.iter().any(|&ci| self.cands[ci].coupon.id == id) {

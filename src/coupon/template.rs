@@ -132,8 +132,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 in_range(p, format_args!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
                 in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                 if *threshold > 0 && amount > threshold {
-                    p.push(code::COUPON_AMOUNT_ABOVE_THRESHOLD, format!("{at}.kind.amount"),
-                        "满减券的减免金额不能超过门槛", "the amount off cannot exceed the threshold");
+                    p.push(
+                        code::COUPON_AMOUNT_ABOVE_THRESHOLD,
+                        format!("{at}.kind.amount"),
+                        "满减券的减免金额不能超过门槛",
+                        "the amount off cannot exceed the threshold",
+                    );
                 }
             }
             CouponKind::PercentOff { pay_bp, cap, threshold } => {
@@ -149,18 +153,24 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 }
                 in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
                 if !t.scope.is_everything() {
-                    p.push(code::SCOPE_NOT_ALLOWED, format!("{at}.scope"), "运费券不能限定商品范围",
-                        "a shipping coupon cannot have a product scope");
+                    p.push(
+                        code::SCOPE_NOT_ALLOWED,
+                        format!("{at}.scope"),
+                        "运费券不能限定商品范围",
+                        "a shipping coupon cannot have a product scope",
+                    );
                 }
             }
             CouponKind::Exchange { sku } => check_sku(rules, p, format_args!("{at}.kind.sku"), sku, false),
         }
         t.scope.check(rules, p, format_args!("{at}.scope"));
         match t.validity {
-            Validity::Window { from, until } if from > until => {
-                p.push(code::WINDOW_ENDS_BEFORE_START, format!("{at}.validity.until"),
-                    "有效期结束早于开始", "the validity window ends before it starts")
-            }
+            Validity::Window { from, until } if from > until => p.push(
+                code::WINDOW_ENDS_BEFORE_START,
+                format!("{at}.validity.until"),
+                "有效期结束早于开始",
+                "the validity window ends before it starts",
+            ),
             Validity::Days { days } => in_range(p, format_args!("{at}.validity.days"), days as i64, 1, 3660),
             _ => {}
         }
@@ -169,8 +179,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         }
         for (j, tier) in t.audience.tiers.iter().enumerate() {
             if rules.tier(tier).is_none() {
-                p.push(code::UNKNOWN_TIER, format!("{at}.audience.tiers[{j}]"), format!("未知等级 `{tier}`"),
-                    format!("unknown tier `{tier}`"));
+                p.push(
+                    code::UNKNOWN_TIER,
+                    format!("{at}.audience.tiers[{j}]"),
+                    format!("未知等级 `{tier}`"),
+                    format!("unknown tier `{tier}`"),
+                );
             }
         }
     }

@@ -43,16 +43,25 @@ pub fn usable_at(c: &WalletCoupon, now: Millis) -> Result<(), Refusal> {
     Ok(())
 }
 
-
 /// Put a coupon from template `t` in the wallet, valid per the template:
 /// from the start of its window's first day to the end of its last, or
 /// from now to the end of the local day `days - 1` days later.
 pub(crate) fn issue(rules: &Rules, m: &mut Member, t: &CouponTemplate, id: &str, at: Millis) -> Result<()> {
     if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(refuse(code::BAD_ID, "event.coupon", "券标识须为 1 到 64 字节", "a coupon id must be 1 to 64 bytes"));
+        return Err(refuse(
+            code::BAD_ID,
+            "event.coupon",
+            "券标识须为 1 到 64 字节",
+            "a coupon id must be 1 to 64 bytes",
+        ));
     }
     if m.wallet.iter().any(|c| c.id == id) {
-        return Err(refuse(code::DUPLICATE_COUPON, "event.coupon", format!("钱包里已有券 `{id}`"), format!("the wallet already holds coupon `{id}`")));
+        return Err(refuse(
+            code::DUPLICATE_COUPON,
+            "event.coupon",
+            format!("钱包里已有券 `{id}`"),
+            format!("the wallet already holds coupon `{id}`"),
+        ));
     }
     if m.wallet.len() >= MAX_WALLET_SIZE {
         return Err(refuse(
@@ -67,15 +76,26 @@ pub(crate) fn issue(rules: &Rules, m: &mut Member, t: &CouponTemplate, id: &str,
         Validity::Window { from, until } => (zone.start_of(from), zone.end_of(until)),
         Validity::Days { days } => (at, zone.end_of(zone.date(at).add_days(days as i64 - 1))),
     };
-    m.wallet.push(WalletCoupon { id: id.to_string(), template: t.id.clone(), claimed_at: at, valid_from: from, valid_until: until, used_by: None });
+    m.wallet.push(WalletCoupon {
+        id: id.to_string(),
+        template: t.id.clone(),
+        claimed_at: at,
+        valid_from: from,
+        valid_until: until,
+        used_by: None,
+    });
     Ok(())
 }
 
 fn find<'m>(m: &'m mut Member, id: &str) -> Result<&'m mut WalletCoupon> {
-    m.wallet
-        .iter_mut()
-        .find(|c| c.id == id)
-        .ok_or_else(|| refuse(code::COUPON_NOT_FOUND, "event.coupon", format!("钱包里没有券 `{id}`"), format!("no coupon `{id}` in the wallet")))
+    m.wallet.iter_mut().find(|c| c.id == id).ok_or_else(|| {
+        refuse(
+            code::COUPON_NOT_FOUND,
+            "event.coupon",
+            format!("钱包里没有券 `{id}`"),
+            format!("no coupon `{id}` in the wallet"),
+        )
+    })
 }
 
 /// `coupon_used`: a coupon used outside an order (in a store), by

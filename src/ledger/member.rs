@@ -74,7 +74,6 @@ pub struct Gift {
     pub reference: String,
 }
 
-
 /// Largest magnitude of any amount (fen, points, growth) in a member state
 /// the engine accepts: 10^13. With the size limits below, no sum over a
 /// state can leave `i64`.
@@ -129,10 +128,17 @@ impl Member {
             p.push(code::NEGATIVE, "member.points.debt", "不能为负数", "must not be negative");
         }
         for (i, l) in self.points.lots.iter().enumerate() {
-            for &(f, v) in &[("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)] {
+            for &(f, v) in
+                &[("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)]
+            {
                 amount(&mut p, format_args!("member.points.lots[{i}].{f}"), v);
                 if v < 0 {
-                    p.push(code::NEGATIVE, format!("member.points.lots[{i}].{f}"), "不能为负数", "must not be negative");
+                    p.push(
+                        code::NEGATIVE,
+                        format!("member.points.lots[{i}].{f}"),
+                        "不能为负数",
+                        "must not be negative",
+                    );
                 }
             }
         }
@@ -143,14 +149,29 @@ impl Member {
             if o.lines.len() > 2 * MAX_LINES {
                 p.push(code::TOO_MANY, format!("member.orders.{id}.lines"), "订单行过多", "too many order lines");
             }
-            for &(f, v) in &[("shipping", o.shipping), ("payable", o.payable), ("refunded", o.refunded), ("points_returned", o.points_returned)] {
+            for &(f, v) in &[
+                ("shipping", o.shipping),
+                ("payable", o.payable),
+                ("refunded", o.refunded),
+                ("points_returned", o.points_returned),
+            ] {
                 amount(&mut p, format_args!("member.orders.{id}.{f}"), v);
             }
             for (j, l) in o.lines.iter().enumerate() {
                 if !(0..=MAX_QUANTITY).contains(&l.quantity) || !(0..=l.quantity).contains(&l.refunded_quantity) {
-                    p.push(code::BAD_QUANTITY, format!("member.orders.{id}.lines[{j}].quantity"), "数量或已退数量无效", "quantity or refunded quantity is invalid");
+                    p.push(
+                        code::BAD_QUANTITY,
+                        format!("member.orders.{id}.lines[{j}].quantity"),
+                        "数量或已退数量无效",
+                        "quantity or refunded quantity is invalid",
+                    );
                 }
-                for &(f, v) in &[("paid", l.paid), ("points_used", l.points_used), ("points_earned", l.points_earned), ("growth", l.growth)] {
+                for &(f, v) in &[
+                    ("paid", l.paid),
+                    ("points_used", l.points_used),
+                    ("points_earned", l.points_earned),
+                    ("growth", l.growth),
+                ] {
                     amount(&mut p, format_args!("member.orders.{id}.lines[{j}].{f}"), v);
                 }
             }
@@ -170,7 +191,9 @@ impl Member {
     /// must not lie before 2000 (unless the member has not joined, when it is
     /// 0), or the next answer would run a review for every month since.
     fn check_clocks(&self, p: &mut Problems) {
-        for &(f, t) in &[("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)] {
+        for &(f, t) in
+            &[("clock", self.clock), ("tier_since", self.tier_since), ("reviewed_through", self.reviewed_through)]
+        {
             instant(p, format_args!("member.{f}"), t);
         }
         if self.reviewed_through != 0 && self.reviewed_through < MIN_MILLIS - 2 * DAY_MS {
@@ -195,14 +218,20 @@ impl Member {
                 instant(p, format_args!("member.points.lots[{i}].expires_at"), t);
             }
             if l.id == u32::MAX {
-                p.push(code::OUT_OF_RANGE, format!("member.points.lots[{i}].id"), "批次编号超出范围", "lot id is out of range");
+                p.push(
+                    code::OUT_OF_RANGE,
+                    format!("member.points.lots[{i}].id"),
+                    "批次编号超出范围",
+                    "lot id is out of range",
+                );
             }
         }
         for (i, e) in self.points.history.iter().enumerate() {
             instant(p, format_args!("member.points.history[{i}].at"), e.at);
         }
         for (i, c) in self.wallet.iter().enumerate() {
-            for &(f, t) in &[("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)] {
+            for &(f, t) in &[("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)]
+            {
                 instant(p, format_args!("member.wallet[{i}].{f}"), t);
             }
         }

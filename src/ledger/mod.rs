@@ -36,14 +36,14 @@ pub mod order;
 pub mod views;
 
 use crate::code;
+use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Result};
 use crate::membership::{paid, profile};
-use crate::points::{earning, mall};
-use crate::coupon::{claim, wallet};
-use crate::pricing::Cart;
 use crate::money::Fen;
+use crate::points::{earning, mall};
+use crate::pricing::Cart;
 use crate::rules::{Rules, MAX_ID_LEN};
 use crate::time::{check_instant, Millis, MonthDay};
 
@@ -204,10 +204,20 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
     }
     check_instant(event.at, "event.at")?;
     if m.event_ids.contains(&event.id) {
-        return Err(refuse(code::DUPLICATE_EVENT, "event.id", format!("事件 `{}` 已记账", event.id), format!("event `{}` was already booked", event.id)));
+        return Err(refuse(
+            code::DUPLICATE_EVENT,
+            "event.id",
+            format!("事件 `{}` 已记账", event.id),
+            format!("event `{}` was already booked", event.id),
+        ));
     }
     if event.at < m.clock {
-        return Err(refuse(code::EVENT_OUT_OF_ORDER, "event.at", "事件时间早于上一个事件", "the event is earlier than the last one booked"));
+        return Err(refuse(
+            code::EVENT_OUT_OF_ORDER,
+            "event.at",
+            "事件时间早于上一个事件",
+            "the event is earlier than the last one booked",
+        ));
     }
     let joining = matches!(event.kind, EventKind::Joined { .. });
     if !m.is_joined() && !joining {
@@ -233,7 +243,9 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
         EventKind::CheckedIn {} => earning::checked_in(rules, m, &b)?,
         EventKind::Activity { name } => earning::activity(rules, m, &b, name)?,
         EventKind::MallExchanged { item, coupon } => mall::exchanged(rules, m, &b, item, coupon.as_deref())?,
-        EventKind::CouponClaimed { template, coupon, stock_left } => claim::claimed(rules, m, &b, template, coupon.as_deref(), *stock_left)?,
+        EventKind::CouponClaimed { template, coupon, stock_left } => {
+            claim::claimed(rules, m, &b, template, coupon.as_deref(), *stock_left)?
+        }
         EventKind::CouponUsed { coupon, reference } => wallet::used(m, &b, coupon, reference)?,
         EventKind::CouponRestored { coupon } => wallet::restored(m, coupon)?,
         EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
@@ -266,7 +278,12 @@ mod tests {
         assert_eq!(id, effect_id("m-1", "e-7", 0));
         let long = "x".repeat(64);
         assert_eq!(effect_id(&long, &long, 99).len(), 43);
-        for other in [effect_id("m-1", "e-7", 1), effect_id("m-1", "e-8", 0), effect_id("m-2", "e-7", 0), effect_id("m-1\0e", "7", 0)] {
+        for other in [
+            effect_id("m-1", "e-7", 1),
+            effect_id("m-1", "e-8", 0),
+            effect_id("m-2", "e-7", 0),
+            effect_id("m-1\0e", "7", 0),
+        ] {
             assert_ne!(id, other);
         }
     }

@@ -126,16 +126,31 @@ pub(crate) fn placed(
     expect_fingerprint: Option<&str>,
 ) -> Result<()> {
     if order.is_empty() || order.len() > MAX_ID_LEN {
-        return Err(refuse(code::BAD_ID, "event.order", "订单标识须为 1 到 64 字节", "an order id must be 1 to 64 bytes"));
+        return Err(refuse(
+            code::BAD_ID,
+            "event.order",
+            "订单标识须为 1 到 64 字节",
+            "an order id must be 1 to 64 bytes",
+        ));
     }
     if m.orders.contains_key(order) {
-        return Err(refuse(code::DUPLICATE_ORDER, "event.order", format!("订单 `{order}` 已存在"), format!("order `{order}` already exists")));
+        return Err(refuse(
+            code::DUPLICATE_ORDER,
+            "event.order",
+            format!("订单 `{order}` 已存在"),
+            format!("order `{order}` already exists"),
+        ));
     }
     // The member is advanced to the event already: no review is due, so
     // the quote prices this very state.
     let q = pricing::quote(rules, Some(&*m), cart, b.at).map_err(|e| e.under("event"))?;
     if expect_fingerprint.is_some_and(|fp| fp != q.fingerprint) {
-        return Err(refuse(code::RULES_CHANGED, "event.expect_fingerprint", "规则已变更，请重新下单", "the rules changed since the quote; quote again"));
+        return Err(refuse(
+            code::RULES_CHANGED,
+            "event.expect_fingerprint",
+            "规则已变更，请重新下单",
+            "the rules changed since the quote; quote again",
+        ));
     }
     if let Some(p) = expect_payable.filter(|&p| p != q.totals.payable) {
         let (now, expected) = (money::yuan(q.totals.payable), money::yuan(p));
@@ -210,7 +225,12 @@ fn order_line(l: &QuoteLine) -> OrderLine {
 pub(crate) fn completed(rules: &Rules, m: &mut Member, b: &Booking, order: &str) -> Result<()> {
     let o = m.orders.get(order).ok_or_else(|| not_found(order))?;
     if o.completed_at.is_some() {
-        return Err(refuse(code::ORDER_ALREADY_COMPLETED, "event.order", "订单已完成", "the order is already completed"));
+        return Err(refuse(
+            code::ORDER_ALREADY_COMPLETED,
+            "event.order",
+            "订单已完成",
+            "the order is already completed",
+        ));
     }
     let mut pts = 0;
     let mut growth = 0;
@@ -251,7 +271,9 @@ pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&
     let mut growth_back = 0;
     for (l, &q) in o.lines.iter().zip(&qty) {
         let (r0, r1) = (l.refunded_quantity, l.refunded_quantity + q);
-        let delta = |v: i64| -> Result<i64> { Ok(money::cumulative_share(v, r1, l.quantity)? - money::cumulative_share(v, r0, l.quantity)?) };
+        let delta = |v: i64| -> Result<i64> {
+            Ok(money::cumulative_share(v, r1, l.quantity)? - money::cumulative_share(v, r0, l.quantity)?)
+        };
         money_back += delta(l.paid)?;
         used_back += delta(l.points_used)?;
         earned_back += delta(l.points_earned)?;
@@ -301,7 +323,12 @@ fn units(o: &Order, lines: Option<&[RefundLine]>) -> Result<Vec<i64>> {
         Some(rs) => {
             for (k, r) in rs.iter().enumerate() {
                 let Some(l) = o.lines.get(r.line) else {
-                    return Err(refuse(code::BAD_LINE, &format!("event.lines[{k}].line"), "订单没有这一行", "the order has no such line"));
+                    return Err(refuse(
+                        code::BAD_LINE,
+                        &format!("event.lines[{k}].line"),
+                        "订单没有这一行",
+                        "the order has no such line",
+                    ));
                 };
                 qty[r.line] = qty[r.line].saturating_add(r.quantity);
                 if r.quantity < 1 || qty[r.line] > l.quantity - l.refunded_quantity {

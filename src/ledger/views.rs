@@ -103,7 +103,12 @@ fn as_of(rules: &Rules, mut m: Member, now: Millis) -> Result<Member> {
         return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
     }
     if now < m.clock {
-        return Err(Error::new(code::EVENT_OUT_OF_ORDER, "now", "查询时间早于最后一个事件", "now is earlier than the member's last event"));
+        return Err(Error::new(
+            code::EVENT_OUT_OF_ORDER,
+            "now",
+            "查询时间早于最后一个事件",
+            "now is earlier than the member's last event",
+        ));
     }
     advance(rules, &mut m, now);
     Ok(m)
@@ -135,8 +140,17 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         let earned = m.growth_between(start, at);
         let retain = tiers[cur].retain;
         let exempt = m.tier_since > start;
-        let drop = m.review_drop(rules, at).map(|keep| TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() });
-        ReviewOutlook { at, date: zone.date(at), retain, earned_in_period: earned, shortfall: (retain - earned).max(0), exempt, would_drop_to: drop }
+        let drop =
+            m.review_drop(rules, at).map(|keep| TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() });
+        ReviewOutlook {
+            at,
+            date: zone.date(at),
+            retain,
+            earned_in_period: earned,
+            shortfall: (retain - earned).max(0),
+            exempt,
+            would_drop_to: drop,
+        }
     });
     let mut expiring: Vec<Expiring> = Vec::new();
     let mut lots: Vec<&Lot> = Vec::new();
@@ -164,7 +178,12 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         growth_total: m.growth_total,
         next_tier,
         review,
-        paid: m.paid.as_ref().map(|p| PaidOutlook { plan: p.plan.clone(), active: m.paid_active(now), until: p.until, until_date: zone.date(p.until) }),
+        paid: m.paid.as_ref().map(|p| PaidOutlook {
+            plan: p.plan.clone(),
+            active: m.paid_active(now),
+            until: p.until,
+            until_date: zone.date(p.until),
+        }),
         points_balance: m.points.balance(now),
         points_debt: m.points.debt,
         points_expiring: expiring,
@@ -287,7 +306,12 @@ pub struct Targeting {
 pub fn eligible_members(rules: &Rules, template: &str, mut members: Vec<Member>, now: Millis) -> Result<Targeting> {
     check_instant(now, "now")?;
     let t = rules.template(template).ok_or_else(|| {
-        Error::new(code::UNKNOWN_TEMPLATE, "template", format!("未知券模板 `{template}`"), format!("unknown coupon template `{template}`"))
+        Error::new(
+            code::UNKNOWN_TEMPLATE,
+            "template",
+            format!("未知券模板 `{template}`"),
+            format!("unknown coupon template `{template}`"),
+        )
     })?;
     if members.len() > 10_000 {
         return Err(Error::new(code::TOO_MANY, "members", "一次最多 10000 个会员", "at most 10,000 members at once"));
@@ -295,7 +319,11 @@ pub fn eligible_members(rules: &Rules, template: &str, mut members: Vec<Member>,
     let mut out = Targeting { template: template.to_string(), eligible: Vec::new(), ineligible: Vec::new() };
     for m in members.iter_mut() {
         let verdict = if m.is_joined() && now < m.clock {
-            Err(Refusal::new(code::EVENT_OUT_OF_ORDER, "查询时间早于会员最后一个事件", "now is earlier than the member's last event"))
+            Err(Refusal::new(
+                code::EVENT_OUT_OF_ORDER,
+                "查询时间早于会员最后一个事件",
+                "now is earlier than the member's last event",
+            ))
         } else {
             if m.is_joined() {
                 advance(rules, m, now);

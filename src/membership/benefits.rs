@@ -190,7 +190,8 @@ pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
     let today = rules.zone().date(now);
     // The tier's benefits, then a paid card's while active.
     let paid = m.paid_active(now);
-    for &(b, src, on) in &[(&m.tier_of(rules).benefits, "tier", true), (&rules.membership.paid_benefits, "paid", paid)] {
+    for &(b, src, on) in &[(&m.tier_of(rules).benefits, "tier", true), (&rules.membership.paid_benefits, "paid", paid)]
+    {
         if !on {
             continue;
         }

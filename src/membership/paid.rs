@@ -55,12 +55,21 @@ impl Member {
 /// day, or an active card extended by the plan's days.
 pub(crate) fn purchased(rules: &Rules, m: &mut Member, b: &Booking, plan: &str) -> Result<()> {
     let Some(p) = rules.membership.paid_plans.iter().find(|p| p.id == plan) else {
-        return Err(refuse(code::UNKNOWN_PLAN, "event.plan", format!("未知会员卡 `{plan}`"), format!("unknown membership plan `{plan}`")));
+        return Err(refuse(
+            code::UNKNOWN_PLAN,
+            "event.plan",
+            format!("未知会员卡 `{plan}`"),
+            format!("unknown membership plan `{plan}`"),
+        ));
     };
     let zone = rules.zone();
     let days = p.days as i64;
     m.paid = Some(match &m.paid {
-        Some(card) if card.until >= b.at => PaidCard { plan: plan.to_string(), since: card.since, until: zone.end_of(zone.date(card.until).add_days(days)) },
+        Some(card) if card.until >= b.at => PaidCard {
+            plan: plan.to_string(),
+            since: card.since,
+            until: zone.end_of(zone.date(card.until).add_days(days)),
+        },
         _ => PaidCard { plan: plan.to_string(), since: b.at, until: zone.end_of(zone.date(b.at).add_days(days - 1)) },
     });
     Ok(())

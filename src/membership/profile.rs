@@ -18,7 +18,12 @@ pub const MAX_TAGS: usize = 100;
 /// give any) are credited, outside the daily cap.
 pub(crate) fn joined(rules: &Rules, m: &mut Member, b: &Booking, id: &str) -> Result<()> {
     if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(refuse(code::BAD_ID, "event.member", "会员标识须为 1 到 64 字节", "a member id must be 1 to 64 bytes"));
+        return Err(refuse(
+            code::BAD_ID,
+            "event.member",
+            "会员标识须为 1 到 64 字节",
+            "a member id must be 1 to 64 bytes",
+        ));
     }
     m.id = id.to_string();
     m.joined_at = Some(b.at);
@@ -37,14 +42,24 @@ pub(crate) fn set(m: &mut Member, birthday: Option<MonthDay>, tags: Option<&[Str
     if let Some(b) = birthday {
         match m.birthday {
             Some(old) if old != b => {
-                return Err(refuse(code::BIRTHDAY_ALREADY_SET, "event.birthday", "生日设置后不能修改", "a birthday cannot be changed once set"));
+                return Err(refuse(
+                    code::BIRTHDAY_ALREADY_SET,
+                    "event.birthday",
+                    "生日设置后不能修改",
+                    "a birthday cannot be changed once set",
+                ));
             }
             _ => m.birthday = Some(b),
         }
     }
     if let Some(t) = tags {
         if t.len() > MAX_TAGS || t.iter().any(|x| x.is_empty() || x.len() > MAX_ID_LEN) {
-            return Err(refuse(code::BAD_TAGS, "event.tags", "标签最多 100 个，每个 1 到 64 字节", "at most 100 tags of 1 to 64 bytes each"));
+            return Err(refuse(
+                code::BAD_TAGS,
+                "event.tags",
+                "标签最多 100 个，每个 1 到 64 字节",
+                "at most 100 tags of 1 to 64 bytes each",
+            ));
         }
         let mut t = t.to_vec();
         sorting::sort_dedup(&mut t);

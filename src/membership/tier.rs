@@ -49,7 +49,9 @@ pub struct GrowthPolicy {
 pub enum GrowthWindow {
     #[default]
     Cumulative,
-    Rolling { days: u32 },
+    Rolling {
+        days: u32,
+    },
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -134,7 +136,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         let at = At("membership.tiers", i);
         unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
         if i == 0 && t.threshold != 0 {
-            p.push(code::FIRST_TIER_THRESHOLD, format!("{at}.threshold"), "第一个等级的门槛必须为 0", "the first tier's threshold must be 0");
+            p.push(
+                code::FIRST_TIER_THRESHOLD,
+                format!("{at}.threshold"),
+                "第一个等级的门槛必须为 0",
+                "the first tier's threshold must be 0",
+            );
         }
         if i > 0 && t.threshold <= m.tiers[i - 1].threshold {
             p.push(

@@ -42,7 +42,12 @@ pub(super) fn replay(v: &Json, out: &mut String) -> Result<()> {
     let i: ReplayIn = input(v)?;
     checked(&i.rules)?;
     if i.events.len() > MAX_EVENTS {
-        return Err(Error::new(code::TOO_MANY, "events", format!("一次最多回放 {MAX_EVENTS} 个事件"), format!("at most {MAX_EVENTS} events per replay")));
+        return Err(Error::new(
+            code::TOO_MANY,
+            "events",
+            format!("一次最多回放 {MAX_EVENTS} 个事件"),
+            format!("at most {MAX_EVENTS} events per replay"),
+        ));
     }
     answer_text(out, &ledger::replay(&i.rules, &i.events)?)
 }

@@ -43,20 +43,45 @@ pub struct Operation {
 }
 
 pub const OPERATIONS: &[Operation] = &[
-    Operation { name: "validate_rules", summary: "check a rule set and return its fingerprint", run: rules::validate_rules },
+    Operation {
+        name: "validate_rules",
+        summary: "check a rule set and return its fingerprint",
+        run: rules::validate_rules,
+    },
     Operation { name: "quote", summary: "price a cart for a member (or a guest) at a moment", run: pricing::quote },
-    Operation { name: "apply_event", summary: "book one event on a member's state, or refuse it", run: ledger::apply_event },
+    Operation {
+        name: "apply_event",
+        summary: "book one event on a member's state, or refuse it",
+        run: ledger::apply_event,
+    },
     Operation { name: "replay", summary: "fold a member's whole event log into a state", run: ledger::replay },
-    Operation { name: "member_summary", summary: "tier, progress, review outlook, points and benefits", run: views::member_summary },
+    Operation {
+        name: "member_summary",
+        summary: "tier, progress, review outlook, points and benefits",
+        run: views::member_summary,
+    },
     Operation { name: "points_history", summary: "points balance, lots and history", run: views::points_history },
-    Operation { name: "coupon_wallet", summary: "every coupon the member holds, with its status", run: views::coupon_wallet },
-    Operation { name: "eligible_members", summary: "which members a targeted coupon template reaches", run: views::eligible_members },
+    Operation {
+        name: "coupon_wallet",
+        summary: "every coupon the member holds, with its status",
+        run: views::coupon_wallet,
+    },
+    Operation {
+        name: "eligible_members",
+        summary: "which members a targeted coupon template reaches",
+        run: views::eligible_members,
+    },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];
 
 fn find(op: &str) -> Result<&'static Operation> {
     OPERATIONS.iter().find(|o| o.name == op).ok_or_else(|| {
-        Error::new(code::UNKNOWN_OPERATION, "op", format!("未知操作 `{}`", clip(op, 64)), format!("unknown operation `{}`", clip(op, 64)))
+        Error::new(
+            code::UNKNOWN_OPERATION,
+            "op",
+            format!("未知操作 `{}`", clip(op, 64)),
+            format!("unknown operation `{}`", clip(op, 64)),
+        )
     })
 }
 

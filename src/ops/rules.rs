@@ -27,11 +27,14 @@ pub(super) fn validate_rules(v: &Json, out: &mut String) -> Result<()> {
     let i: RulesIn = input(v)?;
     checked(&i.rules)?;
     let r = &i.rules;
-    answer_text(out, &RulesCheck {
-        fingerprint: r.fingerprint().to_string(),
-        schema: r.schema,
-        tiers: r.membership.tiers.len(),
-        coupons: r.coupons.len(),
-        campaigns: r.campaigns.len(),
-    })
+    answer_text(
+        out,
+        &RulesCheck {
+            fingerprint: r.fingerprint().to_string(),
+            schema: r.schema,
+            tiers: r.membership.tiers.len(),
+            coupons: r.coupons.len(),
+            campaigns: r.campaigns.len(),
+        },
+    )
 }

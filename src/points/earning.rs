@@ -94,13 +94,23 @@ pub(crate) fn check(pts: &PointsPolicy, p: &mut Problems) {
         for (i, b) in ci.streak_bonus.iter().enumerate() {
             let at = At("points.check_in.streak_bonus", i);
             if b.day <= last {
-                p.push(code::STREAK_OUT_OF_ORDER, format!("{at}.day"), "连续签到奖励的天数须递增且大于 0", "streak bonus days must be increasing and above 0");
+                p.push(
+                    code::STREAK_OUT_OF_ORDER,
+                    format!("{at}.day"),
+                    "连续签到奖励的天数须递增且大于 0",
+                    "streak bonus days must be increasing and above 0",
+                );
             }
             last = b.day;
             in_range(p, format_args!("{at}.points"), b.points, 1, 1_000_000);
             if let Some(c) = ci.cycle_days {
                 if b.day > c {
-                    p.push(code::STREAK_BEYOND_CYCLE, format!("{at}.day"), "奖励天数超出签到周期", "bonus day is beyond the check-in cycle");
+                    p.push(
+                        code::STREAK_BEYOND_CYCLE,
+                        format!("{at}.day"),
+                        "奖励天数超出签到周期",
+                        "bonus day is beyond the check-in cycle",
+                    );
                 }
             }
         }
@@ -140,10 +150,20 @@ pub(crate) fn checked_in(rules: &Rules, m: &mut Member, b: &Booking) -> Result<(
 /// credited under the daily cap. `sign_up` is credited only when joining.
 pub(crate) fn activity(rules: &Rules, m: &mut Member, b: &Booking, name: &str) -> Result<()> {
     let Some(rule) = rules.points.activities.get(name) else {
-        return Err(refuse(code::UNKNOWN_ACTIVITY, "event.name", format!("未知活动 `{name}`"), format!("unknown activity `{name}`")));
+        return Err(refuse(
+            code::UNKNOWN_ACTIVITY,
+            "event.name",
+            format!("未知活动 `{name}`"),
+            format!("unknown activity `{name}`"),
+        ));
     };
     if name == "sign_up" {
-        return Err(refuse(code::ACTIVITY_LIMIT_REACHED, "event.name", "注册积分只在入会时发放", "sign-up points are given only when joining"));
+        return Err(refuse(
+            code::ACTIVITY_LIMIT_REACHED,
+            "event.name",
+            "注册积分只在入会时发放",
+            "sign-up points are given only when joining",
+        ));
     }
     let today = rules.zone().date(b.at);
     let count = m.activities.entry(name.to_string()).or_insert(ActivityCount { day: today, today: 0, total: 0 });
@@ -152,7 +172,12 @@ pub(crate) fn activity(rules: &Rules, m: &mut Member, b: &Booking, name: &str) -
         count.today = 0;
     }
     if rule.times_per_day.is_some_and(|n| count.today >= n) || rule.times_total.is_some_and(|n| count.total >= n) {
-        return Err(refuse(code::ACTIVITY_LIMIT_REACHED, "event.name", format!("「{name}」次数已达上限"), format!("`{name}` has reached its limit")));
+        return Err(refuse(
+            code::ACTIVITY_LIMIT_REACHED,
+            "event.name",
+            format!("「{name}」次数已达上限"),
+            format!("`{name}` has reached its limit"),
+        ));
     }
     count.today += 1;
     count.total += 1;
@@ -178,7 +203,12 @@ fn credit(rules: &Rules, m: &mut Member, source: &str, points: i64, b: &Booking,
     let room = rules.points.daily_cap.map_or(points, |cap| (cap - m.daily_points.points).max(0));
     let credit = points.min(room);
     if credit == 0 && points > 0 && over == OverCap::Refuse {
-        return Err(refuse(code::DAILY_CAP_REACHED, "event", "今日活动积分已达上限", "today's activity points cap is reached"));
+        return Err(refuse(
+            code::DAILY_CAP_REACHED,
+            "event",
+            "今日活动积分已达上限",
+            "today's activity points cap is reached",
+        ));
     }
     m.daily_points.points += credit;
     m.points.earn(rules.zone(), rules.points.expiry, b.at, credit, source, b.id)?;
@@ -201,8 +231,11 @@ pub(crate) fn points_to_earn(p: &mut Pricing) -> Result<()> {
         weights.push(if l.out.points_allowed { l.out.paid } else { 0 });
     }
     let base = money::sum_fen(&weights);
-    let rate = p.rules.points.earn_per_yuan as i128 * p.eff.points_multiplier_pct as i128 * p.eff.occasion_multiplier_pct as i128;
-    let pts = i64::try_from(money::div_rem_128(base as i128 * rate, 1_000_000).0).map_err(|_| Error::overflow("points"))?;
+    let rate = p.rules.points.earn_per_yuan as i128
+        * p.eff.points_multiplier_pct as i128
+        * p.eff.occasion_multiplier_pct as i128;
+    let pts =
+        i64::try_from(money::div_rem_128(base as i128 * rate, 1_000_000).0).map_err(|_| Error::overflow("points"))?;
     let mut per_line = if base > 0 { money::split(pts, &weights)? } else { vec![0; p.lines.len()] };
     let mut bonus_total = 0;
     for r in &p.reductions {

@@ -35,12 +35,18 @@ use crate::time::{Date, Millis, Zone};
 pub enum Expiry {
     Never,
     /// At the end of the local day `days` days after the day it was earned.
-    Days { days: u32 },
+    Days {
+        days: u32,
+    },
     /// At the end of the month `months` months after the month it was earned
     /// (0 = the end of this month).
-    MonthEnd { months: u32 },
+    MonthEnd {
+        months: u32,
+    },
     /// At the end of the year `years` years after the year it was earned.
-    YearEnd { years: u32 },
+    YearEnd {
+        years: u32,
+    },
 }
 
 pub(crate) fn check(expiry: Expiry, p: &mut Problems) {
@@ -149,7 +155,15 @@ impl Ledger {
     }
 
     /// Credit `amount` earned at `at`; a debt is paid off first.
-    pub fn earn(&mut self, zone: Zone, expiry: Expiry, at: Millis, amount: i64, source: &str, reference: &str) -> Result<Option<u32>> {
+    pub fn earn(
+        &mut self,
+        zone: Zone,
+        expiry: Expiry,
+        at: Millis,
+        amount: i64,
+        source: &str,
+        reference: &str,
+    ) -> Result<Option<u32>> {
         if amount <= 0 {
             return Ok(None);
         }
@@ -269,7 +283,14 @@ impl Ledger {
     /// Give `amount` points back to the lots they were spent from (`spent`,
     /// the order's record, minus `already` returned), last-taken first. Points
     /// returned to a lot that has expired by `at` expire at once.
-    pub fn give_back(&mut self, at: Millis, spent: &[LotUse], already: i64, amount: i64, reference: &str) -> Vec<LotUse> {
+    pub fn give_back(
+        &mut self,
+        at: Millis,
+        spent: &[LotUse],
+        already: i64,
+        amount: i64,
+        reference: &str,
+    ) -> Vec<LotUse> {
         // Skip what earlier partial returns gave back (they too went
         // last-taken first).
         let mut skip = already;
@@ -309,7 +330,14 @@ impl Ledger {
                 live += u.points;
             }
         }
-        self.history.push(Entry { at, kind: EntryKind::Return, delta: live - paid_debt, reference: reference.to_string(), lots: uses.clone(), debt: -paid_debt });
+        self.history.push(Entry {
+            at,
+            kind: EntryKind::Return,
+            delta: live - paid_debt,
+            reference: reference.to_string(),
+            lots: uses.clone(),
+            debt: -paid_debt,
+        });
         uses
     }
 
@@ -337,7 +365,14 @@ impl Ledger {
         }
         let owed = amount - settled - taken;
         self.debt += owed;
-        self.history.push(Entry { at, kind: EntryKind::Clawback, delta: -taken, reference: reference.to_string(), lots: uses, debt: owed });
+        self.history.push(Entry {
+            at,
+            kind: EntryKind::Clawback,
+            delta: -taken,
+            reference: reference.to_string(),
+            lots: uses,
+            debt: owed,
+        });
     }
 }
 

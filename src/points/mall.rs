@@ -39,7 +39,9 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         unique_id(p, &mut ids, format_args!("{at}.id"), &item.id);
         in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);
         match &item.reward {
-            MallReward::Coupon { template } => rules.check_template_ref(p, format_args!("{at}.reward.template"), template),
+            MallReward::Coupon { template } => {
+                rules.check_template_ref(p, format_args!("{at}.reward.template"), template)
+            }
             MallReward::Gift { sku } => check_sku(rules, p, format_args!("{at}.reward.sku"), sku, true),
         }
     }
@@ -50,7 +52,12 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
 /// a gift.
 pub(crate) fn exchanged(rules: &Rules, m: &mut Member, b: &Booking, item: &str, coupon: Option<&str>) -> Result<()> {
     let Some(it) = rules.points.mall.iter().find(|x| x.id == item) else {
-        return Err(refuse(code::UNKNOWN_MALL_ITEM, "event.item", format!("积分商城没有 `{item}`"), format!("no points-mall item `{item}`")));
+        return Err(refuse(
+            code::UNKNOWN_MALL_ITEM,
+            "event.item",
+            format!("积分商城没有 `{item}`"),
+            format!("no points-mall item `{item}`"),
+        ));
     };
     let reference = format!("mall:{}", b.id);
     m.points.spend(b.at, it.cost, &reference).map_err(|e| e.at("event.item"))?;

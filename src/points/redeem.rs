@@ -58,7 +58,12 @@ pub(crate) fn points_as_cash(p: &mut Pricing) -> Result<()> {
     let asked = p.cart.points;
     let Some(r) = &p.rules.points.redeem else {
         if asked != PointsChoice::Points(0) && asked != PointsChoice::Max {
-            return Err(Error::new(code::POINTS_REDEEM_DISABLED, "cart.points", "本店未开通积分抵现", "this shop does not take points as cash"));
+            return Err(Error::new(
+                code::POINTS_REDEEM_DISABLED,
+                "cart.points",
+                "本店未开通积分抵现",
+                "this shop does not take points as cash",
+            ));
         }
         return Ok(());
     };

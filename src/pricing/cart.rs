@@ -49,7 +49,6 @@ impl Encode for CouponChoice {
     }
 }
 
-
 impl Decode for CouponChoice {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
@@ -68,7 +67,6 @@ pub enum PointsChoice {
     Max,
     Points(i64),
 }
-
 
 impl Encode for PointsChoice {
     fn encode(&self, w: &mut Writer) {
@@ -116,7 +114,12 @@ pub(crate) fn check(cart: &Cart, p: &mut Problems) {
         p.push(code::CART_EMPTY, "cart.lines", "购物车为空", "the cart is empty");
     }
     if cart.lines.len() > MAX_LINES {
-        p.push(code::TOO_MANY, "cart.lines", format!("购物车最多 {MAX_LINES} 行"), format!("at most {MAX_LINES} cart lines"));
+        p.push(
+            code::TOO_MANY,
+            "cart.lines",
+            format!("购物车最多 {MAX_LINES} 行"),
+            format!("at most {MAX_LINES} cart lines"),
+        );
     }
     for (i, l) in cart.lines.iter().enumerate() {
         // The path is written only for a problem (nearly never).
@@ -128,12 +131,20 @@ pub(crate) fn check(cart: &Cart, p: &mut Problems) {
             p.push(code::BAD_ID, at("category"), "类目最长 64 字节", "a category is at most 64 bytes");
         }
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
-            p.push(code::BAD_QUANTITY, at("quantity"), format!("数量须在 1 到 {MAX_QUANTITY} 之间"),
-                format!("quantity must be between 1 and {MAX_QUANTITY}"));
+            p.push(
+                code::BAD_QUANTITY,
+                at("quantity"),
+                format!("数量须在 1 到 {MAX_QUANTITY} 之间"),
+                format!("quantity must be between 1 and {MAX_QUANTITY}"),
+            );
         }
         if !(0..=MAX_UNIT_PRICE).contains(&l.unit_price) {
-            p.push(code::BAD_PRICE, at("unit_price"), "单价须在 0 到 ¥100,000,000 之间",
-                "unit price must be between 0 and ¥100,000,000");
+            p.push(
+                code::BAD_PRICE,
+                at("unit_price"),
+                "单价须在 0 到 ¥100,000,000 之间",
+                "unit price must be between 0 and ¥100,000,000",
+            );
         }
     }
     if let PointsChoice::Points(n) = cart.points {

@@ -43,7 +43,14 @@ impl<'e> MemberPrice<'e> {
     fn new(eff: &'e Effective) -> Self {
         let mut notes = Vec::with_capacity(eff.discounts.len());
         for d in &eff.discounts {
-            notes.push((d.0, note(crate::code::MEMBER_PRICE, format!("会员价 {}", money::zhe(d.0)), format!("member price: pay {}", money::pct(d.0)))));
+            notes.push((
+                d.0,
+                note(
+                    crate::code::MEMBER_PRICE,
+                    format!("会员价 {}", money::zhe(d.0)),
+                    format!("member price: pay {}", money::pct(d.0)),
+                ),
+            ));
         }
         MemberPrice { eff, notes }
     }

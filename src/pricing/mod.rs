@@ -95,7 +95,12 @@ fn check(member: Option<&Member>, cart: &Cart, now: Millis) -> Result<()> {
             return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
         }
         if now < m.clock {
-            return Err(Error::new(code::EVENT_OUT_OF_ORDER, "now", "报价时间早于会员最后一个事件", "now is earlier than the member's last event"));
+            return Err(Error::new(
+                code::EVENT_OUT_OF_ORDER,
+                "now",
+                "报价时间早于会员最后一个事件",
+                "now is earlier than the member's last event",
+            ));
         }
     }
     Ok(())
@@ -182,7 +187,8 @@ impl<'a> Pricing<'a> {
     /// The answer: the totals by step, and every step's report.
     fn into_quote(self) -> Result<Quote> {
         let list = self.sum(|l| l.out.list)?;
-        let (mut campaign_discount, mut member_discount, mut full_reduction_discount, mut coupon_discount) = (0, 0, 0, 0);
+        let (mut campaign_discount, mut member_discount, mut full_reduction_discount, mut coupon_discount) =
+            (0, 0, 0, 0);
         for l in &self.lines {
             for d in &l.out.discounts {
                 match d.step {

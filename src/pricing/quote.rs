@@ -158,7 +158,6 @@ impl PartialEq<String> for Text {
     }
 }
 
-
 impl Encode for Text {
     fn encode(&self, w: &mut Writer) {
         w.string(self.as_str())

@@ -86,13 +86,23 @@ pub(crate) fn shipping(p: &mut Pricing) {
     let free_because = if p.rules.shipping.fee == 0 {
         None
     } else if let Some(r) = p.free_shipping_by.map(|k| &p.reductions[k]) {
-        Some(note(code::FREE_SHIPPING_CAMPAIGN, format!("「{}」包邮", r.name), format!("free shipping from “{}”", r.name)))
+        Some(note(
+            code::FREE_SHIPPING_CAMPAIGN,
+            format!("「{}」包邮", r.name),
+            format!("free shipping from “{}”", r.name),
+        ))
     } else if fee == 0 {
         Some(free_over(p, fees.threshold.unwrap_or(0)))
     } else {
         None
     };
-    p.shipping = ShippingReport { fee, free_over: fees.threshold, free_because, discount: p.shipping_discount, pay: fee - p.shipping_discount };
+    p.shipping = ShippingReport {
+        fee,
+        free_over: fees.threshold,
+        free_because,
+        discount: p.shipping_discount,
+        pay: fee - p.shipping_discount,
+    };
 }
 
 /// Why goods at or over threshold `t` ship free: the shop's threshold, or

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-
 fn main() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/big/two_hundred_lines_and_twenty_coupons.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the vector")).expect("JSON");

@@ -26,8 +26,8 @@
 //! `tsify` derives from the core's serde types, so the `.d.ts` cannot drift
 //! from the Rust (feature `ts`: a second build, see `scripts/build-wasm.sh`).
 
-use siyu::{code, Error};
 use siyu::ops;
+use siyu::{code, Error};
 use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
@@ -91,10 +91,14 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
             code::UNSAFE_INTEGER,
             "",
             format!("结果中的数字 {n} 超出 JS 安全整数范围（2^53），请用 call() 取得精确的 JSON 文本"),
-            format!("the result holds {n}, beyond JavaScript's safe integer range (2^53); use call() for exact JSON text"),
+            format!(
+                "the result holds {n}, beyond JavaScript's safe integer range (2^53); use call() for exact JSON text"
+            ),
         )));
     }
-    json_parse(&out).map_err(|_| to_js_error(Error::new(code::INTERNAL, "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON")))
+    json_parse(&out).map_err(|_| {
+        to_js_error(Error::new(code::INTERNAL, "", "内部错误：结果不是 JSON", "internal error: the answer is not JSON"))
+    })
 }
 
 /// The refusal of a value `toJson` could not write; `why` is what it threw,

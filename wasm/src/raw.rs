@@ -27,8 +27,8 @@
 //!   into memory it did not allocate from us) is copied before use, so the
 //!   call's own allocations can never overwrite it mid-parse.
 
-use siyu::{code, Error};
 use siyu::ops;
+use siyu::{code, Error};
 
 /// Largest buffer `siyu_alloc` hands out and largest input accepted: 16 MiB.
 pub const MAX_BUFFER: usize = 16 << 20;
@@ -52,7 +52,12 @@ fn strs<'a>(op: &'a [u8], input: &'a [u8]) -> Result<(&'a str, &'a str), String>
         ops::envelope(Err(Error::new(code::INPUT_NOT_UTF8, path, "输入不是合法的 UTF-8", "input is not valid UTF-8")))
     };
     if input.len() > MAX_BUFFER {
-        return Err(ops::envelope(Err(Error::new(code::INPUT_TOO_LARGE, "", "输入超过 16 MiB", "input is larger than 16 MiB"))));
+        return Err(ops::envelope(Err(Error::new(
+            code::INPUT_TOO_LARGE,
+            "",
+            "输入超过 16 MiB",
+            "input is larger than 16 MiB",
+        ))));
     }
     let Ok(op) = std::str::from_utf8(op) else { return Err(not_utf8("op")) };
     let Ok(input) = std::str::from_utf8(input) else { return Err(not_utf8("")) };

@@ -24,7 +24,9 @@ fn every_public_serde_type_derives_tsify() {
             if !line.starts_with("#[derive(") || !(line.contains("Serialize") || line.contains("Deserialize")) {
                 continue;
             }
-            let Some(item) = lines[i..].iter().find(|l| !l.starts_with("#[") && !l.starts_with("///")) else { continue };
+            let Some(item) = lines[i..].iter().find(|l| !l.starts_with("#[") && !l.starts_with("///")) else {
+                continue;
+            };
             let public = item.starts_with("pub struct ") || item.starts_with("pub enum ");
             let tagged = i > 0 && lines[i - 1].contains("tsify::Tsify");
             if public && !tagged {
@@ -32,5 +34,9 @@ fn every_public_serde_type_derives_tsify() {
             }
         }
     }
-    assert!(missing.is_empty(), "public serde types without `#[cfg_attr(feature = \"ts\", derive(tsify::Tsify))]`:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "public serde types without `#[cfg_attr(feature = \"ts\", derive(tsify::Tsify))]`:\n{}",
+        missing.join("\n")
+    );
 }

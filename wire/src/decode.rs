@@ -90,7 +90,11 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
     let mut p = Parser { s: text.as_bytes(), text, at: 0, depth: MAX_DEPTH };
     let v = p.value().and_then(|v| {
         p.space();
-        if p.at < p.s.len() { Err("trailing characters") } else { Ok(v) }
+        if p.at < p.s.len() {
+            Err("trailing characters")
+        } else {
+            Ok(v)
+        }
     });
     v.map_err(|what| syntax_error(text, p.at, what))
 }
@@ -689,7 +693,12 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.problem(code::UNKNOWN_FIELD, "未知字段", Some(k.as_ref()), format!("unknown field `{k}`, {}", one_of(known)));
+                    self.problem(
+                        code::UNKNOWN_FIELD,
+                        "未知字段",
+                        Some(k.as_ref()),
+                        format!("unknown field `{k}`, {}", one_of(known)),
+                    );
                 }
             }
         }
@@ -773,7 +782,12 @@ impl<'v> Decoder<'v> {
         let Json::Str(s) = v else { return self.wrong(v, expected) };
         let found = names.iter().position(|n| n == s);
         if found.is_none() {
-            self.problem(code::UNKNOWN_VARIANT, "未知的类型取值", None, format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)));
+            self.problem(
+                code::UNKNOWN_VARIANT,
+                "未知的类型取值",
+                None,
+                format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)),
+            );
         }
         found
     }
@@ -1027,7 +1041,10 @@ mod tests {
     fn parses_what_json_allows() {
         let v = parse(r#" {"a":[1,-2.5e3,true,false,null],"b":"x\"\u00e9\ud83d\ude00\n","c":{}} "#).unwrap();
         let Json::Obj(m) = &v else { panic!() };
-        assert_eq!(m[0].1, Json::Arr(vec![Json::Num("1"), Json::Num("-2.5e3"), Json::Bool(true), Json::Bool(false), Json::Null]));
+        assert_eq!(
+            m[0].1,
+            Json::Arr(vec![Json::Num("1"), Json::Num("-2.5e3"), Json::Bool(true), Json::Bool(false), Json::Null])
+        );
         assert_eq!(m[1].1, Json::Str(Cow::Owned("x\"é😀\n".into())));
         assert!(matches!(&m[2].1, Json::Obj(o) if o.is_empty()));
     }
@@ -1056,7 +1073,8 @@ mod tests {
         assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
         assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
-        for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"] {
+        for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"]
+        {
             assert!(from_str::<u64>(t).is_err(), "{t}");
         }
         assert_eq!(from_str::<i64>("-0").unwrap(), 0);

@@ -124,7 +124,8 @@ unsafe fn copy(src: *const u8, dst: *mut u8, n: usize) {
             core::ptr::copy_nonoverlapping(src, dst, n);
         } else if n > 16 {
             let (a, b) = ((src as *const u64).read_unaligned(), (src.add(8) as *const u64).read_unaligned());
-            let (c, d) = ((src.add(n - 16) as *const u64).read_unaligned(), (src.add(n - 8) as *const u64).read_unaligned());
+            let (c, d) =
+                ((src.add(n - 16) as *const u64).read_unaligned(), (src.add(n - 8) as *const u64).read_unaligned());
             (dst as *mut u64).write_unaligned(a);
             (dst.add(8) as *mut u64).write_unaligned(b);
             (dst.add(n - 16) as *mut u64).write_unaligned(c);
@@ -517,7 +518,11 @@ mod tests {
         let own = [(",\"a\":", Some(&a as &dyn Encode)), (",\"c\":", Some(&c)), (",\"d\":", None)];
         assert_eq!(object(&own, Members { keys: &[",\"b\":", ",\"e\":"], values: &extra }), r#"{"a":1,"b":2,"c":3}"#);
         let own = [(",\"a1\":", Some(&a as &dyn Encode))];
-        assert_eq!(object(&own, Members { keys: &[",\"a\":", ",\"x\":"], values: &extra }), r#"{"a":2,"a1":1}"#, "a key before its extensions");
+        assert_eq!(
+            object(&own, Members { keys: &[",\"a\":", ",\"x\":"], values: &extra }),
+            r#"{"a":2,"a1":1}"#,
+            "a key before its extensions"
+        );
         let extra: [Option<&dyn Encode>; 1] = [Some(&b)];
         assert_eq!(object(&[], Members { keys: &[",\"z\":"], values: &extra }), r#"{"z":2}"#, "extra members only");
         assert_eq!(object(&[(",\"d\":", None)], Members::NONE), "{}");

@@ -42,12 +42,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 // for speed (0.6 KB).
 impl Error {
     #[cold]
-    pub fn new(
-        code: Code,
-        path: impl Into<String>,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: Code, path: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::from_parts(code, path.into(), zh.into(), en.into())
     }
 
@@ -76,12 +71,7 @@ impl Error {
     /// Money arithmetic left the range of `i64` fen.
     #[cold]
     pub fn overflow(path: impl Into<String>) -> Self {
-        Error::new(
-            code::AMOUNT_OVERFLOW,
-            path,
-            "金额超出可计算范围",
-            "amount is outside the computable range",
-        )
+        Error::new(code::AMOUNT_OVERFLOW, path, "金额超出可计算范围", "amount is outside the computable range")
     }
 
     /// Prefix the path, e.g. `lines[0]` under `cart` becomes `cart.lines[0]`.
@@ -190,13 +180,7 @@ impl Problems {
     }
 
     #[cold]
-    pub fn push(
-        &mut self,
-        code: Code,
-        path: impl Into<String>,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) {
+    pub fn push(&mut self, code: Code, path: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) {
         self.list.push(Error::new(code, path, zh, en));
     }
 

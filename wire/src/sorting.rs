@@ -17,7 +17,6 @@
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 
-
 use crate::decode::{Decode, Decoder, Entries, Items, Json};
 use crate::encode::{Encode, Writer};
 
@@ -551,7 +550,6 @@ impl std::fmt::Debug for IdSet {
         f.debug_set().entries(self.iter()).finish()
     }
 }
-
 
 impl Encode for IdSet {
     #[inline]

@@ -48,7 +48,12 @@ pub fn load(dir: &Path) -> Result<Vec<Vector>> {
             let op = doc.get("op").and_then(Value::as_str).ok_or_else(|| format!("{name}: `op` must be a string"))?;
             let input = doc.get("input").ok_or_else(|| format!("{name}: no `input`"))?;
             let expected = doc.get("expected").ok_or_else(|| format!("{name}: no `expected`"))?;
-            Ok(Vector { name: name.clone(), op: op.to_string(), input: canonical(input), expected: canonical(expected) })
+            Ok(Vector {
+                name: name.clone(),
+                op: op.to_string(),
+                input: canonical(input),
+                expected: canonical(expected),
+            })
         })
         .collect()
 }
@@ -106,7 +111,12 @@ pub fn run(wasm: &Wasm, vectors: &[Vector]) -> Result<Report> {
                 if answer.text == v.expected {
                     report.identical += 1;
                 } else {
-                    report.failures.push(format!("{} ({}): {}", v.name, v.op, first_difference(&answer.text, &v.expected)));
+                    report.failures.push(format!(
+                        "{} ({}): {}",
+                        v.name,
+                        v.op,
+                        first_difference(&answer.text, &v.expected)
+                    ));
                 }
             }
             Err(failure) => {

@@ -54,7 +54,8 @@ impl Budgets {
     /// variables `SIYU_BUDGET_QUOTE_200` and `SIYU_BUDGET_MEMORY_200`
     /// override them, so a one-off run can show the gate failing.
     pub fn load(path: &std::path::Path) -> Result<Budgets> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{} (run from the repository root): {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{} (run from the repository root): {e}", path.display()))?;
         let file = path.display().to_string();
         let pick = |name: &str, var: &str| -> Result<(u64, String)> {
             if let Ok(v) = std::env::var(var) {
@@ -65,7 +66,10 @@ impl Budgets {
                 let line = line.split('#').next().unwrap_or("").trim();
                 if let Some((key, value)) = line.split_once('=') {
                     if key.trim() == name {
-                        let n = value.trim().parse().map_err(|_| format!("{file}: {name}={value:?} is not a whole number"))?;
+                        let n = value
+                            .trim()
+                            .parse()
+                            .map_err(|_| format!("{file}: {name}={value:?} is not a whole number"))?;
                         return Ok((n, file.clone()));
                     }
                 }
@@ -141,13 +145,23 @@ pub fn events() -> Vec<Value> {
     push(JOINED, json!({"type": "joined", "member": "m-bench"}));
     push(JOINED + 60_000, json!({"type": "profile_set", "birthday": "11-03", "tags": ["tea-lover"]}));
     push(JOINED + 120_000, json!({"type": "coupon_claimed", "template": "new-20"}));
-    push(ORDERED, json!({"type": "order_placed", "order": "o1", "cart": {"lines": [
-        {"sku": "pot-clay", "category": "teaware", "unit_price": 32800, "quantity": 20}], "coupons": "none"}}));
+    push(
+        ORDERED,
+        json!({"type": "order_placed", "order": "o1", "cart": {"lines": [
+        {"sku": "pot-clay", "category": "teaware", "unit_price": 32800, "quantity": 20}], "coupons": "none"}}),
+    );
     push(COMPLETED, json!({"type": "order_completed", "order": "o1"}));
     let mut claims = vec!["full-200-30", "full-200-30", "tea-85"];
     claims.extend(["no-threshold-10"; 5]);
     claims.extend(["ship-free", "gold-50", "birthday-30", "jasmine-swap", "day18-88"]);
-    claims.extend(["bench-snacks-90", "bench-teaware-300-40", "bench-tea-100-15", "bench-500-80", "bench-1000-150", "bench-95"]);
+    claims.extend([
+        "bench-snacks-90",
+        "bench-teaware-300-40",
+        "bench-tea-100-15",
+        "bench-500-80",
+        "bench-1000-150",
+        "bench-95",
+    ]);
     for (i, t) in claims.into_iter().enumerate() {
         push(CLAIMED + i as i64 * 60_000, json!({"type": "coupon_claimed", "template": t}));
     }
@@ -202,15 +216,28 @@ fn measure(wasm: &Wasm, key: &str, op: &str, what: &str, input: &Value) -> Resul
 }
 
 pub fn run(wasm: &Wasm) -> Result<FuelReport> {
-    let demo_text = std::fs::read_to_string("src/demo/rules.json").map_err(|e| format!("src/demo/rules.json (run from the repository root): {e}"))?;
+    let demo_text = std::fs::read_to_string("src/demo/rules.json")
+        .map_err(|e| format!("src/demo/rules.json (run from the repository root): {e}"))?;
     let demo: Value = serde_json::from_str(&demo_text).map_err(|e| format!("src/demo/rules.json: {e}"))?;
     let rules = bench_rules(&demo);
     let initial_memory = wasm.instantiate()?.memory_bytes();
     let mut rows = Vec::new();
 
-    let (row, _) = measure(wasm, "validate_rules", "validate_rules", "demo rules + 6 bench coupon templates", &json!({"rules": rules}))?;
+    let (row, _) = measure(
+        wasm,
+        "validate_rules",
+        "validate_rules",
+        "demo rules + 6 bench coupon templates",
+        &json!({"rules": rules}),
+    )?;
     rows.push(row);
-    let (row, member) = measure(wasm, "replay", "replay", "25 events -> a gold member with 20 coupons", &json!({"rules": rules, "events": events()}))?;
+    let (row, member) = measure(
+        wasm,
+        "replay",
+        "replay",
+        "25 events -> a gold member with 20 coupons",
+        &json!({"rules": rules, "events": events()}),
+    )?;
     rows.push(row);
     let wallet = member["wallet"].as_array().map(Vec::len).unwrap_or(0);
     if wallet != 20 || member["tier"] != "gold" {
@@ -221,11 +248,14 @@ pub fn run(wasm: &Wasm) -> Result<FuelReport> {
         let (row, _) = measure(wasm, op, op, "that member", &at_now)?;
         rows.push(row);
     }
-    let check_in = json!({"rules": rules, "member": member, "event": {"id": "e-bench", "at": NOW, "type": "checked_in"}});
+    let check_in =
+        json!({"rules": rules, "member": member, "event": {"id": "e-bench", "at": NOW, "type": "checked_in"}});
     let (row, _) = measure(wasm, "apply_event", "apply_event", "a check-in on that member", &check_in)?;
     rows.push(row);
     for n in [10, 50, 200] {
-        for (mode, who) in [("best", "member, 20 coupons, best combination"), ("none", "member, coupons none"), ("guest", "guest")] {
+        for (mode, who) in
+            [("best", "member, 20 coupons, best combination"), ("none", "member, coupons none"), ("guest", "guest")]
+        {
             let input = if mode == "guest" {
                 json!({"rules": rules, "cart": cart(&rules, n, "none"), "now": NOW})
             } else {
@@ -333,9 +363,19 @@ impl FuelReport {
     pub fn to_text(&self, b: &Budgets) -> String {
         let mut out = String::new();
         out.push_str(&format!("module sha256 {} ({} bytes)\n", self.wasm_sha256, self.wasm_bytes));
-        out.push_str(&format!("linear memory of a fresh instance: {} B ({})\n\n", self.initial_memory, mib(self.initial_memory)));
-        out.push_str(&format!("| {:<15} | {:<47} | {:>12} | {:>8} | {:>8} | {:>9} | {:>12} |\n", "operation", "input", "instructions", "% of 11M", "in bytes", "out bytes", "memory after"));
-        out.push_str(&format!("|{:-<17}|{:-<49}|{:->13}:|{:->9}:|{:->9}:|{:->10}:|{:->13}:|\n", "", "", "", "", "", "", ""));
+        out.push_str(&format!(
+            "linear memory of a fresh instance: {} B ({})\n\n",
+            self.initial_memory,
+            mib(self.initial_memory)
+        ));
+        out.push_str(&format!(
+            "| {:<15} | {:<47} | {:>12} | {:>8} | {:>8} | {:>9} | {:>12} |\n",
+            "operation", "input", "instructions", "% of 11M", "in bytes", "out bytes", "memory after"
+        ));
+        out.push_str(&format!(
+            "|{:-<17}|{:-<49}|{:->13}:|{:->9}:|{:->9}:|{:->10}:|{:->13}:|\n",
+            "", "", "", "", "", "", ""
+        ));
         for r in &self.rows {
             out.push_str(&format!(
                 "| {:<15} | {:<47} | {:>12} | {:>7.1}% | {:>8} | {:>9} | {:>12} |\n",

@@ -149,7 +149,11 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         for k in 0..97 {
             let cut = bytes.len() * k / 97;
             let a = s.call("quote", &bytes[..cut]).map_err(f)?;
-            let r = if std::str::from_utf8(&bytes[..cut]).is_ok() { expect_syntax(&a.text) } else { expect_code(&a.text, "INPUT_NOT_UTF8") };
+            let r = if std::str::from_utf8(&bytes[..cut]).is_ok() {
+                expect_syntax(&a.text)
+            } else {
+                expect_code(&a.text, "INPUT_NOT_UTF8")
+            };
             r.map_err(|e| format!("cut at {cut}: {e}"))?;
         }
         Ok(())
@@ -175,7 +179,13 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         let a = s.call("validate_rules", deep.as_bytes()).map_err(f)?;
         expect_syntax(&a.text)
     })?;
-    for (label, input) in [("null", "null"), ("array", "[]"), ("string", "\"x\""), ("rules null", "{\"rules\":null}"), ("a number beyond every integer type", "{\"rules\":1e400}")] {
+    for (label, input) in [
+        ("null", "null"),
+        ("array", "[]"),
+        ("string", "\"x\""),
+        ("rules null", "{\"rules\":null}"),
+        ("a number beyond every integer type", "{\"rules\":1e400}"),
+    ] {
         check(&mut s, &format!("well-formed but wrong shape ({label}) -> INPUT_INVALID"), &mut |s| {
             let a = s.call("validate_rules", input.as_bytes()).map_err(f)?;
             expect_code(&a.text, "INPUT_INVALID")
@@ -183,7 +193,12 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
     }
 
     // --- operation names ---------------------------------------------------
-    for (label, op) in [("empty", String::new()), ("unknown", "nope".into()), ("NUL inside", "quote\0".into()), ("1 MiB long", "q".repeat(1 << 20))] {
+    for (label, op) in [
+        ("empty", String::new()),
+        ("unknown", "nope".into()),
+        ("NUL inside", "quote\0".into()),
+        ("1 MiB long", "q".repeat(1 << 20)),
+    ] {
         check(&mut s, &format!("operation name {label} -> UNKNOWN_OPERATION"), &mut |s| {
             let a = s.call(&op, b"{}").map_err(f)?;
             expect_code(&a.text, "UNKNOWN_OPERATION")?;
@@ -202,7 +217,11 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         s.free(op, 5).map_err(f)?;
         s.free(inp, good.len() as u32).map_err(f)?;
         let text = a?.text;
-        if std::str::from_utf8(&good.as_bytes()[..good.len() / 2]).is_ok() { expect_syntax(&text) } else { expect_code(&text, "INPUT_NOT_UTF8") }
+        if std::str::from_utf8(&good.as_bytes()[..good.len() / 2]).is_ok() {
+            expect_syntax(&text)
+        } else {
+            expect_code(&text, "INPUT_NOT_UTF8")
+        }
     })?;
     check(&mut s, "input length 4 KiB past the JSON (still in memory) -> an error envelope", &mut |s| {
         let op = s.put(b"validate_rules").map_err(f)?;
@@ -220,9 +239,11 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         s.free(inp, 2).map_err(f)?;
         expect_code(&a?.text, "UNKNOWN_OPERATION")
     })?;
-    check(&mut s, "zero lengths with null pointers -> JSON_SYNTAX (the input is parsed before the name is looked up)", &mut |s| {
-        expect_syntax(&s.call_at(0, 0, 0, 0).map_err(f)?.text)
-    })?;
+    check(
+        &mut s,
+        "zero lengths with null pointers -> JSON_SYNTAX (the input is parsed before the name is looked up)",
+        &mut |s| expect_syntax(&s.call_at(0, 0, 0, 0).map_err(f)?.text),
+    )?;
 
     // --- pointers outside linear memory, huge lengths ---------------------------
     // Each pointer is worked out from the memory size at the moment of the
@@ -317,7 +338,11 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         let a = s.call_at(op, 5, at, good.len() as u32).map_err(f);
         s.free(op, 5).map_err(f)?;
         let a = a?;
-        if a.text == reference { Ok(()) } else { Err(format!("differs: {}", clip(&a.text))) }
+        if a.text == reference {
+            Ok(())
+        } else {
+            Err(format!("differs: {}", clip(&a.text)))
+        }
     })?;
     check(&mut s, "a good input at an odd address inside a buffer -> the same answer", &mut |s| {
         let n = good.len() as u32 + 3;
@@ -328,7 +353,11 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         s.free(op, 5).map_err(f)?;
         s.free(buf, n).map_err(f)?;
         let a = a?;
-        if a.text == reference { Ok(()) } else { Err(format!("differs: {}", clip(&a.text))) }
+        if a.text == reference {
+            Ok(())
+        } else {
+            Err(format!("differs: {}", clip(&a.text)))
+        }
     })?;
 
     // --- careless frees ----------------------------------------------------------------
@@ -343,7 +372,7 @@ pub fn run(wasm: &Wasm, log: &mut dyn FnMut(String)) -> Result<Report> {
         s.free(u32::MAX, 4).map_err(f)?;
         s.free(1024, 4096).map_err(f)?; // the data section
         s.free(s.memory_bytes() as u32 + 65_536, 16).map_err(f)?; // past memory
-        // The allocator must be intact: two live buffers never overlap.
+                                                                  // The allocator must be intact: two live buffers never overlap.
         let a = s.alloc(64).map_err(f)?;
         let b = s.alloc(64).map_err(f)?;
         s.write(a, &[0xAA; 64]).map_err(f)?;

@@ -60,7 +60,10 @@ pub fn pinned_hash(path: &Path) -> Result<String> {
     pin.push(".sha256");
     let pin = PathBuf::from(pin);
     let text = std::fs::read_to_string(&pin).map_err(|e| {
-        format!("{}: {e} — every host checks it loaded the pinned build; scripts/build-wasm.sh writes this file", pin.display())
+        format!(
+            "{}: {e} — every host checks it loaded the pinned build; scripts/build-wasm.sh writes this file",
+            pin.display()
+        )
     })?;
     let word = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
     if word.len() != 64 || !word.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -168,16 +171,21 @@ impl Siyu {
             self.store.set_fuel(FUEL_PER_CALL).map_err(|e| Failure(e.to_string()))?;
         }
         let result = self.call.call(&mut self.store, (op_ptr as i32, op_len as i32, in_ptr as i32, in_len as i32));
-        let fuel = if self.fuel { FUEL_PER_CALL - self.store.get_fuel().map_err(|e| Failure(e.to_string()))? } else { 0 };
+        let fuel =
+            if self.fuel { FUEL_PER_CALL - self.store.get_fuel().map_err(|e| Failure(e.to_string()))? } else { 0 };
         let ptr = result.map_err(|e| Failure(format!("siyu_call trapped: {e:?}")))? as u32;
         if ptr == 0 {
             return Err(Failure("siyu_call returned 0 (no result buffer)".into()));
         }
         let mut len = [0u8; 4];
-        self.memory.read(&self.store, ptr as usize, &mut len).map_err(|e| Failure(format!("result frame header: {e}")))?;
+        self.memory
+            .read(&self.store, ptr as usize, &mut len)
+            .map_err(|e| Failure(format!("result frame header: {e}")))?;
         let n = u32::from_le_bytes(len);
         let mut body = vec![0u8; n as usize];
-        self.memory.read(&self.store, ptr as usize + 4, &mut body).map_err(|e| Failure(format!("result frame body: {e}")))?;
+        self.memory
+            .read(&self.store, ptr as usize + 4, &mut body)
+            .map_err(|e| Failure(format!("result frame body: {e}")))?;
         self.free(ptr, n + 4)?;
         let text = String::from_utf8(body).map_err(|_| Failure("the result frame is not UTF-8".into()))?;
         Ok(Answer { text, fuel })
@@ -185,12 +193,17 @@ impl Siyu {
 
     /// `siyu_alloc(len)` (0 means refused).
     pub fn alloc(&mut self, len: u32) -> Result<u32, Failure> {
-        self.alloc.call(&mut self.store, len as i32).map(|p| p as u32).map_err(|e| Failure(format!("siyu_alloc trapped: {e:?}")))
+        self.alloc
+            .call(&mut self.store, len as i32)
+            .map(|p| p as u32)
+            .map_err(|e| Failure(format!("siyu_alloc trapped: {e:?}")))
     }
 
     /// `siyu_free(ptr, len)`.
     pub fn free(&mut self, ptr: u32, len: u32) -> Result<(), Failure> {
-        self.free.call(&mut self.store, (ptr as i32, len as i32)).map_err(|e| Failure(format!("siyu_free trapped: {e:?}")))
+        self.free
+            .call(&mut self.store, (ptr as i32, len as i32))
+            .map_err(|e| Failure(format!("siyu_free trapped: {e:?}")))
     }
 
     /// Allocate a buffer and copy `bytes` into it.

@@ -87,7 +87,12 @@ fn main() -> ExitCode {
 
 fn load(path: &std::path::Path) -> Result<Wasm, String> {
     let wasm = Wasm::load(path)?;
-    eprintln!("module: {} ({} bytes, sha256 {}, matches the pinned hash)", wasm.path.display(), wasm.bytes, wasm.sha256);
+    eprintln!(
+        "module: {} ({} bytes, sha256 {}, matches the pinned hash)",
+        wasm.path.display(),
+        wasm.bytes,
+        wasm.sha256
+    );
     Ok(wasm)
 }
 
@@ -155,7 +160,8 @@ fn run_profile(args: &[String], top: usize) -> ExitCode {
     let run = || -> Result<String, String> {
         let wasm = std::fs::read(named).map_err(|e| format!("{named}: {e}"))?;
         let doc: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(input).map_err(|e| format!("{input}: {e}"))?).map_err(|e| format!("{input}: {e}"))?;
+            serde_json::from_slice(&std::fs::read(input).map_err(|e| format!("{input}: {e}"))?)
+                .map_err(|e| format!("{input}: {e}"))?;
         let op = doc["op"].as_str().ok_or(format!("{input}: no \"op\""))?;
         let p = siyu_host_wasmtime::profile::run(&wasm, op, doc["input"].to_string().as_bytes())?;
         let mut text = siyu_host_wasmtime::profile::report(&p, top);

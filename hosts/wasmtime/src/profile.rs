@@ -202,7 +202,8 @@ pub fn run(named: &[u8], op: &str, input: &[u8]) -> Result<Profile> {
     let instance = linker.instantiate(&mut store, &module).map_err(|e| format!("instantiate: {e}"))?;
     let memory = instance.get_memory(&mut store, "memory").ok_or("no memory export")?;
     let alloc = instance.get_typed_func::<i32, i32>(&mut store, "siyu_alloc").map_err(|e| e.to_string())?;
-    let call = instance.get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "siyu_call").map_err(|e| e.to_string())?;
+    let call =
+        instance.get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "siyu_call").map_err(|e| e.to_string())?;
     let put = |store: &mut Store<Tally>, bytes: &[u8]| -> Result<i32> {
         let p = alloc.call(&mut *store, bytes.len() as i32).map_err(|e| e.to_string())?;
         memory.write(&mut *store, p as usize, bytes).map_err(|e| e.to_string())?;
@@ -216,7 +217,8 @@ pub fn run(named: &[u8], op: &str, input: &[u8]) -> Result<Profile> {
     }
     store.data_mut().edges.clear();
     store.set_fuel(FUEL_PER_CALL).map_err(|e| e.to_string())?;
-    call.call(&mut store, (op_ptr, op.len() as i32, in_ptr, input.len() as i32)).map_err(|e| format!("siyu_call trapped: {e:?}"))?;
+    call.call(&mut store, (op_ptr, op.len() as i32, in_ptr, input.len() as i32))
+        .map_err(|e| format!("siyu_call trapped: {e:?}"))?;
     let total = FUEL_PER_CALL - store.get_fuel().map_err(|e| e.to_string())?;
     let tally = std::mem::take(store.data_mut());
     Ok(Profile { costs: tally.costs, edges: tally.edges, total })
@@ -252,7 +254,9 @@ impl Profile {
             .edges
             .iter()
             .filter(|((caller, callee), _)| self.costs[side(*caller, *callee)].name.contains(what))
-            .map(|((caller, callee), (n, spent))| (*spent, *n, self.costs[*caller].name.as_str(), self.costs[*callee].name.as_str()))
+            .map(|((caller, callee), (n, spent))| {
+                (*spent, *n, self.costs[*caller].name.as_str(), self.costs[*callee].name.as_str())
+            })
             .collect();
         rows.sort_by(|a, b| b.cmp(a));
         let mut out = format!("\n{title} of *{what}*:\n{:>10} {:>8}  caller -> callee\n", "instr", "calls");
@@ -280,15 +284,37 @@ pub fn report(p: &Profile, top: usize) -> String {
     out.push('\n');
     let mut by_own = costs.clone();
     by_own.sort_by(|a, b| b.own.cmp(&a.own).then(a.name.cmp(&b.name)));
-    out.push_str(&format!("{:>10} {:>6} {:>10} {:>6} {:>8}  function (by own instructions)\n", "own", "%", "inclusive", "%", "calls"));
+    out.push_str(&format!(
+        "{:>10} {:>6} {:>10} {:>6} {:>8}  function (by own instructions)\n",
+        "own", "%", "inclusive", "%", "calls"
+    ));
     for c in by_own.iter().take(top) {
-        out.push_str(&format!("{:>10} {:>5.1}% {:>10} {:>5.1}% {:>8}  {}\n", c.own, pct(c.own), c.inclusive, pct(c.inclusive), c.calls, c.name));
+        out.push_str(&format!(
+            "{:>10} {:>5.1}% {:>10} {:>5.1}% {:>8}  {}\n",
+            c.own,
+            pct(c.own),
+            c.inclusive,
+            pct(c.inclusive),
+            c.calls,
+            c.name
+        ));
     }
     let mut by_inc = costs;
     by_inc.sort_by(|a, b| b.inclusive.cmp(&a.inclusive).then(a.name.cmp(&b.name)));
-    out.push_str(&format!("\n{:>10} {:>6} {:>10} {:>6} {:>8}  function (by inclusive instructions)\n", "inclusive", "%", "own", "%", "calls"));
+    out.push_str(&format!(
+        "\n{:>10} {:>6} {:>10} {:>6} {:>8}  function (by inclusive instructions)\n",
+        "inclusive", "%", "own", "%", "calls"
+    ));
     for c in by_inc.iter().take(top) {
-        out.push_str(&format!("{:>10} {:>5.1}% {:>10} {:>5.1}% {:>8}  {}\n", c.inclusive, pct(c.inclusive), c.own, pct(c.own), c.calls, c.name));
+        out.push_str(&format!(
+            "{:>10} {:>5.1}% {:>10} {:>5.1}% {:>8}  {}\n",
+            c.inclusive,
+            pct(c.inclusive),
+            c.own,
+            pct(c.own),
+            c.calls,
+            c.name
+        ));
     }
     out
 }
