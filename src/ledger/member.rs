@@ -15,7 +15,7 @@ use crate::code;
 use crate::coupon::wallet::{WalletCoupon, MAX_WALLET_SIZE};
 use crate::decode::Decode;
 use crate::encode::Encode;
-use crate::error::{Problems, Result};
+use crate::error::{Error, Problems, Result};
 use crate::ledger::order::Order;
 use crate::membership::paid::PaidCard;
 use crate::membership::tier::{GrowthEntry, GrowthFloor};
@@ -267,6 +267,19 @@ fn instant(p: &mut Problems, at: Arguments, t: Millis) {
 impl Member {
     pub fn is_joined(&self) -> bool {
         self.joined_at.is_some()
+    }
+
+    /// Whether a quote or a view may read this member at `now`: joined, and
+    /// `now` not before their last event. `zh` is the Chinese message for
+    /// the latter, which says who reads.
+    pub(crate) fn readable_at(&self, now: Millis, zh: &str) -> Result<()> {
+        if !self.is_joined() {
+            return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
+        }
+        if now < self.clock {
+            return Err(Error::new(code::EVENT_OUT_OF_ORDER, "now", zh, "now is earlier than the member's last event"));
+        }
+        Ok(())
     }
 
     /// Has this member never placed an order? (An order refunded in full

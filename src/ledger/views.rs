@@ -99,17 +99,7 @@ pub struct Summary {
 /// The member as of `now` (lots expired and reviews run, nothing booked).
 fn as_of(rules: &Rules, mut m: Member, now: Millis) -> Result<Member> {
     check_instant(now, "now")?;
-    if !m.is_joined() {
-        return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
-    }
-    if now < m.clock {
-        return Err(Error::new(
-            code::EVENT_OUT_OF_ORDER,
-            "now",
-            "查询时间早于最后一个事件",
-            "now is earlier than the member's last event",
-        ));
-    }
+    m.readable_at(now, "查询时间早于最后一个事件")?;
     advance(rules, &mut m, now);
     Ok(m)
 }

@@ -52,7 +52,7 @@ pub mod shipping;
 use crate::campaign::reduction::ReductionOutcome;
 use crate::code;
 use crate::coupon::step::CouponReport;
-use crate::error::{Error, Problems, Result};
+use crate::error::{Problems, Result};
 use crate::ledger::{self, Member};
 use crate::membership::benefits::{self, Effective};
 use crate::money::{self, Fen};
@@ -91,17 +91,7 @@ fn check(member: Option<&Member>, cart: &Cart, now: Millis) -> Result<()> {
     cart::check(cart, &mut p);
     p.finish(code::INPUT_INVALID, "输入无效", "the input is invalid")?;
     if let Some(m) = member {
-        if !m.is_joined() {
-            return Err(Error::new(code::MEMBER_NOT_JOINED, "member", "会员尚未入会", "the member has not joined"));
-        }
-        if now < m.clock {
-            return Err(Error::new(
-                code::EVENT_OUT_OF_ORDER,
-                "now",
-                "报价时间早于会员最后一个事件",
-                "now is earlier than the member's last event",
-            ));
-        }
+        m.readable_at(now, "报价时间早于会员最后一个事件")?;
     }
     Ok(())
 }
