@@ -425,8 +425,6 @@ pub struct Object<'d, 'v> {
     /// Where each key is among the members, found in one pass over them:
     /// 1 + the member's index, 0 if absent, [`BY_NAME`] to look it up.
     slots: [u8; MAX_FIELDS],
-    /// Whether a [`field`](Self::field) returned `None`.
-    failed: bool,
 }
 
 /// A slot whose member is looked up by its name (past `u8`'s range).
@@ -435,7 +433,6 @@ const BY_NAME: u8 = u8::MAX;
 impl<'v> Object<'_, 'v> {
     /// Field `keys[i]`: read as `T`; if absent, `or()`, or else a
     /// `MISSING_FIELD` problem.
-    /// Sets [`failed`](Self::failed) when it returns `None`.
     pub fn field<T: Decode>(&mut self, i: usize, or: Option<fn() -> T>) -> Option<T> {
         let t = match self.enter(i, or.is_none()) {
             Some(v) => {
@@ -445,7 +442,6 @@ impl<'v> Object<'_, 'v> {
             }
             None => or.map(|f| f()),
         };
-        self.failed |= t.is_none();
         t
     }
 
@@ -461,13 +457,7 @@ impl<'v> Object<'_, 'v> {
             }
             None => Some(T::default()),
         };
-        self.failed |= t.is_none();
         t
-    }
-
-    /// Whether a field could not be read.
-    pub fn failed(&self) -> bool {
-        self.failed
     }
 
     /// Enter field `keys[i]`, found where [`Decoder::keys`] saw it: its
@@ -676,7 +666,7 @@ impl<'v> Decoder<'v> {
         if !clean {
             self.check_keys(obj, known, also, deny);
         }
-        Object { d: self, members: obj, keys: known, slots, failed: false }
+        Object { d: self, members: obj, keys: known, slots }
     }
 
     #[cold]
