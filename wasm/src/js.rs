@@ -82,7 +82,12 @@ fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
     } else {
         to_json(&input).map_err(|why| to_js_error(not_json(why)))?
     };
-    let out = ops::answer(op, &unsafe_integers_as_floats(&text)).map_err(to_js_error)?;
+    run_text(op, &text)
+}
+
+/// Run one operation on the JSON text of a JS value.
+fn run_text(op: &str, text: &str) -> Result<JsValue, JsValue> {
+    let out = ops::answer(op, &unsafe_integers_as_floats(text)).map_err(to_js_error)?;
     if let Some((start, end)) = unsafe_integer(out.as_bytes(), 0) {
         // ASCII digits; `get` because a `str` index that could panic brings
         // core's panic message code into the module.
@@ -181,10 +186,53 @@ fn unsafe_integers_as_floats(json: &str) -> Cow<'_, str> {
 
 /// Run operation `op` (its table name, e.g. `"apply_event"`) on JSON text
 /// and return JSON text: `{"ok":…}` or `{"error":{…}}`, keys sorted. Never
-/// throws; exact for any number the core accepts.
+/// throws; exact for any number the core accepts. An `op` or `json` that is
+/// not a string (an object passed where its JSON text belongs) is answered
+/// with the error envelope (`INPUT_INVALID`, a `WRONG_TYPE` problem at
+/// `op` or at the input).
 #[wasm_bindgen(js_name = call)]
-pub fn call(op: &str, json: &str) -> String {
-    ops::call(op, json)
+pub fn call(
+    #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+) -> String {
+    // Taken as `JsValue`, not `&str`: the glue's string conversion would
+    // throw a JS `TypeError` on a non-string before Rust saw the call.
+    match (op.as_string(), json.as_string()) {
+        (Some(op), Some(json)) => ops::call(&op, &json),
+        (op, _) => {
+            let mut top = Error::new(code::INPUT_INVALID, "", "输入无效", "the input is invalid");
+            top.problems.push(if op.is_none() {
+                Error::new(
+                    code::WRONG_TYPE,
+                    "op",
+                    "call 的第一个参数是操作名（字符串，如 \"quote\"）",
+                    "call's first argument is the operation's name, a string such as \"quote\"",
+                )
+            } else {
+                Error::new(
+                    code::WRONG_TYPE,
+                    "",
+                    "call 的第二个参数是 JSON 文本（字符串）：请传 JSON.stringify(输入)，或改用该操作的函数，如 quote(对象)",
+                    "call's second argument is JSON text (a string): pass JSON.stringify(input), or use the operation's function, such as quote(object)",
+                )
+            });
+            ops::envelope(Err(top))
+        }
+    }
+}
+
+/// Rules from anywhere (JSON read from a file, a form, the network) as
+/// `Rules`: the same value back once `validateRules` accepts it, else the
+/// `SiyuError` listing every problem (paths start at `rules`).
+#[wasm_bindgen(js_name = checkRules, unchecked_return_type = "Rules")]
+pub fn check_rules(#[wasm_bindgen(unchecked_param_type = "unknown")] rules: JsValue) -> Result<JsValue, JsValue> {
+    let text = if rules.is_undefined() {
+        String::from("null")
+    } else {
+        to_json(&rules).map_err(|why| to_js_error(not_json(why)))?
+    };
+    run_text("validate_rules", &format!("{{\"rules\":{text}}}"))?;
+    Ok(rules)
 }
 
 /// One exported function per operation, and [`EXPORTS`] listing them, from
@@ -247,7 +295,10 @@ export interface OperationInfo {
     summary: string;
 }
 
-/** A thrown refusal: a JS `Error` with the fields of `ErrorInfo`. */
+/**
+ * A thrown refusal: a JS `Error` with the fields of `ErrorInfo`. Tell it
+ * from other errors with `isSiyuError(e)`.
+ */
 export interface SiyuError extends globalThis.Error, ErrorInfo {
     name: "SiyuError";
 }
@@ -261,6 +312,11 @@ export type Millis = number;
 /** The JSON envelope `call` returns. */
 export type Envelope<T = unknown> = { ok: T } | { error: ErrorInfo };
 "#;
+
+/// The union of every code (`ErrorCode`), generated from `siyu::code::ALL`
+/// and checked against it by `wasm/tests/error_codes.rs`.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR_CODES: &str = include_str!("../js/error_codes.d.ts");
 
 /// JS-style name of an operation: `apply_event` → `applyEvent`.
 pub fn js_name(op: &str) -> String {

@@ -95,6 +95,9 @@ codes! {
     /// JS object API only: an answer holds an integer beyond 2^53 − 1, which a
     /// JS number cannot carry exactly; use `call` (JSON text) instead.
     UNSAFE_INTEGER;
+    /// JS package only: an operation was called before `await init()` had
+    /// loaded the module (browser, mini-program). Await `init()` first.
+    NOT_INITIALIZED;
     /// `now` or an event's `at` outside 2000-01-01 … 2199-12-31.
     TIME_OUT_OF_RANGE;
     /// An amount left the computable range.

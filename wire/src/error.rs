@@ -22,7 +22,7 @@ pub struct Error(Box<Info>);
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ErrorInfo"))]
 #[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Info {
-    #[cfg_attr(feature = "ts", tsify(type = "string"))]
+    #[cfg_attr(feature = "ts", tsify(type = "ErrorCode"))]
     pub code: Code,
     pub path: String,
     pub zh: String,
