@@ -9,8 +9,10 @@
 #      `wasm-types`) and the same wasm-bindgen → target/wasm-pack-types/, of
 #      which only the .d.ts is used, after checking it declares the same
 #      functions as the module's own
-#   3. binaryen's wasm-opt --merge-similar-functions -Os (npm `binaryen`,
-#      tests/hosts/js)  → pkg/siyu_wasm_bg.wasm
+#   3. the export `memcmp` taken out (scripts/wasm-exports.mjs: the
+#      function stays), then binaryen's wasm-opt --merge-similar-functions
+#      -Os (npm `binaryen`, tests/hosts/js) → pkg/siyu_wasm_bg.wasm, whose
+#      exports must be exactly those docs/ABI.md §2 lists
 #   4. the glue as wasm-bindgen wrote it, with the JS face's hand-written
 #      wasm/js/to_json.js (which wasm-bindgen copies to snippets/) bundled in
 #      by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
@@ -85,10 +87,14 @@ if grep -n '^ \* r"' "$types/siyu_wasm.d.ts" >&2; then
 fi
 
 mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
+# The module exports its `memcmp` (wasm/src/memcmp.rs: `#[no_mangle]`, which
+# a cdylib exports): the export goes, the function stays.
+node "$root/scripts/wasm-exports.mjs" drop "$out/siyu_wasm_bg.wasm" "$out/siyu_wasm_bg.unexported.wasm" memcmp
 # The passes (and why each): scripts/wasm-opt-passes.sh.
 source "$root/scripts/wasm-opt-passes.sh"
-"$tools/wasm-opt" "${wasm_opt_passes[@]}" --strip-debug "$out/siyu_wasm_bg.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"
+"$tools/wasm-opt" "${wasm_opt_passes[@]}" --strip-debug "$out/siyu_wasm_bg.unexported.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"
 mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
+node "$root/scripts/wasm-exports.mjs" check "$pkg/siyu_wasm_bg.wasm" "$root/docs/ABI.md"
 
 # One file each, so the loaders (and WeChat's module system) need no snippets/.
 "$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=esm --log-level=warning \
