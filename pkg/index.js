@@ -2,8 +2,12 @@
 // the functions. Loads siyu_wasm_bg.wasm — the same bytes every host loads —
 // and hands the instance to the wasm-bindgen glue.
 import * as glue from './siyu_wasm_bg.js';
-export * from './siyu_wasm_api.js';
-export { demoRules } from './demo_rules.js';
+// The public functions, by name (scripts/build-wasm.sh checks the list).
+export {
+  applyEvent, call, checkRules, couponWallet, demoRules,
+  eligibleMembers, isSiyuError, memberSummary, operations, pointsHistory,
+  quote, replay, validateRules,
+} from './siyu_wasm_bg.js';
 
 const IMPORTS = { './siyu_wasm_bg.js': glue };
 let ready = null;

@@ -3,17 +3,29 @@
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const glue = require('./cjs/siyu_wasm_bg.js');
+// The CommonJS glue is the one WeChat's "npm build" copies (miniprogram_dist/).
+const glue = require('./miniprogram_dist/siyu_wasm_bg.js');
 
 const bytes = readFileSync(join(__dirname, 'siyu_wasm_bg.wasm'));
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { './siyu_wasm_bg.js': glue });
 glue.__wbg_set_wasm(instance.exports);
 if (typeof instance.exports.__wbindgen_start === 'function') instance.exports.__wbindgen_start();
 
-for (const name of Object.keys(glue)) {
-  if (!name.startsWith('__wb')) exports[name] = glue[name];
-}
-exports.demoRules = require('./cjs/demo_rules.js').demoRules;
+// The public functions, one `exports.x =` each so that Node's `import` of
+// this file sees them too (scripts/build-wasm.sh checks the list).
+exports.applyEvent = glue.applyEvent;
+exports.call = glue.call;
+exports.checkRules = glue.checkRules;
+exports.couponWallet = glue.couponWallet;
+exports.demoRules = glue.demoRules;
+exports.eligibleMembers = glue.eligibleMembers;
+exports.isSiyuError = glue.isSiyuError;
+exports.memberSummary = glue.memberSummary;
+exports.operations = glue.operations;
+exports.pointsHistory = glue.pointsHistory;
+exports.quote = glue.quote;
+exports.replay = glue.replay;
+exports.validateRules = glue.validateRules;
 /** Already loaded: resolves at once. */
 exports.init = () => Promise.resolve();
 /** The exact bytes this loader instantiated. */

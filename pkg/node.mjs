@@ -2,8 +2,12 @@
 // with the browser and mini-program loaders.
 import { readFileSync } from 'node:fs';
 import * as glue from './siyu_wasm_bg.js';
-export * from './siyu_wasm_api.js';
-export { demoRules } from './demo_rules.js';
+// The public functions, by name (scripts/build-wasm.sh checks the list).
+export {
+  applyEvent, call, checkRules, couponWallet, demoRules,
+  eligibleMembers, isSiyuError, memberSummary, operations, pointsHistory,
+  quote, replay, validateRules,
+} from './siyu_wasm_bg.js';
 
 const bytes = readFileSync(new URL('./siyu_wasm_bg.wasm', import.meta.url));
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { './siyu_wasm_bg.js': glue });

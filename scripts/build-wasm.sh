@@ -14,15 +14,17 @@
 #      -Os (npm `binaryen`, tests/hosts/js) → pkg/siyu_wasm_bg.wasm, whose
 #      exports must be exactly those docs/ABI.md §2 lists
 #   4. the glue as wasm-bindgen wrote it, with the JS face's hand-written
-#      wasm/js/to_json.js (which wasm-bindgen copies to snippets/) bundled in
-#      by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
-#      (pkg/cjs/siyu_wasm_bg.js); the .d.ts of 2
-#   5. pkg/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and .sha256; the
-#      sizes raw, gzip -9 and Brotli 11
-#   6. pkg/demo_rules.js, pkg/cjs/demo_rules.js: the demo rule set (data, not
-#      in the .wasm)
-#   7. pkg/miniprogram_dist/: what WeChat's "npm build" copies into a code package
-#   8. the size gate: exits 1 if a size of 5 is over its budget
+#      wasm/js/to_json.js (which wasm-bindgen copies to snippets/),
+#      wasm/js/face.js and the demo rule set (data, not in the .wasm)
+#      bundled in by esbuild: ESM (pkg/siyu_wasm_bg.js) and CommonJS
+#      (pkg/miniprogram_dist/siyu_wasm_bg.js, shared by Node's `require` and
+#      what WeChat's "npm build" copies into a code package); the .d.ts of 2
+#      as pkg/siyu_wasm.d.cts; LICENSE-* from the repository's root
+#   5. pkg/miniprogram_dist/siyu_wasm_bg.wasm.br (Brotli, Node's zlib) and
+#      pkg/siyu_wasm_bg.wasm.sha256; the sizes raw, gzip -9 and Brotli 11
+#   6. every entry point exports the public functions, by name (so that
+#      Node's `import` of a CommonJS entry sees them too), and nothing else
+#   7. the size gate: exits 1 if a size of 5 is over its budget
 #      (scripts/budgets.sh; SIYU_BUDGET_RAW/_GZIP/_BROTLI override one run)
 #
 # Idempotent: run it again and it rebuilds only what cargo says changed.
@@ -86,7 +88,7 @@ if grep -n '^ \* r"' "$types/siyu_wasm.d.ts" >&2; then
   exit 1
 fi
 
-mkdir -p "$pkg/cjs" "$pkg/miniprogram_dist/cjs"
+mkdir -p "$pkg/miniprogram_dist"
 # The module exports its `memcmp` (wasm/src/memcmp.rs: `#[no_mangle]`, which
 # a cdylib exports): the export goes, the function stays.
 node "$root/scripts/wasm-exports.mjs" drop "$out/siyu_wasm_bg.wasm" "$out/siyu_wasm_bg.unexported.wasm" memcmp
@@ -96,17 +98,17 @@ source "$root/scripts/wasm-opt-passes.sh"
 mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
 node "$root/scripts/wasm-exports.mjs" check "$pkg/siyu_wasm_bg.wasm" "$root/docs/ABI.md"
 
-# One file each, so the loaders (and WeChat's module system) need no snippets/.
-"$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=esm --log-level=warning \
-  --outfile="$pkg/siyu_wasm_bg.js"
-cp "$types/siyu_wasm.d.ts" "$pkg/siyu_wasm.d.ts"
-# The public names only (not the glue's __wbg_* import functions), from the
-# entry wasm-bindgen writes.
-sed -n '/^export {/,/}/p' "$out/siyu_wasm.js" > "$pkg/siyu_wasm_api.js"
-grep -q call "$pkg/siyu_wasm_api.js" || { echo "build-wasm.sh: no export list in $out/siyu_wasm.js" >&2; exit 1; }
-"$tools/esbuild" "$out/siyu_wasm_bg.js" --bundle --format=cjs --target=es2017 --log-level=warning \
-  --outfile="$pkg/cjs/siyu_wasm_bg.js"
-printf '{ "type": "commonjs" }\n' > "$pkg/cjs/package.json"
+# One file per module format, so the loaders (and WeChat's module system)
+# need no snippets/: wasm/js/face.js with the glue and the demo rules.
+bundle=("$tools/esbuild" "$root/wasm/js/face.js" --bundle --log-level=warning
+  "--alias:siyu-glue=$out/siyu_wasm_bg.js" "--alias:siyu-demo-rules=$root/src/demo/rules.canonical.json"
+  --loader:.json=text)
+"${bundle[@]}" --format=esm --outfile="$pkg/siyu_wasm_bg.js"
+"${bundle[@]}" --format=cjs --target=es2017 --outfile="$pkg/miniprogram_dist/siyu_wasm_bg.js"
+# CommonJS declarations, so that one file serves `require` and `import`
+# (index.d.cts and index.d.ts re-export it).
+cp "$types/siyu_wasm.d.ts" "$pkg/siyu_wasm.d.cts"
+cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$pkg/"
 
 # Node's zlib for both compressions, so the figures are those BENCHMARKS.md
 # has always quoted. It writes the .br and .sha256 and prints the three sizes.
@@ -118,7 +120,7 @@ const br = zlib.brotliCompressSync(wasm, { params: {
   [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
   [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_GENERIC,
   [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } });
-fs.writeFileSync(dir + "/siyu_wasm_bg.wasm.br", br);
+fs.writeFileSync(dir + "/miniprogram_dist/siyu_wasm_bg.wasm.br", br);
 const gz = zlib.gzipSync(wasm, { level: 9 });
 const sha = crypto.createHash("sha256").update(wasm).digest("hex");
 fs.writeFileSync(dir + "/siyu_wasm_bg.wasm.sha256", sha + "  siyu_wasm_bg.wasm\n");
@@ -127,28 +129,22 @@ console.log(wasm.length + " " + gz.length + " " + br.length);
 read -r size_raw size_gzip size_brotli <<<"$sizes"
 echo "siyu_wasm_bg.wasm  sha256 $(cut -d' ' -f1 "$pkg/siyu_wasm_bg.wasm.sha256")"
 
-# The demo rule set, for trying the package out: data, so not in the .wasm
-# (every mini-program would carry 6 KB it never uses). `demoRules()` returns
-# a fresh object each call. ESM and CommonJS.
-node -e '
-const fs = require("fs");
-const [src, pkg] = process.argv.slice(1);
-const text = JSON.stringify(fs.readFileSync(src, "utf8").trim());
-const doc = "// The demo rule set of the siyu package (a tea shop, 山茶小铺), written by\n" +
-  "// scripts/build-wasm.sh from src/demo/rules.canonical.json. Data, not part of the .wasm.\n";
-const fn = "function demoRules() {\n  return JSON.parse(TEXT);\n}\n";
-fs.writeFileSync(pkg + "/demo_rules.js", doc + "const TEXT = " + text + ";\n/** A fresh copy of the demo rules. */\nexport " + fn);
-fs.writeFileSync(pkg + "/cjs/demo_rules.js", doc + "\"use strict\";\nconst TEXT = " + text + ";\n/** A fresh copy of the demo rules. */\n" + fn + "exports.demoRules = demoRules;\n");
-' "$root/src/demo/rules.canonical.json" "$pkg"
-
-# What WeChat's "npm build" copies (package.json "miniprogram" field): the
-# loader as index.js, the CommonJS glue, the Brotli module.
-cp "$pkg/miniprogram.js" "$pkg/miniprogram_dist/index.js"
-cp "$pkg/cjs/siyu_wasm_bg.js" "$pkg/miniprogram_dist/cjs/siyu_wasm_bg.js"
-cp "$pkg/cjs/demo_rules.js" "$pkg/miniprogram_dist/cjs/demo_rules.js"
-cp "$pkg/siyu_wasm_bg.wasm.br" "$pkg/miniprogram_dist/siyu_wasm_bg.wasm.br"
-cp "$pkg/index.d.ts" "$pkg/miniprogram_dist/index.d.ts"
-cp "$pkg/siyu_wasm.d.ts" "$pkg/miniprogram_dist/siyu_wasm.d.ts"
+# Every entry point exports the public functions by name: the bundle's
+# exports but the glue's (`__wb…`), with the loader's `init` and
+# `wasmBytes`. A CommonJS entry is loaded with `import`, which sees only the
+# names Node's cjs-module-lexer finds (`exports.x = …`).
+node --input-type=module -e '
+const [pkg] = process.argv.slice(1);
+const api = Object.keys(await import(pkg + "/siyu_wasm_bg.js")).filter((n) => !n.startsWith("__wb"));
+const want = [...api, "init", "wasmBytes"].sort().join(" ");
+let bad = 0;
+for (const [entry, extra] of [["index.js", []], ["node.mjs", []], ["node.cjs", ["default", "module.exports"]],
+                              ["miniprogram_dist/index.js", ["default", "module.exports", "DEFAULT_PATH"]]]) {
+  const have = Object.keys(await import(pkg + "/" + entry)).filter((n) => !extra.includes(n)).sort().join(" ");
+  if (have !== want) { console.error(`build-wasm.sh: pkg/${entry} exports ${have}\n  but the public functions are ${want}`); bad = 1; }
+}
+process.exit(bad);
+' "$pkg"
 
 # The size gate, last, so that an over-budget build still leaves a complete
 # pkg/ to look into (twiggy, wasm-objdump) while the build itself fails.

@@ -12,14 +12,15 @@ import { expectedSha } from './common.mjs';
 const PAGE = `<!doctype html><meta charset="utf-8"><title>siyu conformance</title><link rel="icon" href="data:,">
 <script type="module">
 import * as siyu from '/pkg/index.js';
-import { apiChecks, checkVector } from '/runner/common.mjs';
+import { apiChecks, beforeInitChecks, checkVector } from '/runner/common.mjs';
 try {
+  const early = beforeInitChecks(siyu);
   await siyu.init();
   const digest = await crypto.subtle.digest('SHA-256', siyu.wasmBytes());
   const sha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   const vectors = await (await fetch('/vectors.json')).json();
   const results = vectors.map((v) => checkVector(siyu, v.name, v.text));
-  window.__done = { sha, bytes: siyu.wasmBytes().length, results, fails: apiChecks(siyu), ua: navigator.userAgent };
+  window.__done = { sha, bytes: siyu.wasmBytes().length, results, fails: [...early, ...apiChecks(siyu)], ua: navigator.userAgent };
 } catch (e) {
   window.__done = { error: String(e && e.stack || e) };
 }

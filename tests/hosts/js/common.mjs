@@ -211,7 +211,7 @@ export function apiChecks(siyu) {
   const ops = siyu.operations();
   check(Array.isArray(ops) && ops.length > 0, 'operations() returns the table');
   for (const o of ops) check(typeof siyu[jsName(o.name)] === 'function', `operation ${o.name} has no JS function ${jsName(o.name)}`);
-  const extra = ['call', 'init', 'wasmBytes', 'demoRules'];
+  const extra = ['call', 'init', 'wasmBytes', 'demoRules', 'checkRules', 'isSiyuError'];
   for (const k of Object.keys(siyu)) {
     if (typeof siyu[k] === 'function' && !extra.includes(k) && k !== 'default') {
       check(ops.some((o) => jsName(o.name) === k), `export ${k} is not an operation`);
@@ -294,8 +294,53 @@ export function apiChecks(siyu) {
   check(siyu.demoRules().merchant !== 'changed' && JSON.stringify(siyu.validateRules({ rules: siyu.demoRules() })) === good,
     'demoRules() is a fresh copy of valid rules');
   check(siyu.call('nope', '{}').includes('UNKNOWN_OPERATION'), 'call: unknown operation is an error envelope');
+  // `call` never throws: an object (or anything but text) is answered with the envelope.
+  for (const [op, input, at] of [['quote', { rules }, ''], ['quote', undefined, ''], ['quote', 42, ''], [{}, '{}', 'op'], [undefined, undefined, 'op']]) {
+    let env;
+    try { env = JSON.parse(siyu.call(op, input)); } catch (e) { env = { threw: String(e) }; }
+    check(env.error?.code === 'INPUT_INVALID' && env.error.problems?.[0]?.code === 'WRONG_TYPE' && env.error.problems[0].path === at,
+      `call(${typeof op}, ${typeof input}): the INPUT_INVALID envelope, WRONG_TYPE at ${JSON.stringify(at)} (got ${JSON.stringify(env)})`);
+  }
+  // checkRules: unknown JSON in, the same value out as Rules, or every problem thrown.
+  const parsed = JSON.parse(JSON.stringify(rules));
+  check(siyu.checkRules(parsed) === parsed, 'checkRules returns the value it was given');
+  throwsSiyu(() => siyu.checkRules({ schema: 1 }), 'INPUT_INVALID', 'checkRules: rules missing fields', 'MISSING_FIELD', 'rules.membership');
+  throwsSiyu(() => siyu.checkRules({ ...rules, schema: 99 }), 'RULES_INVALID', 'checkRules: invalid rules');
+  throwsSiyu(() => siyu.checkRules(undefined), 'INPUT_INVALID', 'checkRules: nothing', 'WRONG_TYPE', 'rules');
+  // isSiyuError tells a refusal from any other error.
+  let refusal;
+  try { siyu.quote({}); } catch (e) { refusal = e; }
+  check(siyu.isSiyuError(refusal), 'isSiyuError: a thrown refusal');
+  for (const other of [new Error('x'), new TypeError('y'), null, undefined, 'SiyuError', { name: 'SiyuError' }]) {
+    check(!siyu.isSiyuError(other), `isSiyuError: not ${String(other)}`);
+  }
   check(siyu.call('quote', '{').includes('JSON_SYNTAX'), 'call: bad JSON is an error envelope');
   check(JSON.stringify(JSON.parse(siyu.call('validate_rules', JSON.stringify({ rules }))).ok) === good, 'call and the object API agree');
+  return fails;
+}
+
+/**
+ * Before `init()` (browser, mini-program): every function throws the
+ * SiyuError NOT_INITIALIZED, and `call` answers it as an error envelope.
+ */
+export function beforeInitChecks(siyu) {
+  const fails = [];
+  const check = (ok, msg) => { if (!ok) fails.push(msg); };
+  for (const [name, f] of [['quote', () => siyu.quote({})], ['validateRules', () => siyu.validateRules({})],
+    ['operations', () => siyu.operations()], ['checkRules', () => siyu.checkRules({})]]) {
+    try {
+      f();
+      fails.push(`before init: ${name} did not throw`);
+    } catch (e) {
+      check(siyu.isSiyuError(e) && e.code === 'NOT_INITIALIZED' && e.message.startsWith('NOT_INITIALIZED') && /init\(\)/.test(e.en) && /init\(\)/.test(e.zh),
+        `before init: ${name} throws the SiyuError NOT_INITIALIZED saying to await init() (got ${e && e.name}: ${e && e.message})`);
+    }
+  }
+  let env;
+  try { env = JSON.parse(siyu.call('operations', '{}')); } catch (e) { env = { threw: String(e) }; }
+  check(env.error?.code === 'NOT_INITIALIZED', `before init: call answers the NOT_INITIALIZED envelope (got ${JSON.stringify(env)})`);
+  // The demo rules are data: there before the module.
+  check(typeof siyu.demoRules().schema === 'number', 'before init: demoRules() works');
   return fails;
 }
 

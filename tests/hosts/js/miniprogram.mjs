@@ -44,11 +44,12 @@ try {
   const siyu = mp.require('siyu');
   const after = JSON.parse(require_('JSON.stringify({ wasm: typeof WebAssembly, enc: typeof TextEncoder, dec: typeof TextDecoder })'));
   check(after.wasm === 'undefined' && after.enc === 'function' && after.dec === 'function', `after require('siyu'): ${JSON.stringify(after)}`);
+  const c = mp.require('/runner/common.js');
+  fails.push(...c.beforeInitChecks(siyu));
   await siyu.init(); // default path: miniprogram_npm/siyu/siyu_wasm_bg.wasm.br
   await siyu.init(); // a second call is the same promise, no second instantiation
   check(mp.instantiations.length === 1, `instantiated ${mp.instantiations.length} times`);
 
-  const c = mp.require('/runner/common.js');
   context.__vectors = JSON.stringify(loadVectors());
   out = JSON.parse(vmRun(`(function (siyu, c) {
     var vectors = JSON.parse(__vectors);

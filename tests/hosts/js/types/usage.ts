@@ -2,11 +2,11 @@
 // every operation with its precise input and output types. Not run.
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
-  eligibleMembers, validateRules, demoRules, operations,
+  eligibleMembers, validateRules, demoRules, operations, checkRules, isSiyuError,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
-  RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect,
+  RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -55,8 +55,27 @@ export async function demo(): Promise<void> {
     const fields: [string, string, string, string, string] = [e.code, e.path, e.zh, e.en, e.message];
     const problems: ErrorInfo[] | undefined = e.problems;
   }
+  // Rules read from a JSON file: `unknown` in, `Rules` out (or a SiyuError).
+  const fromFile: unknown = JSON.parse('{"schema": 1}');
+  const checked: Rules = checkRules(fromFile);
+  try {
+    quote({ rules: checked, cart, now });
+  } catch (err: unknown) {
+    if (isSiyuError(err)) {
+      const code: ErrorCode = err.code;
+      const first: ErrorCode | undefined = err.problems?.[0]?.code;
+      if (code === 'NOT_INITIALIZED' || code === 'RULES_INVALID') void first;
+    } else {
+      throw err;
+    }
+  }
   void [bytes, ops, fingerprint, payable, lineSum, guest, summary, history, wallet, reach];
 }
+
+// The codes are a union generated from the Rust list: a typo is an error.
+// @ts-expect-error not a code
+const typo: ErrorCode = 'RULES_INVALD';
+void typo;
 
 // These must NOT type-check: a wrong field name, a float-free string amount,
 // a missing `now`.

@@ -85,7 +85,7 @@ if (typeof root.TextEncoder === 'undefined') root.TextEncoder = Utf8Encoder;
 if (typeof root.TextDecoder === 'undefined') root.TextDecoder = Utf8Decoder;
 
 // Only now: the glue constructs a TextDecoder while it loads.
-var glue = require('./cjs/siyu_wasm_bg.js');
+var glue = require('./siyu_wasm_bg.js');
 
 /** Where WeChat's "npm build" puts the module inside the code package. */
 var DEFAULT_PATH = 'miniprogram_npm/siyu/siyu_wasm_bg.wasm.br';
@@ -109,10 +109,21 @@ function init(path) {
   return ready;
 }
 
-Object.keys(glue).forEach(function (name) {
-  if (name.slice(0, 4) !== '__wb') exports[name] = glue[name];
-});
-exports.demoRules = require('./cjs/demo_rules.js').demoRules;
+// The public functions, one `exports.x =` each so that Node's `import` of
+// this file sees them too (scripts/build-wasm.sh checks the list).
+exports.applyEvent = glue.applyEvent;
+exports.call = glue.call;
+exports.checkRules = glue.checkRules;
+exports.couponWallet = glue.couponWallet;
+exports.demoRules = glue.demoRules;
+exports.eligibleMembers = glue.eligibleMembers;
+exports.isSiyuError = glue.isSiyuError;
+exports.memberSummary = glue.memberSummary;
+exports.operations = glue.operations;
+exports.pointsHistory = glue.pointsHistory;
+exports.quote = glue.quote;
+exports.replay = glue.replay;
+exports.validateRules = glue.validateRules;
 exports.init = init;
 /** WXWebAssembly instantiates from a path: the loader never sees the bytes. */
 exports.wasmBytes = function () { return undefined; };
