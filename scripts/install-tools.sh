@@ -4,7 +4,8 @@
 #   the wasm32 target, wasm-pack, wasm-bindgen-cli at the exact version
 #   wasm/Cargo.toml pins, Debian's chromium (only if /usr/bin/chromium is
 #   missing), and the runners' npm tools (binaryen, esbuild, typescript,
-#   playwright-core) by `npm ci` in tests/hosts/js.
+#   playwright-core, vite, @arethetypeswrong/cli, publint) by `npm ci` in
+#   tests/hosts/js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

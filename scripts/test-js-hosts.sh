@@ -3,6 +3,9 @@
 # .wasm and the npm package, then run the conformance corpus under Node,
 # headless Chromium and the mini-program shim, and type-check the .d.ts.
 # Each runner ends with `conformance: <host>: N of M vectors identical`.
+# Last, the package as users meet it: the tarball installed into fresh
+# Node, TypeScript and Vite projects, and attw and publint on it
+# (tests/hosts/js/fresh-projects.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh
@@ -18,4 +21,6 @@ for runner in node chromium miniprogram; do
 done
 echo "== TypeScript: the package's .d.ts against types/usage.ts"
 npx --no-install tsc -p tsconfig.json && echo "types: ok" || status=1
+echo "== the tarball in fresh projects; attw and publint"
+node fresh-projects.mjs || status=1
 exit $status
