@@ -18,7 +18,7 @@ mod tests {
     /// `demo/rules.canonical.json` is [`RULES`](super::RULES) written as
     /// canonical JSON (keys sorted, no whitespace). The module does not
     /// carry the demo: that copy is what the npm package's `demoRules()`
-    /// returns (scripts/build-wasm.sh writes it into `pkg/demo_rules.js`),
+    /// returns (scripts/build-wasm.sh bundles it into the glue, `pkg/siyu_wasm_bg.js`),
     /// checked in so the package build needs no Rust to make it. After
     /// editing `demo/rules.json`, regenerate it (this test prints it).
     #[test]

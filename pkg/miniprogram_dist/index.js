@@ -4,6 +4,9 @@
 // wasm-bindgen glue (which makes a TextDecoder as it loads), then
 // instantiates siyu_wasm_bg.wasm.br with WXWebAssembly.instantiate(path).
 //
+// Needs WeChat base library ≥ 2.14.0 (WXWebAssembly with a .wasm.br path);
+// docs/miniprogram.md is the guide.
+//
 //   const siyu = require('siyu');           // after "npm build" (miniprogram_dist)
 //   await siyu.init();                      // or init('path/in/package/siyu_wasm_bg.wasm.br')
 //   const q = siyu.quote({ rules, member, cart, now: Date.now() });
@@ -99,7 +102,7 @@ var ready = null;
 function init(path) {
   if (ready) return ready;
   var WXW = root.WXWebAssembly || (typeof WXWebAssembly !== 'undefined' ? WXWebAssembly : undefined); // eslint-disable-line no-undef
-  if (!WXW) return Promise.reject(new Error('siyu: WXWebAssembly is not available (WeChat base library ≥ 2.13)'));
+  if (!WXW) return Promise.reject(new Error('siyu: WXWebAssembly is not available (WeChat base library ≥ 2.14.0 is needed)'));
   ready = Promise.resolve(WXW.instantiate(path || DEFAULT_PATH, { './siyu_wasm_bg.js': glue })).then(function (result) {
     var instance = result && result.instance ? result.instance : result;
     glue.__wbg_set_wasm(instance.exports);

@@ -1,5 +1,5 @@
-// Conformance runner: the mini-program loader (pkg/miniprogram.js, shipped
-// as miniprogram_dist/index.js) under a WeChat-like shim (wechat-shim.mjs):
+// Conformance runner: the mini-program loader (pkg/miniprogram_dist/index.js,
+// what WeChat's "npm build" copies) under a WeChat-like shim (wechat-shim.mjs):
 // no WebAssembly, TextEncoder or TextDecoder globals, WXWebAssembly taking a
 // code-package path to the Brotli .wasm.br. Every vector runs *inside* that
 // context through `call` and the object API.
@@ -72,4 +72,14 @@ try {
 } finally {
   pack.remove();
 }
+
+// One minimum base library, stated the same everywhere it is stated.
+const stated = new Map();
+for (const rel of ['README.md', 'docs/miniprogram.md', 'pkg/README.md', 'pkg/miniprogram_dist/index.js']) {
+  const text = readFileSync(join(here, '..', '..', '..', rel), 'utf8');
+  for (const m of text.matchAll(/base library(?:\*\*)?:? (?:\*\*)?≥ (\d+\.\d+(?:\.\d+)?)/gi)) stated.set(`${rel}: ≥ ${m[1]}`, m[1]);
+}
+const versions = new Set(stated.values());
+check(stated.size >= 4 && versions.size === 1, `the minimum base library is not stated once and the same: ${[...stated.keys()].join('; ')}`);
+if (versions.size === 1) console.log(`miniprogram: base library ≥ ${[...versions][0]}, stated ${stated.size} times`);
 process.exitCode = report('miniprogram', out ? out.results : [], fails);
