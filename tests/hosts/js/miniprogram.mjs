@@ -33,7 +33,7 @@ try {
 
   // The shim refuses what WeChat refuses.
   for (const bad of [new Uint8Array(8), 'https://example.com/siyu_wasm_bg.wasm.br', '../siyu_wasm_bg.wasm.br',
-    join(pkgDir, 'siyu_wasm_bg.wasm.br'), 'miniprogram_npm/siyu/index.js', 'runner/exports_global.wasm']) {
+    join(pkgDir, 'miniprogram_dist', 'siyu_wasm_bg.wasm.br'), 'miniprogram_npm/siyu/index.js', 'runner/exports_global.wasm']) {
     let refused = false;
     try { await mp.WXWebAssembly.instantiate(bad, {}); } catch (_) { refused = true; }
     check(refused, `the shim accepted ${typeof bad === 'string' ? bad : 'bytes'}`);
