@@ -216,7 +216,7 @@ await attempt('esbuild-url', async () => {
 // not modules, so they have no types to resolve), publint on pkg/.
 await attempt('attw', () => {
   const out = run('node', [join(tools, '@arethetypeswrong', 'cli', 'dist', 'index.js'), tarball, '--format', 'ascii',
-    '--exclude-entrypoints', './siyu_wasm_bg.wasm', './siyu_wasm_bg.wasm.br', './package.json'], here);
+    '--exclude-entrypoints', './siyu_wasm_bg.wasm', './siyu_wasm_bg.wasm.br'], here);
   if (!/No problems found/.test(out)) throw new Error(out);
   return 'no problems';
 });
