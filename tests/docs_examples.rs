@@ -668,7 +668,7 @@ fn example_4_3_a_win_back_coupon_for_silent_members() {
     v["coupons"]
         .as_array_mut()
         .unwrap()
-        .push(json!({"id": "winback-15", "name": "老友回归 15 元券", "kind": {"type": "amount_off", "amount": 1500},
+        .push(json!({"id": "winback-15", "name": "老友回归 15 元券", "type": "amount_off", "amount": 1500,
         "validity": {"type": "days", "days": 7}, "audience": {"segments": ["silent"]}}));
     let r = rules(&v);
     let m = member(
@@ -766,7 +766,7 @@ fn example_4_6_thresholds_come_after_the_member_price() {
     let u = unusable(&q, "c-full");
     assert_eq!(
         (u.code.as_str(), u.shortfall, u.zh.as_str()),
-        ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00）")
+        ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00，按优惠后金额计）")
     );
 }
 
@@ -893,7 +893,7 @@ fn example_5_2_limited_time_discount() {
     assert_eq!((q.totals.payable, q.points.to_earn), (45560, 683));
 
     let mut stacked = shop_with_campaigns();
-    stacked["campaigns"][1]["kind"]["stack_with_member_price"] = json!(true);
+    stacked["campaigns"][1]["stack_with_member_price"] = json!(true);
     let r2 = rules(&stacked);
     let q = quote(&r2, Some(&g), c, "2026-11-25 12:00");
     assert!(has_note(&q, 0, "LIMITED_AND_MEMBER"));
@@ -1028,8 +1028,10 @@ fn example_6_1_one_cart_through_every_step() {
             })
             .collect()
     };
-    assert_eq!(per_coupon("c-tea90"), vec![650, 350, 0, 0, 0]);
-    assert_eq!(per_coupon("c-gold"), vec![2386, 1286, 623, 0, 705]);
+    // A discount names the coupon's template (the wallet coupon is in
+    // `coupons.applied`).
+    assert_eq!(per_coupon("tea-90"), vec![650, 350, 0, 0, 0]);
+    assert_eq!(per_coupon("gold-50"), vec![2386, 1286, 623, 0, 705]);
     assert_eq!(applied(&q), vec!["c-tea90", "c-gold"]);
     assert_eq!(usable(&q), vec![("c-full", 2000)]);
     assert_eq!(goods(&q), vec![26564, 14324, 6943, 19900, 7845]);
@@ -1110,7 +1112,7 @@ fn example_7_2_booking_the_quote() {
 fn example_8_1_three_mistakes_one_answer() {
     let mut v = shop();
     v["membership"]["tiers"][0]["threshold"] = json!(100);
-    v["coupons"][3]["kind"]["pay_bp"] = json!(12000);
+    v["coupons"][3]["pay_bp"] = json!(12000);
     v["shipping"]["fee"] = json!(-1);
     assert_eq!(v["coupons"][3]["id"], "tea-90");
     let out = call("validate_rules", json!({"rules": v}));
@@ -1126,7 +1128,7 @@ fn example_8_1_three_mistakes_one_answer() {
         got,
         vec![
             ("FIRST_TIER_THRESHOLD".to_string(), "rules.membership.tiers[0].threshold".to_string()),
-            ("OUT_OF_RANGE".to_string(), "rules.coupons[3].kind.pay_bp".to_string()),
+            ("OUT_OF_RANGE".to_string(), "rules.coupons[3].pay_bp".to_string()),
             ("OUT_OF_RANGE".to_string(), "rules.shipping.fee".to_string()),
         ]
     );
