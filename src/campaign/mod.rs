@@ -15,8 +15,9 @@
 //!   an optional per-member limit. Against the member price the better one
 //!   for the shopper wins; with `stack_with_member_price` the member rate is
 //!   applied on top of the limited price instead.
-//! - **N件折 quantity discount**: among the units of the campaign's SKUs in
-//!   the cart, sorted from the dearest to the cheapest (ties: cart order),
+//! - **N件折 quantity discount**: among the units in the cart that the
+//!   campaign's `scope` covers (the scope of coupons and full reductions:
+//!   categories, SKUs, exclusions), sorted from the dearest to the cheapest (ties: cart order),
 //!   every `nth` unit is charged `pay_bp` — so 第二件半价 discounts the
 //!   cheaper unit of each pair.
 //! - **满减送 full reduction**: tiers on the eligible subtotal (fen) or item
