@@ -41,7 +41,7 @@ use crate::encode::Encode;
 use crate::error::Problems;
 use crate::money::{Fen, BP};
 use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
-use crate::sorting::{SortedMap, SortedSet};
+use crate::sorting::{self, SortedMap, SortedSet};
 use crate::time::{LocalTime, Millis};
 
 pub mod price;
@@ -341,35 +341,45 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
 /// catalog category, if it has one: a category scope cannot cover a SKU
 /// whose category is unknown).
 fn check_conflicts(rules: &Rules, p: &mut Problems) {
-    let mut products: SortedMap<&str, &str> = SortedMap::new();
+    // Each product with its category ("" when unknown) and the price
+    // campaigns that cover it. Items are looked up, not scanned for each
+    // product: a big catalog and long item lists stay linear.
+    let mut products: SortedMap<&str, (&str, Vec<usize>)> = SortedMap::new();
     for c in &rules.catalog {
-        products.insert(&c.sku, &c.category);
+        products.insert(&c.sku, (&c.category, Vec::new()));
     }
-    for c in &rules.campaigns {
+    for (i, c) in rules.campaigns.iter().enumerate() {
         let named: Vec<&str> = match &c.kind {
-            CampaignKind::FlashSale { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
-            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|i| i.sku.as_str()).collect(),
+            CampaignKind::FlashSale { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
+            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
             CampaignKind::QuantityDiscount { scope, .. } => scope.skus.iter().map(String::as_str).collect(),
             CampaignKind::FullReduction { .. } => Vec::new(),
         };
+        let by_items = matches!(c.kind, CampaignKind::FlashSale { .. } | CampaignKind::LimitedDiscount { .. });
         for sku in named {
-            products.entry(sku).or_insert("");
+            let (_, covering) = products.entry(sku).or_insert(("", Vec::new()));
+            if by_items {
+                covering.push(i);
+            }
+        }
+    }
+    let known: Vec<(&str, &str)> = products.iter().map(|(sku, (category, _))| (*sku, *category)).collect();
+    for (i, c) in rules.campaigns.iter().enumerate() {
+        let CampaignKind::QuantityDiscount { scope, .. } = &c.kind else { continue };
+        for &(sku, category) in &known {
+            if let (true, Some((_, covering))) = (scope.covers(sku, category), products.get_mut(sku)) {
+                covering.push(i);
+            }
         }
     }
     let z = rules.zone();
-    let price: Vec<(usize, &Campaign)> = rules
-        .campaigns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !matches!(c.kind, CampaignKind::FullReduction { .. }))
-        .collect();
-    for (&sku, &category) in &products {
-        let covering: Vec<(usize, &Campaign)> =
-            price.iter().copied().filter(|(_, c)| c.prices(sku, category)).collect();
-        for (k, &(_, a)) in covering.iter().enumerate() {
-            for &(j, b) in &covering[k + 1..] {
-                let overlap = a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z);
-                if overlap {
+    for (&sku, (_, covering)) in &products {
+        let mut covering = covering.clone();
+        sorting::sort_dedup(&mut covering);
+        for (k, &i) in covering.iter().enumerate() {
+            for &j in &covering[k + 1..] {
+                let (a, b) = (&rules.campaigns[i], &rules.campaigns[j]);
+                if a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z) {
                     conflict(p, j, sku, a, b);
                 }
             }
