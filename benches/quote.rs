@@ -50,7 +50,13 @@ fn templates() -> Vec<Value> {
     let days = json!({"type": "days", "days": 30});
     let mut t = Vec::new();
     let mut add = |id: &str, kind: Value, scope: Value, exclusive: bool| {
-        t.push(json!({"id": id, "name": id, "kind": kind, "scope": scope, "validity": days, "exclusive": exclusive}));
+        // One flat object: the kind's fields beside the template's own.
+        let mut one = kind;
+        for (k, v) in [("id", json!(id)), ("name", json!(id)), ("scope", scope), ("validity", days.clone())] {
+            one[k] = v;
+        }
+        one["exclusive"] = json!(exclusive);
+        t.push(one);
     };
     let all = json!({});
     // item
@@ -107,7 +113,13 @@ fn templates() -> Vec<Value> {
 /// Ten campaigns, all active at `NOW`.
 fn campaigns() -> Vec<Value> {
     let (from, until) = ("2026-11-20T00:00", "2026-12-01T00:00");
-    let c = |id: &str, kind: Value| json!({"id": id, "name": id, "from": from, "until": until, "kind": kind});
+    // One flat object: the kind's fields beside the campaign's own.
+    let c = |id: &str, mut kind: Value| {
+        for (k, v) in [("id", id), ("name", id), ("from", from), ("until", until)] {
+            kind[k] = json!(v);
+        }
+        kind
+    };
     let flash = |r: std::ops::Range<usize>| -> Value {
         r.map(|i| json!({"sku": sku(i), "price": price(i) / 2, "stock": 100})).collect()
     };
@@ -130,8 +142,14 @@ fn campaigns() -> Vec<Value> {
         ),
         c("limited-a", json!({"type": "limited_discount", "items": limited(10..30), "per_member_limit": 3})),
         c("limited-b", json!({"type": "limited_discount", "items": limited(30..50), "stack_with_member_price": true})),
-        c("qty-2nd-half", json!({"type": "quantity_discount", "skus": skus(50..80), "nth": 2, "pay_bp": 5000})),
-        c("qty-3rd-free", json!({"type": "quantity_discount", "skus": skus(80..100), "nth": 3, "pay_bp": 0})),
+        c(
+            "qty-2nd-half",
+            json!({"type": "quantity_discount", "scope": {"skus": skus(50..80)}, "nth": 2, "pay_bp": 5000}),
+        ),
+        c(
+            "qty-3rd-free",
+            json!({"type": "quantity_discount", "scope": {"skus": skus(80..100)}, "nth": 3, "pay_bp": 0}),
+        ),
         c(
             "full-teaware",
             json!({"type": "full_reduction", "scope": {"categories": ["teaware"]}, "basis": "amount",

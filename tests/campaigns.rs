@@ -21,7 +21,7 @@ fn rules(campaigns: Value, extra: Value) -> Rules {
         "schema": 1,
         "membership": { "growth": { "per_yuan": 1 }, "tiers": [
             { "id": "m", "name": "会员", "threshold": 0, "benefits": { "discount_bp": 9000 } } ] },
-        "points": { "earn_per_yuan": 1, "expiry": { "kind": "never" } },
+        "points": { "earn_per_yuan": 1, "expiry": { "type": "never" } },
         "shipping": { "fee": 800, "free_over": 20000 },
         "campaigns": campaigns
     });
@@ -48,15 +48,20 @@ fn line(sku: &str, cat: &str, price: i64, qty: i64) -> Value {
     json!({"sku": sku, "category": cat, "unit_price": price, "quantity": qty})
 }
 
-fn window(kind: Value) -> Value {
-    json!({"id": kind["id"], "name": kind["id"], "from": "2026-11-11T00:00", "until": "2026-11-12T00:00", "kind": kind["kind"]})
+/// A campaign on 2026-11-11 from its id and its kind's fields (one flat
+/// object).
+fn window(mut campaign: Value) -> Value {
+    campaign["name"] = campaign["id"].clone();
+    campaign["from"] = json!("2026-11-11T00:00");
+    campaign["until"] = json!("2026-11-12T00:00");
+    campaign
 }
 
 #[test]
 fn flash_sale_units_beyond_the_limit_and_the_stock_fall_back_to_member_price() {
     let r = rules(
-        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!([window(json!({"id": "fs", "type": "flash_sale", "per_member_limit": 2,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}))]),
         json!({}),
     );
     let m = member(&r);
@@ -84,8 +89,8 @@ fn flash_sale_units_beyond_the_limit_and_the_stock_fall_back_to_member_price() {
 #[test]
 fn the_flash_limit_counts_units_bought_in_earlier_orders() {
     let r = rules(
-        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 2,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!([window(json!({"id": "fs", "type": "flash_sale", "per_member_limit": 2,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}))]),
         json!({}),
     );
     let m = member(&r);
@@ -109,8 +114,8 @@ fn the_flash_limit_counts_units_bought_in_earlier_orders() {
 fn limited_price_against_member_price_the_better_wins_unless_they_stack() {
     let limited = |stack: bool| {
         rules(
-            json!([window(json!({"id": "ld", "kind": {"type": "limited_discount", "stack_with_member_price": stack,
-            "items": [{"sku": "a", "price": 9500}, {"sku": "b", "price": 8000}]}}))]),
+            json!([window(json!({"id": "ld", "type": "limited_discount", "stack_with_member_price": stack,
+            "items": [{"sku": "a", "price": 9500}, {"sku": "b", "price": 8000}]}))]),
             json!({}),
         )
     };
@@ -135,7 +140,7 @@ fn limited_price_against_member_price_the_better_wins_unless_they_stack() {
 fn second_unit_half_price_discounts_the_cheaper_unit_of_each_pair() {
     let r = rules(
         json!([window(
-            json!({"id": "q", "kind": {"type": "quantity_discount", "skus": ["a", "b"], "nth": 2, "pay_bp": 5000}})
+            json!({"id": "q", "type": "quantity_discount", "scope": { "skus": ["a", "b"] }, "nth": 2, "pay_bp": 5000})
         )]),
         json!({}),
     );
@@ -150,7 +155,7 @@ fn second_unit_half_price_discounts_the_cheaper_unit_of_each_pair() {
 fn full_reductions_threshold_is_exact_to_the_fen_and_overlaps_choose_the_best_or_the_priority() {
     let fr = |id: &str, scope: Value, at: i64, off: i64, prio: u32| {
         json!({"id": id, "name": id, "from": "2026-11-11T00:00", "until": "2026-11-12T00:00", "priority": prio,
-               "kind": {"type": "full_reduction", "scope": scope, "basis": "amount", "tiers": [{"at": at, "reward": {"amount_off": off}}]}})
+               "type": "full_reduction", "scope": scope, "basis": "amount", "tiers": [{"at": at, "reward": {"amount_off": off}}]})
     };
     let campaigns =
         json!([fr("site", json!({}), 10000, 1000, 1), fr("tea", json!({"categories": ["tea"]}), 5000, 1500, 2)]);
@@ -180,27 +185,27 @@ fn full_reductions_threshold_is_exact_to_the_fen_and_overlaps_choose_the_best_or
 fn conflicting_campaigns_and_bad_tiers_are_all_reported_at_once() {
     let bad = json!([
         {"id": "a", "name": "a", "from": "2026-11-11T00:00", "until": "2026-11-12T00:00",
-         "kind": {"type": "flash_sale", "per_member_limit": 1, "items": [{"sku": "x", "price": 100, "stock": 1}]}},
+         "type": "flash_sale", "per_member_limit": 1, "items": [{"sku": "x", "price": 100, "stock": 1}]},
         {"id": "b", "name": "b", "from": "2026-11-11T12:00", "until": "2026-11-13T00:00",
-         "kind": {"type": "limited_discount", "items": [{"sku": "x", "pay_bp": 8000}]}},
+         "type": "limited_discount", "items": [{"sku": "x", "pay_bp": 8000}]},
         {"id": "c", "name": "c", "from": "2026-11-12T00:00", "until": "2026-11-11T00:00",
-         "kind": {"type": "full_reduction", "basis": "count", "tiers": [{"at": 3, "reward": {"pay_bp": 9000}}, {"at": 2, "reward": {}}]}}
+         "type": "full_reduction", "basis": "count", "tiers": [{"at": 3, "reward": {"pay_bp": 9000}}, {"at": 2, "reward": {}}]}
     ]);
     let mut v = support::to_value(&rules(json!([]), json!({})));
     v["campaigns"] = bad;
     let e = support::rules_from(&v).unwrap_err();
     let codes: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
     assert!(codes.contains(&("WINDOW_ENDS_BEFORE_START", "campaigns[2].until")), "{codes:?}");
-    assert!(codes.contains(&("TIERS_OUT_OF_ORDER", "campaigns[2].kind.tiers[1].at")), "{codes:?}");
-    assert!(codes.contains(&("REWARD_EMPTY", "campaigns[2].kind.tiers[1].reward")), "{codes:?}");
+    assert!(codes.contains(&("TIERS_OUT_OF_ORDER", "campaigns[2].tiers[1].at")), "{codes:?}");
+    assert!(codes.contains(&("REWARD_EMPTY", "campaigns[2].tiers[1].reward")), "{codes:?}");
     assert!(codes.contains(&("CAMPAIGN_CONFLICT", "campaigns[1]")), "{codes:?}");
 }
 
 #[test]
 fn two_lines_of_one_flash_sku_share_the_limit() {
     let r = rules(
-        json!([window(json!({"id": "fs", "kind": {"type": "flash_sale", "per_member_limit": 1,
-        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}}))]),
+        json!([window(json!({"id": "fs", "type": "flash_sale", "per_member_limit": 1,
+        "items": [{"sku": "pot", "price": 5900, "stock": 100}]}))]),
         json!({}),
     );
     let m = member(&r);

@@ -10,7 +10,7 @@ fn call(op: &str, input: &str) -> Value {
 fn rules(coupons: Value, shipping: Value) -> Value {
     json!({"schema": 1,
            "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "m", "name": "m", "threshold": 0}]},
-           "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}},
+           "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}},
            "coupons": coupons, "shipping": shipping})
 }
 
@@ -34,7 +34,7 @@ fn holder(r: &Value, template: &str) -> Value {
 #[test]
 fn best_coupons_count_the_shipping_fee_they_bring_back() {
     let r = rules(
-        json!([{"id": "o5", "name": "o5", "kind": {"type": "amount_off", "amount": 500}, "validity": {"type": "days", "days": 30}}]),
+        json!([{"id": "o5", "name": "o5", "type": "amount_off", "amount": 500, "validity": {"type": "days", "days": 30}}]),
         json!({"fee": 1000, "free_over": 9900}),
     );
     let q = call("quote", &json!({"rules": r, "member": holder(&r, "o5"), "now": T0 + 60_000,
@@ -52,7 +52,7 @@ fn every_unknown_field_is_reported_once_with_its_path() {
         "validate_rules",
         &json!({"x": 1, "y": 2, "rules": {"schema": 1, "bogus": true,
         "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "m", "name": "m", "threshold": 0, "colour": "red"}]},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}}})
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}}}})
         .to_string(),
     );
     let paths: Vec<&str> =
@@ -67,7 +67,7 @@ fn every_unknown_field_is_reported_once_with_its_path() {
 #[test]
 fn a_free_item_in_scope_is_no_saving_not_an_empty_scope() {
     let r = rules(
-        json!([{"id": "swap", "name": "swap", "kind": {"type": "exchange", "sku": "jasmine"}, "validity": {"type": "days", "days": 30}}]),
+        json!([{"id": "swap", "name": "swap", "type": "exchange", "sku": "jasmine", "validity": {"type": "days", "days": 30}}]),
         json!({}),
     );
     let q = call("quote", &json!({"rules": r, "member": holder(&r, "swap"), "now": T0 + 60_000,
@@ -91,8 +91,8 @@ fn input_over_16_mib_is_refused_before_parsing() {
 #[test]
 fn a_shipping_coupon_counts_after_the_goods_coupons() {
     let r = rules(
-        json!([{"id": "o20", "name": "o20", "kind": {"type": "amount_off", "amount": 2000}, "validity": {"type": "days", "days": 30}},
-                         {"id": "sf", "name": "sf", "kind": {"type": "shipping"}, "validity": {"type": "days", "days": 30}}]),
+        json!([{"id": "o20", "name": "o20", "type": "amount_off", "amount": 2000, "validity": {"type": "days", "days": 30}},
+                         {"id": "sf", "name": "sf", "type": "shipping", "validity": {"type": "days", "days": 30}}]),
         json!({"fee": 1000, "free_over": 9900}),
     );
     let m = call(

@@ -142,6 +142,190 @@ fn conventions() {
 // ------------------------------------------------------------ 1. the document
 
 #[test]
+fn the_smallest_rule_set_is_valid() {
+    let out = call("validate_rules", json!({"rules": block("minimal-rules")}));
+    assert_eq!(out["ok"]["tiers"], 1, "{out}");
+}
+
+/// A row of the `<!-- required-fields -->` table: the object's path as the
+/// table writes it (`coupons[]`, `points.activities.*`; "" for the rules),
+/// the kind the row is for (`type` `…`), and the fields it requires.
+struct Required {
+    object: String,
+    kind: Option<String>,
+    fields: Vec<String>,
+}
+
+/// The words between backticks in a table cell.
+fn backticked(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+fn required_table() -> Vec<Required> {
+    let start = DOC.find("<!-- required-fields -->").expect("no <!-- required-fields --> in docs/rules.md");
+    let rows = DOC[start..].lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+    rows.skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let object = backticked(cells[1]);
+            let kind = if object.len() == 3 && object[1] == "type" { Some(object[2].clone()) } else { None };
+            assert!(object.len() <= 1 || kind.is_some(), "row {row}: write `object`, `type` `kind`");
+            Required { object: object.first().cloned().unwrap_or_default(), kind, fields: backticked(cells[2]) }
+        })
+        .collect()
+}
+
+/// Documents holding every object the rules may have, each with its
+/// required fields and nothing else but the optional objects on the way
+/// to another (a tier's `benefits` to reach `birthday`): the smallest rule
+/// set, that set with one of everything, and the kinds that cannot sit
+/// side by side (one `expiry`, one `growth.window`).
+fn skeletons() -> Vec<Value> {
+    let minimal = block("minimal-rules");
+    let window = |mut c: Value| {
+        c["from"] = json!("2026-01-01T00:00");
+        c["until"] = json!("2026-02-01T00:00");
+        c
+    };
+    let mut all = minimal.clone();
+    all["membership"]["growth"]["window"] = json!({"type": "cumulative"});
+    all["membership"]["tiers"][0]["benefits"] = json!({"birthday": {"when": "day"}});
+    all["membership"]["review"] = json!({"period": "year"});
+    all["membership"]["paid_plans"] = json!([{"id": "p", "name": "P", "price": 100, "days": 30}]);
+    all["points"]["activities"] = json!({"share": {"points": 1}});
+    all["points"]["check_in"] = json!({"daily": 1, "streak_bonus": [{"day": 2, "points": 1}]});
+    all["points"]["redeem"] = json!({"unit_points": 100, "unit_fen": 100, "max_share_bp": 1000});
+    all["points"]["mall"] = json!([
+        {"id": "m1", "name": "M", "cost": 1, "reward": {"type": "coupon", "template": "c1"}},
+        {"id": "m2", "name": "M", "cost": 1, "reward": {"type": "gift", "sku": "s"}},
+    ]);
+    all["catalog"] = json!([{"sku": "s", "name": "S", "category": "c", "price": 100}]);
+    all["coupons"] = json!([
+        {"id": "c1", "name": "C", "type": "amount_off", "amount": 1, "validity": {"type": "days", "days": 1}},
+        {"id": "c2", "name": "C", "type": "percent_off", "pay_bp": 9000, "validity": window(json!({"type": "window"}))},
+        {"id": "c3", "name": "C", "type": "shipping", "validity": {"type": "days", "days": 1}},
+        {"id": "c4", "name": "C", "type": "exchange", "sku": "s", "validity": {"type": "days", "days": 1}},
+    ]);
+    all["campaigns"] = json!([
+        window(json!({"id": "k1", "name": "K", "type": "flash_sale", "per_member_limit": 1,
+                      "items": [{"sku": "s", "price": 1, "stock": 1}]})),
+        window(json!({"id": "k2", "name": "K", "type": "limited_discount", "items": [{"sku": "s"}]})),
+        window(json!({"id": "k3", "name": "K", "type": "quantity_discount", "nth": 2, "pay_bp": 5000})),
+        window(json!({"id": "k4", "name": "K", "type": "full_reduction", "basis": "amount",
+                      "tiers": [{"at": 100, "reward": {}}]})),
+    ]);
+    let with = |pointer: &str, v: Value| {
+        let mut d = minimal.clone();
+        *d.pointer_mut(pointer).unwrap() = v;
+        d
+    };
+    vec![
+        all,
+        with("/membership/growth", json!({"per_yuan": 1, "window": {"type": "rolling", "days": 30}})),
+        with("/points/expiry", json!({"type": "days", "days": 30})),
+        with("/points/expiry", json!({"type": "month_end", "months": 1})),
+        with("/points/expiry", json!({"type": "year_end", "years": 1})),
+        minimal,
+    ]
+}
+
+/// An object of a skeleton: its path in an error (`coupons[2].validity`),
+/// its path as the table writes it (`coupons[].validity`), its own kind,
+/// and the kind of the object it is in (a campaign's, for its items).
+struct Node<'v> {
+    exact: String,
+    general: String,
+    kind: Option<&'v str>,
+    outer: Option<&'v str>,
+    object: &'v serde_json::Map<String, Value>,
+}
+
+/// Maps from a name the merchant chooses to an object: their keys are not
+/// fields.
+const MAPS: [&str; 1] = ["points.activities"];
+
+fn nodes<'v>(v: &'v Value, exact: String, general: String, outer: Option<&'v str>, out: &mut Vec<Node<'v>>) {
+    let join = |base: &str, key: &str| if base.is_empty() { key.to_string() } else { format!("{base}.{key}") };
+    match v {
+        Value::Object(o) => {
+            let kind = o.get("type").and_then(Value::as_str);
+            for (k, child) in o {
+                let general = if MAPS.contains(&general.as_str()) { join(&general, "*") } else { join(&general, k) };
+                nodes(child, join(&exact, k), general, kind.or(outer), out);
+            }
+            if !MAPS.contains(&general.as_str()) {
+                out.push(Node { exact, general, kind, outer, object: o });
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                nodes(child, format!("{exact}[{i}]"), format!("{general}[]"), outer, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The table of required fields is what the engine requires: each field
+/// it lists, taken out of a document that has it, is `MISSING_FIELD` at
+/// that field's path; the documents hold no other field that is not an
+/// object on the way to another; and every row is used.
+#[test]
+fn every_required_field_is_in_the_table_and_no_other() {
+    let table = required_table();
+    let mut used = vec![false; table.len()];
+    for doc in skeletons() {
+        let out = call("validate_rules", json!({"rules": doc}));
+        assert_ne!(out["error"]["code"], "INPUT_INVALID", "a skeleton is well formed: {out}");
+        let mut all = Vec::new();
+        nodes(&doc, String::new(), String::new(), None, &mut all);
+        for node in all {
+            let mut required: Vec<&str> = Vec::new();
+            for (i, row) in table.iter().enumerate() {
+                let kind_matches = match (&row.kind, node.kind) {
+                    (None, _) => true,
+                    (Some(k), Some(own)) => k == own,
+                    (Some(k), None) => Some(k.as_str()) == node.outer,
+                };
+                if row.object == node.general && kind_matches {
+                    used[i] = true;
+                    required.extend(row.fields.iter().map(String::as_str));
+                }
+            }
+            let at = if node.exact.is_empty() { "the rules".to_string() } else { node.exact.clone() };
+            for (key, value) in node.object {
+                let on_the_way = value.is_object() || value.as_array().is_some_and(|a| a.iter().all(Value::is_object));
+                assert!(
+                    required.contains(&key.as_str()) || on_the_way,
+                    "{at}.{key} is in a skeleton but the table does not require it"
+                );
+            }
+            for field in required {
+                assert!(node.object.contains_key(field), "the table requires {at}.{field}; add it to a skeleton");
+                let mut without = doc.clone();
+                let pointer = format!("/{}", node.exact.replace(['.', '['], "/").replace(']', ""));
+                let parent = if node.exact.is_empty() { &mut without } else { without.pointer_mut(&pointer).unwrap() };
+                parent.as_object_mut().unwrap().remove(field);
+                let path = if node.exact.is_empty() {
+                    format!("rules.{field}")
+                } else {
+                    format!("rules.{}.{field}", node.exact)
+                };
+                let out = call("validate_rules", json!({"rules": without}));
+                let problems = out["error"]["problems"].as_array().cloned().unwrap_or_default();
+                assert!(
+                    problems.iter().any(|p| p["code"] == "MISSING_FIELD" && p["path"] == path.as_str()),
+                    "without {path}: expected MISSING_FIELD there, got {out}"
+                );
+            }
+        }
+    }
+    for (row, used) in table.iter().zip(used) {
+        assert!(used, "no skeleton has the table's `{}` ({:?})", row.object, row.kind);
+    }
+}
+
+#[test]
 fn example_1_1_validating_and_the_fingerprint() {
     let v = shop();
     let out = call("validate_rules", json!({"rules": v}));
@@ -668,7 +852,7 @@ fn example_4_3_a_win_back_coupon_for_silent_members() {
     v["coupons"]
         .as_array_mut()
         .unwrap()
-        .push(json!({"id": "winback-15", "name": "老友回归 15 元券", "kind": {"type": "amount_off", "amount": 1500},
+        .push(json!({"id": "winback-15", "name": "老友回归 15 元券", "type": "amount_off", "amount": 1500,
         "validity": {"type": "days", "days": 7}, "audience": {"segments": ["silent"]}}));
     let r = rules(&v);
     let m = member(
@@ -766,7 +950,7 @@ fn example_4_6_thresholds_come_after_the_member_price() {
     let u = unusable(&q, "c-full");
     assert_eq!(
         (u.code.as_str(), u.shortfall, u.zh.as_str()),
-        ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00）")
+        ("COUPON_THRESHOLD_NOT_MET", Some(120), "还差 ¥1.20 可用（门槛 ¥100.00，按优惠后金额计）")
     );
 }
 
@@ -893,7 +1077,7 @@ fn example_5_2_limited_time_discount() {
     assert_eq!((q.totals.payable, q.points.to_earn), (45560, 683));
 
     let mut stacked = shop_with_campaigns();
-    stacked["campaigns"][1]["kind"]["stack_with_member_price"] = json!(true);
+    stacked["campaigns"][1]["stack_with_member_price"] = json!(true);
     let r2 = rules(&stacked);
     let q = quote(&r2, Some(&g), c, "2026-11-25 12:00");
     assert!(has_note(&q, 0, "LIMITED_AND_MEMBER"));
@@ -1028,8 +1212,10 @@ fn example_6_1_one_cart_through_every_step() {
             })
             .collect()
     };
-    assert_eq!(per_coupon("c-tea90"), vec![650, 350, 0, 0, 0]);
-    assert_eq!(per_coupon("c-gold"), vec![2386, 1286, 623, 0, 705]);
+    // A discount names the coupon's template (the wallet coupon is in
+    // `coupons.applied`).
+    assert_eq!(per_coupon("tea-90"), vec![650, 350, 0, 0, 0]);
+    assert_eq!(per_coupon("gold-50"), vec![2386, 1286, 623, 0, 705]);
     assert_eq!(applied(&q), vec!["c-tea90", "c-gold"]);
     assert_eq!(usable(&q), vec![("c-full", 2000)]);
     assert_eq!(goods(&q), vec![26564, 14324, 6943, 19900, 7845]);
@@ -1110,7 +1296,7 @@ fn example_7_2_booking_the_quote() {
 fn example_8_1_three_mistakes_one_answer() {
     let mut v = shop();
     v["membership"]["tiers"][0]["threshold"] = json!(100);
-    v["coupons"][3]["kind"]["pay_bp"] = json!(12000);
+    v["coupons"][3]["pay_bp"] = json!(12000);
     v["shipping"]["fee"] = json!(-1);
     assert_eq!(v["coupons"][3]["id"], "tea-90");
     let out = call("validate_rules", json!({"rules": v}));
@@ -1126,7 +1312,7 @@ fn example_8_1_three_mistakes_one_answer() {
         got,
         vec![
             ("FIRST_TIER_THRESHOLD".to_string(), "rules.membership.tiers[0].threshold".to_string()),
-            ("OUT_OF_RANGE".to_string(), "rules.coupons[3].kind.pay_bp".to_string()),
+            ("OUT_OF_RANGE".to_string(), "rules.coupons[3].pay_bp".to_string()),
             ("OUT_OF_RANGE".to_string(), "rules.shipping.fee".to_string()),
         ]
     );

@@ -88,11 +88,11 @@ fn negative_prices_are_refused_with_their_path() {
     refused(&out, "BAD_PRICE", "cart.lines[0].unit_price");
     let mut r = rules();
     r["catalog"][0]["price"] = json!(-100);
-    r["coupons"][0]["kind"]["amount"] = json!(-5);
+    r["coupons"][0]["amount"] = json!(-5);
     r["shipping"]["fee"] = json!(-1);
     let out = call("validate_rules", &json!({ "rules": r }));
     refused(&out, "OUT_OF_RANGE", "rules.catalog[0].price");
-    refused(&out, "OUT_OF_RANGE", "rules.coupons[0].kind.amount");
+    refused(&out, "OUT_OF_RANGE", "rules.coupons[0].amount");
     refused(&out, "OUT_OF_RANGE", "rules.shipping.fee");
 }
 
@@ -133,9 +133,9 @@ fn i64_max_amounts_are_refused_not_overflowed() {
 
     let mut r = rules();
     r["catalog"][1]["price"] = json!(i64::MAX);
-    r["coupons"][0]["kind"]["amount"] = json!(i64::MAX);
-    r["coupons"][0]["kind"]["threshold"] = json!(i64::MAX);
-    r["coupons"][2]["kind"]["cap"] = json!(i64::MAX);
+    r["coupons"][0]["amount"] = json!(i64::MAX);
+    r["coupons"][0]["threshold"] = json!(i64::MAX);
+    r["coupons"][2]["cap"] = json!(i64::MAX);
     r["shipping"]["fee"] = json!(i64::MAX);
     r["shipping"]["free_over"] = json!(i64::MAX);
     r["membership"]["growth"]["per_yuan"] = json!(i64::MAX);
@@ -143,14 +143,14 @@ fn i64_max_amounts_are_refused_not_overflowed() {
     r["points"]["earn_per_yuan"] = json!(i64::MAX);
     r["points"]["redeem"]["unit_fen"] = json!(i64::MAX);
     r["points"]["mall"][0]["cost"] = json!(i64::MAX);
-    r["campaigns"][0]["kind"]["items"][0]["stock"] = json!(i64::MAX);
-    r["campaigns"][3]["kind"]["tiers"][0]["reward"]["amount_off"] = json!(i64::MAX);
+    r["campaigns"][0]["items"][0]["stock"] = json!(i64::MAX);
+    r["campaigns"][3]["tiers"][0]["reward"]["amount_off"] = json!(i64::MAX);
     let out = call("validate_rules", &json!({ "rules": r }));
     let e = refused(&out, "OUT_OF_RANGE", "rules.shipping.fee");
     for path in [
         "catalog[1].price",
-        "coupons[0].kind.amount",
-        "coupons[2].kind.cap",
+        "coupons[0].amount",
+        "coupons[2].cap",
         "points.earn_per_yuan",
         "points.redeem.unit_fen",
         "points.mall[0].cost",
@@ -338,16 +338,16 @@ fn ten_kilobyte_ids_are_refused() {
 fn unknown_skus_and_categories_in_scopes_are_refused() {
     let mut r = rules();
     r["coupons"][2]["scope"] = json!({ "skus": ["no-such-tea"], "categories": ["no-such-category"] });
-    r["coupons"][7]["kind"]["sku"] = json!("no-such-tea");
-    r["campaigns"][0]["kind"]["items"][0]["sku"] = json!("no-such-pot");
-    r["campaigns"][3]["kind"]["scope"] = json!({ "exclude_skus": ["nope"] });
+    r["coupons"][7]["sku"] = json!("no-such-tea");
+    r["campaigns"][0]["items"][0]["sku"] = json!("no-such-pot");
+    r["campaigns"][3]["scope"] = json!({ "exclude_skus": ["nope"] });
     r["points"]["mall"][1]["reward"]["sku"] = json!("nope");
     let out = call("validate_rules", &json!({ "rules": r }));
     refused(&out, "UNKNOWN_SKU", "rules.coupons[2].scope.skus[0]");
     refused(&out, "UNKNOWN_CATEGORY", "rules.coupons[2].scope.categories[0]");
-    refused(&out, "UNKNOWN_SKU", "rules.coupons[7].kind.sku");
-    refused(&out, "UNKNOWN_SKU", "rules.campaigns[0].kind.items[0].sku");
-    refused(&out, "UNKNOWN_SKU", "rules.campaigns[3].kind.scope.exclude_skus[0]");
+    refused(&out, "UNKNOWN_SKU", "rules.coupons[7].sku");
+    refused(&out, "UNKNOWN_SKU", "rules.campaigns[0].items[0].sku");
+    refused(&out, "UNKNOWN_SKU", "rules.campaigns[3].scope.exclude_skus[0]");
     refused(&out, "UNKNOWN_SKU", "rules.points.mall[1].reward.sku");
     // A SKU the catalog does not know in a cart is priced as given.
     let out = call("quote", &quote_input(json!({ "lines": [line("no-such-tea", "tea", json!(1234), json!(2))] })));

@@ -40,15 +40,15 @@ fn rules(extra: Value) -> Rules {
             "activities": { "sign_up": { "points": 100, "times_total": 1 }, "share": { "points": 10, "times_per_day": 2 } },
             "daily_cap": 60,
             "check_in": { "daily": 5, "streak_bonus": [ { "day": 3, "points": 20 } ], "cycle_days": 3 },
-            "expiry": { "kind": "days", "days": 30 },
+            "expiry": { "type": "days", "days": 30 },
             "redeem": { "unit_points": 100, "unit_fen": 100, "max_share_bp": 5000 }
         },
         "coupons": [
-            { "id": "bday", "name": "生日券", "kind": { "type": "amount_off", "amount": 1000 }, "validity": { "type": "days", "days": 7 } },
-            { "id": "new", "name": "新人券", "kind": { "type": "amount_off", "amount": 500 }, "validity": { "type": "days", "days": 1 },
+            { "id": "bday", "name": "生日券", "type": "amount_off", "amount": 1000, "validity": { "type": "days", "days": 7 } },
+            { "id": "new", "name": "新人券", "type": "amount_off", "amount": 500, "validity": { "type": "days", "days": 1 },
               "audience": { "new_members_only": true } },
-            { "id": "c20", "name": "满100减20", "kind": { "type": "amount_off", "amount": 2000, "threshold": 10000 },
-              "validity": { "type": "window", "from": "2026-01-01", "until": "2026-01-31" }, "per_member_limit": 2 }
+            { "id": "c20", "name": "满100减20", "type": "amount_off", "amount": 2000, "threshold": 10000,
+              "validity": { "type": "window", "from": "2026-01-01T00:00", "until": "2026-02-01T00:00" }, "per_member_limit": 2 }
         ]
     });
     if let (Value::Object(b), Value::Object(x)) = (&mut base, extra) {
@@ -168,7 +168,7 @@ fn paid_card_extends_from_its_end_and_its_benefits_apply_only_while_active() {
     assert_eq!(BJ.date(card.until).to_string(), "2026-02-03"); // 30 days including today
     let m = book(&r, &m, "buy2", "2026-01-20T10:00", json!({"type": "membership_purchased", "plan": "plus"}));
     assert_eq!(BJ.date(m.paid.as_ref().unwrap().until).to_string(), "2026-03-05");
-    assert_eq!(member_price(&r, &m, "2026-03-05T23:00"), Some((9300, "paid".to_string())));
+    assert_eq!(member_price(&r, &m, "2026-03-05T23:00"), Some((9300, "plus".to_string())));
     assert_eq!(member_price(&r, &m, "2026-03-06T00:00"), None);
 }
 

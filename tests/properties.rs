@@ -64,6 +64,14 @@ fn catalog() -> Vec<(String, String, i64)> {
 
 // ---------------------------------------------------------------- strategies
 
+/// `from`'s members added to `into` (a template's kind beside its own
+/// fields: one flat object).
+fn merge(into: &mut Value, from: Value) {
+    if let (Value::Object(a), Value::Object(b)) = (into, from) {
+        a.extend(b);
+    }
+}
+
 fn arb_scope() -> impl Strategy<Value = Value> {
     prop_oneof![
         4 => Just(json!({})),
@@ -87,16 +95,18 @@ fn arb_template(id: String) -> impl Strategy<Value = Value> {
     ];
     let validity = prop_oneof![
         (1..=30u32).prop_map(|d| json!({ "type": "days", "days": d })),
-        select(&["2026-11-21", "2026-11-23", "2026-11-30", "2026-12-31"][..])
-            .prop_map(|u| json!({ "type": "window", "from": "2026-11-01", "until": u })),
+        select(&["2026-11-22T00:00", "2026-11-23T18:00", "2026-12-01T00:00", "2027-01-01T00:00"][..])
+            .prop_map(|u| json!({ "type": "window", "from": "2026-11-01T00:00", "until": u })),
     ];
     (kind, arb_scope(), validity, 1..=2u32, prop::bool::weighted(0.2)).prop_map(
         move |(kind, scope, validity, limit, exclusive)| {
             let scope = if kind["type"] == "shipping" { json!({}) } else { scope };
-            json!({
-                "id": id, "name": format!("券 {id}"), "kind": kind, "scope": scope, "validity": validity,
+            let mut t = json!({
+                "id": id, "name": format!("券 {id}"), "scope": scope, "validity": validity,
                 "per_member_limit": limit, "exclusive": exclusive,
-            })
+            });
+            merge(&mut t, kind);
+            t
         },
     )
 }
@@ -156,7 +166,7 @@ fn arb_reduction(id: String) -> impl Strategy<Value = Value> {
                 let tiers: Vec<Value> = tiers.iter().zip(rs).map(|(&t, r)| json!({ "at": t, "reward": r })).collect();
                 json!({
                     "id": id, "name": format!("活动 {id}"), "from": "2026-11-01T00:00", "until": "2027-01-01T00:00",
-                    "kind": { "type": "full_reduction", "scope": scope, "basis": if by_amount { "amount" } else { "count" }, "tiers": tiers },
+                    "type": "full_reduction", "scope": scope, "basis": if by_amount { "amount" } else { "count" }, "tiers": tiers,
                 })
             })
         },
@@ -386,16 +396,19 @@ fn assert_shares_add_up(q: &Quote) {
     assert_eq!(applied_fr, t.full_reduction_discount, "applied activities = full-reduction discounts");
     let coupon_savings: i64 = q.coupons.applied.iter().map(|c| c.saving).sum();
     assert_eq!(coupon_savings, t.coupon_discount + q.shipping.discount, "applied coupon savings");
+    // A line's coupon discount names the template: the applied coupons of
+    // one template together save what the lines say it took off.
     for c in &q.coupons.applied {
         let on_lines: i64 = q
             .lines
             .iter()
             .flat_map(|l| &l.discounts)
-            .filter(|d| d.step == Step::Coupon && d.source == c.id)
+            .filter(|d| d.step == Step::Coupon && d.source == c.template)
             .map(|d| d.amount)
             .sum();
+        let same: i64 = q.coupons.applied.iter().filter(|a| a.template == c.template).map(|a| a.saving).sum();
         if c.group != siyu::Group::Shipping {
-            assert_eq!(on_lines, c.saving, "coupon {} per line", c.id);
+            assert_eq!(on_lines, same, "coupons of template {} per line", c.template);
         }
     }
     assert_eq!(q.shipping.pay, t.shipping);
@@ -811,7 +824,7 @@ fn arb_wallet_rules() -> impl Strategy<Value = (Rules, usize)> {
         // Shipping costs something here, and no activity makes it free, so
         // shipping coupons matter.
         v["shipping"] = shipping;
-        v["campaigns"].as_array_mut().unwrap().retain(|c| c["kind"]["type"] != "full_reduction");
+        v["campaigns"].as_array_mut().unwrap().retain(|c| c["type"] != "full_reduction");
         (support::rules_from(&v).unwrap_or_else(|e| panic!("generated rules must be valid: {e}")), n)
     })
 }
@@ -882,7 +895,7 @@ fn arb_reduction_rules() -> impl Strategy<Value = Rules> {
     reductions.prop_map(|frs| {
         let mut v = demo_value();
         let campaigns = v["campaigns"].as_array_mut().unwrap();
-        campaigns.retain(|c| c["kind"]["type"] != "full_reduction");
+        campaigns.retain(|c| c["type"] != "full_reduction");
         campaigns.extend(frs);
         support::rules_from(&v).unwrap_or_else(|e| panic!("generated rules must be valid: {e}"))
     })

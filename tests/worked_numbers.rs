@@ -32,7 +32,7 @@ fn rules(over: Value) -> Value {
     let mut r = json!({
         "schema": 1,
         "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "member", "name": "会员", "threshold": 0}]},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}}
     });
     for (k, v) in over.as_object().expect("an object") {
         r[k] = v.clone();
@@ -97,8 +97,12 @@ fn field(q: &Value, f: &str) -> Vec<i64> {
     q["lines"].as_array().unwrap().iter().map(|l| l[f].as_i64().unwrap()).collect()
 }
 
-fn coupon_tpl(id: &str, kind: Value) -> Value {
-    json!({"id": id, "name": id, "kind": kind, "validity": {"type": "days", "days": 30}})
+/// A coupon template: its kind's fields beside its own (one flat object).
+fn coupon_tpl(id: &str, mut kind: Value) -> Value {
+    kind["id"] = json!(id);
+    kind["name"] = json!(id);
+    kind["validity"] = json!({"type": "days", "days": 30});
+    kind
 }
 
 // ------------------------------------------------------- money.rs rounding
@@ -227,7 +231,7 @@ fn the_coupon_module_worked_example_saves_25_yuan() {
     let r = rules(json!({"coupons": [
         coupon_tpl("c100", json!({"type": "amount_off", "amount": 2000, "threshold": 10000})),
         coupon_tpl("p90", json!({"type": "percent_off", "pay_bp": 9000, "cap": 1000})),
-        {"id": "tea5", "name": "tea5", "kind": {"type": "amount_off", "amount": 500}, "scope": {"categories": ["tea"]},
+        {"id": "tea5", "name": "tea5", "type": "amount_off", "amount": 500, "scope": {"categories": ["tea"]},
          "validity": {"type": "days", "days": 30}}]}));
     let m = member(&r, &["c100", "p90", "tea5"], &[]);
     let q =
@@ -267,8 +271,13 @@ fn exchange_coupon_takes_one_units_floor_share() {
 
 // --------------------------------------------------------------- campaigns
 
-fn window_campaign(id: &str, kind: Value) -> Value {
-    json!({"id": id, "name": id, "from": "2026-03-01T00:00", "until": "2026-04-01T00:00", "kind": kind})
+/// A campaign in March 2026: its kind's fields beside its own.
+fn window_campaign(id: &str, mut kind: Value) -> Value {
+    kind["id"] = json!(id);
+    kind["name"] = json!(id);
+    kind["from"] = json!("2026-03-01T00:00");
+    kind["until"] = json!("2026-04-01T00:00");
+    kind
 }
 
 #[test]
@@ -285,7 +294,7 @@ fn flash_sale_splits_by_limit_and_by_stock() {
     assert_eq!(q["growth_to_earn"], 199 + 656);
     // Limit 5 but 48 of 50 sold: 2 at the flash price.
     let mut r5 = r.clone();
-    r5["campaigns"][0]["kind"]["per_member_limit"] = json!(5);
+    r5["campaigns"][0]["per_member_limit"] = json!(5);
     let q = quote(
         &r5,
         Some(&member(&r5, &[], &[])),
@@ -321,7 +330,7 @@ fn limited_price_against_member_price() {
 fn second_unit_half_price() {
     let q2 = |nth: i64, pay: i64| {
         rules(json!({"campaigns": [window_campaign("q2",
-        json!({"type": "quantity_discount", "skus": ["nuts", "cake"], "nth": nth, "pay_bp": pay}))]}))
+        json!({"type": "quantity_discount", "scope": { "skus": ["nuts", "cake"] }, "nth": nth, "pay_bp": pay}))]}))
     };
     // At 9.5折 first: 118.00 − 5.90 = 112.10; a unit is 56.05; half is
     // 28.025 → 28.03 off → 84.07.
@@ -376,7 +385,7 @@ fn full_reductions_by_amount_and_by_count() {
 #[test]
 fn points_as_cash_whole_units_under_the_cap() {
     let r = rules(
-        json!({"points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1250}},
+        json!({"points": {"earn_per_yuan": 1, "expiry": {"type": "never"}, "activities": {"sign_up": {"points": 1250}},
                                     "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 3000}}}),
     );
     let m = member(&r, &[], &[]);
@@ -400,10 +409,10 @@ fn points_as_cash_whole_units_under_the_cap() {
 fn shop() -> Value {
     rules(json!({
         "shipping": {"fee": 1000, "free_over": 9900},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 100}, "review": {"points": 80}},
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}, "activities": {"sign_up": {"points": 100}, "review": {"points": 80}},
                    "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 3000},
                    "mall": [{"id": "gift", "name": "gift", "cost": 150, "reward": {"type": "coupon", "template": "new20"}}]},
-        "coupons": [{"id": "new20", "name": "新人满99减20", "kind": {"type": "amount_off", "amount": 2000, "threshold": 9900},
+        "coupons": [{"id": "new20", "name": "新人满99减20", "type": "amount_off", "amount": 2000, "threshold": 9900,
                      "validity": {"type": "days", "days": 7}, "per_member_limit": 5}]
     }))
 }
@@ -509,7 +518,7 @@ fn units_refunded_one_by_one_return_the_whole() {
 fn a_one_day_coupon_lasts_until_local_midnight() {
     // Claimed 2026-03-01 10:00 +08:00 (02:00Z = 1772330400000); valid
     // through 2026-03-01 23:59:59.999 +08:00 = 15:59:59.999Z = 1772380799999.
-    let r = rules(json!({"coupons": [{"id": "d1", "name": "d1", "kind": {"type": "amount_off", "amount": 100},
+    let r = rules(json!({"coupons": [{"id": "d1", "name": "d1", "type": "amount_off", "amount": 100,
                                       "validity": {"type": "days", "days": 1}}]}));
     let m = ok(
         "replay",
@@ -527,8 +536,8 @@ fn a_one_day_coupon_lasts_until_local_midnight() {
 fn the_utc_date_is_not_the_local_date() {
     // 2025-11-30T16:00:00Z = 1764518400000 is 2025-12-01 00:00 in Beijing:
     // a coupon "until 2025-11-30" has expired there.
-    let r = rules(json!({"coupons": [{"id": "nov", "name": "nov", "kind": {"type": "amount_off", "amount": 100},
-                                      "validity": {"type": "window", "from": "2025-11-01", "until": "2025-11-30"}}]}));
+    let r = rules(json!({"coupons": [{"id": "nov", "name": "nov", "type": "amount_off", "amount": 100,
+                                      "validity": {"type": "window", "from": "2025-11-01T00:00", "until": "2025-12-01T00:00"}}]}));
     let m = ok(
         "replay",
         &json!({"rules": r, "events": [
@@ -544,7 +553,7 @@ fn the_utc_date_is_not_the_local_date() {
 fn month_end_after_january_2028_is_the_leap_day() {
     // Earned 2028-01-31 10:00 +08:00 (02:00Z = 1832896800000), expiring at
     // the end of the next month: 2028-02-29 23:59:59.999 +08:00 = 1835452799999.
-    let r = rules(json!({"points": {"earn_per_yuan": 1, "expiry": {"kind": "month_end", "months": 1},
+    let r = rules(json!({"points": {"earn_per_yuan": 1, "expiry": {"type": "month_end", "months": 1},
                                     "activities": {"share": {"points": 100}}}}));
     let m = ok(
         "replay",
@@ -585,7 +594,7 @@ fn the_member_module_worked_example() {
             {"id": "member", "name": "member", "threshold": 0},
             {"id": "silver", "name": "silver", "threshold": 1000, "retain": 500},
             {"id": "gold", "name": "gold", "threshold": 5000, "retain": 2000, "benefits": {"discount_bp": 9000}}]},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}});
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}}});
     let order = |id: &str, placed: i64, fen: i64| -> Vec<Value> {
         vec![
             json!({"id": format!("{id}p"), "at": placed, "type": "order_placed", "order": id, "cart": {"lines": [line("x", fen, 1, "c")]}}),
@@ -652,7 +661,7 @@ fn a_30_day_card_ends_at_local_midnight_of_day_30() {
     let r = json!({"schema": 1,
         "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "m", "name": "m", "threshold": 0}],
                        "paid_plans": [{"id": "plus", "name": "plus", "price": 1500, "days": 30}]},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}}});
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}}});
     let m = ok(
         "replay",
         &json!({"rules": r, "events": [

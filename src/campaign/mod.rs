@@ -15,8 +15,9 @@
 //!   an optional per-member limit. Against the member price the better one
 //!   for the shopper wins; with `stack_with_member_price` the member rate is
 //!   applied on top of the limited price instead.
-//! - **N件折 quantity discount**: among the units of the campaign's SKUs in
-//!   the cart, sorted from the dearest to the cheapest (ties: cart order),
+//! - **N件折 quantity discount**: among the units in the cart that the
+//!   campaign's `scope` covers (the scope of coupons and full reductions:
+//!   categories, SKUs, exclusions), sorted from the dearest to the cheapest (ties: cart order),
 //!   every `nth` unit is charged `pay_bp` — so 第二件半价 discounts the
 //!   cheaper unit of each pair.
 //! - **满减送 full reduction**: tiers on the eligible subtotal (fen) or item
@@ -40,15 +41,24 @@ use crate::encode::Encode;
 use crate::error::Problems;
 use crate::money::{Fen, BP};
 use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
-use crate::sorting::SortedSet;
+use crate::sorting::{self, SortedMap, SortedSet};
 use crate::time::{LocalTime, Millis};
 
 pub mod price;
 pub mod reduction;
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+/// A campaign is one flat object: its own fields and its kind's, with the
+/// kind named by `type` as in every tagged object of the rules
+/// (`{"id": …, "from": …, "type": "quantity_discount", "nth": 2, …}`).
+/// Unknown fields are refused by the kind, which knows this struct's keys
+/// too.
+// tsify cannot write `interface … extends` a union: spelled out here.
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(type = "{ id: string; name: string; from: LocalTime; until: LocalTime; priority?: number } & CampaignKind")
+)]
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
-#[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
     pub name: String,
@@ -58,6 +68,7 @@ pub struct Campaign {
     /// higher first.
     #[serde(default)]
     pub priority: u32,
+    #[serde(flatten)]
     pub kind: CampaignKind,
 }
 
@@ -94,8 +105,12 @@ pub enum CampaignKind {
         #[serde(default)]
         stack_with_member_price: bool,
     },
+    /// Over the lines of `scope`, the same scope as a coupon's or a full
+    /// reduction's: "every 3rd tea free" is `{"categories": ["tea"]}`, not a
+    /// list of every tea that changes with the catalog.
     QuantityDiscount {
-        skus: Vec<String>,
+        #[serde(default)]
+        scope: Scope,
         /// Every `nth` unit is discounted (2 = 第二件).
         nth: u32,
         /// Pay this share for that unit (5000 = 半价).
@@ -187,36 +202,15 @@ impl Campaign {
         self.from.instant(z) <= now && now < self.until.instant(z)
     }
 
-    fn skus(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        match &self.kind {
-            CampaignKind::FlashSale { items, .. } => {
-                for i in items {
-                    out.push(i.sku.as_str());
-                }
-            }
-            CampaignKind::LimitedDiscount { items, .. } => {
-                for i in items {
-                    out.push(i.sku.as_str());
-                }
-            }
-            CampaignKind::QuantityDiscount { skus, .. } => {
-                for s in skus {
-                    out.push(s.as_str());
-                }
-            }
-            CampaignKind::FullReduction { .. } => {}
-        }
-        out
-    }
-
     /// Does this flash, limited-time or quantity campaign set the price of
-    /// `sku`? (Called per cart line: no allocation.)
-    fn prices(&self, sku: &str) -> bool {
+    /// a line of `sku` in `category`? (Called per cart line: no
+    /// allocation.) Flash and limited-time prices are per SKU: a price (and
+    /// a flash sale's stock) belongs to one product, not a category.
+    fn prices(&self, sku: &str, category: &str) -> bool {
         match &self.kind {
             CampaignKind::FlashSale { items, .. } => items.iter().any(|i| i.sku == sku),
             CampaignKind::LimitedDiscount { items, .. } => items.iter().any(|i| i.sku == sku),
-            CampaignKind::QuantityDiscount { skus, .. } => skus.iter().any(|s| s == sku),
+            CampaignKind::QuantityDiscount { scope, .. } => scope.covers(sku, category),
             CampaignKind::FullReduction { .. } => false,
         }
     }
@@ -243,10 +237,12 @@ pub fn active_price_campaigns(rules: &Rules, now: Millis) -> Vec<&Campaign> {
     out
 }
 
-/// The active price campaign for a SKU, among [`active_price_campaigns`].
-/// Validation guarantees there is at most one.
-pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str) -> Option<&'r Campaign> {
-    active.iter().copied().find(|c| c.prices(sku))
+/// The active price campaign for a line, among [`active_price_campaigns`]:
+/// the first in the rules' order. Validation refuses two that cover one
+/// product it knows of (`check_conflicts`); only a product it cannot know
+/// (no catalog, a quantity discount by category) can meet two.
+pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str, category: &str) -> Option<&'r Campaign> {
+    active.iter().copied().find(|c| c.prices(sku, category))
 }
 
 /// Validation of every campaign, all problems at once.
@@ -285,97 +281,125 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
 fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
     match kind {
         CampaignKind::FlashSale { items, per_member_limit, .. } => {
-            in_range(p, format_args!("{at}.kind.per_member_limit"), *per_member_limit as i64, 1, 9999);
-            nonempty(p, format_args!("{at}.kind.items"), items.len());
+            in_range(p, format_args!("{at}.per_member_limit"), *per_member_limit as i64, 1, 9999);
+            nonempty(p, format_args!("{at}.items"), items.len());
             for (j, it) in items.iter().enumerate() {
-                check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
-                in_range(p, format_args!("{at}.kind.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
-                in_range(p, format_args!("{at}.kind.items[{j}].stock"), it.stock, 0, 1_000_000_000);
-                below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, it.price);
+                check_sku(rules, p, format_args!("{at}.items[{j}].sku"), &it.sku, false);
+                in_range(p, format_args!("{at}.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.items[{j}].stock"), it.stock, 0, 1_000_000_000);
+                below_list(rules, p, format_args!("{at}.items[{j}].price"), &it.sku, it.price);
             }
         }
         CampaignKind::LimitedDiscount { items, per_member_limit, .. } => {
             if let Some(n) = per_member_limit {
-                in_range(p, format_args!("{at}.kind.per_member_limit"), *n as i64, 1, 9999);
+                in_range(p, format_args!("{at}.per_member_limit"), *n as i64, 1, 9999);
             }
-            nonempty(p, format_args!("{at}.kind.items"), items.len());
+            nonempty(p, format_args!("{at}.items"), items.len());
             for (j, it) in items.iter().enumerate() {
-                check_sku(rules, p, format_args!("{at}.kind.items[{j}].sku"), &it.sku, false);
+                check_sku(rules, p, format_args!("{at}.items[{j}].sku"), &it.sku, false);
                 match (it.price, it.pay_bp) {
                     (Some(price), None) => {
-                        in_range(p, format_args!("{at}.kind.items[{j}].price"), price, 0, MAX_RULE_FEN);
-                        below_list(rules, p, format_args!("{at}.kind.items[{j}].price"), &it.sku, price);
+                        in_range(p, format_args!("{at}.items[{j}].price"), price, 0, MAX_RULE_FEN);
+                        below_list(rules, p, format_args!("{at}.items[{j}].price"), &it.sku, price);
                     }
-                    (None, Some(bp)) => in_range(p, format_args!("{at}.kind.items[{j}].pay_bp"), bp, 1, BP - 1),
+                    (None, Some(bp)) => in_range(p, format_args!("{at}.items[{j}].pay_bp"), bp, 1, BP - 1),
                     _ => p.push(
                         code::PRICE_OR_RATE,
-                        format!("{at}.kind.items[{j}]"),
+                        format!("{at}.items[{j}]"),
                         "须且只能指定 price 或 pay_bp 之一",
                         "give exactly one of price or pay_bp",
                     ),
                 }
             }
         }
-        CampaignKind::QuantityDiscount { skus, nth, pay_bp } => {
-            nonempty(p, format_args!("{at}.kind.skus"), skus.len());
-            for (j, s) in skus.iter().enumerate() {
-                check_sku(rules, p, format_args!("{at}.kind.skus[{j}]"), s, false);
-            }
-            in_range(p, format_args!("{at}.kind.nth"), *nth as i64, 2, 100);
-            in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 0, BP - 1);
+        CampaignKind::QuantityDiscount { scope, nth, pay_bp } => {
+            scope.check(rules, p, format_args!("{at}.scope"));
+            in_range(p, format_args!("{at}.nth"), *nth as i64, 2, 100);
+            in_range(p, format_args!("{at}.pay_bp"), *pay_bp, 0, BP - 1);
         }
         CampaignKind::FullReduction { scope, tiers, basis } => {
-            scope.check(rules, p, format_args!("{at}.kind.scope"));
-            nonempty(p, format_args!("{at}.kind.tiers"), tiers.len());
+            scope.check(rules, p, format_args!("{at}.scope"));
+            nonempty(p, format_args!("{at}.tiers"), tiers.len());
             for (j, t) in tiers.iter().enumerate() {
-                in_range(p, format_args!("{at}.kind.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
                 if j > 0 && t.at <= tiers[j - 1].at {
                     p.push(
                         code::TIERS_OUT_OF_ORDER,
-                        format!("{at}.kind.tiers[{j}].at"),
+                        format!("{at}.tiers[{j}].at"),
                         format!("必须大于 tiers[{}]", j - 1),
                         format!("must be greater than tiers[{}]", j - 1),
                     );
                 }
-                check_reward(rules, p, format_args!("{at}.kind.tiers[{j}].reward"), &t.reward, *basis, t.at);
+                check_reward(rules, p, format_args!("{at}.tiers[{j}].reward"), &t.reward, *basis, t.at);
             }
         }
     }
 }
 
-/// No SKU in two price campaigns whose windows overlap.
+/// No product in two price campaigns whose windows overlap. The products
+/// the rules know: the catalog's, and every SKU a campaign names (with its
+/// catalog category, if it has one: a category scope cannot cover a SKU
+/// whose category is unknown).
 fn check_conflicts(rules: &Rules, p: &mut Problems) {
-    let z = rules.zone();
-    for (i, a) in rules.campaigns.iter().enumerate() {
-        for b in &rules.campaigns[i + 1..] {
-            let overlap = a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z);
-            if !overlap {
-                continue;
+    // Each product with its category ("" when unknown) and the price
+    // campaigns that cover it. Items are looked up, not scanned for each
+    // product: a big catalog and long item lists stay linear.
+    let mut products: SortedMap<&str, (&str, Vec<usize>)> = SortedMap::new();
+    for c in &rules.catalog {
+        products.insert(&c.sku, (&c.category, Vec::new()));
+    }
+    for (i, c) in rules.campaigns.iter().enumerate() {
+        let named: Vec<&str> = match &c.kind {
+            CampaignKind::FlashSale { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
+            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
+            CampaignKind::QuantityDiscount { scope, .. } => scope.skus.iter().map(String::as_str).collect(),
+            CampaignKind::FullReduction { .. } => Vec::new(),
+        };
+        let by_items = matches!(c.kind, CampaignKind::FlashSale { .. } | CampaignKind::LimitedDiscount { .. });
+        for sku in named {
+            let (_, covering) = products.entry(sku).or_insert(("", Vec::new()));
+            if by_items {
+                covering.push(i);
             }
-            for &sku in &a.skus() {
-                if b.prices(sku) {
-                    p.push(
-                        code::CAMPAIGN_CONFLICT,
-                        format!("campaigns[{}]", rules.campaigns.iter().position(|c| c.id == b.id).unwrap_or(0)),
-                        format!(
-                            "`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠",
-                            a.id,
-                            a.kind_name(),
-                            b.id,
-                            b.kind_name()
-                        ),
-                        format!(
-                            "`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times",
-                            a.id,
-                            a.kind_name(),
-                            b.id,
-                            b.kind_name()
-                        ),
-                    );
+        }
+    }
+    let known: Vec<(&str, &str)> = products.iter().map(|(sku, (category, _))| (*sku, *category)).collect();
+    for (i, c) in rules.campaigns.iter().enumerate() {
+        let CampaignKind::QuantityDiscount { scope, .. } = &c.kind else { continue };
+        for &(sku, category) in &known {
+            if let (true, Some((_, covering))) = (scope.covers(sku, category), products.get_mut(sku)) {
+                covering.push(i);
+            }
+        }
+    }
+    let z = rules.zone();
+    for (&sku, (_, covering)) in &products {
+        let mut covering = covering.clone();
+        sorting::sort_dedup(&mut covering);
+        for (k, &i) in covering.iter().enumerate() {
+            for &j in &covering[k + 1..] {
+                let (a, b) = (&rules.campaigns[i], &rules.campaigns[j]);
+                if a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z) {
+                    conflict(p, j, sku, a, b);
                 }
             }
         }
     }
+}
+
+fn conflict(p: &mut Problems, j: usize, sku: &str, a: &Campaign, b: &Campaign) {
+    p.push(
+        code::CAMPAIGN_CONFLICT,
+        format!("campaigns[{j}]"),
+        format!("`{sku}` 同时参加 `{}`（{}）和 `{}`（{}），时间重叠", a.id, a.kind_name(), b.id, b.kind_name()),
+        format!(
+            "`{sku}` is in both `{}` ({}) and `{}` ({}) at overlapping times",
+            a.id,
+            a.kind_name(),
+            b.id,
+            b.kind_name()
+        ),
+    );
 }
 
 fn check_reward(rules: &Rules, p: &mut Problems, at: Arguments, r: &Reward, basis: Basis, tier_at: i64) {

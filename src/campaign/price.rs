@@ -170,7 +170,7 @@ impl LimitedDiscount<'_> {
                 w.out.price = PriceKind::Limited;
                 if let Some((_, src, bp)) = member {
                     let off = money::percent_off(w.amount, bp)?;
-                    w.take(Step::Member, &Text::from(src), off);
+                    w.take(Step::Member, &src, off);
                     w.out.price = PriceKind::LimitedAndMember;
                     w.out.notes.push(note(
                         code::LIMITED_AND_MEMBER,
@@ -187,7 +187,7 @@ impl LimitedDiscount<'_> {
             } else {
                 match member {
                     Some((moff, src, bp)) if moff > limited_off => {
-                        w.take(Step::Member, &Text::from(src), moff);
+                        w.take(Step::Member, &src, moff);
                         w.out.price = PriceKind::Member;
                         w.out.campaign = None;
                         w.out.notes.push(note(
@@ -264,8 +264,8 @@ pub(crate) fn quantity_discounts(p: &mut Pricing) -> Result<()> {
         let source = Text::shared(c.id.as_str());
         let applied = note(
             code::QUANTITY_DISCOUNT,
-            format!("「{}」：每第 {} 件 {}", c.name, nth, money::zhe(*pay_bp)),
-            format!("“{}”: every {} unit pays {}", c.name, ordinal(nth as u32), money::pct(*pay_bp)),
+            format!("「{}」：每第 {} 件{}", c.name, nth, unit_price_zh(*pay_bp)),
+            format!("“{}”: every {} unit {}", c.name, ordinal(nth as u32), unit_price_en(*pay_bp)),
         );
         let not_reached = note(
             code::QUANTITY_DISCOUNT_NOT_REACHED,
@@ -283,6 +283,25 @@ pub(crate) fn quantity_discounts(p: &mut Pricing) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the discounted unit costs, for people: a free unit is 免费, not
+/// "0折".
+fn unit_price_zh(pay_bp: i64) -> String {
+    if pay_bp == 0 {
+        "免费".to_string()
+    } else {
+        format!(" {}", money::zhe(pay_bp))
+    }
+}
+
+/// As [`unit_price_zh`]: "is free", not "pays 0%".
+fn unit_price_en(pay_bp: i64) -> String {
+    if pay_bp == 0 {
+        "is free".to_string()
+    } else {
+        format!("pays {}", money::pct(pay_bp))
+    }
 }
 
 /// 2 → "2nd", 11 → "11th".

@@ -196,12 +196,22 @@ fn outcome(c: &Campaign, lines: &[ReductionLine]) -> Result<Option<ReductionOutc
             let gap = tiers[0].at - value;
             o.shortfall = Some(gap);
             o.code = code::CAMPAIGN_THRESHOLD_NOT_MET;
-            let (zh, en) = match basis {
-                Basis::Amount => (money::yuan(gap), money::yuan(gap)),
-                Basis::Count => (format!("{gap} 件"), format!("{gap} item(s)")),
+            // An amount is measured after the earlier steps' discounts
+            // (campaign and member prices, quantity discounts): said so, as
+            // a shopper reads a bare amount as list price.
+            (o.zh, o.en) = match basis {
+                Basis::Amount => {
+                    let gap = money::yuan(gap);
+                    (
+                        format!("再买 {gap}（按优惠后金额计）可享「{}」", c.name),
+                        format!("add {gap} more, counted after discounts, to qualify for “{}”", c.name),
+                    )
+                }
+                Basis::Count => (
+                    format!("再买 {gap} 件可享「{}」", c.name),
+                    format!("add {gap} more item(s) to qualify for “{}”", c.name),
+                ),
             };
-            o.zh = format!("再买 {zh} 可享「{}」", c.name);
-            o.en = format!("add {en} more to qualify for “{}”", c.name);
         }
         Some(t) => {
             let reward = tiers[t].reward.clone();

@@ -142,7 +142,7 @@ pub fn claimable(rules: &Rules, m: &Member, t: &CouponTemplate, now: Millis) -> 
         ));
     }
     if let Validity::Window { until, .. } = t.validity {
-        if now > rules.zone().end_of(until) {
+        if now >= until.instant(rules.zone()) {
             return Err(Refusal::new(
                 code::COUPON_EXPIRED,
                 "券已过期，不能再领",

@@ -75,8 +75,10 @@ impl Refusal {
         let (short, at) = (money::yuan(s), money::yuan(threshold));
         Refusal {
             code: code::COUPON_THRESHOLD_NOT_MET,
-            zh: format!("还差 {short} 可用（门槛 {at}）"),
-            en: format!("{short} short of the {at} threshold"),
+            // The threshold is on the goods after the earlier steps'
+            // discounts, not their list price: said so.
+            zh: format!("还差 {short} 可用（门槛 {at}，按优惠后金额计）"),
+            en: format!("{short} short of the {at} threshold, counted after discounts"),
             shortfall: Some(s),
         }
     }

@@ -93,7 +93,10 @@ pub(crate) fn coupons(p: &mut Pricing) -> Result<()> {
             CouponChoice::Best => search::best(&c.cands, &c.scopes, &lines, &base, &fee_for),
             CouponChoice::Ids(ids) => c.chosen(m, ids, &lines, &base, p.now, &fee_for)?,
         };
-        let ids: Vec<&str> = applied.chosen.iter().map(|&ci| c.cands[ci].coupon.id.as_str()).collect();
+        // A discount names the coupon's template, not the wallet coupon:
+        // the template is what the rules (and its name) describe; the
+        // wallet coupons applied are listed in `coupons.applied`.
+        let ids: Vec<&str> = applied.chosen.iter().map(|&ci| c.cands[ci].coupon.template.as_str()).collect();
         (c.report(p.rules, m, held, &p.cart.coupons, &applied), applied, ids)
     };
     for (k, id) in ids.iter().enumerate() {

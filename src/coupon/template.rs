@@ -10,14 +10,24 @@ use crate::membership::lifecycle::Segment;
 use crate::money::{Fen, BP};
 use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
 use crate::sorting::SortedSet;
-use crate::time::Date;
+use crate::time::LocalTime;
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+/// A template is one flat object: its own fields and its kind's, with
+/// the kind named by `type` as in every tagged object of the rules
+/// (`{"id": …, "type": "amount_off", "amount": 2000, …}`). Unknown fields
+/// are refused by the kind, which knows this struct's keys too.
+// tsify cannot write `interface … extends` a union: spelled out here.
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(type = "{ id: string; name: string; scope?: Scope; validity: Validity; per_member_limit?: number | null; \
+                  audience?: Audience; exclusive?: boolean } & CouponKind")
+)]
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
-#[serde(deny_unknown_fields)]
 pub struct CouponTemplate {
     pub id: String,
     pub name: String,
+    #[serde(flatten)]
     pub kind: CouponKind,
     #[serde(default)]
     pub scope: Scope,
@@ -68,8 +78,9 @@ pub enum CouponKind {
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Validity {
-    /// From the start of local day `from` to the end of local day `until`.
-    Window { from: Date, until: Date },
+    /// From local time `from` (inclusive) to local time `until`
+    /// (exclusive), as a campaign's window.
+    Window { from: LocalTime, until: LocalTime },
     /// From the moment of claiming to the end of the local day `days - 1`
     /// days later (`days: 1` = valid until tonight).
     Days { days: u32 },
@@ -129,29 +140,29 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
         match &t.kind {
             CouponKind::AmountOff { amount, threshold } => {
-                in_range(p, format_args!("{at}.kind.amount"), *amount, 1, MAX_RULE_FEN);
-                in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.amount"), *amount, 1, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.threshold"), *threshold, 0, MAX_RULE_FEN);
                 if *threshold > 0 && amount > threshold {
                     p.push(
                         code::COUPON_AMOUNT_ABOVE_THRESHOLD,
-                        format!("{at}.kind.amount"),
+                        format!("{at}.amount"),
                         "满减券的减免金额不能超过门槛",
                         "the amount off cannot exceed the threshold",
                     );
                 }
             }
             CouponKind::PercentOff { pay_bp, cap, threshold } => {
-                in_range(p, format_args!("{at}.kind.pay_bp"), *pay_bp, 1, BP - 1);
+                in_range(p, format_args!("{at}.pay_bp"), *pay_bp, 1, BP - 1);
                 if let Some(c) = cap {
-                    in_range(p, format_args!("{at}.kind.cap"), *c, 1, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.cap"), *c, 1, MAX_RULE_FEN);
                 }
-                in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.threshold"), *threshold, 0, MAX_RULE_FEN);
             }
             CouponKind::Shipping { amount, threshold } => {
                 if let Some(a) = amount {
-                    in_range(p, format_args!("{at}.kind.amount"), *a, 1, MAX_RULE_FEN);
+                    in_range(p, format_args!("{at}.amount"), *a, 1, MAX_RULE_FEN);
                 }
-                in_range(p, format_args!("{at}.kind.threshold"), *threshold, 0, MAX_RULE_FEN);
+                in_range(p, format_args!("{at}.threshold"), *threshold, 0, MAX_RULE_FEN);
                 if !t.scope.is_everything() {
                     p.push(
                         code::SCOPE_NOT_ALLOWED,
@@ -161,15 +172,15 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                     );
                 }
             }
-            CouponKind::Exchange { sku } => check_sku(rules, p, format_args!("{at}.kind.sku"), sku, false),
+            CouponKind::Exchange { sku } => check_sku(rules, p, format_args!("{at}.sku"), sku, false),
         }
         t.scope.check(rules, p, format_args!("{at}.scope"));
         match t.validity {
-            Validity::Window { from, until } if from > until => p.push(
+            Validity::Window { from, until } if until <= from => p.push(
                 code::WINDOW_ENDS_BEFORE_START,
                 format!("{at}.validity.until"),
-                "有效期结束早于开始",
-                "the validity window ends before it starts",
+                "有效期结束时间须晚于开始时间",
+                "the validity window must end after it starts",
             ),
             Validity::Days { days } => in_range(p, format_args!("{at}.validity.days"), days as i64, 1, 3660),
             _ => {}

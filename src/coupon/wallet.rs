@@ -73,7 +73,9 @@ pub(crate) fn issue(rules: &Rules, m: &mut Member, t: &CouponTemplate, id: &str,
     }
     let zone = rules.zone();
     let (from, until) = match t.validity {
-        Validity::Window { from, until } => (zone.start_of(from), zone.end_of(until)),
+        // `until` is exclusive; a wallet coupon's `valid_until` is its last
+        // millisecond.
+        Validity::Window { from, until } => (from.instant(zone), until.instant(zone) - 1),
         Validity::Days { days } => (at, zone.end_of(zone.date(at).add_days(days as i64 - 1))),
     };
     m.wallet.push(WalletCoupon {

@@ -16,6 +16,7 @@ use crate::encode::Encode;
 use crate::error::Problems;
 use crate::ledger::Member;
 use crate::money::{Fen, BP};
+use crate::pricing::quote::Text;
 use crate::rules::{in_range, Rules};
 use crate::time::{Date, Millis, MonthDay};
 
@@ -126,8 +127,10 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems, at: &dyn Display, b: &Benef
     }
 }
 
-/// Where a member price comes from, as a discount's source reads.
-pub type Source = &'static str;
+/// Where a member price comes from, as a discount's source reads: the
+/// member's tier's id, the paid plan's id, or `member_day`: what the rules
+/// call it, so a host can show that tier's or plan's name.
+pub type Source = Text;
 
 /// The benefits in force for a member at one moment.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -161,13 +164,13 @@ impl Effective {
     /// The best member price for a line in `category`, if any: (bp, source).
     pub fn discount_for(&self, category: &str) -> Option<(i64, Source)> {
         // The first of the lowest rates.
-        let mut best: Option<(i64, Source)> = None;
+        let mut best: Option<(i64, &Source)> = None;
         for (bp, ex, src) in &self.discounts {
             if !ex.iter().any(|c| c == category) && best.is_none_or(|(b, _)| *bp < b) {
-                best = Some((*bp, *src));
+                best = Some((*bp, src));
             }
         }
-        best
+        best.map(|(bp, src)| (bp, src.clone()))
     }
 
     /// The lowest member-price rate of any source, whatever the category.
@@ -189,14 +192,14 @@ pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
     }
     let today = rules.zone().date(now);
     // The tier's benefits, then a paid card's while active.
-    let paid = m.paid_active(now);
-    for &(b, src, on) in &[(&m.tier_of(rules).benefits, "tier", true), (&rules.membership.paid_benefits, "paid", paid)]
-    {
-        if !on {
-            continue;
-        }
+    let tier = m.tier_of(rules);
+    let mut sources = vec![(&tier.benefits, Text::shared(&tier.id))];
+    if let Some(card) = m.paid.as_ref().filter(|_| m.paid_active(now)) {
+        sources.push((&rules.membership.paid_benefits, Text::shared(&card.plan)));
+    }
+    for (b, src) in sources {
         if let Some(bp) = b.discount_bp {
-            e.discounts.push((bp, b.discount_excluded_categories.clone(), src));
+            e.discounts.push((bp, b.discount_excluded_categories.clone(), src.clone()));
         }
         if let Some(x) = b.points_multiplier_pct {
             e.points_multiplier_pct = e.points_multiplier_pct.max(x);
@@ -208,7 +211,7 @@ pub fn effective(rules: &Rules, m: &Member, now: Millis) -> Effective {
             if md.is_on(today) {
                 e.member_day = true;
                 if let Some(bp) = md.discount_bp {
-                    e.discounts.push((bp, b.discount_excluded_categories.clone(), "member_day"));
+                    e.discounts.push((bp, b.discount_excluded_categories.clone(), Text::from("member_day")));
                 }
                 if let Some(x) = md.points_multiplier_pct {
                     e.occasion_multiplier_pct = e.occasion_multiplier_pct.max(x);

@@ -45,7 +45,7 @@ pub struct GrowthPolicy {
 /// last `days` days.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GrowthWindow {
     #[default]
     Cumulative,

@@ -31,7 +31,7 @@ use crate::time::{Date, Millis, Zone};
 /// When an earned lot of points expires, in merchant local time.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expiry {
     Never,
     /// At the end of the local day `days` days after the day it was earned.

@@ -69,7 +69,7 @@ impl<'e> MemberPrice<'e> {
     pub fn apply(&self, l: &mut Line) -> Result<()> {
         match self.off(l)? {
             Some((off, src, bp)) if off > 0 => {
-                l.take(Step::Member, &Text::from(src), off);
+                l.take(Step::Member, &src, off);
                 l.out.price = PriceKind::Member;
                 if let Some((_, n)) = self.notes.iter().find(|(b, _)| *b == bp) {
                     l.out.notes.push(n.clone());
@@ -157,7 +157,7 @@ pub(crate) fn campaign_and_member_prices(p: &mut Pricing) -> Result<()> {
     let mut in_cart: campaign::price::InCart = SortedMap::new();
     for (index, line) in p.cart.lines.iter().enumerate() {
         let at = CartLinePricing { index, line, cart: p.cart, member: p.member, member_price: &member_price };
-        match campaign::price_campaign(&active, &line.sku) {
+        match campaign::price_campaign(&active, &line.sku, &line.category) {
             Some(c) => campaign::price::price_line(c, &at, &mut in_cart, &mut p.lines)?,
             None => p.lines.push(at.at_member_price(line.quantity)?),
         }

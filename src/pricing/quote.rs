@@ -48,7 +48,10 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq, Encode)]
 pub struct Discount {
     pub step: Step,
-    /// The campaign, coupon or benefit it came from.
+    /// What it came from, by the id the rules give it, so a host can show
+    /// that thing's name: a campaign's id, a coupon template's id (the
+    /// wallet coupons applied are in the quote's `coupons`), or for a member
+    /// price the member's tier id, the paid plan's id, or `member_day`.
     #[cfg_attr(feature = "ts", tsify(type = "string"))]
     pub source: Text,
     pub amount: Fen,

@@ -69,7 +69,7 @@ quote("campaign", "limited_price_wins_a_tie_with_the_member_price", r, cart(ln("
 # ------------------------------------------------------------- 第二件半价
 
 def q_rules(nth=2, pay=5000, bp=None):
-    r = R(campaigns=[camp("q2", "坚果第二件半价", FROM, UNTIL, qty_discount(["nuts", "cake"], nth, pay))])
+    r = R(campaigns=[camp("q2", "坚果第二件半价", FROM, UNTIL, qty_discount({"skus": ["nuts", "cake"]}, nth, pay))])
     return with_tiers(r, vip(bp)) if bp else r
 
 
@@ -90,6 +90,12 @@ r = q_rules(bp=9500)
 quote("campaign", "quantity_discount_comes_after_the_member_price", r, cart(ln("nuts", 5900, 2, "snacks")), member=holder(r))
 r = q_rules(nth=3, pay=0)
 quote("campaign", "buy_two_get_the_third_free", r, cart(ln("nuts", 5900, 7, "snacks")), member=None)
+# The same scope as a coupon's: a category, with an exclusion, and no SKU list.
+r = R(campaigns=[camp("q3", "零食买二送一", FROM, UNTIL,
+                      qty_discount({"categories": ["snacks"], "exclude_skus": ["cake"]}, 3, 0))])
+quote("campaign", "every_third_unit_of_a_category_free", r,
+      cart(ln("nuts", 5900, 2, "snacks"), ln("chips", 1000, 2, "snacks"), ln("cake", 12800, 3, "snacks"),
+           ln("tea", 16800, 3, "tea")), member=None)
 
 # ---------------------------------------------------------------- 满减送
 

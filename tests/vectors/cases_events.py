@@ -16,7 +16,7 @@ SHOP = R(
                 "review": {"period": "year"},
                 "paid_plans": [{"id": "plus", "name": "PLUS 月卡", "price": 1500, "days": 30}],
                 "paid_benefits": {"discount_bp": 9500}},
-    points={"earn_per_yuan": 1, "expiry": {"kind": "month_end", "months": 12},
+    points={"earn_per_yuan": 1, "expiry": {"type": "month_end", "months": 12},
             "activities": {"sign_up": {"points": 100}, "follow": {"points": 50, "times_total": 1},
                            "share": {"points": 10, "times_per_day": 3}, "review": {"points": 80}},
             "daily_cap": 200,
@@ -25,14 +25,14 @@ SHOP = R(
             "mall": [{"id": "m10", "name": "10元券", "cost": 100, "reward": {"type": "coupon", "template": "no10"}},
                      {"id": "mbag", "name": "帆布袋", "cost": 150, "reward": {"type": "gift", "sku": "bag"}}]},
     coupons=[tpl("new20", "新人满99减20", amount_off(2000, 9900), days(7), audience={"new_members_only": True}),
-             tpl("c200", "满200减30", amount_off(3000, 20000), window("2026-03-01", "2026-03-31"), per_member_limit=2),
+             tpl("c200", "满200减30", amount_off(3000, 20000), window("2026-03-01T00:00", "2026-04-01T00:00"), per_member_limit=2),
              tpl("gold50", "金卡满300减50", amount_off(5000, 30000), audience={"tiers": ["gold"]}),
              tpl("vip5", "VIP 专享5元", amount_off(500), audience={"tags": ["vip"]}),
              tpl("plus8", "PLUS 8折", percent_off(8000, cap=2000), audience={"paid_members_only": True}),
              tpl("loyal15", "老客回归15元", amount_off(1500), audience={"segments": ["silent"]}),
              tpl("bday", "生日券", amount_off(1000), days(30)),
              tpl("no10", "无门槛10元", amount_off(1000), days(30), per_member_limit=5),
-             tpl("feb", "二月券", amount_off(100), window("2026-02-01", "2026-02-28"))],
+             tpl("feb", "二月券", amount_off(100), window("2026-02-01T00:00", "2026-03-01T00:00"))],
 )
 
 T = T0

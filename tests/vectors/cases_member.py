@@ -54,7 +54,7 @@ MONTH = with_tiers(R(), TIERS, review={"period": "month"})
 case("member", "monthly_review_runs_month_after_month", "replay",
      {"rules": MONTH, "events": [join(at(2026, 1, 2))] + order("o1", at(2026, 1, 14), 2100000, at(2026, 1, 15)) +
       order("o2", at(2026, 2, 3), 900000, at(2026, 2, 4)) + [E("t", at(2026, 4, 1), "time_advanced")]})
-ROLLING = with_tiers(R(), TIERS, growth={"per_yuan": 1, "window": {"kind": "rolling", "days": 30}})
+ROLLING = with_tiers(R(), TIERS, growth={"per_yuan": 1, "window": {"type": "rolling", "days": 30}})
 MR = replay(ROLLING, [join(at(2026, 1, 2))] + order("o1", at(2026, 1, 9), 60000, at(2026, 1, 10)) +
             order("o2", at(2026, 2, 1), 60000, at(2026, 2, 2)))
 view("member", "rolling_window_counts_the_last_30_days", "member_summary", ROLLING, MR, at(2026, 2, 5))
@@ -80,14 +80,14 @@ view("member", "paid_card_lapsed_one_millisecond_later", "member_summary", PAID,
 
 # ------------------------------------------------------------------- views
 
-VR = R(points={"earn_per_yuan": 1, "expiry": {"kind": "days", "days": 10},
+VR = R(points={"earn_per_yuan": 1, "expiry": {"type": "days", "days": 10},
                "activities": {"sign_up": {"points": 300}, "share": {"points": 50}},
                "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 5000},
                "mall": [{"id": "m", "name": "10元券", "cost": 200, "reward": {"type": "coupon", "template": "no10"}}]},
        coupons=[tpl("no10", "无门槛10元", amount_off(1000), days(30), per_member_limit=9),
                 tpl("soon", "3天券", amount_off(100), days(3)),
-                tpl("next", "下月券", amount_off(100), window("2026-04-01", "2026-04-30")),
-                tpl("old", "二月券", amount_off(100), window("2026-02-01", "2026-03-05"))])
+                tpl("next", "下月券", amount_off(100), window("2026-04-01T00:00", "2026-05-01T00:00")),
+                tpl("old", "二月券", amount_off(100), window("2026-02-01T00:00", "2026-03-06T00:00"))])
 HIST = [join(T0), E("s1", T0 + DAY, "activity", name="share"),
         E("mall", T0 + 2 * DAY, "mall_exchanged", item="m"),
         E("o1", T0 + 3 * DAY, "order_placed", order="o1", cart=cart(ln("a", 30000), points=100)),
@@ -102,7 +102,7 @@ MW = replay(VR, [join(T0)] + claims([("no10", "w1"), ("soon", "w2"), ("next", "w
 view("views", "coupon_wallet_available_first_then_not_yet_valid_used_expired", "coupon_wallet", VR, MW, T0 + 4 * DAY)
 view("views", "coupon_wallet_the_last_day_is_local", "coupon_wallet", VR, MW, T0 + HOUR)
 TG = R(coupons=[tpl("vip", "VIP 券", amount_off(500), audience={"tags": ["vip"]}),
-                tpl("gone", "过期券", amount_off(500), window("2026-01-01", "2026-02-28"))],
+                tpl("gone", "过期券", amount_off(500), window("2026-01-01T00:00", "2026-03-01T00:00"))],
        membership={"growth": {"per_yuan": 1}, "tiers": [tier("member", "会员", 0, birthday={"when": "month", "coupon": "bday"})]})
 TG["coupons"].append(tpl("bday", "生日券", amount_off(1000)))
 

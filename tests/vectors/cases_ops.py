@@ -24,7 +24,7 @@ case("ops", "fingerprint_changes_with_the_merchant_name", "validate_rules", {"ru
 case("ops", "validate_rules_counts_tiers_coupons_and_campaigns", "validate_rules", {"rules": R(
     membership={"growth": {"per_yuan": 1}, "tiers": [tier("a", "A", 0), tier("b", "B", 10)]},
     coupons=[tpl("c1", "一", amount_off(100)), tpl("c2", "二", amount_off(200))],
-    campaigns=[camp("k", "活动", "2026-01-01T00:00", "2026-02-01T00:00", qty_discount(["x"]))])})
+    campaigns=[camp("k", "活动", "2026-01-01T00:00", "2026-02-01T00:00", qty_discount({"skus": ["x"]}))])})
 
 # ---------------------------------------------------------------- shape
 
@@ -55,15 +55,15 @@ case("shape", "null_cart_is_the_wrong_type", "quote", q_with(cart=None))
 case("shape", "now_as_a_date_string_is_the_wrong_type", "quote", q_with(now="2026-03-02"))
 case("shape", "unknown_event_type", "apply_event",
      {"rules": R(), "event": {"id": "e1", "at": T0, "type": "signed_up", "member": "m1"}})
-case("shape", "unknown_expiry_kind", "validate_rules", {"rules": with_points(R(), expiry={"kind": "weekly"})})
+case("shape", "unknown_expiry_kind", "validate_rules", {"rules": with_points(R(), expiry={"type": "weekly"})})
 case("shape", "unknown_review_period", "validate_rules",
      {"rules": with_tiers(R(), [tier("m", "M", 0)], review={"period": "decade"})})
 case("shape", "unknown_coupon_kind", "validate_rules",
      {"rules": R(coupons=[tpl("c", "券", {"type": "cashback", "amount": 100})])})
 case("shape", "february_30_is_not_a_date", "validate_rules",
-     {"rules": R(coupons=[tpl("c", "券", amount_off(100), window("2026-02-01", "2026-02-30"))])})
+     {"rules": R(coupons=[tpl("c", "券", amount_off(100), window("2026-02-01T00:00", "2026-02-30T00:00"))])})
 case("shape", "hour_24_is_not_a_local_time", "validate_rules",
-     {"rules": R(campaigns=[camp("k", "活动", "2026-03-01T00:00", "2026-03-01T24:00", qty_discount(["x"]))])})
+     {"rules": R(campaigns=[camp("k", "活动", "2026-03-01T00:00", "2026-03-01T24:00", qty_discount({"skus": ["x"]}))])})
 case("shape", "birthday_02_30_is_refused", "apply_event", {
     "rules": R(), "member": holder(R()),
     "event": {"id": "e1", "at": NOW, "type": "profile_set", "birthday": "02-30"}})
@@ -126,7 +126,7 @@ rules_case("streak_bonus_days_must_increase_and_fit_the_cycle",
            with_points(R(), check_in={"daily": 1, "cycle_days": 7,
                                       "streak_bonus": [{"day": 3, "points": 5}, {"day": 3, "points": 5}, {"day": 8, "points": 5}]}))
 rules_case("points_numbers_out_of_range",
-           with_points(R(), earn_per_yuan=10001, expiry={"kind": "days", "days": 0},
+           with_points(R(), earn_per_yuan=10001, expiry={"type": "days", "days": 0},
                        redeem={"unit_points": 0, "unit_fen": 0, "max_share_bp": 10001},
                        activities={"share": {"points": 0}}, daily_cap=0))
 rules_case("too_many_coupon_templates", R(coupons=[tpl(f"c{i}", "券", amount_off(100)) for i in range(501)]))
@@ -135,8 +135,8 @@ rules_case("coupon_amount_equal_to_threshold_is_accepted", R(coupons=[tpl("c", "
 rules_case("percent_coupon_pay_bp_10000_is_out_of_range", R(coupons=[tpl("c", "不打折", percent_off(10000))]))
 rules_case("shipping_coupon_cannot_have_a_scope",
            R(coupons=[tpl("c", "运费券", {"type": "shipping"}, scope={"categories": ["tea"]})]))
-rules_case("coupon_window_ends_before_it_starts", R(coupons=[tpl("c", "券", amount_off(100), window("2026-03-02", "2026-03-01"))]))
-rules_case("coupon_window_of_one_day_is_accepted", R(coupons=[tpl("c", "券", amount_off(100), window("2026-03-02", "2026-03-02"))]))
+rules_case("coupon_window_ends_before_it_starts", R(coupons=[tpl("c", "券", amount_off(100), window("2026-03-02T00:00", "2026-03-01T00:00"))]))
+rules_case("coupon_window_of_one_day_is_accepted", R(coupons=[tpl("c", "券", amount_off(100), window("2026-03-02T00:00", "2026-03-03T00:00"))]))
 rules_case("coupon_audience_unknown_tier", R(coupons=[tpl("c", "券", amount_off(100), audience={"tiers": ["gold"]})]))
 rules_case("coupon_scope_sku_not_in_the_catalog",
            R(catalog=[{"sku": "tea", "name": "茶", "category": "tea", "price": 100}],
@@ -145,7 +145,7 @@ rules_case("coupon_numbers_out_of_range",
            R(coupons=[tpl("c", "券", amount_off(0), days(0), per_member_limit=0),
                       tpl("d", "券", percent_off(0, cap=0), days(3661), per_member_limit=1001)]))
 rules_case("campaign_must_end_after_it_starts",
-           R(campaigns=[camp("k", "活动", "2026-03-01T10:00", "2026-03-01T10:00", qty_discount(["x"]))]))
+           R(campaigns=[camp("k", "活动", "2026-03-01T10:00", "2026-03-01T10:00", qty_discount({"skus": ["x"]}))]))
 rules_case("limited_item_needs_price_or_rate",
            R(campaigns=[camp("k", "限时", "2026-03-01T00:00", "2026-03-02T00:00",
                              limited([{"sku": "a", "price": 100, "pay_bp": 9000}, {"sku": "b"}]))]))
@@ -159,12 +159,19 @@ rules_case("campaign_price_must_be_below_the_catalog_price",
 rules_case("one_sku_in_two_price_campaigns_at_once",
            R(campaigns=[camp("f", "秒杀", "2026-03-01T10:00", "2026-03-01T22:00", flash([{"sku": "pot", "price": 100, "stock": 5}], 1)),
                         camp("l", "限时", "2026-03-01T21:59", "2026-03-03T00:00", limited([{"sku": "pot", "pay_bp": 9000}]))]))
+# A quantity discount by category conflicts with a flash sale of a product
+# in that category (the catalog says which), at overlapping times only.
+rules_case("a_quantity_discount_by_category_and_a_flash_sale_of_one_of_its_products",
+           R(catalog=CATALOG, campaigns=[
+               camp("f", "秒杀", "2026-03-01T10:00", "2026-03-01T22:00", flash([{"sku": "tea", "price": 100, "stock": 5}], 1)),
+               camp("q", "茶叶第二件半价", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({"categories": ["tea"]})),
+               camp("q2", "茶具第二件半价", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({"categories": ["teaware"]}))]))
 rules_case("back_to_back_price_campaigns_do_not_conflict",
            R(campaigns=[camp("f", "秒杀", "2026-03-01T10:00", "2026-03-01T22:00", flash([{"sku": "pot", "price": 100, "stock": 5}], 1)),
                         camp("l", "限时", "2026-03-01T22:00", "2026-03-03T00:00", limited([{"sku": "pot", "pay_bp": 9000}]))]))
 rules_case("campaign_lists_must_not_be_empty",
            R(campaigns=[camp("f", "秒杀", "2026-03-01T00:00", "2026-03-02T00:00", flash([], 0)),
-                        camp("q", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount([], 1, 10000)),
+                        camp("q", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({}, 1, 10000)),
                         camp("r", "满减", "2026-03-01T00:00", "2026-03-02T00:00", full("amount", []))]))
 rules_case("full_reduction_tier_problems",
            R(campaigns=[camp("r", "满减", "2026-03-01T00:00", "2026-03-02T00:00",
@@ -178,11 +185,11 @@ rules_case("thirteen_full_reductions_are_too_many",
            R(campaigns=[camp(f"r{i:02}", "满减", "2026-03-01T00:00", "2026-03-02T00:00", full("amount", [(100, {"amount_off": 1})]))
                         for i in range(13)]))
 rules_case("a_hundred_and_one_campaigns_are_too_many",
-           R(campaigns=[camp(f"q{i:03}", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount([f"s{i}"]))
+           R(campaigns=[camp(f"q{i:03}", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({"skus": [f"s{i}"]}))
                         for i in range(101)]))
 rules_case("every_problem_is_reported_at_once",
            R(schema=3, utc_offset_minutes=-721, shipping={"fee": -5, "free_over": -1},
-             membership={"growth": {"per_yuan": -1, "window": {"kind": "rolling", "days": 0}},
+             membership={"growth": {"per_yuan": -1, "window": {"type": "rolling", "days": 0}},
                          "tiers": [tier("a", "A", 5), tier("a", "B", 5)],
                          "paid_plans": [{"id": "p", "name": "P", "price": -1, "days": 0}]},
              coupons=[tpl("c", "券", amount_off(0))]))

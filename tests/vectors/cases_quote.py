@@ -88,7 +88,7 @@ quote("threshold", "the_shop_threshold_applies_to_a_guest", r, cart(ln("a", 6900
 r = with_tiers(R(shipping={"fee": 1000, "free_over": 0}), [tier("vip", "会员", 0, free_shipping_over=0)])
 quote("threshold", "free_shipping_for_everyone_is_the_shop_rule", r, cart(ln("a", 100)), member=holder(r))
 r = R(shipping={"fee": 1000, "free_over": 9900}, coupons=[OFF1],
-      points={"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1000}},
+      points={"earn_per_yuan": 1, "expiry": {"type": "never"}, "activities": {"sign_up": {"points": 1000}},
               "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 5000}})
 quote("threshold", "free_shipping_is_tested_after_coupons_and_before_points", r,
       cart(ln("a", 10000), points="max"), member=holder(r, ["off1"]))
@@ -154,8 +154,8 @@ quote("coupons", "best_skips_a_coupon_that_brings_the_shipping_fee_back", r, car
 quote("coupons", "a_coupon_asked_for_may_bring_the_shipping_fee_back", r, cart(ln("a", 10000), coupons=["c1"]), member=holder(r, ["o5"]))
 r = R(shipping={"fee": 1000, "free_over": 9900}, coupons=[tpl("o20", "无门槛减20元", amount_off(2000))])
 quote("coupons", "best_uses_a_coupon_worth_more_than_the_fee_it_brings_back", r, cart(ln("a", 10000)), member=holder(r, ["o20"]))
-r = R(coupons=[tpl("later", "下周可用", amount_off(500), window("2026-03-09", "2026-03-15")),
-               tpl("gone", "已过期", amount_off(500), window("2026-02-01", "2026-02-28")),
+r = R(coupons=[tpl("later", "下周可用", amount_off(500), window("2026-03-09T00:00", "2026-03-16T00:00")),
+               tpl("gone", "已过期", amount_off(500), window("2026-02-01T00:00", "2026-03-01T00:00")),
                tpl("ok", "可用", amount_off(100))])
 quote("coupons", "not_yet_valid_and_expired_coupons_say_so", r, cart(ln("a", 5000)),
       member=replay(r, [join(at(2026, 2, 1, 9)), E("e1", at(2026, 2, 1, 10), "coupon_claimed", template="gone", coupon="g1"),
@@ -173,7 +173,7 @@ quote("coupons", "200_unused_coupons_are_searched", r, cart(ln("a", 5000)),
 
 # ------------------------------------------------------------- points as cash
 
-PTS = {"earn_per_yuan": 1, "expiry": {"kind": "never"}, "activities": {"sign_up": {"points": 1250}},
+PTS = {"earn_per_yuan": 1, "expiry": {"type": "never"}, "activities": {"sign_up": {"points": 1250}},
        "redeem": {"unit_points": 100, "unit_fen": 100, "max_share_bp": 3000}}
 r = R(points=PTS)
 m = holder(r)
@@ -185,9 +185,9 @@ quote("points_cash", "points_above_the_cap", r, cart(ln("a", 1000), points=400),
 quote("points_cash", "points_above_the_balance", r, cart(ln("a", 100000), points=1300), member=m)
 quote("points_cash", "guest_cannot_use_points", r, cart(ln("a", 10000), points=100), member=None)
 quote("points_cash", "guest_asking_for_max_uses_none", r, cart(ln("a", 10000), points="max"), member=None)
-quote("points_cash", "points_when_the_shop_takes_none", R(points={"earn_per_yuan": 1, "expiry": {"kind": "never"},
+quote("points_cash", "points_when_the_shop_takes_none", R(points={"earn_per_yuan": 1, "expiry": {"type": "never"},
                                                                   "activities": {"sign_up": {"points": 500}}}),
-      cart(ln("a", 10000), points=100), member=holder(R(points={"earn_per_yuan": 1, "expiry": {"kind": "never"},
+      cart(ln("a", 10000), points=100), member=holder(R(points={"earn_per_yuan": 1, "expiry": {"type": "never"},
                                                                 "activities": {"sign_up": {"points": 500}}})))
 quote("points_cash", "points_paid_earn_no_points", r, cart(ln("a", 10000), points=1200), member=m)
 # A shipping coupon with nothing to take off on the goods as they are still

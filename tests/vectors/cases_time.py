@@ -13,15 +13,15 @@ m = replay(r, [join(at(2026, 3, 1, 9)), E("e1", at(2026, 3, 1, 10), "coupon_clai
 quote("time", "coupon_for_one_day_at_the_last_local_millisecond", r, C, at(2026, 3, 1, 23, 59, 59, 999), m)
 quote("time", "coupon_for_one_day_one_millisecond_later", r, C, at(2026, 3, 2), m)
 
-r = R(coupons=[tpl("w", "3月10日专享", amount_off(100), window("2026-03-10", "2026-03-10"))])
+r = R(coupons=[tpl("w", "3月10日专享", amount_off(100), window("2026-03-10T00:00", "2026-03-11T00:00"))])
 m = replay(r, [join(at(2026, 3, 5, 9)), E("e1", at(2026, 3, 5, 10), "coupon_claimed", template="w", coupon="k")])
 quote("time", "window_coupon_one_millisecond_before_local_midnight", r, C, at(2026, 3, 9, 23, 59, 59, 999), m)
 quote("time", "window_coupon_at_local_midnight", r, C, at(2026, 3, 10), m)
 quote("time", "window_coupon_at_its_last_millisecond", r, C, at(2026, 3, 10, 23, 59, 59, 999), m)
 
 # The worked example in src/time.rs: 2025-11-30T16:00:00Z is already
-# 2025-12-01 in Beijing, so a coupon "until 2025-11-30" has expired.
-r = R(coupons=[tpl("nov", "11月券", amount_off(100), window("2025-11-01", "2025-11-30"))])
+# 2025-12-01 in Beijing, so a coupon "until 2025-12-01T00:00" has expired.
+r = R(coupons=[tpl("nov", "11月券", amount_off(100), window("2025-11-01T00:00", "2025-12-01T00:00"))])
 m = replay(r, [join(at(2025, 11, 10)), E("e1", at(2025, 11, 10, 1), "coupon_claimed", template="nov", coupon="k")])
 quote("time", "utc_date_is_not_the_local_date", r, C, 1_764_518_400_000, m)
 quote("time", "last_beijing_millisecond_of_november", r, C, 1_764_518_399_999, m)
@@ -33,13 +33,21 @@ m = replay(r, [join(at(2026, 3, 1, 9, off=-300)), E("e1", at(2026, 3, 1, 10, off
 quote("time", "minus_0500_coupon_at_the_last_local_millisecond", r, C, at(2026, 3, 1, 23, 59, 59, 999, off=-300), m)
 quote("time", "minus_0500_coupon_one_millisecond_later", r, C, at(2026, 3, 2, off=-300), m)
 # UTC+05:45 (Nepal): a quarter-hour offset.
-r = R(utc_offset_minutes=345, coupons=[tpl("w", "3月1日专享", amount_off(100), window("2026-03-01", "2026-03-01"))])
+r = R(utc_offset_minutes=345, coupons=[tpl("w", "3月1日专享", amount_off(100), window("2026-03-01T00:00", "2026-03-02T00:00"))])
 m = replay(r, [join(at(2026, 2, 20, off=345)), E("e1", at(2026, 2, 20, 1, off=345), "coupon_claimed", template="w", coupon="k")])
 quote("time", "plus_0545_window_first_millisecond", r, C, at(2026, 3, 1, off=345), m)
 quote("time", "plus_0545_window_one_millisecond_after_the_end", r, C, at(2026, 3, 2, off=345), m)
 
+# A window is local times with an exclusive end, as a campaign's: valid
+# from 10:00 to 11:59:59.999, not at 12:00.
+r = R(coupons=[tpl("noon", "午间两小时券", amount_off(100), window("2026-03-10T10:00", "2026-03-10T12:00"))])
+m = replay(r, [join(at(2026, 3, 5, 9)), E("e1", at(2026, 3, 5, 10), "coupon_claimed", template="noon", coupon="k")])
+quote("time", "window_coupon_at_its_first_minute", r, C, at(2026, 3, 10, 10), m)
+quote("time", "window_coupon_one_millisecond_before_its_until", r, C, at(2026, 3, 10, 11, 59, 59, 999), m)
+quote("time", "window_coupon_at_its_until_has_expired", r, C, at(2026, 3, 10, 12), m)
+
 # The leap day.
-r = R(coupons=[tpl("leap", "闰日券", amount_off(100), window("2028-02-29", "2028-02-29"))])
+r = R(coupons=[tpl("leap", "闰日券", amount_off(100), window("2028-02-29T00:00", "2028-03-01T00:00"))])
 m = replay(r, [join(at(2028, 2, 1)), E("e1", at(2028, 2, 1, 1), "coupon_claimed", template="leap", coupon="k")])
 quote("time", "leap_day_coupon_on_2028_02_29", r, C, at(2028, 2, 29, 23, 59, 59, 999), m)
 quote("time", "leap_day_coupon_on_2028_03_01", r, C, at(2028, 3, 1), m)
@@ -51,21 +59,21 @@ def points_rules(expiry, **extra):
     return R(points=p)
 
 
-r = points_rules({"kind": "month_end", "months": 0})
+r = points_rules({"type": "month_end", "months": 0})
 m = replay(r, [join(at(2026, 1, 31, 22)), E("e1", at(2026, 1, 31, 23), "activity", name="share")])
 view("time", "month_end_lot_alive_at_the_last_millisecond_of_january", "points_history", r, m, at(2026, 1, 31, 23, 59, 59, 999))
 view("time", "month_end_lot_expired_at_february_1", "points_history", r, m, at(2026, 2, 1))
-r = points_rules({"kind": "month_end", "months": 1})
+r = points_rules({"type": "month_end", "months": 1})
 m = replay(r, [join(at(2028, 1, 31, 9)), E("e1", at(2028, 1, 31, 10), "activity", name="share")])
 view("time", "month_end_after_january_31_2028_is_the_leap_day", "member_summary", r, m, at(2028, 2, 1))
-r = points_rules({"kind": "year_end", "years": 0})
+r = points_rules({"type": "year_end", "years": 0})
 m = replay(r, [join(at(2026, 12, 31, 23)), E("e1", at(2026, 12, 31, 23, 30), "activity", name="share")])
 view("time", "year_end_lot_expired_at_local_new_year", "points_history", r, m, at(2027, 1, 1))
-r = points_rules({"kind": "year_end", "years": 1})
+r = points_rules({"type": "year_end", "years": 1})
 # 2026-01-01 00:00 in Beijing is still 2025 in UTC: the lot is a 2026 lot.
 m = replay(r, [join(at(2025, 12, 31, 23)), E("e1", at(2026, 1, 1), "activity", name="share")])
 view("time", "year_end_counts_the_local_year_not_the_utc_year", "points_history", r, m, at(2026, 6, 1))
-r = points_rules({"kind": "days", "days": 1})
+r = points_rules({"type": "days", "days": 1})
 m = replay(r, [join(at(2028, 2, 28, 9)), E("e1", at(2028, 2, 28, 10), "activity", name="share")])
 view("time", "one_day_expiry_from_february_28_2028_runs_through_the_leap_day", "points_history", r, m, at(2028, 2, 29, 23, 59, 59, 999))
 view("time", "one_day_expiry_from_february_28_2028_ends_before_march", "points_history", r, m, at(2028, 3, 1))

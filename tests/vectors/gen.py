@@ -97,7 +97,7 @@ def R(**over):
     r = {
         "schema": 1,
         "membership": {"growth": {"per_yuan": 1}, "tiers": [{"id": "member", "name": "会员", "threshold": 0}]},
-        "points": {"earn_per_yuan": 1, "expiry": {"kind": "never"}},
+        "points": {"earn_per_yuan": 1, "expiry": {"type": "never"}},
     }
     for k, v in over.items():
         r[k] = copy.deepcopy(v)
@@ -154,17 +154,23 @@ def days(n):
 
 
 def window(f, u):
+    """A validity window: local times, `until` exclusive (as a campaign's)."""
     return {"type": "window", "from": f, "until": u}
 
 
 def tpl(id, name, kind, validity=None, **extra):
-    t = {"id": id, "name": name, "kind": kind, "validity": validity or days(30)}
+    """A coupon template: one flat object, its kind's fields beside its own."""
+    t = {"id": id, "name": name, "validity": validity or days(30)}
+    t.update(kind)
     t.update(extra)
     return t
 
 
 def camp(id, name, f, u, kind):
-    return {"id": id, "name": name, "from": f, "until": u, "kind": kind}
+    """A campaign: one flat object, its kind's fields beside its own."""
+    c = {"id": id, "name": name, "from": f, "until": u}
+    c.update(kind)
+    return c
 
 
 def flash(items, limit, **extra):
@@ -181,8 +187,9 @@ def limited(items, limit=None, **extra):
     return k
 
 
-def qty_discount(skus, nth=2, pay_bp=5000):
-    return {"type": "quantity_discount", "skus": skus, "nth": nth, "pay_bp": pay_bp}
+def qty_discount(scope, nth=2, pay_bp=5000):
+    """`scope` as a coupon's: {"skus": [...]}, {"categories": [...]}, {} for all."""
+    return {"type": "quantity_discount", "scope": scope, "nth": nth, "pay_bp": pay_bp}
 
 
 def full(basis, tiers, scope=None):

@@ -116,12 +116,12 @@ pub struct FuelReport {
 
 fn templates() -> Vec<Value> {
     vec![
-        json!({"id": "bench-snacks-90", "name": "零食 9 折券（最高减 20）", "kind": {"type": "percent_off", "pay_bp": 9000, "cap": 2000}, "scope": {"categories": ["snacks"]}, "validity": {"type": "days", "days": 30}}),
-        json!({"id": "bench-teaware-300-40", "name": "茶具满 300 减 40", "kind": {"type": "amount_off", "amount": 4000, "threshold": 30000}, "scope": {"categories": ["teaware"]}, "validity": {"type": "days", "days": 30}}),
-        json!({"id": "bench-tea-100-15", "name": "茶叶满 100 减 15", "kind": {"type": "amount_off", "amount": 1500, "threshold": 10000}, "scope": {"categories": ["tea"]}, "validity": {"type": "days", "days": 30}}),
-        json!({"id": "bench-500-80", "name": "满 500 减 80", "kind": {"type": "amount_off", "amount": 8000, "threshold": 50000}, "validity": {"type": "days", "days": 30}}),
-        json!({"id": "bench-1000-150", "name": "满 1000 减 150", "kind": {"type": "amount_off", "amount": 15000, "threshold": 100000}, "validity": {"type": "days", "days": 30}}),
-        json!({"id": "bench-95", "name": "全场 9.5 折（最高减 100）", "kind": {"type": "percent_off", "pay_bp": 9500, "cap": 10000}, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-snacks-90", "name": "零食 9 折券（最高减 20）", "type": "percent_off", "pay_bp": 9000, "cap": 2000, "scope": {"categories": ["snacks"]}, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-teaware-300-40", "name": "茶具满 300 减 40", "type": "amount_off", "amount": 4000, "threshold": 30000, "scope": {"categories": ["teaware"]}, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-tea-100-15", "name": "茶叶满 100 减 15", "type": "amount_off", "amount": 1500, "threshold": 10000, "scope": {"categories": ["tea"]}, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-500-80", "name": "满 500 减 80", "type": "amount_off", "amount": 8000, "threshold": 50000, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-1000-150", "name": "满 1000 减 150", "type": "amount_off", "amount": 15000, "threshold": 100000, "validity": {"type": "days", "days": 30}}),
+        json!({"id": "bench-95", "name": "全场 9.5 折（最高减 100）", "type": "percent_off", "pay_bp": 9500, "cap": 10000, "validity": {"type": "days", "days": 30}}),
     ]
 }
 

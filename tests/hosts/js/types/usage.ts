@@ -7,6 +7,7 @@ import {
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
+  CouponTemplate, Campaign,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -76,6 +77,31 @@ export async function demo(): Promise<void> {
 // @ts-expect-error not a code
 const typo: ErrorCode = 'RULES_INVALD';
 void typo;
+
+// A rule set written by hand in the format of docs/rules.md: every kind is
+// tagged `type`, and a coupon's or a campaign's kind sits in the object.
+export const handWritten: Rules = {
+  schema: 1,
+  membership: {
+    growth: { per_yuan: 1, window: { type: 'rolling', days: 365 } },
+    tiers: [{ id: 'member', name: '会员', threshold: 0 }],
+  },
+  points: { earn_per_yuan: 1, expiry: { type: 'month_end', months: 12 } },
+  coupons: [{
+    id: 'full-100-20', name: '满 100 减 20', type: 'amount_off', amount: 2000, threshold: 10000,
+    validity: { type: 'window', from: '2026-11-01T00:00', until: '2026-12-01T00:00' },
+  }],
+  campaigns: [{
+    id: 'snacks-3rd-free', name: '零食买二送一', from: '2026-11-01T00:00', until: '2026-12-01T00:00',
+    type: 'quantity_discount', scope: { categories: ['snacks'] }, nth: 3, pay_bp: 0,
+  }],
+};
+// The format before issue 15 no longer type-checks: a nested `kind`.
+// @ts-expect-error a coupon's kind is not a nested object
+const oldCoupon: CouponTemplate = { id: 'c', name: 'c', kind: { type: 'amount_off', amount: 1 }, validity: { type: 'days', days: 1 } };
+// @ts-expect-error a quantity discount takes a scope, not a SKU list
+const oldCampaign: Campaign = { id: 'q', name: 'q', from: '2026-11-01T00:00', until: '2026-12-01T00:00', type: 'quantity_discount', skus: ['a'], nth: 2, pay_bp: 5000 };
+void [oldCoupon, oldCampaign];
 
 // These must NOT type-check: a wrong field name, a float-free string amount,
 // a missing `now`.
