@@ -6,7 +6,7 @@
 //! 2025-12-01 00:00 in Beijing — so a coupon "valid until 2025-11-30" has
 //! already expired there, although it is still the 30th in UTC.
 
-use crate::decode::{Decode, Decoder, Json};
+use crate::decode::{Decode, Decoder, Expected, Json};
 use crate::encode::{Encode, Writer};
 
 use crate::code;
@@ -108,11 +108,19 @@ impl std::fmt::Display for Date {
     }
 }
 
+// How messages name what each of these strings should be.
+const DATE: Expected = Expected { en: "a date YYYY-MM-DD", zh: "YYYY-MM-DD 格式的日期" };
+const BIRTHDAY: Expected = Expected { en: "a birthday MM-DD", zh: "MM-DD 格式的生日" };
+const LOCAL_TIME: Expected =
+    Expected { en: "a local time YYYY-MM-DDTHH:MM", zh: "YYYY-MM-DDTHH:MM 格式的当地时间" };
+
 impl Decode for Date {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a date YYYY-MM-DD")?;
-        Date::parse(s)
-            .or_else(|| d.invalid(format!("invalid date `{}`, expected YYYY-MM-DD", crate::error::clip(s, 40))))
+        let s = d.str(v, &DATE)?;
+        Date::parse(s).or_else(|| {
+            let s = crate::error::clip(s, 40);
+            d.invalid(format!("日期 `{s}` 无效，应为 YYYY-MM-DD"), format!("invalid date `{s}`, expected YYYY-MM-DD"))
+        })
     }
 }
 
@@ -156,14 +164,18 @@ impl Encode for LocalTime {
 
 impl Decode for MonthDay {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a birthday MM-DD")?;
+        let s = d.str(v, &BIRTHDAY)?;
         // Accept a full date (the year is ignored) or MM-DD; 2000 is a leap
         // year so 02-29 passes.
         let md = if s.len() == 10 { Date::parse(s) } else { Date::parse(&format!("2000-{s}")) };
         match md {
             Some(date) => Some(MonthDay { month: date.month, day: date.day }),
             None => {
-                d.invalid(format!("invalid birthday `{}`, expected MM-DD or YYYY-MM-DD", crate::error::clip(s, 40)))
+                let s = crate::error::clip(s, 40);
+                d.invalid(
+                    format!("生日 `{s}` 无效，应为 MM-DD 或 YYYY-MM-DD"),
+                    format!("invalid birthday `{s}`, expected MM-DD or YYYY-MM-DD"),
+                )
             }
         }
     }
@@ -214,9 +226,13 @@ impl std::fmt::Display for LocalTime {
 
 impl Decode for LocalTime {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a local time YYYY-MM-DDTHH:MM")?;
+        let s = d.str(v, &LOCAL_TIME)?;
         LocalTime::parse(s).or_else(|| {
-            d.invalid(format!("invalid local time `{}`, expected YYYY-MM-DDTHH:MM", crate::error::clip(s, 40)))
+            let s = crate::error::clip(s, 40);
+            d.invalid(
+                format!("当地时间 `{s}` 无效，应为 YYYY-MM-DDTHH:MM"),
+                format!("invalid local time `{s}`, expected YYYY-MM-DDTHH:MM"),
+            )
         })
     }
 }

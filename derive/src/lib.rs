@@ -17,9 +17,17 @@
 //! - field: `default`, `default = "path"`, `skip`, `flatten`;
 //!   `skip_serializing_if` is for `Serialize` and ignored here.
 //!
-//! And one of its own: a field marked `#[decode(whole)]` (which must also
+//! And two of its own: a field marked `#[decode(whole)]` (which must also
 //! be `#[serde(skip)]`) is `siyu::decode::Whole::whole` of the struct's
-//! whole JSON object, not a member of it (the rules' fingerprint).
+//! whole JSON object, not a member of it (the rules' fingerprint); and
+//! `#[decode(expected(en = "the rules object", zh = "规则对象"))]` on a
+//! type is how a refusal names it (else "an object" / "对象").
+//!
+//! Messages speak the user's words, not Rust's: a field whose type is
+//! spelled with `Fen` or `Millis` (the engine's aliases of `i64` for money
+//! and instants) is read under that `siyu::decode::Unit`, so that a
+//! refused integer there is "an integer number of fen" or "a time in
+//! milliseconds", and a type never appears by its Rust name.
 //!
 //! Anything else is a compile error rather than a silent difference.
 //!
@@ -49,6 +57,10 @@ struct Container {
     deny_unknown: bool,
     tag: Option<String>,
     snake_case: bool,
+    /// `#[decode(expected(en = "…", zh = "…"))]`: how messages name the
+    /// type's object ("the rules object" / "规则对象"), instead of "an
+    /// object" / "对象".
+    expected: Option<(String, String)>,
 }
 
 enum Missing {
@@ -71,6 +83,11 @@ struct Field {
     flatten: bool,
     /// `#[serde(skip_serializing_if = "path")]`
     skip_if: Option<syn::ExprPath>,
+    /// `Fen` or `Millis` when the type is spelled with one (`Fen`,
+    /// `Option<Fen>`, `Vec<Millis>`): the engine's money (`src/money.rs`)
+    /// and instants (`src/time.rs`), aliases of `i64` that only their
+    /// spelling tells apart (`siyu::decode::Unit`).
+    unit: Option<Ident>,
 }
 
 /// The container's attributes. `derive` ("Decode" or "Encode") names the
@@ -95,7 +112,55 @@ fn container(attrs: &[syn::Attribute], derive: &str) -> syn::Result<Container> {
             Ok(())
         })?;
     }
+    for a in attrs.iter().filter(|a| a.path().is_ident("decode")) {
+        a.parse_nested_meta(|m| {
+            if !m.path.is_ident("expected") {
+                return Err(m.error("decode attribute not supported on a type (only `expected`)"));
+            }
+            let (mut en, mut zh) = (None, None);
+            m.parse_nested_meta(|n| {
+                let text = Some(n.value()?.parse::<LitStr>()?.value());
+                if n.path.is_ident("en") {
+                    en = text;
+                } else if n.path.is_ident("zh") {
+                    zh = text;
+                } else {
+                    return Err(n.error("expected(…) takes `en` and `zh`"));
+                }
+                Ok(())
+            })?;
+            match (en, zh) {
+                (Some(en), Some(zh)) => c.expected = Some((en, zh)),
+                _ => return Err(m.error("expected(…) needs both `en` and `zh`")),
+            }
+            Ok(())
+        })?;
+    }
     Ok(c)
+}
+
+/// How messages name the container's object: its `expected(…)`, or "an
+/// object".
+fn expected_object(c: &Container) -> Tokens {
+    match &c.expected {
+        Some((en, zh)) => quote! { &::siyu::decode::Expected { en: #en, zh: #zh } },
+        None => quote! { &::siyu::decode::Expected::OBJECT },
+    }
+}
+
+/// The unit `ty` is spelled with, if any (see `Field::unit`): the
+/// `siyu::decode::Unit` variant of the same name.
+fn unit_of(ty: &Type) -> Option<Ident> {
+    fn find(tokens: Tokens) -> Option<Ident> {
+        tokens.into_iter().find_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) if i == "Fen" || i == "Millis" => {
+                Some(Ident::new(&i.to_string(), Span::call_site()))
+            }
+            proc_macro2::TokenTree::Group(g) => find(g.stream()),
+            _ => None,
+        })
+    }
+    find(quote!(#ty))
 }
 
 fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
@@ -146,7 +211,8 @@ fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
         if whole && !skip {
             return Err(syn::Error::new_spanned(&ident, "#[decode(whole)] is no member: mark it #[serde(skip)] too"));
         }
-        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if });
+        let unit = unit_of(&f.ty);
+        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if, unit });
     }
     Ok(out)
 }
@@ -227,6 +293,15 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident)
                 }
             }
         };
+        let read = match &f.unit {
+            Some(unit) if !f.skip => quote! {{
+                ::siyu::decode::Object::unit(&mut #o, ::siyu::decode::Unit::#unit);
+                let #local = #read;
+                ::siyu::decode::Object::unit(&mut #o, ::siyu::decode::Unit::Plain);
+                #local
+            }},
+            _ => read,
+        };
         body.extend(quote! { let #local = #read; });
     }
     Ok((keys, body))
@@ -288,7 +363,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let fields = fields(&s.fields, "Decode")?;
             let (keys, reads) = read_fields(&fields, &o, &v, 0, ty)?;
             let deny = c.deny_unknown;
-            let expected = format!("struct {ty}");
+            let expected = expected_object(&c);
             let build = construct(quote!(#ty), &fields);
             quote! {
                 let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
@@ -303,7 +378,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 .iter()
                 .map(|var| if c.snake_case { snake(&var.ident.to_string()) } else { var.ident.to_string() })
                 .collect();
-            let expected = format!("enum {ty}");
+            let expected = expected_object(&c);
             match &c.tag {
                 // Unit variants only: a string.
                 None => {
@@ -318,9 +393,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         let id = &var.ident;
                         arms.extend(quote! { #i => ::core::option::Option::Some(#ty::#id), });
                     }
+                    let _ = expected;
                     quote! {
                         let _ = #also;
-                        match ::siyu::decode::Decoder::word(#d, #v, #expected, &[#(#names),*])? {
+                        match ::siyu::decode::Decoder::word(#d, #v, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
                         }

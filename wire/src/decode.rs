@@ -402,6 +402,22 @@ pub trait Whole {
 pub struct Decoder<'v> {
     path: Vec<Seg<'v>>,
     problems: Vec<Error>,
+    /// What the integer being read counts, when the derive knows it from
+    /// the field's type (see [`Unit`]); set by [`Object::unit`].
+    unit: Unit,
+}
+
+/// What an integer field counts, as the derive knows it from the spelling
+/// of the field's type: the engine's aliases of `i64` for money (`Fen`,
+/// `src/money.rs`) and instants (`Millis`, `src/time.rs`). A refused
+/// integer is then named in those words ("an integer number of fen")
+/// rather than by its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    #[default]
+    Plain,
+    Fen,
+    Millis,
 }
 
 #[derive(Clone, Copy)]
@@ -443,6 +459,14 @@ impl<'v> Object<'_, 'v> {
             None => or.map(|f| f()),
         };
         t
+    }
+
+    /// Say what the field about to be read counts, and (with
+    /// [`Unit::Plain`]) stop saying it: the derive brackets the read of a
+    /// field typed `Fen` or `Millis` with it. Out of line: one call each.
+    #[inline(never)]
+    pub fn unit(&mut self, unit: Unit) {
+        self.d.unit = unit;
     }
 
     /// Field `keys[i]` read as `T`, or `T::default()` if absent: no
@@ -493,7 +517,7 @@ pub fn from_str<T: Decode>(text: &str) -> Result<T> {
 /// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
 /// every problem.
 pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str) -> Result<T> {
-    let mut d = Decoder { path: Vec::new(), problems: Vec::new() };
+    let mut d = Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain };
     match T::decode(v, &mut d) {
         Some(t) if d.problems.is_empty() => Ok(t),
         _ => {
@@ -504,30 +528,62 @@ pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str)
     }
 }
 
-/// The Chinese message of a `WRONG_TYPE` problem.
-const WRONG_TYPE_ZH: &str = "字段类型或取值错误";
+/// What a value should have been, as a message names it, in both
+/// languages: "the rules object" / "规则对象". Each type that reads itself
+/// names itself once, with one of these (the derive's default for a struct
+/// is [`Expected::OBJECT`]; `#[decode(expected(en = "…", zh = "…"))]` on
+/// the type says better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
 
-/// How a message names a JSON value it did not expect.
+impl Expected {
+    pub const OBJECT: Expected = Expected { en: "an object", zh: "对象" };
+    pub const ARRAY: Expected = Expected { en: "an array", zh: "数组" };
+    pub const STRING: Expected = Expected { en: "a string", zh: "字符串" };
+    pub const BOOLEAN: Expected = Expected { en: "true or false", zh: "true 或 false" };
+}
+
+/// How a message names a JSON value it did not expect: (English, Chinese).
 #[cold]
-fn found(v: &Json) -> String {
+fn found(v: &Json) -> (String, String) {
     match v {
-        Json::Null => "null".into(),
-        Json::Bool(b) => format!("boolean `{b}`"),
-        Json::Num(n) if n.contains(['.', 'e', 'E']) => format!("floating point `{n}`"),
-        Json::Num(n) => format!("integer `{n}`"),
-        Json::Str(s) => format!("string \"{}\"", clip(s, 100)),
-        Json::Arr(_) => "sequence".into(),
-        Json::Obj(_) => "map".into(),
+        Json::Null => ("null".into(), "null".into()),
+        Json::Bool(b) => (format!("`{b}`"), format!("`{b}`")),
+        Json::Num(n) if n.contains(['.', 'e', 'E']) => (format!("the decimal number `{n}`"), format!("小数 `{n}`")),
+        Json::Num(n) => (format!("the number `{n}`"), format!("数字 `{n}`")),
+        Json::Str(s) => {
+            let s = clip(s, 100);
+            (format!("the string \"{s}\""), format!("字符串 \"{s}\""))
+        }
+        Json::Arr(_) => ("an array".into(), "数组".into()),
+        Json::Obj(_) => ("an object".into(), "对象".into()),
     }
 }
 
+/// `zh` after `lead` in a Chinese message, with a space between them when
+/// `zh` starts with ASCII (`应为 0 到 255 …`, `实际为 null`), as Chinese
+/// typesetting spaces them.
 #[cold]
-fn one_of(names: &[&str]) -> String {
+fn after(lead: &str, zh: &str) -> String {
+    let sep = if zh.starts_with(|c: char| c.is_ascii()) { " " } else { "" };
+    format!("{lead}{sep}{zh}")
+}
+
+/// `names` as a message lists them: (English, Chinese), e.g.
+/// ("one of `a`, `b`", "`a`、`b` 之一").
+#[cold]
+fn one_of(names: &[&str]) -> (String, String) {
     match names {
-        [] => "there are no fields".into(),
-        [one] => format!("expected `{one}`"),
-        // "`a`, `b`, `c`": the shared (cold) `join`, not a loop of its own.
-        _ => format!("expected one of `{}`", crate::error::join(names, "`, `")),
+        [] => ("nothing".into(), "无".into()),
+        [one] => (format!("`{one}`"), format!("`{one}`")),
+        // The shared (cold) `join`, not a loop of its own.
+        _ => {
+            let (en, zh) = (crate::error::join(names, "`, `"), crate::error::join(names, "`、`"));
+            (format!("one of `{en}`"), format!("`{zh}` 之一"))
+        }
     }
 }
 
@@ -565,7 +621,7 @@ impl<'v> Decoder<'v> {
     // LLVM from inlining into and unrolling code that runs only to report
     // (0.5 KB).
     #[cold]
-    fn problem(&mut self, code: Code, zh: &'static str, key: Option<&'v str>, en: String) {
+    fn problem(&mut self, code: Code, zh: String, key: Option<&'v str>, en: String) {
         if self.full() {
             return;
         }
@@ -579,12 +635,13 @@ impl<'v> Decoder<'v> {
         // Longer than 300 characters exactly when clipping shortens it (a
         // count of the characters would bring core's 0.9 KB counter in).
         let en = if clip(&en, 300).len() < en.len() { format!("{}…", clip(&en, 300)) } else { en };
+        let zh = if clip(&zh, 300).len() < zh.len() { format!("{}…", clip(&zh, 300)) } else { zh };
         self.problems.push(Error::new(code, path, zh, en));
     }
 
     /// A `WRONG_TYPE` problem here: `v` is not `expected`.
-    pub fn wrong<T>(&mut self, v: &Json, expected: &str) -> Option<T> {
-        self.wrong_type(v, expected);
+    pub fn wrong<T>(&mut self, v: &Json, expected: &Expected) -> Option<T> {
+        self.wrong_type(v, expected.en, expected.zh);
         None
     }
 
@@ -592,18 +649,25 @@ impl<'v> Decoder<'v> {
     /// message is built in one place, not once per type.
     #[cold]
     #[inline(never)]
-    fn wrong_type(&mut self, v: &Json, expected: &str) {
-        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, format!("invalid type: {}, expected {expected}", found(v)));
+    fn wrong_type(&mut self, v: &Json, en: &str, zh: &str) {
+        let (found_en, found_zh) = found(v);
+        self.problem(
+            code::WRONG_TYPE,
+            format!("{}，{}", after("应为", zh), after("实际为", &found_zh)),
+            None,
+            format!("expected {en}, found {found_en}"),
+        );
     }
 
-    /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
-    pub fn invalid<T>(&mut self, en: String) -> Option<T> {
-        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, en);
+    /// A `WRONG_TYPE` problem here with a message of its own (a bad date),
+    /// in both languages.
+    pub fn invalid<T>(&mut self, zh: String, en: String) -> Option<T> {
+        self.problem(code::WRONG_TYPE, zh, None, en);
         None
     }
 
     /// `v` as an object's members.
-    pub fn object(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v Members<'v>> {
+    pub fn object(&mut self, v: &'v Json<'v>, expected: &Expected) -> Option<&'v Members<'v>> {
         match v {
             Json::Obj(m) => Some(m),
             _ => self.wrong(v, expected),
@@ -683,15 +747,34 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.problem(
-                        code::UNKNOWN_FIELD,
-                        "未知字段",
-                        Some(k.as_ref()),
-                        format!("unknown field `{k}`, {}", one_of(known)),
-                    );
+                    self.unknown_field(k, known);
                 }
             }
         }
+    }
+
+    /// An `UNKNOWN_FIELD` problem for key `k`, naming the `known` ones.
+    #[cold]
+    fn unknown_field(&mut self, k: &'v str, known: &[&str]) {
+        let (en, zh) = match known {
+            [] => ("no fields are allowed here".to_string(), "此处不接受任何字段".to_string()),
+            _ => {
+                let (en, zh) = one_of(known);
+                (format!("expected {en}"), after("应为", &zh))
+            }
+        };
+        self.problem(
+            code::UNKNOWN_FIELD,
+            format!("未知字段 `{k}`，{zh}"),
+            Some(k),
+            format!("unknown field `{k}`, {en}"),
+        );
+    }
+
+    /// A `WRONG_TYPE` problem for key `k`, given twice.
+    #[cold]
+    fn duplicate(&mut self, k: &'v str) {
+        self.problem(code::WRONG_TYPE, format!("字段 `{k}` 重复"), Some(k), format!("duplicate field `{k}`"));
     }
 
     fn duplicates(&mut self, obj: &'v Members<'v>) {
@@ -703,7 +786,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
-                    self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(k.as_ref()), format!("duplicate field `{k}`"));
+                    self.duplicate(k);
                 }
             }
             return;
@@ -719,7 +802,7 @@ impl<'v> Decoder<'v> {
             }
             // Once per repeated key, however many times it repeats.
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
-                self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
+                self.duplicate(pair[0]);
             }
         }
     }
@@ -755,31 +838,55 @@ impl<'v> Decoder<'v> {
     /// A `MISSING_FIELD` problem for field `name` here.
     #[cold]
     fn missing(&mut self, name: &'static str) {
-        self.problem(code::MISSING_FIELD, "缺少必填字段", Some(name), format!("missing field `{name}`"));
+        self.problem(
+            code::MISSING_FIELD,
+            format!("缺少必填字段 `{name}`"),
+            Some(name),
+            format!("missing field `{name}`"),
+        );
     }
 
     /// The variant an internally tagged enum's `tag` names, as an index
     /// into `names`.
     pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
         let v = self.enter(obj, tag, true)?;
-        let found = self.word(v, "a variant name", names);
+        let found = self.word(v, names);
         self.path.pop();
         found
     }
 
-    /// A string naming one of `names`, as its index.
-    pub fn word(&mut self, v: &'v Json<'v>, expected: &str, names: &[&str]) -> Option<usize> {
-        let Json::Str(s) = v else { return self.wrong(v, expected) };
+    /// A string naming one of `names`, as its index. A string is the one
+    /// description of such a value: a message lists the names.
+    pub fn word(&mut self, v: &'v Json<'v>, names: &[&str]) -> Option<usize> {
+        let Json::Str(s) = v else {
+            self.not_one_of(v, names);
+            return None;
+        };
         let found = names.iter().position(|n| n == s);
         if found.is_none() {
-            self.problem(
-                code::UNKNOWN_VARIANT,
-                "未知的类型取值",
-                None,
-                format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)),
-            );
+            self.unknown_variant(s, names);
         }
         found
+    }
+
+    /// A `WRONG_TYPE` problem: `v` is no string, where one of `names` is.
+    #[cold]
+    fn not_one_of(&mut self, v: &Json, names: &[&str]) {
+        let (en, zh) = one_of(names);
+        self.wrong_type(v, &en, &zh);
+    }
+
+    /// An `UNKNOWN_VARIANT` problem: `s` is none of `names`.
+    #[cold]
+    fn unknown_variant(&mut self, s: &str, names: &[&str]) {
+        let (en, zh) = one_of(names);
+        let s = clip(s, 100);
+        self.problem(
+            code::UNKNOWN_VARIANT,
+            format!("未知取值 `{s}`，{}", after("应为", &zh)),
+            None,
+            format!("unknown value `{s}`, expected {en}"),
+        );
     }
 
     /// `v` as an object with any keys, read into a map `M`; keys must not
@@ -794,7 +901,7 @@ impl<'v> Decoder<'v> {
     /// (all are read, to report every problem). Not generic, like
     /// [`items`](Self::items).
     fn entries(&mut self, v: &'v Json<'v>, out: &mut dyn Entries<'v>) -> bool {
-        let Some(obj) = self.object(v, "a map") else { return false };
+        let Some(obj) = self.object(v, &Expected::OBJECT) else { return false };
         self.duplicates(obj);
         let mut ok = true;
         for (k, item) in obj {
@@ -826,25 +933,25 @@ impl<'v> Decoder<'v> {
         match v {
             Json::Arr(items) => self.items(items, out),
             _ => {
-                self.wrong_type(v, "a sequence");
+                self.wrong_type(v, Expected::ARRAY.en, Expected::ARRAY.zh);
                 false
             }
         }
     }
 
     /// `v` as a string.
-    pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
+    pub fn str(&mut self, v: &'v Json<'v>, expected: &Expected) -> Option<&'v str> {
         match v {
             Json::Str(s) => Some(s),
             _ => self.wrong(v, expected),
         }
     }
 
-    /// `v` as an integer within `min..=max`, named `ty` in messages: its
-    /// sign (true if negative) and magnitude, in 64 bits (128-bit
-    /// arithmetic is several Wasm instructions a step).
-    fn integer(&mut self, v: &Json, ty: &str, min: i64, max: u64) -> Option<(bool, u64)> {
-        let Json::Num(text) = v else { return self.wrong(v, ty) };
+    /// `v` as an integer within `min..=max`: its sign (true if negative)
+    /// and magnitude, in 64 bits (128-bit arithmetic is several Wasm
+    /// instructions a step).
+    fn integer(&mut self, v: &Json, min: i64, max: u64) -> Option<(bool, u64)> {
+        let Json::Num(text) = v else { return self.not_integer(v, min, max) };
         let (neg, digits) = match text.strip_prefix('-') {
             Some(d) => (true, d),
             None => (false, *text),
@@ -855,7 +962,7 @@ impl<'v> Decoder<'v> {
         let (mut m, mut fits) = (0u64, !digits.is_empty() && digits.len() <= 20);
         for (i, b) in digits.bytes().enumerate() {
             if !b.is_ascii_digit() {
-                return self.wrong(v, ty);
+                return self.not_integer(v, min, max);
             }
             let d = u64::from(b - b'0');
             if i == 19 {
@@ -866,8 +973,43 @@ impl<'v> Decoder<'v> {
         if fits && m <= if neg { min.unsigned_abs() } else { max } {
             Some((neg, m))
         } else {
-            self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40)))
+            self.out_of_range(text, min, max)
         }
+    }
+
+    /// How a message names an integer within `min..=max` here: (English,
+    /// Chinese). With `range`, the bounds are said even where the type
+    /// alone says enough (money, a signed 64-bit number).
+    #[cold]
+    fn integer_expected(&self, min: i64, max: u64, range: bool) -> (String, String) {
+        let (en, zh) = match (self.unit, min == 0) {
+            (Unit::Fen, _) => ("an integer number of fen", "以分为单位的整数"),
+            (Unit::Millis, _) => {
+                ("a time in milliseconds since 1970-01-01T00:00Z", "时间（自 1970-01-01T00:00Z 起的毫秒数）")
+            }
+            (Unit::Plain, true) => ("a whole number", "整数"),
+            (Unit::Plain, false) => ("an integer", "整数"),
+        };
+        if !range && (self.unit != Unit::Plain || (min == i64::MIN && max == i64::MAX as u64)) {
+            return (en.into(), zh.into());
+        }
+        (format!("{en} from {min} to {max}"), format!("{min} 到 {max} 之间的{zh}"))
+    }
+
+    /// A `WRONG_TYPE` problem: `v` is no integer.
+    #[cold]
+    fn not_integer<T>(&mut self, v: &Json, min: i64, max: u64) -> Option<T> {
+        let (en, zh) = self.integer_expected(min, max, false);
+        self.wrong_type(v, &en, &zh);
+        None
+    }
+
+    /// A `WRONG_TYPE` problem: integer `text` is outside `min..=max`.
+    #[cold]
+    fn out_of_range<T>(&mut self, text: &str, min: i64, max: u64) -> Option<T> {
+        let (en, zh) = self.integer_expected(min, max, true);
+        let n = clip(text, 40);
+        self.invalid(format!("`{n}` 超出范围：{}", after("应为", &zh)), format!("`{n}` is out of range: expected {en}"))
     }
 }
 
@@ -877,7 +1019,7 @@ macro_rules! integers {
             fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
                 // In range, so the magnitude fits (and is 0 if negative for
                 // an unsigned type); `wrapping_neg` reaches the type's MIN.
-                d.integer(v, stringify!($t), <$t>::MIN as i64, <$t>::MAX as u64)
+                d.integer(v, <$t>::MIN as i64, <$t>::MAX as u64)
                     .map(|(neg, m)| if neg { (m as $t).wrapping_neg() } else { m as $t })
             }
         }
@@ -889,14 +1031,14 @@ impl Decode for bool {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
             Json::Bool(b) => Some(*b),
-            _ => d.wrong(v, "a boolean"),
+            _ => d.wrong(v, &Expected::BOOLEAN),
         }
     }
 }
 
 impl Decode for String {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        d.str(v, "a string").map(str::to_string)
+        d.str(v, &Expected::STRING).map(str::to_string)
     }
 }
 
@@ -1059,9 +1201,32 @@ mod tests {
         let read = |t: &str| from_str::<i64>(t);
         assert_eq!(read("-9223372036854775808").unwrap(), i64::MIN);
         assert_eq!(read("9223372036854775807").unwrap(), i64::MAX);
-        assert!(read("9223372036854775808").unwrap_err().problems[0].en.starts_with("invalid value: integer"));
-        assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
-        assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
+        let said = |e: Error| (e.problems[0].en.clone(), e.problems[0].zh.clone());
+        assert_eq!(
+            said(read("9223372036854775808").unwrap_err()),
+            (
+                "`9223372036854775808` is out of range: expected an integer from -9223372036854775808 to 9223372036854775807".into(),
+                "`9223372036854775808` 超出范围：应为 -9223372036854775808 到 9223372036854775807 之间的整数".into()
+            )
+        );
+        assert_eq!(
+            said(read("1.0").unwrap_err()),
+            ("expected an integer, found the decimal number `1.0`".into(), "应为整数，实际为小数 `1.0`".into())
+        );
+        assert_eq!(
+            said(from_str::<u32>("-1").unwrap_err()),
+            (
+                "`-1` is out of range: expected a whole number from 0 to 4294967295".into(),
+                "`-1` 超出范围：应为 0 到 4294967295 之间的整数".into()
+            )
+        );
+        assert_eq!(
+            said(from_str::<u8>("\"x\"").unwrap_err()),
+            (
+                "expected a whole number from 0 to 255, found the string \"x\"".into(),
+                "应为 0 到 255 之间的整数，实际为字符串 \"x\"".into()
+            )
+        );
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
         for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"]
         {
