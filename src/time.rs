@@ -8,6 +8,7 @@
 
 use crate::decode::{Decode, Decoder, Expected, Json};
 use crate::encode::{Encode, Writer};
+use crate::schema::{AnswerSchema, Defs, InputSchema, Value};
 
 use crate::code;
 use crate::error::{Error, Result};
@@ -108,7 +109,7 @@ impl std::fmt::Display for Date {
     }
 }
 
-// How messages name what each of these strings should be.
+// How messages (and the schemas) name what each of these strings should be.
 const DATE: Expected = Expected { en: "a date YYYY-MM-DD", zh: "YYYY-MM-DD 格式的日期" };
 const BIRTHDAY: Expected = Expected { en: "a birthday MM-DD", zh: "MM-DD 格式的生日" };
 const LOCAL_TIME: Expected =
@@ -234,6 +235,50 @@ impl Decode for LocalTime {
                 format!("invalid local time `{s}`, expected YYYY-MM-DDTHH:MM"),
             )
         })
+    }
+}
+
+// Their JSON Schema: a string of the form each reads (the calendar's own
+// checks, 02-30 and the like, are the decoder's).
+
+/// A string matching `pattern`, described as `e` says.
+fn text_schema(pattern: &str, e: &Expected) -> Value {
+    Value::of_type("string").with("pattern", pattern.into()).described(e)
+}
+
+impl InputSchema for Date {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", &DATE)
+    }
+}
+
+impl AnswerSchema for Date {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
+
+impl InputSchema for MonthDay {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$", &BIRTHDAY)
+    }
+}
+
+impl AnswerSchema for MonthDay {
+    fn answer_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{2}-[0-9]{2}$", &BIRTHDAY)
+    }
+}
+
+impl InputSchema for LocalTime {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$", &LOCAL_TIME)
+    }
+}
+
+impl AnswerSchema for LocalTime {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
     }
 }
 

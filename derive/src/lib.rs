@@ -23,13 +23,19 @@
 //! `#[decode(expected(en = "the rules object", zh = "规则对象"))]` on a
 //! type is how a refusal names it (else "an object" / "对象").
 //!
+//! Anything else is a compile error rather than a silent difference.
+//!
 //! Messages speak the user's words, not Rust's: a field whose type is
 //! spelled with `Fen` or `Millis` (the engine's aliases of `i64` for money
 //! and instants) is read under that `siyu::decode::Unit`, so that a
 //! refused integer there is "an integer number of fen" or "a time in
 //! milliseconds", and a type never appears by its Rust name.
 //!
-//! Anything else is a compile error rather than a silent difference.
+//! Each derive also writes the type's JSON Schema from the same fields and
+//! attributes: `Decode` an `impl siyu::schema::InputSchema` (what it
+//! accepts), `Encode` an `impl siyu::schema::AnswerSchema` (what it
+//! writes). Nothing calls them on an operation's path, so they are not in
+//! the `.wasm`; `siyu::ops::schema` makes the documents of `docs/schema/`.
 //!
 //! The code it writes is safe (no `unsafe`) and hygienic: it names
 //! everything by its full path from `::core` and `::siyu`, calls the wire's
@@ -431,9 +437,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
     };
+    let schema = expand_schema(input, &c, Side::Input)?;
     // `<Self as Decode>::decode_in`, not `Self::decode_in`: the type may
     // have an inherent function of that name, which would come first.
     Ok(quote! {
+        #schema
         impl ::siyu::decode::Decode for #ty {
             fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 <Self as ::siyu::decode::Decode>::decode_in(#v, #d, &[])
@@ -446,6 +454,169 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             ) -> ::core::option::Option<Self> {
                 #body
             }
+        }
+    })
+}
+
+// ------------------------------------------------------------ the schemas
+
+/// Which derive a schema is written for: what `Decode` accepts or what
+/// `Encode` writes (`siyu::schema`).
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Input,
+    Answer,
+}
+
+impl Side {
+    fn trait_path(self) -> Tokens {
+        match self {
+            Side::Input => quote!(::siyu::schema::InputSchema),
+            Side::Answer => quote!(::siyu::schema::AnswerSchema),
+        }
+    }
+}
+
+/// The expression of the schema of an object of `fields` (and `tag`, an
+/// enum's tag and this variant's name). `closed`: no other keys.
+/// `closed_by_parts`: also when a flattened part is closed (an input's
+/// named schema).
+fn schema_object(
+    fields: &[Field],
+    side: Side,
+    closed: bool,
+    closed_by_parts: bool,
+    tag: Option<(&str, &str)>,
+) -> Tokens {
+    let defs = local("defs");
+    let mut props = Vec::new();
+    let mut required = Vec::new();
+    if let Some((tag, name)) = tag {
+        props.push(quote! { (::std::string::String::from(#tag), ::siyu::schema::tag(#name)) });
+        required.push(tag.to_string());
+    }
+    let mut flat = Vec::new();
+    // The decoder refuses a key unknown to the parent and to its flattened
+    // part when either denies unknown keys (the part is read last, with
+    // the parent's keys as known): so does the schema.
+    let mut closed = quote!(#closed);
+    for f in fields.iter().filter(|f| !f.skip) {
+        let ty = &f.ty;
+        if f.flatten && closed_by_parts {
+            closed = quote! { #closed || <#ty as ::siyu::schema::InputSchema>::denies_unknown() };
+        }
+        if f.flatten {
+            flat.push(match side {
+                Side::Input => quote! { <#ty as ::siyu::schema::InputSchema>::input_schema_open(#defs) },
+                Side::Answer => quote! { <#ty as ::siyu::schema::AnswerSchema>::answer_schema_open(#defs) },
+            });
+            continue;
+        }
+        let unit = f.unit.clone().unwrap_or_else(|| Ident::new("Plain", Span::call_site()));
+        let unit = quote! { ::siyu::decode::Unit::#unit };
+        let name = &f.name;
+        let schema = match side {
+            Side::Input => quote! { ::siyu::schema::field_in::<#ty>(#defs, #unit) },
+            Side::Answer => {
+                let s = quote! { ::siyu::schema::field_out::<#ty>(#defs, #unit) };
+                // Written only when `Some`: never `null`.
+                match &f.skip_if {
+                    Some(path) if is_none_test(path) => quote! { ::siyu::schema::Value::without_null(#s) },
+                    _ => s,
+                }
+            }
+        };
+        props.push(quote! { (::std::string::String::from(#name), #schema) });
+        let needed = match side {
+            Side::Input => matches!(f.missing, Missing::Required),
+            Side::Answer => f.skip_if.is_none(),
+        };
+        if needed {
+            required.push(f.name.clone());
+        }
+    }
+    quote! {
+        ::siyu::schema::object(
+            ::std::vec::Vec::from([#(#props),*]),
+            ::std::vec::Vec::from([#(#required),*]),
+            #closed,
+            ::std::vec::Vec::from([#(#flat),*]),
+        )
+    }
+}
+
+/// The schema expression of the type: `closed` as its container says (the
+/// named one, under `$defs`), or open (for a parent that flattens it).
+fn schema_body(input: &DeriveInput, c: &Container, side: Side, open: bool) -> syn::Result<Tokens> {
+    // An input refuses unknown keys only with `deny_unknown_fields`; an
+    // answer's schema is left open on purpose, so that code generated from
+    // it still reads the answers of a later version that adds a member.
+    let closed = !open && side == Side::Input && c.deny_unknown;
+    let derive = if side == Side::Input { "Decode" } else { "Encode" };
+    Ok(match &input.data {
+        Data::Struct(s) => schema_object(&fields(&s.fields, derive)?, side, closed, !open && side == Side::Input, None),
+        Data::Enum(e) => {
+            let names: Vec<String> = e
+                .variants
+                .iter()
+                .map(|var| if c.snake_case { snake(&var.ident.to_string()) } else { var.ident.to_string() })
+                .collect();
+            match &c.tag {
+                None => quote! { ::siyu::schema::one_of(&[#(#names),*]) },
+                Some(tag) => {
+                    let mut variants = Vec::new();
+                    for (var, name) in e.variants.iter().zip(&names) {
+                        let fields = fields(&var.fields, derive)?;
+                        variants.push(schema_object(
+                            &fields,
+                            side,
+                            closed,
+                            !open && side == Side::Input,
+                            Some((tag, name)),
+                        ));
+                    }
+                    quote! { ::siyu::schema::tagged(::std::vec::Vec::from([#(#variants),*])) }
+                }
+            }
+        }
+        Data::Union(_) => quote! { ::siyu::schema::Value::obj([]) },
+    })
+}
+
+/// `impl InputSchema` (or `AnswerSchema`) for the derive's type: its schema
+/// under `$defs` by the type's name, referred to by `$ref`.
+fn expand_schema(input: &DeriveInput, c: &Container, side: Side) -> syn::Result<Tokens> {
+    let (ty, name) = (&input.ident, input.ident.to_string());
+    let (defs, found, schema) = (local("defs"), local("found"), local("schema"));
+    let mut closed = schema_body(input, c, side, false)?;
+    if let Some((en, zh)) = &c.expected {
+        closed = quote! { ::siyu::schema::Value::described(#closed, &::siyu::decode::Expected { en: #en, zh: #zh }) };
+    }
+    let open = schema_body(input, c, side, true)?;
+    let trait_path = side.trait_path();
+    let deny = c.deny_unknown;
+    let denies = match side {
+        Side::Input => quote! { fn denies_unknown() -> bool { #deny } },
+        Side::Answer => Tokens::new(),
+    };
+    let (named, open_fn) = match side {
+        Side::Input => (quote!(input_schema), quote!(input_schema_open)),
+        Side::Answer => (quote!(answer_schema), quote!(answer_schema_open)),
+    };
+    Ok(quote! {
+        impl #trait_path for #ty {
+            fn #named(#defs: &mut ::siyu::schema::Defs) -> ::siyu::schema::Value {
+                let #found = ::siyu::schema::Defs::seen(#defs, ::core::any::type_name::<Self>(), #name);
+                if let ::core::option::Option::Some(#found) = #found {
+                    return #found;
+                }
+                let #schema = #closed;
+                ::siyu::schema::Defs::define(#defs, ::core::any::type_name::<Self>(), #schema)
+            }
+            fn #open_fn(#defs: &mut ::siyu::schema::Defs) -> ::siyu::schema::Value {
+                #open
+            }
+            #denies
         }
     })
 }
@@ -627,9 +798,11 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
     };
+    let schema = expand_schema(input, &c, Side::Answer)?;
     // `<Self as Encode>::encode_with`, not `self.encode_with`: an inherent
     // method of that name would come first.
     Ok(quote! {
+        #schema
         impl ::siyu::encode::Encode for #ty {
             fn encode(&self, #w: &mut ::siyu::encode::Writer) {
                 <Self as ::siyu::encode::Encode>::encode_with(self, #w, ::siyu::encode::Members::NONE)

@@ -569,3 +569,64 @@ fn every_problem_is_reported_at_once_in_the_documented_order() {
         ]
     );
 }
+
+// ------------------------------------------------------------------ schema
+
+/// A type's input and answer schema (`siyu::schema`), as canonical JSON.
+fn schemas<T: siyu::schema::InputSchema + siyu::schema::AnswerSchema>() -> (String, String) {
+    let input = siyu::schema::document("in", T::input_schema);
+    let answer = siyu::schema::document("out", T::answer_schema);
+    (to_json(&input), to_json(&answer))
+}
+
+#[test]
+fn the_schema_says_what_decode_accepts_and_encode_writes() {
+    // Required unless defaulted; deny_unknown_fields closes the input; an
+    // answer is left open (a later version may add members).
+    let (input, answer) = schemas::<Strict>();
+    let qty = r#""qty":{"maximum":4294967295,"minimum":0,"type":"integer"},"sku":{"type":"string"}"#;
+    assert_eq!(
+        input,
+        format!(
+            r##"{{"$defs":{{"Strict":{{"additionalProperties":false,"properties":{{{qty}}},"required":["sku","qty"],"type":"object"}}}},"$ref":"#/$defs/Strict","$schema":"https://json-schema.org/draft/2020-12/schema","title":"in"}}"##
+        )
+    );
+    assert_eq!(
+        answer,
+        format!(
+            r##"{{"$defs":{{"Strict":{{"properties":{{{qty}}},"required":["sku","qty"],"type":"object"}}}},"$ref":"#/$defs/Strict","$schema":"https://json-schema.org/draft/2020-12/schema","title":"out"}}"##
+        )
+    );
+    // Option and defaults: optional as input (`null` accepted for an
+    // Option); as an answer, an Option without skip_serializing_if is
+    // always written, maybe `null`.
+    let (input, answer) = schemas::<Defaults>();
+    assert!(!input.contains("\"required\""), "{input}");
+    assert!(input.contains(r#""note":{"anyOf":[{"type":"string"},{"type":"null"}]}"#), "{input}");
+    assert!(answer.contains(r#""required":["note","count","list","days","tags"]"#), "{answer}");
+    // A unit enum is its names; a tagged enum one object per variant, its
+    // tag a const.
+    assert!(schemas::<Level>().0.contains(r#"{"Level":{"enum":["gold","silver_plus","v_i_p"],"type":"string"}}"#));
+    let (input, _) = schemas::<Reward>();
+    assert!(input.contains(r#"{"additionalProperties":false,"properties":{"kind":{"const":"nothing"}},"required":["kind"],"type":"object"}"#), "{input}");
+    // Flatten: the part's keys count as the parent's; the part denies
+    // unknown keys, so the parent's object does (unevaluatedProperties, as
+    // additionalProperties would not see the part's keys). A member written
+    // only when `Some` is never `null` in the answer.
+    let (input, answer) = schemas::<Event>();
+    assert!(input.contains(r#""required":["id","zz"],"type":"object","unevaluatedProperties":false}"#), "{input}");
+    assert!(input.contains(r#""by":{"anyOf":[{"type":"string"},{"type":"null"}]}"#), "{input}");
+    assert!(answer.contains(r#""by":{"type":"string"}"#), "{answer}");
+    assert!(!answer.contains("unevaluatedProperties"), "{answer}");
+}
+
+#[test]
+fn the_schema_describes_money_and_a_type_in_its_own_words() {
+    let input = to_json(&siyu::schema::document("in", <Priced as siyu::schema::InputSchema>::input_schema));
+    assert!(input.contains(r#""description":"the price list""#), "{input}");
+    assert!(
+        input.contains(r#""price":{"description":"an integer number of fen (1 yuan = 100 fen)","maximum""#),
+        "{input}"
+    );
+    assert!(!input.contains(r#""count":{"description""#), "{input}");
+}

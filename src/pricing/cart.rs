@@ -7,6 +7,7 @@ use crate::encode::{Encode, Writer};
 use crate::error::Problems;
 use crate::money::Fen;
 use crate::rules::MAX_ID_LEN;
+use crate::schema::{self, AnswerSchema, Defs, InputSchema, Value};
 use crate::sorting::SortedMap;
 
 /// Most lines in one cart.
@@ -52,6 +53,19 @@ impl Encode for CouponChoice {
 const COUPON_CHOICE: Expected =
     Expected { en: "\"best\", \"none\" or an array of coupon ids", zh: "\"best\"、\"none\" 或优惠券 id 数组" };
 
+impl InputSchema for CouponChoice {
+    fn input_schema(_: &mut Defs) -> Value {
+        let ids = schema::array(Value::of_type("string"));
+        Value::obj([("anyOf", Value::Arr(vec![schema::one_of(&["best", "none"]), ids]))]).described(&COUPON_CHOICE)
+    }
+}
+
+impl AnswerSchema for CouponChoice {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
+
 impl Decode for CouponChoice {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
@@ -88,6 +102,19 @@ impl Default for PointsChoice {
 
 const POINTS_CHOICE: Expected =
     Expected { en: "a whole number of points or \"max\"", zh: "积分数（整数）或 \"max\"" };
+
+impl InputSchema for PointsChoice {
+    fn input_schema(defs: &mut Defs) -> Value {
+        let max = schema::one_of(&["max"]);
+        Value::obj([("anyOf", Value::Arr(vec![i64::input_schema(defs), max]))]).described(&POINTS_CHOICE)
+    }
+}
+
+impl AnswerSchema for PointsChoice {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
 
 impl Decode for PointsChoice {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
