@@ -91,7 +91,7 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
     let v = p.value().and_then(|v| {
         p.space();
         if p.at < p.s.len() {
-            Err("trailing characters")
+            Err(&syntax::TRAILING)
         } else {
             Ok(v)
         }
@@ -102,14 +102,14 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
 /// The refusal of `text` for `what` at byte `at`. Cold, out of the parser
 /// (see [`Decoder::problem`]).
 #[cold]
-fn syntax_error(text: &str, at: usize, what: &str) -> Error {
+fn syntax_error(text: &str, at: usize, what: &Expected) -> Error {
     let (line, column) = line_column(text, at);
     let mut top = Error::new(code::INPUT_INVALID, "", "JSON 格式错误", "malformed JSON");
     top.problems.push(Error::new(
         code::JSON_SYNTAX,
         "",
-        format!("第 {line} 行第 {column} 列：JSON 语法错误"),
-        format!("{what} at line {line} column {column}"),
+        format!("第 {line} 行第 {column} 列：{}", what.zh),
+        format!("{} at line {line} column {column}", what.en),
     ));
     top
 }
@@ -136,7 +136,47 @@ struct Parser<'a> {
     depth: usize,
 }
 
-type Step<T> = std::result::Result<T, &'static str>;
+/// A step of the parser: its value, or what is wrong with the text there.
+type Step<T> = std::result::Result<T, &'static Expected>;
+
+/// What is wrong with JSON text, in both languages (`Expected` serves as a
+/// pair of texts).
+mod syntax {
+    use super::Expected;
+
+    pub const TRAILING: Expected =
+        Expected { en: "more text after the JSON value", zh: "JSON 值之后还有多余的字符" };
+    pub const END_IN_VALUE: Expected =
+        Expected { en: "the text ends where a value should be", zh: "文本在应有值的位置结束" };
+    pub const NO_VALUE: Expected = Expected {
+        en: "expected a value (an object, array, string, number, true, false or null)",
+        zh: "此处应为一个值（对象、数组、字符串、数字、true、false 或 null）",
+    };
+    pub const TOO_DEEP: Expected = Expected { en: "nested more than 128 levels deep", zh: "嵌套超过 128 层" };
+    pub const END_IN_ARRAY: Expected = Expected { en: "the text ends inside an array", zh: "文本在数组内结束" };
+    pub const ARRAY_COMMA: Expected =
+        Expected { en: "expected `,` or `]` in an array", zh: "数组中此处应为 `,` 或 `]`" };
+    pub const END_IN_OBJECT: Expected =
+        Expected { en: "the text ends inside an object", zh: "文本在对象内结束" };
+    pub const KEY: Expected =
+        Expected { en: "expected a key in double quotes", zh: "此处应为双引号括起的键" };
+    pub const COLON: Expected = Expected { en: "expected `:` after a key", zh: "键之后应为 `:`" };
+    pub const OBJECT_COMMA: Expected =
+        Expected { en: "expected `,` or `}` in an object", zh: "对象中此处应为 `,` 或 `}`" };
+    pub const NUMBER: Expected = Expected { en: "invalid number", zh: "数字格式错误" };
+    pub const END_IN_STRING: Expected =
+        Expected { en: "the text ends inside a string", zh: "文本在字符串内结束" };
+    pub const CONTROL: Expected = Expected {
+        en: "a control character (U+0000 to U+001F) in a string, which must be escaped",
+        zh: "字符串中有控制字符（U+0000 至 U+001F），须转义",
+    };
+    pub const ESCAPE: Expected = Expected { en: "invalid escape", zh: "无效的转义序列" };
+    pub const LONE_LEADING: Expected =
+        Expected { en: "a lone leading surrogate in a \\u escape", zh: "\\u 转义中有落单的前导代理项" };
+    pub const LONE_TRAILING: Expected =
+        Expected { en: "a lone trailing surrogate in a \\u escape", zh: "\\u 转义中有落单的后尾代理项" };
+    pub const CODE_POINT: Expected = Expected { en: "invalid Unicode code point", zh: "无效的 Unicode 码位" };
+}
 
 impl<'a> Parser<'a> {
     #[inline(always)]
@@ -154,7 +194,7 @@ impl<'a> Parser<'a> {
 
     fn value(&mut self) -> Step<Json<'a>> {
         match self.peek() {
-            None => Err("EOF while parsing a value"),
+            None => Err(&syntax::END_IN_VALUE),
             Some(b'{') => self.nested(Self::object),
             Some(b'[') => self.nested(Self::array),
             Some(b'"') => Ok(Json::Str(self.string()?)),
@@ -168,7 +208,7 @@ impl<'a> Parser<'a> {
                 } else if rest.starts_with(b"false") {
                     (5, Json::Bool(false))
                 } else {
-                    return Err("expected value");
+                    return Err(&syntax::NO_VALUE);
                 };
                 self.at += len;
                 Ok(v)
@@ -178,7 +218,7 @@ impl<'a> Parser<'a> {
 
     fn nested(&mut self, f: fn(&mut Self) -> Step<Json<'a>>) -> Step<Json<'a>> {
         if self.depth == 0 {
-            return Err("recursion limit exceeded");
+            return Err(&syntax::TOO_DEEP);
         }
         self.depth -= 1;
         self.at += 1;
@@ -201,8 +241,8 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     return Ok(Json::Arr(items));
                 }
-                None => return Err("EOF while parsing a list"),
-                Some(_) => return Err("expected `,` or `]`"),
+                None => return Err(&syntax::END_IN_ARRAY),
+                Some(_) => return Err(&syntax::ARRAY_COMMA),
             }
         }
     }
@@ -216,14 +256,14 @@ impl<'a> Parser<'a> {
         loop {
             match self.peek() {
                 Some(b'"') => {}
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("key must be a string"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::KEY),
             }
             let key = self.string()?;
             match self.peek() {
                 Some(b':') => self.at += 1,
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("expected `:`"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::COLON),
             }
             members.push((key, self.value()?));
             match self.peek() {
@@ -232,8 +272,8 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     return Ok(Json::Obj(members));
                 }
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("expected `,` or `}`"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::OBJECT_COMMA),
             }
         }
     }
@@ -265,12 +305,12 @@ impl<'a> Parser<'a> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err("invalid number"),
+            _ => return Err(&syntax::NUMBER),
         }
         if self.s.get(self.at) == Some(&b'.') {
             self.at += 1;
             if self.digits() == 0 {
-                return Err("invalid number");
+                return Err(&syntax::NUMBER);
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.at) {
@@ -279,7 +319,7 @@ impl<'a> Parser<'a> {
                 self.at += 1;
             }
             if self.digits() == 0 {
-                return Err("invalid number");
+                return Err(&syntax::NUMBER);
             }
         }
         Ok(Json::Num(self.cut(start, self.at)))
@@ -297,13 +337,13 @@ impl<'a> Parser<'a> {
         let start = self.at;
         self.skip_plain();
         match self.s.get(self.at) {
-            None => return Err("EOF while parsing a string"),
+            None => return Err(&syntax::END_IN_STRING),
             Some(b'"') => {
                 self.at += 1;
                 return Ok(Cow::Borrowed(self.cut(start, self.at - 1)));
             }
             Some(b'\\') => {}
-            Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+            Some(_) => return Err(&syntax::CONTROL),
         }
         let mut out = String::from(self.cut(start, self.at));
         loop {
@@ -311,14 +351,14 @@ impl<'a> Parser<'a> {
             self.skip_plain();
             out.push_str(self.cut(run, self.at));
             match self.s.get(self.at) {
-                None => return Err("EOF while parsing a string"),
+                None => return Err(&syntax::END_IN_STRING),
                 Some(b'"') => {
                     self.at += 1;
                     return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let esc = *self.s.get(self.at).ok_or("EOF while parsing a string")?;
+                    let esc = *self.s.get(self.at).ok_or(&syntax::END_IN_STRING)?;
                     self.at += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -330,10 +370,10 @@ impl<'a> Parser<'a> {
                         b'r' => out.push('\r'),
                         b't' => out.push('\t'),
                         b'u' => out.push(self.unicode_escape()?),
-                        _ => return Err("invalid escape"),
+                        _ => return Err(&syntax::ESCAPE),
                     }
                 }
-                Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+                Some(_) => return Err(&syntax::CONTROL),
             }
         }
     }
@@ -344,27 +384,27 @@ impl<'a> Parser<'a> {
         let code = match hi {
             0xD800..=0xDBFF => {
                 if !self.s[self.at..].starts_with(b"\\u") {
-                    return Err("lone leading surrogate in hex escape");
+                    return Err(&syntax::LONE_LEADING);
                 }
                 self.at += 2;
                 let lo = self.hex4()?;
                 if !(0xDC00..=0xDFFF).contains(&lo) {
-                    return Err("lone leading surrogate in hex escape");
+                    return Err(&syntax::LONE_LEADING);
                 }
                 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
             }
-            0xDC00..=0xDFFF => return Err("lone trailing surrogate in hex escape"),
+            0xDC00..=0xDFFF => return Err(&syntax::LONE_TRAILING),
             c => c,
         };
-        char::from_u32(code).ok_or("invalid unicode code point")
+        char::from_u32(code).ok_or(&syntax::CODE_POINT)
     }
 
     fn hex4(&mut self) -> Step<u32> {
         let mut n = 0;
         for _ in 0..4 {
             let d = match self.s.get(self.at) {
-                None => return Err("EOF while parsing a string"),
-                Some(&b) => (b as char).to_digit(16).ok_or("invalid escape")?,
+                None => return Err(&syntax::END_IN_STRING),
+                Some(&b) => (b as char).to_digit(16).ok_or(&syntax::ESCAPE)?,
             };
             n = n * 16 + d;
             self.at += 1;
@@ -1183,17 +1223,19 @@ mod tests {
 
     #[test]
     fn refuses_what_json_does_not() {
-        assert_eq!(syntax(""), "EOF while parsing a value at line 1 column 1");
-        assert_eq!(syntax("{\n\"a\":1,}"), "key must be a string at line 2 column 6");
-        assert!(syntax("[1] 2").starts_with("trailing characters"));
-        assert!(syntax("01").starts_with("trailing characters"));
+        assert_eq!(syntax(""), "the text ends where a value should be at line 1 column 1");
+        assert_eq!(syntax("{\n\"a\":1,}"), "expected a key in double quotes at line 2 column 6");
+        assert!(syntax("[1] 2").starts_with("more text after the JSON value"));
+        assert!(syntax("01").starts_with("more text after the JSON value"));
         assert!(syntax("1.").starts_with("invalid number"));
-        assert!(syntax("\"\\ud800\"").starts_with("lone leading surrogate"));
-        assert!(syntax("\"a\u{1}\"").starts_with("control character"));
-        assert!(syntax("nul").starts_with("expected value"));
-        assert!(syntax(&"[".repeat(129)).starts_with("recursion limit exceeded"));
+        assert!(syntax("\"\\ud800\"").starts_with("a lone leading surrogate"));
+        assert!(syntax("\"a\u{1}\"").starts_with("a control character"));
+        assert!(syntax("nul").starts_with("expected a value"));
+        assert!(syntax(&"[".repeat(129)).starts_with("nested more than 128 levels deep"));
         // 128 levels are fine.
         assert!(parse(&format!("{}{}", "[".repeat(128), "]".repeat(128))).is_ok());
+        // And in Chinese as specifically.
+        assert_eq!(parse("{").unwrap_err().problems[0].zh, "第 1 行第 1 列：文本在对象内结束");
     }
 
     #[test]
