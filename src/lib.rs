@@ -37,6 +37,9 @@
 extern crate self as siyu;
 
 use siyu_wire::{decode, encode, error, sha256, sorting};
+// The derives write `::siyu::schema` paths too (never called by an op: not
+// in the `.wasm`; `siyu::ops::schemas` and `tests/schema.rs` use them).
+pub use siyu_wire::schema;
 
 mod campaign;
 mod catalog;

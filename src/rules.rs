@@ -46,6 +46,7 @@ pub const MAX_RULE_FEN: Fen = 10_000_000_000;
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
+#[decode(expected(en = "the rules object", zh = "规则对象"))]
 pub struct Rules {
     pub schema: u32,
     #[serde(default)]

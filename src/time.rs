@@ -6,8 +6,9 @@
 //! 2025-12-01 00:00 in Beijing — so a coupon "valid until 2025-11-30" has
 //! already expired there, although it is still the 30th in UTC.
 
-use crate::decode::{Decode, Decoder, Json};
+use crate::decode::{Decode, Decoder, Expected, Json};
 use crate::encode::{Encode, Writer};
+use crate::schema::{AnswerSchema, Defs, InputSchema, Value};
 
 use crate::code;
 use crate::error::{Error, Result};
@@ -108,11 +109,19 @@ impl std::fmt::Display for Date {
     }
 }
 
+// How messages (and the schemas) name what each of these strings should be.
+const DATE: Expected = Expected { en: "a date YYYY-MM-DD", zh: "YYYY-MM-DD 格式的日期" };
+const BIRTHDAY: Expected = Expected { en: "a birthday MM-DD", zh: "MM-DD 格式的生日" };
+const LOCAL_TIME: Expected =
+    Expected { en: "a local time YYYY-MM-DDTHH:MM", zh: "YYYY-MM-DDTHH:MM 格式的当地时间" };
+
 impl Decode for Date {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a date YYYY-MM-DD")?;
-        Date::parse(s)
-            .or_else(|| d.invalid(format!("invalid date `{}`, expected YYYY-MM-DD", crate::error::clip(s, 40))))
+        let s = d.str(v, &DATE)?;
+        Date::parse(s).or_else(|| {
+            let s = crate::error::clip(s, 40);
+            d.invalid(format!("日期 `{s}` 无效，应为 YYYY-MM-DD"), format!("invalid date `{s}`, expected YYYY-MM-DD"))
+        })
     }
 }
 
@@ -156,14 +165,18 @@ impl Encode for LocalTime {
 
 impl Decode for MonthDay {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a birthday MM-DD")?;
+        let s = d.str(v, &BIRTHDAY)?;
         // Accept a full date (the year is ignored) or MM-DD; 2000 is a leap
         // year so 02-29 passes.
         let md = if s.len() == 10 { Date::parse(s) } else { Date::parse(&format!("2000-{s}")) };
         match md {
             Some(date) => Some(MonthDay { month: date.month, day: date.day }),
             None => {
-                d.invalid(format!("invalid birthday `{}`, expected MM-DD or YYYY-MM-DD", crate::error::clip(s, 40)))
+                let s = crate::error::clip(s, 40);
+                d.invalid(
+                    format!("生日 `{s}` 无效，应为 MM-DD 或 YYYY-MM-DD"),
+                    format!("invalid birthday `{s}`, expected MM-DD or YYYY-MM-DD"),
+                )
             }
         }
     }
@@ -214,10 +227,58 @@ impl std::fmt::Display for LocalTime {
 
 impl Decode for LocalTime {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        let s = d.str(v, "a local time YYYY-MM-DDTHH:MM")?;
+        let s = d.str(v, &LOCAL_TIME)?;
         LocalTime::parse(s).or_else(|| {
-            d.invalid(format!("invalid local time `{}`, expected YYYY-MM-DDTHH:MM", crate::error::clip(s, 40)))
+            let s = crate::error::clip(s, 40);
+            d.invalid(
+                format!("当地时间 `{s}` 无效，应为 YYYY-MM-DDTHH:MM"),
+                format!("invalid local time `{s}`, expected YYYY-MM-DDTHH:MM"),
+            )
         })
+    }
+}
+
+// Their JSON Schema: a string of the form each reads (the calendar's own
+// checks, 02-30 and the like, are the decoder's).
+
+/// A string matching `pattern`, described as `e` says.
+fn text_schema(pattern: &str, e: &Expected) -> Value {
+    Value::of_type("string").with("pattern", pattern.into()).described(e)
+}
+
+impl InputSchema for Date {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", &DATE)
+    }
+}
+
+impl AnswerSchema for Date {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
+
+impl InputSchema for MonthDay {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$", &BIRTHDAY)
+    }
+}
+
+impl AnswerSchema for MonthDay {
+    fn answer_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{2}-[0-9]{2}$", &BIRTHDAY)
+    }
+}
+
+impl InputSchema for LocalTime {
+    fn input_schema(_: &mut Defs) -> Value {
+        text_schema("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$", &LOCAL_TIME)
+    }
+}
+
+impl AnswerSchema for LocalTime {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
     }
 }
 

@@ -17,11 +17,25 @@
 //! - field: `default`, `default = "path"`, `skip`, `flatten`;
 //!   `skip_serializing_if` is for `Serialize` and ignored here.
 //!
-//! And one of its own: a field marked `#[decode(whole)]` (which must also
+//! And two of its own: a field marked `#[decode(whole)]` (which must also
 //! be `#[serde(skip)]`) is `siyu::decode::Whole::whole` of the struct's
-//! whole JSON object, not a member of it (the rules' fingerprint).
+//! whole JSON object, not a member of it (the rules' fingerprint); and
+//! `#[decode(expected(en = "the rules object", zh = "规则对象"))]` on a
+//! type is how a refusal names it (else "an object" / "对象").
 //!
 //! Anything else is a compile error rather than a silent difference.
+//!
+//! Messages speak the user's words, not Rust's: a field whose type is
+//! spelled with `Fen` or `Millis` (the engine's aliases of `i64` for money
+//! and instants) is read under that `siyu::decode::Unit`, so that a
+//! refused integer there is "an integer number of fen" or "a time in
+//! milliseconds", and a type never appears by its Rust name.
+//!
+//! Each derive also writes the type's JSON Schema from the same fields and
+//! attributes: `Decode` an `impl siyu::schema::InputSchema` (what it
+//! accepts), `Encode` an `impl siyu::schema::AnswerSchema` (what it
+//! writes). Nothing calls them on an operation's path, so they are not in
+//! the `.wasm`; `siyu::ops::schema` makes the documents of `docs/schema/`.
 //!
 //! The code it writes is safe (no `unsafe`) and hygienic: it names
 //! everything by its full path from `::core` and `::siyu`, calls the wire's
@@ -49,6 +63,10 @@ struct Container {
     deny_unknown: bool,
     tag: Option<String>,
     snake_case: bool,
+    /// `#[decode(expected(en = "…", zh = "…"))]`: how messages name the
+    /// type's object ("the rules object" / "规则对象"), instead of "an
+    /// object" / "对象".
+    expected: Option<(String, String)>,
 }
 
 enum Missing {
@@ -71,6 +89,11 @@ struct Field {
     flatten: bool,
     /// `#[serde(skip_serializing_if = "path")]`
     skip_if: Option<syn::ExprPath>,
+    /// `Fen` or `Millis` when the type is spelled with one (`Fen`,
+    /// `Option<Fen>`, `Vec<Millis>`): the engine's money (`src/money.rs`)
+    /// and instants (`src/time.rs`), aliases of `i64` that only their
+    /// spelling tells apart (`siyu::decode::Unit`).
+    unit: Option<Ident>,
 }
 
 /// The container's attributes. `derive` ("Decode" or "Encode") names the
@@ -95,7 +118,55 @@ fn container(attrs: &[syn::Attribute], derive: &str) -> syn::Result<Container> {
             Ok(())
         })?;
     }
+    for a in attrs.iter().filter(|a| a.path().is_ident("decode")) {
+        a.parse_nested_meta(|m| {
+            if !m.path.is_ident("expected") {
+                return Err(m.error("decode attribute not supported on a type (only `expected`)"));
+            }
+            let (mut en, mut zh) = (None, None);
+            m.parse_nested_meta(|n| {
+                let text = Some(n.value()?.parse::<LitStr>()?.value());
+                if n.path.is_ident("en") {
+                    en = text;
+                } else if n.path.is_ident("zh") {
+                    zh = text;
+                } else {
+                    return Err(n.error("expected(…) takes `en` and `zh`"));
+                }
+                Ok(())
+            })?;
+            match (en, zh) {
+                (Some(en), Some(zh)) => c.expected = Some((en, zh)),
+                _ => return Err(m.error("expected(…) needs both `en` and `zh`")),
+            }
+            Ok(())
+        })?;
+    }
     Ok(c)
+}
+
+/// How messages name the container's object: its `expected(…)`, or "an
+/// object".
+fn expected_object(c: &Container) -> Tokens {
+    match &c.expected {
+        Some((en, zh)) => quote! { &::siyu::decode::Expected { en: #en, zh: #zh } },
+        None => quote! { &::siyu::decode::Expected::OBJECT },
+    }
+}
+
+/// The unit `ty` is spelled with, if any (see `Field::unit`): the
+/// `siyu::decode::Unit` variant of the same name.
+fn unit_of(ty: &Type) -> Option<Ident> {
+    fn find(tokens: Tokens) -> Option<Ident> {
+        tokens.into_iter().find_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) if i == "Fen" || i == "Millis" => {
+                Some(Ident::new(&i.to_string(), Span::call_site()))
+            }
+            proc_macro2::TokenTree::Group(g) => find(g.stream()),
+            _ => None,
+        })
+    }
+    find(quote!(#ty))
 }
 
 fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
@@ -146,7 +217,8 @@ fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
         if whole && !skip {
             return Err(syn::Error::new_spanned(&ident, "#[decode(whole)] is no member: mark it #[serde(skip)] too"));
         }
-        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if });
+        let unit = unit_of(&f.ty);
+        out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if, unit });
     }
     Ok(out)
 }
@@ -227,6 +299,15 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident)
                 }
             }
         };
+        let read = match &f.unit {
+            Some(unit) if !f.skip => quote! {{
+                ::siyu::decode::Object::unit(&mut #o, ::siyu::decode::Unit::#unit);
+                let #local = #read;
+                ::siyu::decode::Object::unit(&mut #o, ::siyu::decode::Unit::Plain);
+                #local
+            }},
+            _ => read,
+        };
         body.extend(quote! { let #local = #read; });
     }
     Ok((keys, body))
@@ -288,7 +369,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let fields = fields(&s.fields, "Decode")?;
             let (keys, reads) = read_fields(&fields, &o, &v, 0, ty)?;
             let deny = c.deny_unknown;
-            let expected = format!("struct {ty}");
+            let expected = expected_object(&c);
             let build = construct(quote!(#ty), &fields);
             quote! {
                 let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
@@ -303,7 +384,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 .iter()
                 .map(|var| if c.snake_case { snake(&var.ident.to_string()) } else { var.ident.to_string() })
                 .collect();
-            let expected = format!("enum {ty}");
+            let expected = expected_object(&c);
             match &c.tag {
                 // Unit variants only: a string.
                 None => {
@@ -318,9 +399,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         let id = &var.ident;
                         arms.extend(quote! { #i => ::core::option::Option::Some(#ty::#id), });
                     }
+                    let _ = expected;
                     quote! {
                         let _ = #also;
-                        match ::siyu::decode::Decoder::word(#d, #v, #expected, &[#(#names),*])? {
+                        match ::siyu::decode::Decoder::word(#d, #v, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
                         }
@@ -355,9 +437,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
     };
+    let schema = expand_schema(input, &c, Side::Input)?;
     // `<Self as Decode>::decode_in`, not `Self::decode_in`: the type may
     // have an inherent function of that name, which would come first.
     Ok(quote! {
+        #schema
         impl ::siyu::decode::Decode for #ty {
             fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 <Self as ::siyu::decode::Decode>::decode_in(#v, #d, &[])
@@ -370,6 +454,169 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             ) -> ::core::option::Option<Self> {
                 #body
             }
+        }
+    })
+}
+
+// ------------------------------------------------------------ the schemas
+
+/// Which derive a schema is written for: what `Decode` accepts or what
+/// `Encode` writes (`siyu::schema`).
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Input,
+    Answer,
+}
+
+impl Side {
+    fn trait_path(self) -> Tokens {
+        match self {
+            Side::Input => quote!(::siyu::schema::InputSchema),
+            Side::Answer => quote!(::siyu::schema::AnswerSchema),
+        }
+    }
+}
+
+/// The expression of the schema of an object of `fields` (and `tag`, an
+/// enum's tag and this variant's name). `closed`: no other keys.
+/// `closed_by_parts`: also when a flattened part is closed (an input's
+/// named schema).
+fn schema_object(
+    fields: &[Field],
+    side: Side,
+    closed: bool,
+    closed_by_parts: bool,
+    tag: Option<(&str, &str)>,
+) -> Tokens {
+    let defs = local("defs");
+    let mut props = Vec::new();
+    let mut required = Vec::new();
+    if let Some((tag, name)) = tag {
+        props.push(quote! { (::std::string::String::from(#tag), ::siyu::schema::tag(#name)) });
+        required.push(tag.to_string());
+    }
+    let mut flat = Vec::new();
+    // The decoder refuses a key unknown to the parent and to its flattened
+    // part when either denies unknown keys (the part is read last, with
+    // the parent's keys as known): so does the schema.
+    let mut closed = quote!(#closed);
+    for f in fields.iter().filter(|f| !f.skip) {
+        let ty = &f.ty;
+        if f.flatten && closed_by_parts {
+            closed = quote! { #closed || <#ty as ::siyu::schema::InputSchema>::denies_unknown() };
+        }
+        if f.flatten {
+            flat.push(match side {
+                Side::Input => quote! { <#ty as ::siyu::schema::InputSchema>::input_schema_open(#defs) },
+                Side::Answer => quote! { <#ty as ::siyu::schema::AnswerSchema>::answer_schema_open(#defs) },
+            });
+            continue;
+        }
+        let unit = f.unit.clone().unwrap_or_else(|| Ident::new("Plain", Span::call_site()));
+        let unit = quote! { ::siyu::decode::Unit::#unit };
+        let name = &f.name;
+        let schema = match side {
+            Side::Input => quote! { ::siyu::schema::field_in::<#ty>(#defs, #unit) },
+            Side::Answer => {
+                let s = quote! { ::siyu::schema::field_out::<#ty>(#defs, #unit) };
+                // Written only when `Some`: never `null`.
+                match &f.skip_if {
+                    Some(path) if is_none_test(path) => quote! { ::siyu::schema::Value::without_null(#s) },
+                    _ => s,
+                }
+            }
+        };
+        props.push(quote! { (::std::string::String::from(#name), #schema) });
+        let needed = match side {
+            Side::Input => matches!(f.missing, Missing::Required),
+            Side::Answer => f.skip_if.is_none(),
+        };
+        if needed {
+            required.push(f.name.clone());
+        }
+    }
+    quote! {
+        ::siyu::schema::object(
+            ::std::vec::Vec::from([#(#props),*]),
+            ::std::vec::Vec::from([#(#required),*]),
+            #closed,
+            ::std::vec::Vec::from([#(#flat),*]),
+        )
+    }
+}
+
+/// The schema expression of the type: `closed` as its container says (the
+/// named one, under `$defs`), or open (for a parent that flattens it).
+fn schema_body(input: &DeriveInput, c: &Container, side: Side, open: bool) -> syn::Result<Tokens> {
+    // An input refuses unknown keys only with `deny_unknown_fields`; an
+    // answer's schema is left open on purpose, so that code generated from
+    // it still reads the answers of a later version that adds a member.
+    let closed = !open && side == Side::Input && c.deny_unknown;
+    let derive = if side == Side::Input { "Decode" } else { "Encode" };
+    Ok(match &input.data {
+        Data::Struct(s) => schema_object(&fields(&s.fields, derive)?, side, closed, !open && side == Side::Input, None),
+        Data::Enum(e) => {
+            let names: Vec<String> = e
+                .variants
+                .iter()
+                .map(|var| if c.snake_case { snake(&var.ident.to_string()) } else { var.ident.to_string() })
+                .collect();
+            match &c.tag {
+                None => quote! { ::siyu::schema::one_of(&[#(#names),*]) },
+                Some(tag) => {
+                    let mut variants = Vec::new();
+                    for (var, name) in e.variants.iter().zip(&names) {
+                        let fields = fields(&var.fields, derive)?;
+                        variants.push(schema_object(
+                            &fields,
+                            side,
+                            closed,
+                            !open && side == Side::Input,
+                            Some((tag, name)),
+                        ));
+                    }
+                    quote! { ::siyu::schema::tagged(::std::vec::Vec::from([#(#variants),*])) }
+                }
+            }
+        }
+        Data::Union(_) => quote! { ::siyu::schema::Value::obj([]) },
+    })
+}
+
+/// `impl InputSchema` (or `AnswerSchema`) for the derive's type: its schema
+/// under `$defs` by the type's name, referred to by `$ref`.
+fn expand_schema(input: &DeriveInput, c: &Container, side: Side) -> syn::Result<Tokens> {
+    let (ty, name) = (&input.ident, input.ident.to_string());
+    let (defs, found, schema) = (local("defs"), local("found"), local("schema"));
+    let mut closed = schema_body(input, c, side, false)?;
+    if let Some((en, zh)) = &c.expected {
+        closed = quote! { ::siyu::schema::Value::described(#closed, &::siyu::decode::Expected { en: #en, zh: #zh }) };
+    }
+    let open = schema_body(input, c, side, true)?;
+    let trait_path = side.trait_path();
+    let deny = c.deny_unknown;
+    let denies = match side {
+        Side::Input => quote! { fn denies_unknown() -> bool { #deny } },
+        Side::Answer => Tokens::new(),
+    };
+    let (named, open_fn) = match side {
+        Side::Input => (quote!(input_schema), quote!(input_schema_open)),
+        Side::Answer => (quote!(answer_schema), quote!(answer_schema_open)),
+    };
+    Ok(quote! {
+        impl #trait_path for #ty {
+            fn #named(#defs: &mut ::siyu::schema::Defs) -> ::siyu::schema::Value {
+                let #found = ::siyu::schema::Defs::seen(#defs, ::core::any::type_name::<Self>(), #name);
+                if let ::core::option::Option::Some(#found) = #found {
+                    return #found;
+                }
+                let #schema = #closed;
+                ::siyu::schema::Defs::define(#defs, ::core::any::type_name::<Self>(), #schema)
+            }
+            fn #open_fn(#defs: &mut ::siyu::schema::Defs) -> ::siyu::schema::Value {
+                #open
+            }
+            #denies
         }
     })
 }
@@ -551,9 +798,11 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
     };
+    let schema = expand_schema(input, &c, Side::Answer)?;
     // `<Self as Encode>::encode_with`, not `self.encode_with`: an inherent
     // method of that name would come first.
     Ok(quote! {
+        #schema
         impl ::siyu::encode::Encode for #ty {
             fn encode(&self, #w: &mut ::siyu::encode::Writer) {
                 <Self as ::siyu::encode::Encode>::encode_with(self, #w, ::siyu::encode::Members::NONE)

@@ -62,7 +62,7 @@ fn deny_unknown_fields_reports_each_unknown_key_at_its_path() {
     );
     // The problem is UNKNOWN_FIELD's own, in both languages.
     let e = decode::from_str::<Strict>(r#"{"sku":"A","qty":1,"x":0}"#).unwrap_err();
-    assert_eq!(e.problems[0].zh, "未知字段");
+    assert_eq!(e.problems[0].zh, "未知字段 `x`，应为 `sku`、`qty` 之一");
 }
 
 #[test]
@@ -81,18 +81,70 @@ fn a_required_field_absent_is_missing() {
         ]
     );
     let e = decode::from_str::<Strict>("{}").unwrap_err();
-    assert_eq!(e.problems[0].zh, "缺少必填字段");
+    assert_eq!(e.problems[0].zh, "缺少必填字段 `sku`");
 }
 
 #[test]
 fn a_field_of_the_wrong_type_is_refused_and_so_is_a_struct_that_is_not_an_object() {
     assert_eq!(
         problems::<Strict>(r#"{"sku":"A","qty":"1"}"#),
-        [problem("WRONG_TYPE", "qty", "invalid type: string \"1\", expected u32")]
+        [problem("WRONG_TYPE", "qty", "expected a whole number from 0 to 4294967295, found the string \"1\"")]
     );
+    assert_eq!(problems::<Strict>("[1]"), [problem("WRONG_TYPE", "", "expected an object, found an array")]);
+}
+
+/// The engine's money: an alias of `i64` that the derive tells apart by
+/// its spelling.
+type Fen = i64;
+
+#[derive(Debug, PartialEq, Decode)]
+#[serde(deny_unknown_fields)]
+#[decode(expected(en = "the price list", zh = "价目表"))]
+struct Priced {
+    price: Fen,
+    cap: Option<Fen>,
+    #[serde(default)]
+    steps: Vec<Fen>,
+    count: i64,
+}
+
+#[test]
+fn messages_name_money_in_fen_and_a_type_by_its_own_words() {
+    let text = r#"{"price":"9.90","cap":1.5,"steps":[1,"x"],"count":"2"}"#;
+    let e = decode::from_str::<Priced>(text).unwrap_err();
+    let said: Vec<(&str, &str, &str)> =
+        e.problems.iter().map(|p| (p.path.as_str(), p.en.as_str(), p.zh.as_str())).collect();
     assert_eq!(
-        problems::<Strict>("[1]"),
-        [problem("WRONG_TYPE", "", "invalid type: sequence, expected struct Strict")]
+        said,
+        [
+            (
+                "price",
+                "expected an integer number of fen, found the string \"9.90\"",
+                "应为以分为单位的整数，实际为字符串 \"9.90\""
+            ),
+            (
+                "cap",
+                "expected an integer number of fen, found the decimal number `1.5`",
+                "应为以分为单位的整数，实际为小数 `1.5`"
+            ),
+            (
+                "steps[1]",
+                "expected an integer number of fen, found the string \"x\"",
+                "应为以分为单位的整数，实际为字符串 \"x\""
+            ),
+            // Not money: the flag is off again after a money field.
+            ("count", "expected an integer, found the string \"2\"", "应为整数，实际为字符串 \"2\""),
+        ]
+    );
+    let e = decode::from_str::<Priced>("7").unwrap_err();
+    assert_eq!(
+        (e.problems[0].en.as_str(), e.problems[0].zh.as_str()),
+        ("expected the price list, found the number `7`", "应为价目表，实际为数字 `7`")
+    );
+    let e = decode::from_str::<Priced>(r#"{"price":99999999999999999999,"count":1}"#).unwrap_err();
+    assert_eq!(
+        e.problems[0].en,
+        "`99999999999999999999` is out of range: expected an integer number of fen from -9223372036854775808 to 9223372036854775807"
     );
 }
 
@@ -141,8 +193,8 @@ fn absent_options_and_defaults() {
     assert_eq!(
         problems::<Defaults>(r#"{"count":null,"days":"x"}"#),
         [
-            problem("WRONG_TYPE", "count", "invalid type: null, expected u32"),
-            problem("WRONG_TYPE", "days", "invalid type: string \"x\", expected u32"),
+            problem("WRONG_TYPE", "count", "expected a whole number from 0 to 4294967295, found null"),
+            problem("WRONG_TYPE", "days", "expected a whole number from 0 to 4294967295, found the string \"x\""),
         ]
     );
 }
@@ -191,7 +243,7 @@ fn a_struct_without_fields_is_an_empty_object() {
     assert_eq!(read::<Unit>("{}"), Unit);
     assert_eq!(to_json(&Empty {}), "{}");
     assert_eq!(to_json(&Unit), "{}");
-    assert_eq!(problems::<Unit>("null"), [problem("WRONG_TYPE", "", "invalid type: null, expected struct Unit")]);
+    assert_eq!(problems::<Unit>("null"), [problem("WRONG_TYPE", "", "expected an object, found null")]);
 }
 
 // ---------------------------------------------------- canonical key order
@@ -269,8 +321,8 @@ fn unit_enums_are_strings_snake_case_when_renamed() {
     assert_eq!(
         problems::<Vec<Level>>(r#"["gold","Gold",1]"#),
         [
-            problem("UNKNOWN_VARIANT", "[1]", "unknown variant `Gold`, expected one of `gold`, `silver_plus`, `v_i_p`"),
-            problem("WRONG_TYPE", "[2]", "invalid type: integer `1`, expected enum Level"),
+            problem("UNKNOWN_VARIANT", "[1]", "unknown value `Gold`, expected one of `gold`, `silver_plus`, `v_i_p`"),
+            problem("WRONG_TYPE", "[2]", "expected one of `gold`, `silver_plus`, `v_i_p`, found the number `1`"),
         ]
     );
 }
@@ -336,11 +388,15 @@ fn internally_tagged_enums_refuse_an_unknown_or_missing_tag_and_unknown_fields()
             problem(
                 "UNKNOWN_VARIANT",
                 "[0].kind",
-                "unknown variant `cash`, expected one of `points`, `coupon`, `gift`, `nothing`, `empty`"
+                "unknown value `cash`, expected one of `points`, `coupon`, `gift`, `nothing`, `empty`"
             ),
             problem("MISSING_FIELD", "[1].kind", "missing field `kind`"),
-            problem("WRONG_TYPE", "[2].kind", "invalid type: integer `3`, expected a variant name"),
-            problem("WRONG_TYPE", "[3]", "invalid type: string \"points\", expected enum Reward"),
+            problem(
+                "WRONG_TYPE",
+                "[2].kind",
+                "expected one of `points`, `coupon`, `gift`, `nothing`, `empty`, found the number `3`"
+            ),
+            problem("WRONG_TYPE", "[3]", "expected an object, found the string \"points\""),
         ]
     );
     // A variant's keys are the tag and its own fields (not a skipped one).
@@ -397,12 +453,12 @@ fn flatten_reports_the_parts_problems_and_the_parents_at_the_same_level() {
         [
             problem("MISSING_FIELD", "zz", "missing field `zz`"),
             problem("UNKNOWN_FIELD", "bogus", "unknown field `bogus`, expected one of `type`, `points`, `reason`"),
-            problem("WRONG_TYPE", "points", "invalid type: string \"3\", expected i64"),
+            problem("WRONG_TYPE", "points", "expected an integer, found the string \"3\""),
         ]
     );
     assert_eq!(
         problems::<Event>(r#"{"id":"e1","zz":1,"type":"spent"}"#),
-        [problem("UNKNOWN_VARIANT", "type", "unknown variant `spent`, expected one of `earned`, `checked_in`")]
+        [problem("UNKNOWN_VARIANT", "type", "unknown value `spent`, expected one of `earned`, `checked_in`")]
     );
 }
 
@@ -501,15 +557,76 @@ fn every_problem_is_reported_at_once_in_the_documented_order() {
             ),
             problem("MISSING_FIELD", "id", "missing field `id`"),
             problem("UNKNOWN_FIELD", "lines[1].qtty", "unknown field `qtty`, expected one of `sku`, `qty`"),
-            problem("WRONG_TYPE", "lines[1].sku", "invalid type: integer `2`, expected a string"),
+            problem("WRONG_TYPE", "lines[1].sku", "expected a string, found the number `2`"),
             problem("MISSING_FIELD", "lines[1].qty", "missing field `qty`"),
-            problem("WRONG_TYPE", "total", "invalid type: string \"9\", expected i64"),
+            problem("WRONG_TYPE", "total", "expected an integer, found the string \"9\""),
             problem(
                 "UNKNOWN_VARIANT",
                 "level",
-                "unknown variant `bronze`, expected one of `gold`, `silver_plus`, `v_i_p`"
+                "unknown value `bronze`, expected one of `gold`, `silver_plus`, `v_i_p`"
             ),
             problem("MISSING_FIELD", "reward.z", "missing field `z`"),
         ]
     );
+}
+
+// ------------------------------------------------------------------ schema
+
+/// A type's input and answer schema (`siyu::schema`), as canonical JSON.
+fn schemas<T: siyu::schema::InputSchema + siyu::schema::AnswerSchema>() -> (String, String) {
+    let input = siyu::schema::document("in", T::input_schema);
+    let answer = siyu::schema::document("out", T::answer_schema);
+    (to_json(&input), to_json(&answer))
+}
+
+#[test]
+fn the_schema_says_what_decode_accepts_and_encode_writes() {
+    // Required unless defaulted; deny_unknown_fields closes the input; an
+    // answer is left open (a later version may add members).
+    let (input, answer) = schemas::<Strict>();
+    let qty = r#""qty":{"maximum":4294967295,"minimum":0,"type":"integer"},"sku":{"type":"string"}"#;
+    assert_eq!(
+        input,
+        format!(
+            r##"{{"$defs":{{"Strict":{{"additionalProperties":false,"properties":{{{qty}}},"required":["sku","qty"],"type":"object"}}}},"$ref":"#/$defs/Strict","$schema":"https://json-schema.org/draft/2020-12/schema","title":"in"}}"##
+        )
+    );
+    assert_eq!(
+        answer,
+        format!(
+            r##"{{"$defs":{{"Strict":{{"properties":{{{qty}}},"required":["sku","qty"],"type":"object"}}}},"$ref":"#/$defs/Strict","$schema":"https://json-schema.org/draft/2020-12/schema","title":"out"}}"##
+        )
+    );
+    // Option and defaults: optional as input (`null` accepted for an
+    // Option); as an answer, an Option without skip_serializing_if is
+    // always written, maybe `null`.
+    let (input, answer) = schemas::<Defaults>();
+    assert!(!input.contains("\"required\""), "{input}");
+    assert!(input.contains(r#""note":{"anyOf":[{"type":"string"},{"type":"null"}]}"#), "{input}");
+    assert!(answer.contains(r#""required":["note","count","list","days","tags"]"#), "{answer}");
+    // A unit enum is its names; a tagged enum one object per variant, its
+    // tag a const.
+    assert!(schemas::<Level>().0.contains(r#"{"Level":{"enum":["gold","silver_plus","v_i_p"],"type":"string"}}"#));
+    let (input, _) = schemas::<Reward>();
+    assert!(input.contains(r#"{"additionalProperties":false,"properties":{"kind":{"const":"nothing"}},"required":["kind"],"type":"object"}"#), "{input}");
+    // Flatten: the part's keys count as the parent's; the part denies
+    // unknown keys, so the parent's object does (unevaluatedProperties, as
+    // additionalProperties would not see the part's keys). A member written
+    // only when `Some` is never `null` in the answer.
+    let (input, answer) = schemas::<Event>();
+    assert!(input.contains(r#""required":["id","zz"],"type":"object","unevaluatedProperties":false}"#), "{input}");
+    assert!(input.contains(r#""by":{"anyOf":[{"type":"string"},{"type":"null"}]}"#), "{input}");
+    assert!(answer.contains(r#""by":{"type":"string"}"#), "{answer}");
+    assert!(!answer.contains("unevaluatedProperties"), "{answer}");
+}
+
+#[test]
+fn the_schema_describes_money_and_a_type_in_its_own_words() {
+    let input = to_json(&siyu::schema::document("in", <Priced as siyu::schema::InputSchema>::input_schema));
+    assert!(input.contains(r#""description":"the price list""#), "{input}");
+    assert!(
+        input.contains(r#""price":{"description":"an integer number of fen (1 yuan = 100 fen)","maximum""#),
+        "{input}"
+    );
+    assert!(!input.contains(r#""count":{"description""#), "{input}");
 }

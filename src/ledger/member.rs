@@ -28,6 +28,7 @@ use crate::time::{Millis, MonthDay, DAY_MS, MIN_MILLIS};
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
+#[decode(expected(en = "the member state object", zh = "会员状态对象"))]
 pub struct Member {
     pub id: String,
     /// `None` until the `joined` event.

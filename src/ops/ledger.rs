@@ -13,7 +13,7 @@ pub const MAX_EVENTS: usize = 100_000;
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ApplyEventInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct ApplyIn {
+pub(super) struct ApplyIn {
     rules: Rules,
     #[serde(default)]
     member: Option<Member>,
@@ -33,7 +33,7 @@ pub(super) fn apply_event(v: &Json, out: &mut String) -> Result<()> {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ReplayInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct ReplayIn {
+pub(super) struct ReplayIn {
     rules: Rules,
     events: Vec<Event>,
 }

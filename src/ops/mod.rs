@@ -21,6 +21,7 @@
 mod ledger;
 mod pricing;
 mod rules;
+pub mod schema;
 mod views;
 
 use crate::code;
@@ -165,7 +166,7 @@ fn answer_text(out: &mut String, t: &dyn Encode) -> Result<()> {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "NoInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct Nothing {}
+pub(super) struct Nothing {}
 
 fn operations(v: &Json, out: &mut String) -> Result<()> {
     let _: Nothing = input(v)?;

@@ -11,7 +11,7 @@ use crate::time::Millis;
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "QuoteInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct QuoteIn {
+pub(super) struct QuoteIn {
     rules: Rules,
     #[serde(default)]
     member: Option<Member>,

@@ -9,13 +9,13 @@ use crate::rules::Rules;
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "RulesInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct RulesIn {
+pub(super) struct RulesIn {
     rules: Rules,
 }
 
 /// What `validate_rules` answers: the fingerprint and what the rules hold.
 #[derive(Encode)]
-struct RulesCheck {
+pub(super) struct RulesCheck {
     fingerprint: String,
     schema: u32,
     tiers: usize,

@@ -11,7 +11,7 @@ use crate::time::Millis;
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "MemberViewInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct MemberIn {
+pub(super) struct MemberIn {
     rules: Rules,
     member: Member,
     now: Millis,
@@ -43,7 +43,7 @@ pub(super) fn coupon_wallet(v: &Json, out: &mut String) -> Result<()> {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "EligibleMembersInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
-struct TargetIn {
+pub(super) struct TargetIn {
     rules: Rules,
     template: String,
     members: Vec<Member>,

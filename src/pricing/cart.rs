@@ -2,11 +2,12 @@
 //! to use, and the flash-sale units the host has counted as sold.
 
 use crate::code;
-use crate::decode::{Decode, Decoder, Json};
+use crate::decode::{Decode, Decoder, Expected, Json};
 use crate::encode::{Encode, Writer};
 use crate::error::Problems;
 use crate::money::Fen;
 use crate::rules::MAX_ID_LEN;
+use crate::schema::{self, AnswerSchema, Defs, InputSchema, Value};
 use crate::sorting::SortedMap;
 
 /// Most lines in one cart.
@@ -49,13 +50,29 @@ impl Encode for CouponChoice {
     }
 }
 
+const COUPON_CHOICE: Expected =
+    Expected { en: "\"best\", \"none\" or an array of coupon ids", zh: "\"best\"、\"none\" 或优惠券 id 数组" };
+
+impl InputSchema for CouponChoice {
+    fn input_schema(_: &mut Defs) -> Value {
+        let ids = schema::array(Value::of_type("string"));
+        Value::obj([("anyOf", Value::Arr(vec![schema::one_of(&["best", "none"]), ids]))]).described(&COUPON_CHOICE)
+    }
+}
+
+impl AnswerSchema for CouponChoice {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
+
 impl Decode for CouponChoice {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
             Json::Str(w) if w == "best" => Some(CouponChoice::Best),
             Json::Str(w) if w == "none" => Some(CouponChoice::None),
             Json::Arr(_) => Vec::decode(v, d).map(CouponChoice::Ids),
-            _ => d.wrong(v, "\"best\", \"none\" or a list of coupon ids"),
+            _ => d.wrong(v, &COUPON_CHOICE),
         }
     }
 }
@@ -83,12 +100,28 @@ impl Default for PointsChoice {
     }
 }
 
+const POINTS_CHOICE: Expected =
+    Expected { en: "a whole number of points or \"max\"", zh: "积分数（整数）或 \"max\"" };
+
+impl InputSchema for PointsChoice {
+    fn input_schema(defs: &mut Defs) -> Value {
+        let max = schema::one_of(&["max"]);
+        Value::obj([("anyOf", Value::Arr(vec![i64::input_schema(defs), max]))]).described(&POINTS_CHOICE)
+    }
+}
+
+impl AnswerSchema for PointsChoice {
+    fn answer_schema(defs: &mut Defs) -> Value {
+        Self::input_schema(defs)
+    }
+}
+
 impl Decode for PointsChoice {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
             Json::Str(w) if w == "max" => Some(PointsChoice::Max),
             Json::Num(_) => i64::decode(v, d).map(PointsChoice::Points),
-            _ => d.wrong(v, "a number of points or \"max\""),
+            _ => d.wrong(v, &POINTS_CHOICE),
         }
     }
 }
@@ -96,6 +129,7 @@ impl Decode for PointsChoice {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Encode, Decode)]
 #[serde(deny_unknown_fields)]
+#[decode(expected(en = "the cart object", zh = "购物车对象"))]
 pub struct Cart {
     pub lines: Vec<CartLine>,
     #[serde(default)]

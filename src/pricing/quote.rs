@@ -161,6 +161,12 @@ impl PartialEq<String> for Text {
     }
 }
 
+impl crate::schema::AnswerSchema for Text {
+    fn answer_schema(_: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::Value::of_type("string")
+    }
+}
+
 impl Encode for Text {
     fn encode(&self, w: &mut Writer) {
         w.string(self.as_str())

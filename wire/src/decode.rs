@@ -91,7 +91,7 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
     let v = p.value().and_then(|v| {
         p.space();
         if p.at < p.s.len() {
-            Err("trailing characters")
+            Err(&syntax::TRAILING)
         } else {
             Ok(v)
         }
@@ -102,14 +102,14 @@ pub fn parse(text: &str) -> Result<Json<'_>> {
 /// The refusal of `text` for `what` at byte `at`. Cold, out of the parser
 /// (see [`Decoder::problem`]).
 #[cold]
-fn syntax_error(text: &str, at: usize, what: &str) -> Error {
+fn syntax_error(text: &str, at: usize, what: &Expected) -> Error {
     let (line, column) = line_column(text, at);
     let mut top = Error::new(code::INPUT_INVALID, "", "JSON 格式错误", "malformed JSON");
     top.problems.push(Error::new(
         code::JSON_SYNTAX,
         "",
-        format!("第 {line} 行第 {column} 列：JSON 语法错误"),
-        format!("{what} at line {line} column {column}"),
+        format!("第 {line} 行第 {column} 列：{}", what.zh),
+        format!("{} at line {line} column {column}", what.en),
     ));
     top
 }
@@ -136,7 +136,47 @@ struct Parser<'a> {
     depth: usize,
 }
 
-type Step<T> = std::result::Result<T, &'static str>;
+/// A step of the parser: its value, or what is wrong with the text there.
+type Step<T> = std::result::Result<T, &'static Expected>;
+
+/// What is wrong with JSON text, in both languages (`Expected` serves as a
+/// pair of texts).
+mod syntax {
+    use super::Expected;
+
+    pub const TRAILING: Expected =
+        Expected { en: "more text after the JSON value", zh: "JSON 值之后还有多余的字符" };
+    pub const END_IN_VALUE: Expected =
+        Expected { en: "the text ends where a value should be", zh: "文本在应有值的位置结束" };
+    pub const NO_VALUE: Expected = Expected {
+        en: "expected a value (an object, array, string, number, true, false or null)",
+        zh: "此处应为一个值（对象、数组、字符串、数字、true、false 或 null）",
+    };
+    pub const TOO_DEEP: Expected = Expected { en: "nested more than 128 levels deep", zh: "嵌套超过 128 层" };
+    pub const END_IN_ARRAY: Expected = Expected { en: "the text ends inside an array", zh: "文本在数组内结束" };
+    pub const ARRAY_COMMA: Expected =
+        Expected { en: "expected `,` or `]` in an array", zh: "数组中此处应为 `,` 或 `]`" };
+    pub const END_IN_OBJECT: Expected =
+        Expected { en: "the text ends inside an object", zh: "文本在对象内结束" };
+    pub const KEY: Expected =
+        Expected { en: "expected a key in double quotes", zh: "此处应为双引号括起的键" };
+    pub const COLON: Expected = Expected { en: "expected `:` after a key", zh: "键之后应为 `:`" };
+    pub const OBJECT_COMMA: Expected =
+        Expected { en: "expected `,` or `}` in an object", zh: "对象中此处应为 `,` 或 `}`" };
+    pub const NUMBER: Expected = Expected { en: "invalid number", zh: "数字格式错误" };
+    pub const END_IN_STRING: Expected =
+        Expected { en: "the text ends inside a string", zh: "文本在字符串内结束" };
+    pub const CONTROL: Expected = Expected {
+        en: "a control character (U+0000 to U+001F) in a string, which must be escaped",
+        zh: "字符串中有控制字符（U+0000 至 U+001F），须转义",
+    };
+    pub const ESCAPE: Expected = Expected { en: "invalid escape", zh: "无效的转义序列" };
+    pub const LONE_LEADING: Expected =
+        Expected { en: "a lone leading surrogate in a \\u escape", zh: "\\u 转义中有落单的前导代理项" };
+    pub const LONE_TRAILING: Expected =
+        Expected { en: "a lone trailing surrogate in a \\u escape", zh: "\\u 转义中有落单的后尾代理项" };
+    pub const CODE_POINT: Expected = Expected { en: "invalid Unicode code point", zh: "无效的 Unicode 码位" };
+}
 
 impl<'a> Parser<'a> {
     #[inline(always)]
@@ -154,7 +194,7 @@ impl<'a> Parser<'a> {
 
     fn value(&mut self) -> Step<Json<'a>> {
         match self.peek() {
-            None => Err("EOF while parsing a value"),
+            None => Err(&syntax::END_IN_VALUE),
             Some(b'{') => self.nested(Self::object),
             Some(b'[') => self.nested(Self::array),
             Some(b'"') => Ok(Json::Str(self.string()?)),
@@ -168,7 +208,7 @@ impl<'a> Parser<'a> {
                 } else if rest.starts_with(b"false") {
                     (5, Json::Bool(false))
                 } else {
-                    return Err("expected value");
+                    return Err(&syntax::NO_VALUE);
                 };
                 self.at += len;
                 Ok(v)
@@ -178,7 +218,7 @@ impl<'a> Parser<'a> {
 
     fn nested(&mut self, f: fn(&mut Self) -> Step<Json<'a>>) -> Step<Json<'a>> {
         if self.depth == 0 {
-            return Err("recursion limit exceeded");
+            return Err(&syntax::TOO_DEEP);
         }
         self.depth -= 1;
         self.at += 1;
@@ -201,8 +241,8 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     return Ok(Json::Arr(items));
                 }
-                None => return Err("EOF while parsing a list"),
-                Some(_) => return Err("expected `,` or `]`"),
+                None => return Err(&syntax::END_IN_ARRAY),
+                Some(_) => return Err(&syntax::ARRAY_COMMA),
             }
         }
     }
@@ -216,14 +256,14 @@ impl<'a> Parser<'a> {
         loop {
             match self.peek() {
                 Some(b'"') => {}
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("key must be a string"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::KEY),
             }
             let key = self.string()?;
             match self.peek() {
                 Some(b':') => self.at += 1,
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("expected `:`"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::COLON),
             }
             members.push((key, self.value()?));
             match self.peek() {
@@ -232,8 +272,8 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     return Ok(Json::Obj(members));
                 }
-                None => return Err("EOF while parsing an object"),
-                Some(_) => return Err("expected `,` or `}`"),
+                None => return Err(&syntax::END_IN_OBJECT),
+                Some(_) => return Err(&syntax::OBJECT_COMMA),
             }
         }
     }
@@ -265,12 +305,12 @@ impl<'a> Parser<'a> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err("invalid number"),
+            _ => return Err(&syntax::NUMBER),
         }
         if self.s.get(self.at) == Some(&b'.') {
             self.at += 1;
             if self.digits() == 0 {
-                return Err("invalid number");
+                return Err(&syntax::NUMBER);
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.at) {
@@ -279,7 +319,7 @@ impl<'a> Parser<'a> {
                 self.at += 1;
             }
             if self.digits() == 0 {
-                return Err("invalid number");
+                return Err(&syntax::NUMBER);
             }
         }
         Ok(Json::Num(self.cut(start, self.at)))
@@ -297,13 +337,13 @@ impl<'a> Parser<'a> {
         let start = self.at;
         self.skip_plain();
         match self.s.get(self.at) {
-            None => return Err("EOF while parsing a string"),
+            None => return Err(&syntax::END_IN_STRING),
             Some(b'"') => {
                 self.at += 1;
                 return Ok(Cow::Borrowed(self.cut(start, self.at - 1)));
             }
             Some(b'\\') => {}
-            Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+            Some(_) => return Err(&syntax::CONTROL),
         }
         let mut out = String::from(self.cut(start, self.at));
         loop {
@@ -311,14 +351,14 @@ impl<'a> Parser<'a> {
             self.skip_plain();
             out.push_str(self.cut(run, self.at));
             match self.s.get(self.at) {
-                None => return Err("EOF while parsing a string"),
+                None => return Err(&syntax::END_IN_STRING),
                 Some(b'"') => {
                     self.at += 1;
                     return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let esc = *self.s.get(self.at).ok_or("EOF while parsing a string")?;
+                    let esc = *self.s.get(self.at).ok_or(&syntax::END_IN_STRING)?;
                     self.at += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -330,10 +370,10 @@ impl<'a> Parser<'a> {
                         b'r' => out.push('\r'),
                         b't' => out.push('\t'),
                         b'u' => out.push(self.unicode_escape()?),
-                        _ => return Err("invalid escape"),
+                        _ => return Err(&syntax::ESCAPE),
                     }
                 }
-                Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+                Some(_) => return Err(&syntax::CONTROL),
             }
         }
     }
@@ -344,27 +384,27 @@ impl<'a> Parser<'a> {
         let code = match hi {
             0xD800..=0xDBFF => {
                 if !self.s[self.at..].starts_with(b"\\u") {
-                    return Err("lone leading surrogate in hex escape");
+                    return Err(&syntax::LONE_LEADING);
                 }
                 self.at += 2;
                 let lo = self.hex4()?;
                 if !(0xDC00..=0xDFFF).contains(&lo) {
-                    return Err("lone leading surrogate in hex escape");
+                    return Err(&syntax::LONE_LEADING);
                 }
                 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
             }
-            0xDC00..=0xDFFF => return Err("lone trailing surrogate in hex escape"),
+            0xDC00..=0xDFFF => return Err(&syntax::LONE_TRAILING),
             c => c,
         };
-        char::from_u32(code).ok_or("invalid unicode code point")
+        char::from_u32(code).ok_or(&syntax::CODE_POINT)
     }
 
     fn hex4(&mut self) -> Step<u32> {
         let mut n = 0;
         for _ in 0..4 {
             let d = match self.s.get(self.at) {
-                None => return Err("EOF while parsing a string"),
-                Some(&b) => (b as char).to_digit(16).ok_or("invalid escape")?,
+                None => return Err(&syntax::END_IN_STRING),
+                Some(&b) => (b as char).to_digit(16).ok_or(&syntax::ESCAPE)?,
             };
             n = n * 16 + d;
             self.at += 1;
@@ -402,6 +442,22 @@ pub trait Whole {
 pub struct Decoder<'v> {
     path: Vec<Seg<'v>>,
     problems: Vec<Error>,
+    /// What the integer being read counts, when the derive knows it from
+    /// the field's type (see [`Unit`]); set by [`Object::unit`].
+    unit: Unit,
+}
+
+/// What an integer field counts, as the derive knows it from the spelling
+/// of the field's type: the engine's aliases of `i64` for money (`Fen`,
+/// `src/money.rs`) and instants (`Millis`, `src/time.rs`). A refused
+/// integer is then named in those words ("an integer number of fen")
+/// rather than by its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    #[default]
+    Plain,
+    Fen,
+    Millis,
 }
 
 #[derive(Clone, Copy)]
@@ -443,6 +499,14 @@ impl<'v> Object<'_, 'v> {
             None => or.map(|f| f()),
         };
         t
+    }
+
+    /// Say what the field about to be read counts, and (with
+    /// [`Unit::Plain`]) stop saying it: the derive brackets the read of a
+    /// field typed `Fen` or `Millis` with it. Out of line: one call each.
+    #[inline(never)]
+    pub fn unit(&mut self, unit: Unit) {
+        self.d.unit = unit;
     }
 
     /// Field `keys[i]` read as `T`, or `T::default()` if absent: no
@@ -493,7 +557,7 @@ pub fn from_str<T: Decode>(text: &str) -> Result<T> {
 /// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
 /// every problem.
 pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str) -> Result<T> {
-    let mut d = Decoder { path: Vec::new(), problems: Vec::new() };
+    let mut d = Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain };
     match T::decode(v, &mut d) {
         Some(t) if d.problems.is_empty() => Ok(t),
         _ => {
@@ -504,30 +568,62 @@ pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str)
     }
 }
 
-/// The Chinese message of a `WRONG_TYPE` problem.
-const WRONG_TYPE_ZH: &str = "字段类型或取值错误";
+/// What a value should have been, as a message names it, in both
+/// languages: "the rules object" / "规则对象". Each type that reads itself
+/// names itself once, with one of these (the derive's default for a struct
+/// is [`Expected::OBJECT`]; `#[decode(expected(en = "…", zh = "…"))]` on
+/// the type says better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
 
-/// How a message names a JSON value it did not expect.
+impl Expected {
+    pub const OBJECT: Expected = Expected { en: "an object", zh: "对象" };
+    pub const ARRAY: Expected = Expected { en: "an array", zh: "数组" };
+    pub const STRING: Expected = Expected { en: "a string", zh: "字符串" };
+    pub const BOOLEAN: Expected = Expected { en: "true or false", zh: "true 或 false" };
+}
+
+/// How a message names a JSON value it did not expect: (English, Chinese).
 #[cold]
-fn found(v: &Json) -> String {
+fn found(v: &Json) -> (String, String) {
     match v {
-        Json::Null => "null".into(),
-        Json::Bool(b) => format!("boolean `{b}`"),
-        Json::Num(n) if n.contains(['.', 'e', 'E']) => format!("floating point `{n}`"),
-        Json::Num(n) => format!("integer `{n}`"),
-        Json::Str(s) => format!("string \"{}\"", clip(s, 100)),
-        Json::Arr(_) => "sequence".into(),
-        Json::Obj(_) => "map".into(),
+        Json::Null => ("null".into(), "null".into()),
+        Json::Bool(b) => (format!("`{b}`"), format!("`{b}`")),
+        Json::Num(n) if n.contains(['.', 'e', 'E']) => (format!("the decimal number `{n}`"), format!("小数 `{n}`")),
+        Json::Num(n) => (format!("the number `{n}`"), format!("数字 `{n}`")),
+        Json::Str(s) => {
+            let s = clip(s, 100);
+            (format!("the string \"{s}\""), format!("字符串 \"{s}\""))
+        }
+        Json::Arr(_) => ("an array".into(), "数组".into()),
+        Json::Obj(_) => ("an object".into(), "对象".into()),
     }
 }
 
+/// `zh` after `lead` in a Chinese message, with a space between them when
+/// `zh` starts with ASCII (`应为 0 到 255 …`, `实际为 null`), as Chinese
+/// typesetting spaces them.
 #[cold]
-fn one_of(names: &[&str]) -> String {
+fn after(lead: &str, zh: &str) -> String {
+    let sep = if zh.starts_with(|c: char| c.is_ascii()) { " " } else { "" };
+    format!("{lead}{sep}{zh}")
+}
+
+/// `names` as a message lists them: (English, Chinese), e.g.
+/// ("one of `a`, `b`", "`a`、`b` 之一").
+#[cold]
+fn one_of(names: &[&str]) -> (String, String) {
     match names {
-        [] => "there are no fields".into(),
-        [one] => format!("expected `{one}`"),
-        // "`a`, `b`, `c`": the shared (cold) `join`, not a loop of its own.
-        _ => format!("expected one of `{}`", crate::error::join(names, "`, `")),
+        [] => ("nothing".into(), "无".into()),
+        [one] => (format!("`{one}`"), format!("`{one}`")),
+        // The shared (cold) `join`, not a loop of its own.
+        _ => {
+            let (en, zh) = (crate::error::join(names, "`, `"), crate::error::join(names, "`、`"));
+            (format!("one of `{en}`"), format!("`{zh}` 之一"))
+        }
     }
 }
 
@@ -565,7 +661,7 @@ impl<'v> Decoder<'v> {
     // LLVM from inlining into and unrolling code that runs only to report
     // (0.5 KB).
     #[cold]
-    fn problem(&mut self, code: Code, zh: &'static str, key: Option<&'v str>, en: String) {
+    fn problem(&mut self, code: Code, zh: String, key: Option<&'v str>, en: String) {
         if self.full() {
             return;
         }
@@ -579,12 +675,13 @@ impl<'v> Decoder<'v> {
         // Longer than 300 characters exactly when clipping shortens it (a
         // count of the characters would bring core's 0.9 KB counter in).
         let en = if clip(&en, 300).len() < en.len() { format!("{}…", clip(&en, 300)) } else { en };
+        let zh = if clip(&zh, 300).len() < zh.len() { format!("{}…", clip(&zh, 300)) } else { zh };
         self.problems.push(Error::new(code, path, zh, en));
     }
 
     /// A `WRONG_TYPE` problem here: `v` is not `expected`.
-    pub fn wrong<T>(&mut self, v: &Json, expected: &str) -> Option<T> {
-        self.wrong_type(v, expected);
+    pub fn wrong<T>(&mut self, v: &Json, expected: &Expected) -> Option<T> {
+        self.wrong_type(v, expected.en, expected.zh);
         None
     }
 
@@ -592,18 +689,25 @@ impl<'v> Decoder<'v> {
     /// message is built in one place, not once per type.
     #[cold]
     #[inline(never)]
-    fn wrong_type(&mut self, v: &Json, expected: &str) {
-        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, format!("invalid type: {}, expected {expected}", found(v)));
+    fn wrong_type(&mut self, v: &Json, en: &str, zh: &str) {
+        let (found_en, found_zh) = found(v);
+        self.problem(
+            code::WRONG_TYPE,
+            format!("{}，{}", after("应为", zh), after("实际为", &found_zh)),
+            None,
+            format!("expected {en}, found {found_en}"),
+        );
     }
 
-    /// A `WRONG_TYPE` problem here with a message of its own (a bad date).
-    pub fn invalid<T>(&mut self, en: String) -> Option<T> {
-        self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, None, en);
+    /// A `WRONG_TYPE` problem here with a message of its own (a bad date),
+    /// in both languages.
+    pub fn invalid<T>(&mut self, zh: String, en: String) -> Option<T> {
+        self.problem(code::WRONG_TYPE, zh, None, en);
         None
     }
 
     /// `v` as an object's members.
-    pub fn object(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v Members<'v>> {
+    pub fn object(&mut self, v: &'v Json<'v>, expected: &Expected) -> Option<&'v Members<'v>> {
         match v {
             Json::Obj(m) => Some(m),
             _ => self.wrong(v, expected),
@@ -683,15 +787,34 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.problem(
-                        code::UNKNOWN_FIELD,
-                        "未知字段",
-                        Some(k.as_ref()),
-                        format!("unknown field `{k}`, {}", one_of(known)),
-                    );
+                    self.unknown_field(k, known);
                 }
             }
         }
+    }
+
+    /// An `UNKNOWN_FIELD` problem for key `k`, naming the `known` ones.
+    #[cold]
+    fn unknown_field(&mut self, k: &'v str, known: &[&str]) {
+        let (en, zh) = match known {
+            [] => ("no fields are allowed here".to_string(), "此处不接受任何字段".to_string()),
+            _ => {
+                let (en, zh) = one_of(known);
+                (format!("expected {en}"), after("应为", &zh))
+            }
+        };
+        self.problem(
+            code::UNKNOWN_FIELD,
+            format!("未知字段 `{k}`，{zh}"),
+            Some(k),
+            format!("unknown field `{k}`, {en}"),
+        );
+    }
+
+    /// A `WRONG_TYPE` problem for key `k`, given twice.
+    #[cold]
+    fn duplicate(&mut self, k: &'v str) {
+        self.problem(code::WRONG_TYPE, format!("字段 `{k}` 重复"), Some(k), format!("duplicate field `{k}`"));
     }
 
     fn duplicates(&mut self, obj: &'v Members<'v>) {
@@ -703,7 +826,7 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if obj[..i].iter().filter(|(seen, _)| seen == k).count() == 1 {
-                    self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(k.as_ref()), format!("duplicate field `{k}`"));
+                    self.duplicate(k);
                 }
             }
             return;
@@ -719,7 +842,7 @@ impl<'v> Decoder<'v> {
             }
             // Once per repeated key, however many times it repeats.
             if pair[0] == pair[1] && (i == 0 || keys[i - 1] != pair[0]) {
-                self.problem(code::WRONG_TYPE, WRONG_TYPE_ZH, Some(pair[0]), format!("duplicate field `{}`", pair[0]));
+                self.duplicate(pair[0]);
             }
         }
     }
@@ -755,31 +878,55 @@ impl<'v> Decoder<'v> {
     /// A `MISSING_FIELD` problem for field `name` here.
     #[cold]
     fn missing(&mut self, name: &'static str) {
-        self.problem(code::MISSING_FIELD, "缺少必填字段", Some(name), format!("missing field `{name}`"));
+        self.problem(
+            code::MISSING_FIELD,
+            format!("缺少必填字段 `{name}`"),
+            Some(name),
+            format!("missing field `{name}`"),
+        );
     }
 
     /// The variant an internally tagged enum's `tag` names, as an index
     /// into `names`.
     pub fn tag(&mut self, obj: &'v Members<'v>, tag: &'static str, names: &[&str]) -> Option<usize> {
         let v = self.enter(obj, tag, true)?;
-        let found = self.word(v, "a variant name", names);
+        let found = self.word(v, names);
         self.path.pop();
         found
     }
 
-    /// A string naming one of `names`, as its index.
-    pub fn word(&mut self, v: &'v Json<'v>, expected: &str, names: &[&str]) -> Option<usize> {
-        let Json::Str(s) = v else { return self.wrong(v, expected) };
+    /// A string naming one of `names`, as its index. A string is the one
+    /// description of such a value: a message lists the names.
+    pub fn word(&mut self, v: &'v Json<'v>, names: &[&str]) -> Option<usize> {
+        let Json::Str(s) = v else {
+            self.not_one_of(v, names);
+            return None;
+        };
         let found = names.iter().position(|n| n == s);
         if found.is_none() {
-            self.problem(
-                code::UNKNOWN_VARIANT,
-                "未知的类型取值",
-                None,
-                format!("unknown variant `{}`, {}", clip(s, 100), one_of(names)),
-            );
+            self.unknown_variant(s, names);
         }
         found
+    }
+
+    /// A `WRONG_TYPE` problem: `v` is no string, where one of `names` is.
+    #[cold]
+    fn not_one_of(&mut self, v: &Json, names: &[&str]) {
+        let (en, zh) = one_of(names);
+        self.wrong_type(v, &en, &zh);
+    }
+
+    /// An `UNKNOWN_VARIANT` problem: `s` is none of `names`.
+    #[cold]
+    fn unknown_variant(&mut self, s: &str, names: &[&str]) {
+        let (en, zh) = one_of(names);
+        let s = clip(s, 100);
+        self.problem(
+            code::UNKNOWN_VARIANT,
+            format!("未知取值 `{s}`，{}", after("应为", &zh)),
+            None,
+            format!("unknown value `{s}`, expected {en}"),
+        );
     }
 
     /// `v` as an object with any keys, read into a map `M`; keys must not
@@ -794,7 +941,7 @@ impl<'v> Decoder<'v> {
     /// (all are read, to report every problem). Not generic, like
     /// [`items`](Self::items).
     fn entries(&mut self, v: &'v Json<'v>, out: &mut dyn Entries<'v>) -> bool {
-        let Some(obj) = self.object(v, "a map") else { return false };
+        let Some(obj) = self.object(v, &Expected::OBJECT) else { return false };
         self.duplicates(obj);
         let mut ok = true;
         for (k, item) in obj {
@@ -826,25 +973,25 @@ impl<'v> Decoder<'v> {
         match v {
             Json::Arr(items) => self.items(items, out),
             _ => {
-                self.wrong_type(v, "a sequence");
+                self.wrong_type(v, Expected::ARRAY.en, Expected::ARRAY.zh);
                 false
             }
         }
     }
 
     /// `v` as a string.
-    pub fn str(&mut self, v: &'v Json<'v>, expected: &str) -> Option<&'v str> {
+    pub fn str(&mut self, v: &'v Json<'v>, expected: &Expected) -> Option<&'v str> {
         match v {
             Json::Str(s) => Some(s),
             _ => self.wrong(v, expected),
         }
     }
 
-    /// `v` as an integer within `min..=max`, named `ty` in messages: its
-    /// sign (true if negative) and magnitude, in 64 bits (128-bit
-    /// arithmetic is several Wasm instructions a step).
-    fn integer(&mut self, v: &Json, ty: &str, min: i64, max: u64) -> Option<(bool, u64)> {
-        let Json::Num(text) = v else { return self.wrong(v, ty) };
+    /// `v` as an integer within `min..=max`: its sign (true if negative)
+    /// and magnitude, in 64 bits (128-bit arithmetic is several Wasm
+    /// instructions a step).
+    fn integer(&mut self, v: &Json, min: i64, max: u64) -> Option<(bool, u64)> {
+        let Json::Num(text) = v else { return self.not_integer(v, min, max) };
         let (neg, digits) = match text.strip_prefix('-') {
             Some(d) => (true, d),
             None => (false, *text),
@@ -855,7 +1002,7 @@ impl<'v> Decoder<'v> {
         let (mut m, mut fits) = (0u64, !digits.is_empty() && digits.len() <= 20);
         for (i, b) in digits.bytes().enumerate() {
             if !b.is_ascii_digit() {
-                return self.wrong(v, ty);
+                return self.not_integer(v, min, max);
             }
             let d = u64::from(b - b'0');
             if i == 19 {
@@ -866,8 +1013,43 @@ impl<'v> Decoder<'v> {
         if fits && m <= if neg { min.unsigned_abs() } else { max } {
             Some((neg, m))
         } else {
-            self.invalid(format!("invalid value: integer `{}`, expected {ty}", clip(text, 40)))
+            self.out_of_range(text, min, max)
         }
+    }
+
+    /// How a message names an integer within `min..=max` here: (English,
+    /// Chinese). With `range`, the bounds are said even where the type
+    /// alone says enough (money, a signed 64-bit number).
+    #[cold]
+    fn integer_expected(&self, min: i64, max: u64, range: bool) -> (String, String) {
+        let (en, zh) = match (self.unit, min == 0) {
+            (Unit::Fen, _) => ("an integer number of fen", "以分为单位的整数"),
+            (Unit::Millis, _) => {
+                ("a time in milliseconds since 1970-01-01T00:00Z", "时间（自 1970-01-01T00:00Z 起的毫秒数）")
+            }
+            (Unit::Plain, true) => ("a whole number", "整数"),
+            (Unit::Plain, false) => ("an integer", "整数"),
+        };
+        if !range && (self.unit != Unit::Plain || (min == i64::MIN && max == i64::MAX as u64)) {
+            return (en.into(), zh.into());
+        }
+        (format!("{en} from {min} to {max}"), format!("{min} 到 {max} 之间的{zh}"))
+    }
+
+    /// A `WRONG_TYPE` problem: `v` is no integer.
+    #[cold]
+    fn not_integer<T>(&mut self, v: &Json, min: i64, max: u64) -> Option<T> {
+        let (en, zh) = self.integer_expected(min, max, false);
+        self.wrong_type(v, &en, &zh);
+        None
+    }
+
+    /// A `WRONG_TYPE` problem: integer `text` is outside `min..=max`.
+    #[cold]
+    fn out_of_range<T>(&mut self, text: &str, min: i64, max: u64) -> Option<T> {
+        let (en, zh) = self.integer_expected(min, max, true);
+        let n = clip(text, 40);
+        self.invalid(format!("`{n}` 超出范围：{}", after("应为", &zh)), format!("`{n}` is out of range: expected {en}"))
     }
 }
 
@@ -877,7 +1059,7 @@ macro_rules! integers {
             fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
                 // In range, so the magnitude fits (and is 0 if negative for
                 // an unsigned type); `wrapping_neg` reaches the type's MIN.
-                d.integer(v, stringify!($t), <$t>::MIN as i64, <$t>::MAX as u64)
+                d.integer(v, <$t>::MIN as i64, <$t>::MAX as u64)
                     .map(|(neg, m)| if neg { (m as $t).wrapping_neg() } else { m as $t })
             }
         }
@@ -889,14 +1071,14 @@ impl Decode for bool {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
         match v {
             Json::Bool(b) => Some(*b),
-            _ => d.wrong(v, "a boolean"),
+            _ => d.wrong(v, &Expected::BOOLEAN),
         }
     }
 }
 
 impl Decode for String {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {
-        d.str(v, "a string").map(str::to_string)
+        d.str(v, &Expected::STRING).map(str::to_string)
     }
 }
 
@@ -1041,17 +1223,19 @@ mod tests {
 
     #[test]
     fn refuses_what_json_does_not() {
-        assert_eq!(syntax(""), "EOF while parsing a value at line 1 column 1");
-        assert_eq!(syntax("{\n\"a\":1,}"), "key must be a string at line 2 column 6");
-        assert!(syntax("[1] 2").starts_with("trailing characters"));
-        assert!(syntax("01").starts_with("trailing characters"));
+        assert_eq!(syntax(""), "the text ends where a value should be at line 1 column 1");
+        assert_eq!(syntax("{\n\"a\":1,}"), "expected a key in double quotes at line 2 column 6");
+        assert!(syntax("[1] 2").starts_with("more text after the JSON value"));
+        assert!(syntax("01").starts_with("more text after the JSON value"));
         assert!(syntax("1.").starts_with("invalid number"));
-        assert!(syntax("\"\\ud800\"").starts_with("lone leading surrogate"));
-        assert!(syntax("\"a\u{1}\"").starts_with("control character"));
-        assert!(syntax("nul").starts_with("expected value"));
-        assert!(syntax(&"[".repeat(129)).starts_with("recursion limit exceeded"));
+        assert!(syntax("\"\\ud800\"").starts_with("a lone leading surrogate"));
+        assert!(syntax("\"a\u{1}\"").starts_with("a control character"));
+        assert!(syntax("nul").starts_with("expected a value"));
+        assert!(syntax(&"[".repeat(129)).starts_with("nested more than 128 levels deep"));
         // 128 levels are fine.
         assert!(parse(&format!("{}{}", "[".repeat(128), "]".repeat(128))).is_ok());
+        // And in Chinese as specifically.
+        assert_eq!(parse("{").unwrap_err().problems[0].zh, "第 1 行第 1 列：文本在对象内结束");
     }
 
     #[test]
@@ -1059,9 +1243,32 @@ mod tests {
         let read = |t: &str| from_str::<i64>(t);
         assert_eq!(read("-9223372036854775808").unwrap(), i64::MIN);
         assert_eq!(read("9223372036854775807").unwrap(), i64::MAX);
-        assert!(read("9223372036854775808").unwrap_err().problems[0].en.starts_with("invalid value: integer"));
-        assert!(read("1.0").unwrap_err().problems[0].en.contains("floating point `1.0`"));
-        assert!(from_str::<u32>("-1").unwrap_err().problems[0].en.contains("expected u32"));
+        let said = |e: Error| (e.problems[0].en.clone(), e.problems[0].zh.clone());
+        assert_eq!(
+            said(read("9223372036854775808").unwrap_err()),
+            (
+                "`9223372036854775808` is out of range: expected an integer from -9223372036854775808 to 9223372036854775807".into(),
+                "`9223372036854775808` 超出范围：应为 -9223372036854775808 到 9223372036854775807 之间的整数".into()
+            )
+        );
+        assert_eq!(
+            said(read("1.0").unwrap_err()),
+            ("expected an integer, found the decimal number `1.0`".into(), "应为整数，实际为小数 `1.0`".into())
+        );
+        assert_eq!(
+            said(from_str::<u32>("-1").unwrap_err()),
+            (
+                "`-1` is out of range: expected a whole number from 0 to 4294967295".into(),
+                "`-1` 超出范围：应为 0 到 4294967295 之间的整数".into()
+            )
+        );
+        assert_eq!(
+            said(from_str::<u8>("\"x\"").unwrap_err()),
+            (
+                "expected a whole number from 0 to 255, found the string \"x\"".into(),
+                "应为 0 到 255 之间的整数，实际为字符串 \"x\"".into()
+            )
+        );
         assert_eq!(from_str::<u64>("18446744073709551615").unwrap(), u64::MAX);
         for t in ["18446744073709551616", "18446744073709551620", "99999999999999999999", "100000000000000000000", "-"]
         {

@@ -26,5 +26,6 @@ pub mod decode;
 pub mod encode;
 pub mod error;
 mod scan;
+pub mod schema;
 pub mod sha256;
 pub mod sorting;

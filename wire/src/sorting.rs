@@ -581,6 +581,46 @@ impl<'v> Items<'v> for IdSet {
     }
 }
 
+// Their JSON Schema: a map is an object of any keys, a set an array.
+
+impl<V: crate::schema::InputSchema> crate::schema::InputSchema for SortedMap<String, V> {
+    fn input_schema(defs: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::map(V::input_schema(defs))
+    }
+}
+
+impl<V: crate::schema::AnswerSchema> crate::schema::AnswerSchema for SortedMap<String, V> {
+    fn answer_schema(defs: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::map(V::answer_schema(defs))
+    }
+}
+
+impl<V: crate::schema::InputSchema> crate::schema::InputSchema for IdMap<V> {
+    fn input_schema(defs: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::map(V::input_schema(defs))
+    }
+}
+
+impl<V: crate::schema::AnswerSchema> crate::schema::AnswerSchema for IdMap<V> {
+    fn answer_schema(defs: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::map(V::answer_schema(defs))
+    }
+}
+
+/// A repeated id is read once: the input may repeat; the answer never does.
+impl crate::schema::InputSchema for IdSet {
+    fn input_schema(_: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::array(crate::schema::Value::of_type("string"))
+    }
+}
+
+impl crate::schema::AnswerSchema for IdSet {
+    fn answer_schema(_: &mut crate::schema::Defs) -> crate::schema::Value {
+        crate::schema::array(crate::schema::Value::of_type("string"))
+            .with("uniqueItems", crate::schema::Value::Bool(true))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
