@@ -4,7 +4,7 @@
 //! - `siyu --json` — the same quote as JSON;
 //! - `siyu call OP` — run any operation on JSON from standard input.
 
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write};
 use std::process::ExitCode;
 
 use siyu::money::yuan;
@@ -22,9 +22,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let out = ops::call(&args[1], &input);
-            println!("{out}");
-            if out.starts_with("{\"ok\"") {
-                ExitCode::SUCCESS
+            let printed = print(&out);
+            if printed != ExitCode::SUCCESS || out.starts_with("{\"ok\"") {
+                printed
             } else {
                 ExitCode::from(1)
             }
@@ -52,20 +52,63 @@ fn demo_table(as_json: bool) -> ExitCode {
         }
     };
     if as_json {
-        println!("{}", pretty(&siyu::to_json(&q)));
-        return ExitCode::SUCCESS;
+        print(&pretty(&siyu::to_json(&q)))
+    } else {
+        print(&table(&q))
     }
-    println!("山茶小铺 demo — member m-demo ({}), 2026-11-25 12:00 Beijing time", q.tier.as_deref().unwrap_or("guest"));
-    println!("rules {}", q.fingerprint);
-    println!();
-    println!(
+}
+
+/// Write `text` and a newline to standard output. A reader that went away
+/// (`siyu call … | head`) is not an error of ours: stop quietly, where
+/// `println!` would panic.
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.write_all(b"\n")).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            eprintln!("siyu: cannot write the answer: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// One line of the table: `format!` arguments, or none for an empty line.
+macro_rules! row {
+    ($out:ident) => {
+        $out.push('\n')
+    };
+    ($out:ident, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
+/// The demo quote as a table for people.
+fn table(q: &siyu::Quote) -> String {
+    let mut out = String::new();
+    row!(
+        out,
+        "山茶小铺 demo — member m-demo ({}), 2026-11-25 12:00 Beijing time",
+        q.tier.as_deref().unwrap_or("guest")
+    );
+    row!(out, "rules {}", q.fingerprint);
+    row!(out);
+    row!(
+        out,
         "{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  how it was priced",
-        "sku", "qty", "list", "discounts", "goods", "points", "paid"
+        "sku",
+        "qty",
+        "list",
+        "discounts",
+        "goods",
+        "points",
+        "paid"
     );
     for l in &q.lines {
         let disc: i64 = l.discounts.iter().map(|d| d.amount).sum();
         let why: Vec<&str> = l.notes.iter().map(|n| n.zh.as_str()).collect();
-        println!(
+        row!(
+            out,
             "{:<15} {:>4} {:>11} {:>11} {:>11} {:>9} {:>11}  {}",
             l.sku,
             l.quantity,
@@ -77,45 +120,49 @@ fn demo_table(as_json: bool) -> ExitCode {
             why.join("；")
         );
     }
-    println!();
+    row!(out);
     for c in &q.campaigns {
         let mark = if c.applied { "✓" } else { "·" };
-        println!("{mark} 活动 {:<32} {}  −{}", c.name, c.zh, yuan(c.saving));
+        row!(out, "{mark} 活动 {:<32} {}  −{}", c.name, c.zh, yuan(c.saving));
     }
     for c in &q.coupons.applied {
-        println!("✓ 券   {:<32} −{}", c.name, yuan(c.saving));
+        row!(out, "✓ 券   {:<32} −{}", c.name, yuan(c.saving));
     }
     for c in &q.coupons.usable {
-        println!("· 券   {:<32} 可用，单独使用省 {}", c.name, yuan(c.saving));
+        row!(out, "· 券   {:<32} 可用，单独使用省 {}", c.name, yuan(c.saving));
     }
     for c in &q.coupons.unusable {
-        println!("✗ 券   {:<32} {} ({})", c.name, c.zh, c.code);
+        row!(out, "✗ 券   {:<32} {} ({})", c.name, c.zh, c.code);
     }
     for g in &q.gifts {
-        println!("🎁 赠品 {} ({})", g.name, g.campaign);
+        row!(out, "🎁 赠品 {} ({})", g.name, g.campaign);
     }
     let t = &q.totals;
-    println!();
-    println!("list price           {:>12}", yuan(t.list));
-    println!("campaign prices      {:>12}", yuan(-t.campaign_discount));
-    println!("member price         {:>12}", yuan(-t.member_discount));
-    println!("full reductions      {:>12}", yuan(-t.full_reduction_discount));
-    println!("coupons              {:>12}", yuan(-t.coupon_discount));
-    println!("goods                {:>12}", yuan(t.goods));
-    println!("points ({:>5} used)  {:>12}", q.points.used, yuan(-t.points_deduction));
-    println!(
+    row!(out);
+    row!(out, "list price           {:>12}", yuan(t.list));
+    row!(out, "campaign prices      {:>12}", yuan(-t.campaign_discount));
+    row!(out, "member price         {:>12}", yuan(-t.member_discount));
+    row!(out, "full reductions      {:>12}", yuan(-t.full_reduction_discount));
+    row!(out, "coupons              {:>12}", yuan(-t.coupon_discount));
+    row!(out, "goods                {:>12}", yuan(t.goods));
+    row!(out, "points ({:>5} used)  {:>12}", q.points.used, yuan(-t.points_deduction));
+    row!(
+        out,
         "shipping             {:>12}   (fee {}{})",
         yuan(t.shipping),
         yuan(t.shipping_fee),
         q.shipping.free_because.as_ref().map_or(String::new(), |n| format!(", {}", n.zh))
     );
-    println!("payable              {:>12}", yuan(t.payable));
-    println!("saved                {:>12}", yuan(t.saved));
-    println!(
+    row!(out, "payable              {:>12}", yuan(t.payable));
+    row!(out, "saved                {:>12}", yuan(t.saved));
+    row!(
+        out,
         "earns                {:>6} points (pending until the order completes), {} growth",
-        q.points.to_earn, q.growth_to_earn
+        q.points.to_earn,
+        q.growth_to_earn
     );
-    ExitCode::SUCCESS
+    out.pop(); // print adds the last newline
+    out
 }
 
 /// Canonical JSON text indented two spaces a level, for reading.

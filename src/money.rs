@@ -308,14 +308,20 @@ pub fn cumulative_share(total: Fen, k: i64, n: i64) -> Result<Fen> {
     mul_div_floor(total, k.min(n), n)
 }
 
-/// A pay rate as 折, for people: 8500 bp → `8.5折`, 9000 → `9折`.
+/// A pay rate as 折, for people: 8500 bp → `8.5折`, 9000 → `9折`,
+/// 9550 → `9.55折`, 50 → `0.05折`. One 折 is 1,000 bp, so every rate
+/// shows exactly, with at most three decimals and none trailing.
 pub fn zhe(bp: i64) -> String {
-    let tenths = bp / 100; // 85
-    if tenths % 10 == 0 {
-        format!("{}折", tenths / 10)
-    } else {
-        format!("{}.{}折", tenths / 10, tenths % 10)
+    let (whole, mut thousandths) = (bp / 1000, (bp % 1000).unsigned_abs());
+    if thousandths == 0 {
+        return format!("{whole}折");
     }
+    let mut digits = 3;
+    while thousandths % 10 == 0 {
+        thousandths /= 10;
+        digits -= 1;
+    }
+    format!("{whole}.{thousandths:0digits$}折")
 }
 
 /// A pay rate as a percentage, for people: 8500 bp → `85%`, 8550 → `85.50%`.
@@ -449,6 +455,11 @@ mod tests {
     fn rate_labels() {
         assert_eq!(zhe(8500), "8.5折");
         assert_eq!(zhe(9000), "9折");
+        assert_eq!(zhe(9550), "9.55折");
+        assert_eq!(zhe(9555), "9.555折");
+        assert_eq!(zhe(50), "0.05折");
+        assert_eq!(zhe(5), "0.005折");
+        assert_eq!(zhe(10_000), "10折");
         assert_eq!(pct(8500), "85%");
         assert_eq!(pct(8550), "85.50%");
     }
