@@ -60,6 +60,9 @@ case("shape", "unknown_review_period", "validate_rules",
      {"rules": with_tiers(R(), [tier("m", "M", 0)], review={"period": "decade"})})
 case("shape", "unknown_coupon_kind", "validate_rules",
      {"rules": R(coupons=[tpl("c", "券", {"type": "cashback", "amount": 100})])})
+misspelt = tpl("c", "券", amount_off(100))
+misspelt["validty"] = misspelt.pop("validity")
+case("shape", "a_misspelt_key_of_a_coupon_names_all_its_keys", "validate_rules", {"rules": R(coupons=[misspelt])})
 case("shape", "february_30_is_not_a_date", "validate_rules",
      {"rules": R(coupons=[tpl("c", "券", amount_off(100), window("2026-02-01T00:00", "2026-02-30T00:00"))])})
 case("shape", "hour_24_is_not_a_local_time", "validate_rules",

@@ -787,7 +787,11 @@ impl<'v> Decoder<'v> {
                     return;
                 }
                 if !known.contains(&k.as_ref()) && !also.contains(&k.as_ref()) {
-                    self.unknown_field(k, known);
+                    // A misspelt key of the parent is met here too: name
+                    // the parent's keys with the part's, or `validty` on
+                    // a coupon would list only the coupon kind's keys.
+                    let all: Vec<&str> = also.iter().chain(known).copied().collect();
+                    self.unknown_field(k, &all);
                 }
             }
         }
