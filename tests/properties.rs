@@ -335,7 +335,7 @@ fn build(rules: &Rules, acts: &[(i64, Act)]) -> Built {
                 let lines = part.map(|(l, q)| {
                     let line = l % o.lines.len();
                     let left = o.lines[line].quantity - o.lines[line].refunded_quantity;
-                    vec![RefundLine { line, quantity: 1 + (q - 1) % left.max(1) }]
+                    vec![RefundLine { line: line as u64, quantity: 1 + (q - 1) % left.max(1) }]
                 });
                 EventKind::OrderRefunded { order: o.id.clone(), lines }
             }
@@ -680,11 +680,11 @@ proptest! {
             }
             let mut req = Vec::new();
             for (n, i) in [open[line % open.len()], open[(line + 1) % open.len()]].into_iter().enumerate() {
-                if n == 1 && (!two || req.iter().any(|r: &RefundLine| r.line == i)) {
+                if n == 1 && (!two || req.iter().any(|r: &RefundLine| r.line == i as u64)) {
                     continue;
                 }
                 let left = o.lines[i].quantity - o.lines[i].refunded_quantity;
-                req.push(RefundLine { line: i, quantity: 1 + (qty % left as usize) as i64 });
+                req.push(RefundLine { line: i as u64, quantity: 1 + (qty % left as usize) as i64 });
             }
             let was = m.orders[&p.order].refunded;
             m = refund(&p, &m, &format!("part{k}"), at, Some(req));
@@ -926,7 +926,7 @@ proptest! {
             };
             prop_assert_eq!(o.basis_value, value, "{} basis", o.campaign);
             let tier = tiers.iter().rposition(|t| t.at <= value);
-            prop_assert_eq!(o.tier, tier, "{} tier", o.campaign);
+            prop_assert_eq!(o.tier, tier.map(|t| t as u32), "{} tier", o.campaign);
             if let Some(t) = tier {
                 let subtotal: i64 = before.iter().zip(&cov).filter(|(_, &c)| c).map(|(a, _)| a).sum();
                 let r = &tiers[t].reward;

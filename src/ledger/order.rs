@@ -89,8 +89,10 @@ impl Order {
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct RefundLine {
-    /// Index of the order line (the quote line).
-    pub line: usize,
+    /// Index of the order line (the quote line). A fixed-width type, so that
+    /// every target reads the same numbers (a `usize` read 2^32 as a line on
+    /// a 64-bit host and refused it as a type error in the 32-bit `.wasm`).
+    pub line: u64,
     pub quantity: i64,
 }
 
@@ -322,7 +324,8 @@ fn units(o: &Order, lines: Option<&[RefundLine]>) -> Result<Vec<i64>> {
         }
         Some(rs) => {
             for (k, r) in rs.iter().enumerate() {
-                let Some(l) = o.lines.get(r.line) else {
+                let at = usize::try_from(r.line).ok();
+                let Some((i, l)) = at.and_then(|i| o.lines.get(i).map(|l| (i, l))) else {
                     return Err(refuse(
                         code::BAD_LINE,
                         &format!("event.lines[{k}].line"),
@@ -330,8 +333,8 @@ fn units(o: &Order, lines: Option<&[RefundLine]>) -> Result<Vec<i64>> {
                         "the order has no such line",
                     ));
                 };
-                qty[r.line] = qty[r.line].saturating_add(r.quantity);
-                if r.quantity < 1 || qty[r.line] > l.quantity - l.refunded_quantity {
+                qty[i] = qty[i].saturating_add(r.quantity);
+                if r.quantity < 1 || qty[i] > l.quantity - l.refunded_quantity {
                     let left = l.quantity - l.refunded_quantity;
                     return Err(refuse(
                         code::REFUND_TOO_MANY,
