@@ -39,7 +39,7 @@ use crate::code;
 use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::membership::{paid, profile};
 use crate::money::Fen;
 use crate::points::{earning, mall};
@@ -47,6 +47,7 @@ use crate::pricing::Cart;
 use crate::rules::{Rules, MAX_ID_LEN};
 use crate::time::{check_instant, Millis, MonthDay};
 
+use member::Orders;
 pub use member::{Gift, Member};
 pub use order::RefundLine;
 
@@ -229,6 +230,13 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
     if m.is_joined() {
         advance(rules, m, event.at);
     }
+    let order = match &event.kind {
+        EventKind::OrderPlaced { order, .. }
+        | EventKind::OrderCompleted { order }
+        | EventKind::OrderRefunded { order, .. } => Orders::One(order),
+        _ => Orders::None,
+    };
+    let scope = m.appended(order);
     m.clock = event.at;
     m.event_ids.insert(event.id.clone());
     let b = Booking { id: &event.id, at: event.at, effects: Vec::new() };
@@ -251,6 +259,16 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
         EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
         EventKind::TimeAdvanced {} => {}
     }
+    // What the event wrote must fit the state limits, or the state would be
+    // refused by the next operation that reads it (`MEMBER_INVALID`).
+    let mut p = Problems::new();
+    m.check_scope(scope, &mut p);
+    p.finish(
+        code::STATE_LIMIT,
+        "这一事件记下的结果超出会员状态的范围",
+        "what this event books is beyond the limits of a member state",
+    )
+    .map_err(|e| e.at("event"))?;
     let mut effects = b.effects;
     for (k, e) in effects.iter_mut().enumerate() {
         e.event.id = effect_id(&m.id, &event.id, k);
