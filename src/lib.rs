@@ -84,7 +84,7 @@ pub use rules::Rules;
 // A member's state and the events it is the fold of.
 pub use coupon::wallet::WalletCoupon;
 pub use ledger::member::{Gift, Member};
-pub use ledger::order::{Order, OrderLine, RefundLine};
+pub use ledger::order::{Order, OrderLine, Refund, RefundLine, RefundedLine};
 pub use ledger::{Booked, Effect, Event, EventKind};
 pub use membership::paid::PaidCard;
 pub use membership::tier::{GrowthEntry, GrowthFloor};
