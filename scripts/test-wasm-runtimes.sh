@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The plain-Wasm-runtime hosts: siyu's raw JSON ABI (docs/ABI.md) on
-#   - wasmtime from Rust   (hosts/wasmtime: conformance corpus + hostile input)
+#   - wasmtime from Rust   (hosts/wasmtime: conformance corpus + hostile input,
+#                           and the differential run: the engine built natively
+#                           against the module on 250,000 generated inputs,
+#                           byte for byte, 2-3 minutes; SIYU_DIFF_CASES
+#                           overrides the count for one run)
 #   - wasmtime-py from PyPI (hosts/python: conformance corpus + hostile input)
 # Both load the one module every host loads, pkg/siyu_wasm_bg.wasm, and check
 # its SHA-256 against pkg/siyu_wasm_bg.wasm.sha256. Then the instruction gate:
@@ -75,6 +79,7 @@ run() {
 }
 run "wasmtime (Rust): conformance corpus" "$host" conformance "$wasm"
 run "wasmtime (Rust): hostile input" "$host" hostile "$wasm"
+run "native vs wasmtime: differential, generated inputs" "$host" diff "$wasm" --cases "${SIYU_DIFF_CASES:-250000}"
 run "wasmtime-py: conformance corpus" python3 hosts/python/run_vectors.py "$wasm"
 run "wasmtime-py: hostile input" python3 hosts/python/hostile.py "$wasm"
 # Last, so a module over the instruction budget still gets its correctness

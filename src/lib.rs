@@ -87,7 +87,7 @@ pub use rules::Rules;
 // A member's state and the events it is the fold of.
 pub use coupon::wallet::WalletCoupon;
 pub use ledger::member::{Gift, Member};
-pub use ledger::order::{Order, OrderLine, RefundLine};
+pub use ledger::order::{Order, OrderLine, Refund, RefundLine, RefundedLine};
 pub use ledger::{Booked, Effect, Event, EventKind};
 pub use membership::paid::PaidCard;
 pub use membership::tier::{GrowthEntry, GrowthFloor};
@@ -108,15 +108,49 @@ pub use ledger::views::{
     WalletEntry,
 };
 
-/// Every limit on an input or a state, in one place (`docs/rules.md` §8.3).
+/// Every limit on an input or a state, in one place (`docs/rules.md` §8.3),
+/// and how they bound each other, asserted when the crate compiles.
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
-    pub use crate::ledger::member::{MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS};
+    pub use crate::ledger::member::{
+        MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS, MIN_STATE_REVIEW,
+    };
     pub use crate::membership::profile::MAX_TAGS;
     pub use crate::ops::MAX_EVENTS;
     pub use crate::pricing::cart::{MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};
     pub use crate::rules::{MAX_ID_LEN, MAX_RULE_FEN};
     pub use crate::time::{MAX_MILLIS, MIN_MILLIS};
     pub use siyu_wire::decode::{MAX_DEPTH, MAX_INPUT_BYTES, MAX_PROBLEMS};
+
+    /// Years 2200 and 10000 (a template's latest date), in ms: instants a
+    /// state holds are event times, template dates and validities or
+    /// expiries of at most ten years after them.
+    const YEAR_2210: i64 = 7_573_651_200_000;
+    const YEAR_10000: i64 = 253_402_300_800_000;
+
+    // How the limits bound each other (docs/rules.md §8.3, "How the limits
+    // fit together"). A change that breaks one fails to compile.
+    const _: () = {
+        // A cart's list total stays in i64 with a hundredfold headroom.
+        assert!((MAX_LINES as i64) * MAX_QUANTITY * MAX_UNIT_PRICE <= i64::MAX / 100);
+        // Rule money is priced like a cart line.
+        assert!(MAX_RULE_FEN <= MAX_UNIT_PRICE);
+        // A cart within its limits is not always a bookable order: the
+        // largest cart is over the state's amount limit, so booking checks
+        // what it writes (STATE_LIMIT), and the smallest unbookable order is
+        // more than a thousand units at the top price.
+        assert!((MAX_LINES as i64) * MAX_QUANTITY * MAX_UNIT_PRICE > MAX_STATE_AMOUNT);
+        assert!(1_000 * MAX_UNIT_PRICE <= MAX_STATE_AMOUNT);
+        // Sums over a whole state stay in i64.
+        assert!((MAX_STATE_ITEMS as i64) * MAX_STATE_AMOUNT <= i64::MAX / 4);
+        // A replay's log fits in a state's event ids, and a count raised once
+        // per event cannot pass its limit before the event ids pass theirs.
+        assert!(MAX_EVENTS <= MAX_STATE_ITEMS);
+        assert!(MAX_STATE_ITEMS as u64 <= MAX_STATE_COUNT as u64);
+        // Every instant the engine writes is within the state's range, and
+        // the earliest review period start is derived from the time range.
+        assert!(MAX_MILLIS < YEAR_2210 && YEAR_10000 < MAX_STATE_INSTANT);
+        assert!(-MAX_STATE_INSTANT < MIN_STATE_REVIEW && MIN_STATE_REVIEW < MIN_MILLIS);
+    };
 }

@@ -1460,3 +1460,33 @@ fn the_map_names_one_file_per_row_and_each_exists() {
     }
     assert!(rows >= 10, "the map has {rows} rows");
 }
+
+// ------------------------------------------------------ 7. the refund receipt
+
+#[test]
+fn example_7_3_the_refund_receipt() {
+    let r = rules(&shop());
+    let m = member(
+        &r,
+        json!([
+            ["r1", "2026-11-02 10:00", {"type": "joined", "member": "m-r"}],
+            ["r2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "free-10", "coupon": "c1"}],
+            ["r3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-b", "tea", 6800, 3), line("nuts", "snacks", 5900, 1)]}}],
+            ["r4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
+        ]),
+    );
+    let m = ok_apply(
+        &r,
+        &m,
+        json!(["r5", "2026-11-08 10:00", {"type": "order_refunded", "order": "o1", "lines": [{"line": 0, "quantity": 1}]}]),
+    );
+    let answer = call(
+        "apply_event",
+        json!({
+            "rules": shop(),
+            "member": support::to_value(&m),
+            "event": support::to_value(&events(json!([["r6", "2026-11-09 10:00", {"type": "order_refunded", "order": "o1"}]]))[0]),
+        }),
+    );
+    assert_eq!(answer["ok"]["refund"], block("example-7-3-receipt"));
+}

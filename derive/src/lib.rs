@@ -23,7 +23,9 @@
 //! `#[decode(expected(en = "the rules object", zh = "规则对象"))]` on a
 //! type is how a refusal names it (else "an object" / "对象").
 //!
-//! Anything else is a compile error rather than a silent difference.
+//! Anything else is a compile error rather than a silent difference; so is
+//! a field of a platform-sized type (`usize`, `isize`, anywhere in its
+//! type), which would read and write differently in the 32-bit `.wasm`.
 //!
 //! Messages speak the user's words, not Rust's: a field whose type is
 //! spelled with `Fen` or `Millis` (the engine's aliases of `i64` for money
@@ -217,10 +219,34 @@ fn fields(fields: &Fields, derive: &str) -> syn::Result<Vec<Field>> {
         if whole && !skip {
             return Err(syn::Error::new_spanned(&ident, "#[decode(whole)] is no member: mark it #[serde(skip)] too"));
         }
+        if !skip {
+            let ty = &f.ty;
+            if let Some(word) = platform_sized(quote!(#ty)) {
+                return Err(syn::Error::new_spanned(
+                    &f.ty,
+                    format!(
+                        "{derive}: `{word}` is platform-sized (32 bits in the .wasm, 64 natively), so the same \
+                         number would read differently per target: use a fixed width (u32, u64, i64)"
+                    ),
+                ));
+            }
+        }
         let unit = unit_of(&f.ty);
         out.push(Field { ident, name, ty: f.ty.clone(), missing, skip, whole, flatten, skip_if, unit });
     }
     Ok(out)
+}
+
+/// The first `usize` or `isize` spelled anywhere in a field's type
+/// (`Option<usize>`, `Vec<(String, isize)>`, …). The wire has no impls for
+/// them either; this says why, at the field.
+fn platform_sized(ty: Tokens) -> Option<&'static str> {
+    ty.into_iter().find_map(|t| match t {
+        proc_macro2::TokenTree::Ident(i) if i == "usize" => Some("usize"),
+        proc_macro2::TokenTree::Ident(i) if i == "isize" => Some("isize"),
+        proc_macro2::TokenTree::Group(g) => platform_sized(g.stream()),
+        _ => None,
+    })
 }
 
 /// serde's own rule: a field whose type is spelled `Option<…>` may be absent.

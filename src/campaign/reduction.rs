@@ -75,7 +75,7 @@ pub struct ReductionOutcome {
     pub applied: bool,
     /// Index of the tier reached, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tier: Option<usize>,
+    pub tier: Option<u32>,
     /// Eligible subtotal (fen) or count, per the basis.
     pub basis_value: i64,
     pub saving: Fen,
@@ -177,7 +177,7 @@ fn outcome(c: &Campaign, lines: &[ReductionLine]) -> Result<Option<ReductionOutc
         campaign: c.id.clone(),
         name: c.name.clone(),
         applied: false,
-        tier: reached,
+        tier: reached.map(|t| u32::try_from(t).unwrap_or(u32::MAX)),
         basis_value: value,
         saving: 0,
         reward: Reward::default(),

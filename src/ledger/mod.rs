@@ -39,7 +39,7 @@ use crate::code;
 use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::membership::{paid, profile};
 use crate::money::Fen;
 use crate::points::{earning, mall};
@@ -47,8 +47,9 @@ use crate::pricing::Cart;
 use crate::rules::{Rules, MAX_ID_LEN};
 use crate::time::{check_instant, Millis, MonthDay};
 
+use member::Orders;
 pub use member::{Gift, Member};
-pub use order::RefundLine;
+pub use order::{Refund, RefundLine};
 
 // tsify cannot write `interface … extends` a union: spelled out here.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "{ id: string; at: Millis } & EventKind"))]
@@ -133,13 +134,16 @@ pub struct Effect {
     pub event: Event,
 }
 
-/// What booking one event gives: the member's new state, and the events it
-/// makes for other members.
+/// What booking one event gives: the member's new state, the events it
+/// makes for other members, and for `order_refunded` the receipt of what
+/// went back (`docs/rules.md` §7.3).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Encode)]
 pub struct Booked {
     pub member: Member,
     pub effects: Vec<Effect>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund: Option<Refund>,
 }
 
 /// What a handler knows of the event it books, besides its own fields, and
@@ -182,8 +186,8 @@ pub(crate) fn refuse(code: code::Code, path: &str, zh: impl Into<String>, en: im
 
 /// Book one event on `member`, or refuse it.
 pub fn apply(rules: &Rules, mut member: Member, event: &Event) -> Result<Booked> {
-    let effects = book(rules, &mut member, event)?;
-    Ok(Booked { member, effects })
+    let (effects, refund) = book(rules, &mut member, event)?;
+    Ok(Booked { member, effects, refund })
 }
 
 /// Fold a whole event log from an empty state.
@@ -198,7 +202,7 @@ pub fn replay(rules: &Rules, events: &[Event]) -> Result<Member> {
 /// Book one event on `m` in place; the effects it makes. On a refusal `m`
 /// may be partly changed: the callers take the member by value and drop
 /// it then, so folding a log does not copy the whole state at every event.
-fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
+fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Option<Refund>)> {
     if event.id.is_empty() || event.id.len() > MAX_ID_LEN {
         return Err(refuse(code::BAD_ID, "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes"));
     }
@@ -229,9 +233,17 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
     if m.is_joined() {
         advance(rules, m, event.at);
     }
+    let order = match &event.kind {
+        EventKind::OrderPlaced { order, .. }
+        | EventKind::OrderCompleted { order }
+        | EventKind::OrderRefunded { order, .. } => Orders::One(order),
+        _ => Orders::None,
+    };
+    let scope = m.appended(order);
     m.clock = event.at;
     m.event_ids.insert(event.id.clone());
     let b = Booking { id: &event.id, at: event.at, effects: Vec::new() };
+    let mut refund = None;
     match &event.kind {
         EventKind::Joined { member } => profile::joined(rules, m, &b, member)?,
         EventKind::ProfileSet { birthday, tags } => profile::set(m, *birthday, tags.as_deref())?,
@@ -239,7 +251,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
             order::placed(rules, m, &b, order, cart, *expect_payable, expect_fingerprint.as_deref())?
         }
         EventKind::OrderCompleted { order } => order::completed(rules, m, &b, order)?,
-        EventKind::OrderRefunded { order, lines } => order::refunded(m, &b, order, lines.as_deref())?,
+        EventKind::OrderRefunded { order, lines } => refund = Some(order::refunded(m, &b, order, lines.as_deref())?),
         EventKind::CheckedIn {} => earning::checked_in(rules, m, &b)?,
         EventKind::Activity { name } => earning::activity(rules, m, &b, name)?,
         EventKind::MallExchanged { item, coupon } => mall::exchanged(rules, m, &b, item, coupon.as_deref())?,
@@ -251,11 +263,21 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<Vec<Effect>> {
         EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
         EventKind::TimeAdvanced {} => {}
     }
+    // What the event wrote must fit the state limits, or the state would be
+    // refused by the next operation that reads it (`MEMBER_INVALID`).
+    let mut p = Problems::new();
+    m.check_scope(scope, &mut p);
+    p.finish(
+        code::STATE_LIMIT,
+        "这一事件记下的结果超出会员状态的范围",
+        "what this event books is beyond the limits of a member state",
+    )
+    .map_err(|e| e.at("event"))?;
     let mut effects = b.effects;
     for (k, e) in effects.iter_mut().enumerate() {
         e.event.id = effect_id(&m.id, &event.id, k);
     }
-    Ok(effects)
+    Ok((effects, refund))
 }
 
 /// Expire lots and run reviews up to `now`.

@@ -29,7 +29,7 @@ use crate::encode::Encode;
 use crate::error::{Error, Result};
 use crate::ledger::{refuse, Booking, Gift, Member};
 use crate::money::{self, Fen};
-use crate::points::ledger::LotUse;
+use crate::points::ledger::{Entry, LotUse};
 use crate::pricing::quote::{PriceKind, QuoteLine};
 use crate::pricing::{self, Cart};
 use crate::rules::{Rules, MAX_ID_LEN};
@@ -89,9 +89,62 @@ impl Order {
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
 #[serde(deny_unknown_fields)]
 pub struct RefundLine {
-    /// Index of the order line (the quote line).
-    pub line: usize,
+    /// Index of the order line (the quote line). A fixed-width type, so that
+    /// every target reads the same numbers (a `usize` read 2^32 as a line on
+    /// a 64-bit host and refused it as a type error in the 32-bit `.wasm`).
+    pub line: u64,
     pub quantity: i64,
+}
+
+/// What a refund gave back, as `apply_event` answers it for
+/// `order_refunded` (`docs/rules.md` §7.3): the money, the points (to and
+/// from which lots), the growth and the coupons, so that nobody has to diff
+/// two states to find out.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode)]
+pub struct Refund {
+    pub order: String,
+    /// The units refunded now, per order line (lines with none left out).
+    pub lines: Vec<RefundedLine>,
+    /// Money for the goods, in fen.
+    pub goods: Fen,
+    /// The shipping fee, refunded with the order's last unit.
+    pub shipping: Fen,
+    /// `goods + shipping`: what the shopper gets back.
+    pub money: Fen,
+    /// Points the order spent, given back to the lots they came from.
+    pub points_returned: i64,
+    /// Points the order earned (once completed), taken back.
+    pub points_clawed_back: i64,
+    /// Growth the order earned (once completed), taken back.
+    pub growth_taken_back: i64,
+    /// The entries this refund wrote to the points history: a `return`
+    /// (to which lots; `debt` < 0 where returned points paid a debt) and a
+    /// `clawback` (from which lots; `debt` > 0 for what could not be taken).
+    pub points: Vec<Entry>,
+    /// Coupons the order used, back in the wallet unused (the order is
+    /// refunded in full and they are still valid).
+    pub coupons_returned: Vec<String>,
+    /// Coupons the order used that stay used: they expired since.
+    pub coupons_kept_used: Vec<String>,
+    /// Coupons the order issued (满减送), withdrawn from the wallet unused.
+    pub coupons_withdrawn: Vec<String>,
+    /// Whether the whole order is now refunded.
+    pub fully_refunded: bool,
+}
+
+/// One order line's part of a [`Refund`].
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Encode)]
+pub struct RefundedLine {
+    /// Index of the order line.
+    pub line: u32,
+    pub sku: String,
+    pub quantity: i64,
+    pub money: Fen,
+    pub points_returned: i64,
+    pub points_clawed_back: i64,
+    pub growth_taken_back: i64,
 }
 
 impl Member {
@@ -262,27 +315,42 @@ pub(crate) fn completed(rules: &Rules, m: &mut Member, b: &Booking, order: &str)
 
 /// `order_refunded`: the units asked for (or all that is left), each line's
 /// share of what they paid, used and earned given back or taken back.
-pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&[RefundLine]>) -> Result<()> {
+pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&[RefundLine]>) -> Result<Refund> {
     let o = m.orders.get(order).ok_or_else(|| not_found(order))?;
     let qty = units(o, lines)?;
+    let completed = o.completed_at.is_some();
     let mut money_back = 0;
     let mut used_back = 0;
     let mut earned_back = 0;
     let mut growth_back = 0;
-    for (l, &q) in o.lines.iter().zip(&qty) {
+    let mut receipt_lines = Vec::new();
+    for (i, (l, &q)) in o.lines.iter().zip(&qty).enumerate() {
         let (r0, r1) = (l.refunded_quantity, l.refunded_quantity + q);
         let delta = |v: i64| -> Result<i64> {
             Ok(money::cumulative_share(v, r1, l.quantity)? - money::cumulative_share(v, r0, l.quantity)?)
         };
-        money_back += delta(l.paid)?;
-        used_back += delta(l.points_used)?;
-        earned_back += delta(l.points_earned)?;
-        growth_back += delta(l.growth)?;
+        let line = RefundedLine {
+            line: u32::try_from(i).unwrap_or(u32::MAX),
+            sku: l.sku.clone(),
+            quantity: q,
+            money: delta(l.paid)?,
+            points_returned: delta(l.points_used)?,
+            points_clawed_back: if completed { delta(l.points_earned)? } else { 0 },
+            growth_taken_back: if completed { delta(l.growth)? } else { 0 },
+        };
+        money_back += line.money;
+        used_back += line.points_returned;
+        earned_back += line.points_clawed_back;
+        growth_back += line.growth_taken_back;
+        if q > 0 {
+            receipt_lines.push(line);
+        }
     }
     let reference = format!("refund:{order}");
+    let history = m.points.history.len();
     // `o` borrows `m.orders` only: the points, another field of `m`, are
     // booked while it is held, without copying its lists.
-    let (returned, completed, lot) = (o.points_returned, o.completed_at.is_some(), o.earned_lot);
+    let (returned, lot) = (o.points_returned, o.earned_lot);
     if used_back > 0 {
         m.points.give_back(b.at, &o.points_from, returned, used_back, &reference);
     }
@@ -296,18 +364,45 @@ pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&
     }
     o.points_returned += used_back;
     o.refunded += money_back;
+    let mut receipt = Refund {
+        order: order.to_string(),
+        lines: receipt_lines,
+        goods: money_back,
+        shipping: 0,
+        money: money_back,
+        points_returned: used_back,
+        points_clawed_back: earned_back,
+        growth_taken_back: growth_back,
+        points: m.points.history.get(history..).map(<[Entry]>::to_vec).unwrap_or_default(),
+        coupons_returned: Vec::new(),
+        coupons_kept_used: Vec::new(),
+        coupons_withdrawn: Vec::new(),
+        fully_refunded: o.fully_refunded(),
+    };
     if o.fully_refunded() {
         o.refunded += o.shipping;
+        receipt.shipping = o.shipping;
+        receipt.money += o.shipping;
         // The wallet is another field of `m`: the order's lists are read
         // where they are.
         for c in m.wallet.iter_mut() {
-            if o.coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) && b.at <= c.valid_until {
-                c.used_by = None;
+            if o.coupons.contains(&c.id) && c.used_by.as_deref() == Some(order) {
+                if b.at <= c.valid_until {
+                    c.used_by = None;
+                    receipt.coupons_returned.push(c.id.clone());
+                } else {
+                    receipt.coupons_kept_used.push(c.id.clone());
+                }
+            }
+        }
+        for c in &m.wallet {
+            if o.issued_coupons.contains(&c.id) && c.used_by.is_none() {
+                receipt.coupons_withdrawn.push(c.id.clone());
             }
         }
         m.wallet.retain(|c| !(o.issued_coupons.contains(&c.id) && c.used_by.is_none()));
     }
-    Ok(())
+    Ok(receipt)
 }
 
 /// The units to refund, per order line: those asked for, or all that is
@@ -322,7 +417,8 @@ fn units(o: &Order, lines: Option<&[RefundLine]>) -> Result<Vec<i64>> {
         }
         Some(rs) => {
             for (k, r) in rs.iter().enumerate() {
-                let Some(l) = o.lines.get(r.line) else {
+                let at = usize::try_from(r.line).ok();
+                let Some((i, l)) = at.and_then(|i| o.lines.get(i).map(|l| (i, l))) else {
                     return Err(refuse(
                         code::BAD_LINE,
                         &format!("event.lines[{k}].line"),
@@ -330,8 +426,8 @@ fn units(o: &Order, lines: Option<&[RefundLine]>) -> Result<Vec<i64>> {
                         "the order has no such line",
                     ));
                 };
-                qty[r.line] = qty[r.line].saturating_add(r.quantity);
-                if r.quantity < 1 || qty[r.line] > l.quantity - l.refunded_quantity {
+                qty[i] = qty[i].saturating_add(r.quantity);
+                if r.quantity < 1 || qty[i] > l.quantity - l.refunded_quantity {
                     let left = l.quantity - l.refunded_quantity;
                     return Err(refuse(
                         code::REFUND_TOO_MANY,

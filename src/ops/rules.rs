@@ -18,9 +18,9 @@ pub(super) struct RulesIn {
 pub(super) struct RulesCheck {
     fingerprint: String,
     schema: u32,
-    tiers: usize,
-    coupons: usize,
-    campaigns: usize,
+    tiers: u64,
+    coupons: u64,
+    campaigns: u64,
 }
 
 pub(super) fn validate_rules(v: &Json, out: &mut String) -> Result<()> {
@@ -32,9 +32,9 @@ pub(super) fn validate_rules(v: &Json, out: &mut String) -> Result<()> {
         &RulesCheck {
             fingerprint: r.fingerprint().to_string(),
             schema: r.schema,
-            tiers: r.membership.tiers.len(),
-            coupons: r.coupons.len(),
-            campaigns: r.campaigns.len(),
+            tiers: r.membership.tiers.len() as u64,
+            coupons: r.coupons.len() as u64,
+            campaigns: r.campaigns.len() as u64,
         },
     )
 }

@@ -108,7 +108,7 @@ impl CartLinePricing<'_> {
         let list = money::mul(l.unit_price, qty).map_err(|e| e.under(&format!("cart.lines[{}]", self.index)))?;
         Ok(Line {
             out: QuoteLine {
-                cart_line: self.index,
+                cart_line: u32::try_from(self.index).unwrap_or(u32::MAX),
                 sku: l.sku.clone(),
                 category: l.category.clone(),
                 quantity: qty,

@@ -178,7 +178,7 @@ impl Encode for Text {
 pub struct QuoteLine {
     /// Index of the cart line this came from (a cart line can become two
     /// quote lines when a campaign limit splits it).
-    pub cart_line: usize,
+    pub cart_line: u32,
     pub sku: String,
     pub category: String,
     pub quantity: i64,

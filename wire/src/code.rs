@@ -186,6 +186,9 @@ codes! {
     REFUND_TOO_MANY;
     /// The order is already fully refunded.
     NOTHING_TO_REFUND;
+    /// What the event would book is beyond the state limits (§8.3): an
+    /// order over ¥100,000,000,000, a total past 10^13; see `problems`.
+    STATE_LIMIT;
     /// The booking's payable differs from `expect_payable`.
     QUOTE_MISMATCH;
     /// The rules' fingerprint differs from `expect_fingerprint`.

@@ -1069,7 +1069,10 @@ macro_rules! integers {
         }
     )*};
 }
-integers!(u8, u16, u32, u64, usize, i32, i64);
+// Not `usize` or `isize`: 32 bits in the .wasm and 64 natively, so the
+// same number would be a value on one target and a type error on the other.
+// The derives refuse them too, with that reason, at the field.
+integers!(u8, u16, u32, u64, i32, i64);
 
 impl Decode for bool {
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self> {

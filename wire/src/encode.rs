@@ -402,8 +402,9 @@ macro_rules! integers {
         }
     )*)*};
 }
+// Not `usize` or `isize` (see `decode.rs`): every target writes the same.
 integers! {
-    uint u64: u8, u16, u32, u64, usize;
+    uint u64: u8, u16, u32, u64;
     int i64: i32, i64;
 }
 

@@ -8,6 +8,7 @@
 //!
 //! - [`conformance`]: the corpus `tests/vectors/**/*.json`, byte for byte;
 //! - [`hostile`]: bad input through the raw face is an error, never a trap;
+//! - [`diff`]: native against the module on generated inputs, byte for byte;
 //! - [`fuel`]: instructions per operation and peak linear memory;
 //! - [`timing`]: time per quote, with fuel metering off;
 //! - `profile` (feature `profile`): instructions per function of one call.
@@ -19,6 +20,7 @@ use wasmtime::{Config, Engine, Instance, Linker, Memory, Module, Store, TypedFun
 
 pub mod canonical;
 pub mod conformance;
+pub mod diff;
 pub mod fuel;
 pub mod hostile;
 #[cfg(feature = "profile")]

@@ -11,6 +11,14 @@
 //!                                                   DIR/<key>.json)
 //! siyu-wasmtime time [WASM] [--vectors DIR]          µs per quote of 10/50/200 lines, fuel off
 //!                                                   (one JSON line per size, like quote_timing)
+//! siyu-wasmtime diff [WASM] [--cases N | --forever] [--seed S|random] [--out DIR] [--vectors DIR]
+//!                                                   native `siyu::ops::call` against the module on
+//!                                                   N generated inputs (default 250,000, seed 15;
+//!                                                   --cases 0 or --forever: until stopped, seed
+//!                                                   from the clock, progress every 10,000), byte
+//!                                                   for byte; each mismatch is written to
+//!                                                   DIR/diff-<seed>-<case>.json (default
+//!                                                   target/diff) and the run exits 1
 //! siyu-wasmtime profile NAMED.wasm INPUT.json [--top N]
 //!                                                   instructions per function of one call (feature
 //!                                                   `profile`; INPUT.json as `fuel --dump` writes it)
@@ -24,7 +32,14 @@ use std::process::ExitCode;
 
 use siyu_host_wasmtime::{conformance, fuel, hostile, wasm_path, Wasm};
 
-const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time|profile> [WASM] [INPUT] [--vectors DIR] [--verbose] [--json] [--dump DIR] [--top N]";
+const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time|diff|profile> [WASM] [INPUT] [--vectors DIR] [--verbose] [--json] [--dump DIR] [--top N] [--cases N] [--seed S] [--out DIR]";
+
+/// Cases of a bounded `diff` run (two to three minutes on two shared cores).
+const DIFF_CASES: u64 = 250_000;
+/// The seed of a bounded run, so the test command is the same every time;
+/// `--seed random` (or an unbounded run without `--seed`) takes one from the
+/// clock, printed first.
+const DIFF_SEED: u64 = 15;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +53,9 @@ fn main() -> ExitCode {
     let mut verbose = false;
     let mut dump: Option<PathBuf> = None;
     let mut top = 60;
+    let mut cases = DIFF_CASES;
+    let mut seed: Option<u64> = None;
+    let mut out = PathBuf::from("target/diff");
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -63,6 +81,35 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--cases" => match it.next().and_then(|n| n.replace('_', "").parse().ok()) {
+                Some(n) => cases = n,
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--forever" => cases = 0,
+            "--seed" => match it.next().map(String::as_str) {
+                Some("random") => seed = Some(clock_seed()),
+                Some(s) => match s.parse() {
+                    Ok(n) => seed = Some(n),
+                    Err(_) => {
+                        eprintln!("{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--out" => match it.next() {
+                Some(d) => out = PathBuf::from(d),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--verbose" | "-v" => verbose = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -77,6 +124,10 @@ fn main() -> ExitCode {
         "hostile" => run_hostile(&path, verbose),
         "fuel" => run_fuel(&path, json, dump.as_deref()),
         "time" => run_time(&path, &vectors),
+        "diff" => {
+            let seed = seed.unwrap_or(if cases == 0 { clock_seed() } else { DIFF_SEED });
+            run_diff(&path, &vectors, seed, cases, &out)
+        }
         "profile" => run_profile(&positional, top),
         _ => {
             eprintln!("{USAGE}");
@@ -133,6 +184,84 @@ fn run_conformance(path: &std::path::Path, dir: &std::path::Path, verbose: bool)
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// A seed from the clock (for unbounded runs): printed, so a failure can be
+/// run again.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+}
+
+fn print_diff(r: &siyu_host_wasmtime::diff::Report, last: bool) {
+    let per: Vec<String> = r
+        .per_op
+        .iter()
+        .map(|(op, c)| {
+            let name = serde_json::Value::String(op.chars().take(24).collect()).to_string();
+            format!("{name} {} ({} ok)", c.cases, c.ok)
+        })
+        .collect();
+    let mut codes: Vec<(&String, &u64)> = r.codes.iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(a.1));
+    let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    println!(
+        "diff: seed {}: {} cases in {:.1} s, {} identical, {} different{}",
+        r.seed,
+        r.cases,
+        r.seconds,
+        r.identical,
+        r.cases - r.identical,
+        if last { "" } else { " (so far)" }
+    );
+    println!("diff: per operation (cases, of which answered ok): {}", per.join(", "));
+    let how: Vec<String> = r.per_how.iter().map(|(h, c)| format!("{h} {} ({} ok)", c.cases, c.ok)).collect();
+    println!("diff: per generator: {}", how.join(", "));
+    println!("diff: error answers by code ({} codes): {}", codes.len(), codes.join(", "));
+}
+
+fn run_diff(
+    path: &std::path::Path,
+    vectors: &std::path::Path,
+    seed: u64,
+    cases: u64,
+    out: &std::path::Path,
+) -> ExitCode {
+    println!(
+        "diff: seed {seed}, {} (reproduce: siyu-wasmtime diff --seed {seed} --cases {})",
+        if cases == 0 { "until stopped".to_string() } else { format!("{cases} cases") },
+        if cases == 0 { "N".to_string() } else { cases.to_string() }
+    );
+    // Unbounded runs report every 10,000 cases; bounded ones at the end.
+    let mut progress = |r: &siyu_host_wasmtime::diff::Report| {
+        if cases == 0 && r.cases.is_multiple_of(10_000) {
+            print_diff(r, false);
+            for f in &r.failures {
+                println!("MISMATCH {}", f.display());
+            }
+        }
+    };
+    let wasm = match std::path::Path::new(path).exists() {
+        true => siyu_host_wasmtime::Wasm::load_with(path, false),
+        false => Err(format!("{}: no module (run scripts/build-wasm.sh)", path.display())),
+    };
+    let report = wasm.and_then(|w| siyu_host_wasmtime::diff::run(&w, vectors, seed, cases, out, &mut progress));
+    match report {
+        Ok(r) => {
+            for f in &r.failures {
+                println!("MISMATCH {}", f.display());
+            }
+            print_diff(&r, true);
+            if r.failures.is_empty() && r.cases > 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -42,3 +42,23 @@ fn hostile_input_is_an_error_value_never_a_trap() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert_eq!(report.passed, report.total);
 }
+
+/// A short differential run (the test command runs a long one through
+/// `siyu-wasmtime diff`): native and Wasm answers are the same bytes.
+#[test]
+fn native_and_wasm_agree_on_generated_inputs() {
+    let Some(path) =
+        Some(std::env::var_os("SIYU_WASM").map(PathBuf::from).unwrap_or_else(|| repo().join("pkg/siyu_wasm_bg.wasm")))
+            .filter(|p| p.exists())
+    else {
+        eprintln!("SKIPPED: no module (run scripts/build-wasm.sh)");
+        return;
+    };
+    let wasm = Wasm::load_with(&path, false).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::env::temp_dir().join("siyu-diff-test");
+    let report =
+        siyu_host_wasmtime::diff::run(&wasm, &repo().join("tests/vectors"), 1, 1_000, &out, &mut |_| {}).expect("runs");
+    assert!(report.failures.is_empty(), "mismatches: {:?}", report.failures);
+    assert_eq!(report.identical, 1_000);
+    assert!(report.per_op.len() >= siyu::ops::OPERATIONS.len(), "every operation: {:?}", report.per_op.keys());
+}
