@@ -60,6 +60,7 @@ export type ErrorCode =
     | "BAD_LINE"
     | "REFUND_TOO_MANY"
     | "NOTHING_TO_REFUND"
+    | "STATE_LIMIT"
     | "QUOTE_MISMATCH"
     | "RULES_CHANGED"
     | "CHECK_IN_DISABLED"
