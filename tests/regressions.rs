@@ -117,3 +117,21 @@ fn replay_in_place_equals_folding_with_apply() {
     let e = siyu::replay(&rules, &bad).unwrap_err();
     assert_eq!((e.code.as_str(), e.path.as_str()), ("DUPLICATE_EVENT", "events[20].event.id"));
 }
+
+/// The scaling benchmark's big rules (`tests/support/big_rules.rs`) are
+/// valid and price a quote with campaigns and coupons, so the benchmark
+/// measures real work; at a small size here (its timing is the bench's).
+#[test]
+fn big_catalog_rules_validate_and_quote() {
+    use support::big_rules::{big_cart, big_member_events, big_rules};
+    let n = 1000;
+    let rules = support::rules_from(&big_rules(n)).unwrap_or_else(|e| panic!("{:.600}", format!("{e:?}")));
+    let events: Vec<Event> = support::from_value(&big_member_events()).unwrap();
+    let member = siyu::replay(&rules, &events).unwrap();
+    let cart: Cart = support::from_value(&big_cart(n)).unwrap();
+    let q = siyu::quote(&rules, Some(&member), &cart, demo::NOW).unwrap();
+    assert!(!q.coupons.applied.is_empty());
+    assert!(q.campaigns.iter().any(|c| c.applied));
+    let text = support::to_value(&q).to_string();
+    assert!(text.contains("\"big-0\"") && text.contains("\"big-qty\""), "flash sale and quantity discount priced");
+}
