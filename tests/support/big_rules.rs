@@ -3,7 +3,7 @@
 //! the test that it stays valid (`tests/regressions.rs`).
 //!
 //! For a catalog of `n` items (on top of the demo's):
-//! - `n` catalog items in 200 categories;
+//! - `n` catalog items in 200 categories, out of SKU order;
 //! - `min(5n/2, 49,000)` campaign items in flash and limited-time
 //!   campaigns of 500 items each (the SKUs repeat across campaigns, whose
 //!   windows are one day each and never overlap); the first is active at
@@ -105,7 +105,11 @@ fn coupons(n: usize) -> Vec<Value> {
 pub fn big_rules(n: usize) -> Value {
     let mut r: Value = serde_json::from_str(siyu::demo::RULES).expect("the demo rules are JSON");
     let catalog = r["catalog"].as_array_mut().expect("the demo has a catalog");
-    for i in 0..n {
+    // Out of SKU order, as a real catalog is (by shelf, by name): 7,919 is
+    // prime, so `k ↦ 7,919k mod n` visits every item once unless n is a
+    // multiple of it.
+    for k in 0..n {
+        let i = (k * 7_919) % n;
         catalog
             .push(json!({"sku": big_sku(i), "name": big_sku(i), "category": big_category(i), "price": big_price(i)}));
     }
