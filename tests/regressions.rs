@@ -157,7 +157,10 @@ fn long_lists_answer_as_a_scan_did() {
     cats.insert(7, "k-none".into());
     cats.push("k-late".into());
     r["campaigns"] = serde_json::json!([{"id": "f", "name": "f", "type": "flash_sale", "per_member_limit": 1,
-        "from": "2026-11-20T00:00", "until": "2026-12-01T00:00", "items": items}]);
+        "from": "2026-11-20T00:00", "until": "2026-12-01T00:00", "items": items},
+        {"id": "q", "name": "q", "type": "quantity_discount", "nth": 2, "pay_bp": 5000,
+        "from": "2026-11-20T00:00", "until": "2026-12-01T00:00",
+        "scope": {"categories": ["k-3", "k-4", "k-late"], "exclude_skus": ["s-04"]}}]);
     r["coupons"].as_array_mut().unwrap().push(serde_json::json!({"id": "big-scope", "name": "x", "type": "amount_off",
         "amount": 100, "scope": {"categories": cats}, "validity": {"type": "days", "days": 1}}));
     let e = support::rules_from(&r).unwrap_err();
@@ -169,6 +172,10 @@ fn long_lists_answer_as_a_scan_did() {
         ("UNKNOWN_CATEGORY", format!("coupons[{c}].scope.categories[7]")),
         ("CAMPAIGN_PRICE_NOT_LOWER", "campaigns[0].items[5].price".to_string()),
         ("UNKNOWN_SKU", "campaigns[0].items[20].sku".to_string()),
+        // `s-03` is in `k-3`; `s-04` is excluded; `s-05`'s category is
+        // the last entry's, `k-late`.
+        ("CAMPAIGN_CONFLICT", "campaigns[1]".to_string()),
+        ("CAMPAIGN_CONFLICT", "campaigns[1]".to_string()),
     ];
     let want: Vec<(String, String)> = want.iter().map(|(a, b)| (a.to_string(), b.clone())).collect();
     assert_eq!(got, want);

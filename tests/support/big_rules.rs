@@ -55,18 +55,18 @@ fn price_campaign(n: usize, c: usize, count: usize) -> Value {
     let items: Vec<Value> = (0..count)
         .map(|j| {
             let i = (c * 500 + j) % n;
-            if c % 2 == 0 {
+            if c.is_multiple_of(2) {
                 json!({"sku": big_sku(i), "price": big_price(i) / 2, "stock": 100})
-            } else if j % 2 == 0 {
+            } else if j.is_multiple_of(2) {
                 json!({"sku": big_sku(i), "price": big_price(i) * 8 / 10})
             } else {
                 json!({"sku": big_sku(i), "pay_bp": 8500})
             }
         })
         .collect();
-    let kind = if c % 2 == 0 { "flash_sale" } else { "limited_discount" };
+    let kind = if c.is_multiple_of(2) { "flash_sale" } else { "limited_discount" };
     let mut out = json!({"id": format!("big-{c}"), "name": format!("big {c}"), "type": kind, "from": from, "until": until, "items": items});
-    if c % 2 == 0 {
+    if c.is_multiple_of(2) {
         out["per_member_limit"] = json!(5);
     }
     out
