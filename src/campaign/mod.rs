@@ -384,15 +384,31 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
             }
         }
     }
+    // Which later campaigns each one's window overlaps, worked out once:
+    // a product in many campaigns at different times (a quantity discount
+    // on everything, every week) is then not a pair check per campaign pair.
     let z = rules.zone();
+    let windows: Vec<(Millis, Millis)> =
+        rules.campaigns.iter().map(|c| (c.from.instant(z), c.until.instant(z))).collect();
+    let overlap = |i: usize, j: usize| windows[i].0 < windows[j].1 && windows[j].0 < windows[i].1;
+    let later: Vec<Vec<usize>> =
+        (0..windows.len()).map(|i| (i + 1..windows.len()).filter(|&j| overlap(i, j)).collect()).collect();
     for (&(sku, _), covering) in products.iter().zip(covering.iter_mut()) {
-        sorting::sort_dedup(covering);
+        // Pushed in campaign order, so nearly always sorted already.
+        if !covering.windows(2).all(|w| w[0] < w[1]) {
+            sorting::sort_dedup(covering);
+        }
         for (k, &i) in covering.iter().enumerate() {
-            for &j in &covering[k + 1..] {
-                let (a, b) = (&rules.campaigns[i], &rules.campaigns[j]);
-                if a.from.instant(z) < b.until.instant(z) && b.from.instant(z) < a.until.instant(z) {
-                    conflict(p, j, sku, a, b);
-                }
+            // The pairs (i, j), j ascending, either way round: whichever
+            // list is shorter is walked.
+            let rest = &covering[k + 1..];
+            let both: Vec<usize> = if later[i].len() < rest.len() {
+                later[i].iter().copied().filter(|j| rest.binary_search(j).is_ok()).collect()
+            } else {
+                rest.iter().copied().filter(|&j| overlap(i, j)).collect()
+            };
+            for j in both {
+                conflict(p, j, sku, &rules.campaigns[i], &rules.campaigns[j]);
             }
         }
     }
