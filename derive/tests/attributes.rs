@@ -452,7 +452,11 @@ fn flatten_reports_the_parts_problems_and_the_parents_at_the_same_level() {
         problems::<Event>(r#"{"type":"earned","points":"3","id":"e1","bogus":1}"#),
         [
             problem("MISSING_FIELD", "zz", "missing field `zz`"),
-            problem("UNKNOWN_FIELD", "bogus", "unknown field `bogus`, expected one of `type`, `points`, `reason`"),
+            problem(
+                "UNKNOWN_FIELD",
+                "bogus",
+                "unknown field `bogus`, expected one of `id`, `zz`, `by`, `at`, `type`, `points`, `reason`"
+            ),
             problem("WRONG_TYPE", "points", "expected an integer, found the string \"3\""),
         ]
     );
