@@ -260,13 +260,16 @@ pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str, category: &str) ->
     active.iter().copied().find(|c| c.prices(sku, category))
 }
 
+/// At most this many campaigns (`TOO_MANY`).
+const MAX_CAMPAIGNS: usize = 100;
+
 /// Validation of every campaign, all problems at once.
 ///
 /// Paths below a campaign are `format_args!`: written out only for a
 /// problem (nearly never), not once per item checked.
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     let mut ids = SortedSet::new();
-    if rules.campaigns.len() > 100 {
+    if rules.campaigns.len() > MAX_CAMPAIGNS {
         p.push(code::TOO_MANY, "campaigns", "活动最多 100 个", "at most 100 campaigns");
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
@@ -391,8 +394,13 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
     let windows: Vec<(Millis, Millis)> =
         rules.campaigns.iter().map(|c| (c.from.instant(z), c.until.instant(z))).collect();
     let overlap = |i: usize, j: usize| windows[i].0 < windows[j].1 && windows[j].0 < windows[i].1;
-    let later: Vec<Vec<usize>> =
-        (0..windows.len()).map(|i| (i + 1..windows.len()).filter(|&j| overlap(i, j)).collect()).collect();
+    // Quadratic in the campaigns: only within their limit (more are
+    // refused, but still checked here, pair by pair).
+    let n = windows.len();
+    let later: Vec<Vec<usize>> = match n <= MAX_CAMPAIGNS {
+        true => (0..n).map(|i| (i + 1..n).filter(|&j| overlap(i, j)).collect()).collect(),
+        false => Vec::new(),
+    };
     for (&(sku, _), covering) in products.iter().zip(covering.iter_mut()) {
         // Pushed in campaign order, so nearly always sorted already.
         if !covering.windows(2).all(|w| w[0] < w[1]) {
@@ -402,8 +410,8 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
             // The pairs (i, j), j ascending, either way round: whichever
             // list is shorter is walked.
             let rest = &covering[k + 1..];
-            let both: Vec<usize> = if later[i].len() < rest.len() {
-                later[i].iter().copied().filter(|j| rest.binary_search(j).is_ok()).collect()
+            let both: Vec<usize> = if let Some(later) = later.get(i).filter(|l| l.len() < rest.len()) {
+                later.iter().copied().filter(|j| rest.binary_search(j).is_ok()).collect()
             } else {
                 rest.iter().copied().filter(|&j| overlap(i, j)).collect()
             };
