@@ -20,8 +20,15 @@ const SCAN: usize = 16;
 
 /// The positions of a list sorted by key (stably: equal keys in list
 /// order), built on first use.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Index(OnceLock<Vec<u32>>);
+
+/// Not its positions: a rule set's debug text is its rules.
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Index")
+    }
+}
 
 /// An index follows from the list it indexes: it never makes two rule sets
 /// differ.
@@ -33,24 +40,36 @@ impl PartialEq for Index {
 
 impl Index {
     /// The position of the first item of `list` whose `key` is `k`.
+    #[inline]
     pub(crate) fn find<T>(&self, list: &[T], key: impl Fn(&T) -> &str + Copy, k: &str) -> Option<usize> {
+        self.search(list.len(), &|i| list.get(i).map(key), k)
+    }
+
+    /// [`Index::find`] over positions: written once, not once per kind of
+    /// list (each copy was Wasm code).
+    fn search<'a>(&self, n: usize, key: &dyn Fn(usize) -> Option<&'a str>, k: &str) -> Option<usize> {
         // A list edited after the index was built (its fields are public)
         // is scanned rather than searched with a stale order.
-        let order = match list.len() {
+        let order = match n {
             n if n <= SCAN => None,
-            n => {
-                Some(self.0.get_or_init(|| sorting::order_by(list, |a, b| key(a).cmp(key(b))))).filter(|o| o.len() == n)
-            }
+            n => Some(self.0.get_or_init(|| sorted(n, key))).filter(|o| o.len() == n),
         };
         let Some(order) = order else {
-            return list.iter().position(|x| key(x) == k);
+            return (0..n).find(|&i| key(i) == Some(k));
         };
         // The first position whose key is not below `k`: with a stable
         // order, the first item of the list with that key.
-        let i = order.partition_point(|&p| list.get(p as usize).is_some_and(|x| key(x) < k));
+        let i = order.partition_point(|&p| key(p as usize).is_some_and(|x| x < k));
         let p = *order.get(i)? as usize;
-        (key(list.get(p)?) == k).then_some(p)
+        (key(p)? == k).then_some(p)
     }
+}
+
+/// The positions `0..n` sorted stably by key.
+fn sorted<'a>(n: usize, key: &dyn Fn(usize) -> Option<&'a str>) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    sorting::sort_by(&mut order, |&a, &b| key(a as usize).cmp(&key(b as usize)));
+    order
 }
 
 #[cfg(test)]
