@@ -9,7 +9,13 @@
 //!   out, rules parsed and validated, member state checked), as hosts call it;
 //! - `replay_10000`: folding a log of 10,000 events;
 //! - `parse_demo_rules`: parsing and validating the demo rules, which every
-//!   operation call does.
+//!   operation call does;
+//! - `validate_big_catalog/{1000,5000,20000}`: parsing and validating a big
+//!   rule set (a catalog of N items, 5N/2 campaign items up to 49,000,
+//!   scopes of 500 SKUs: `tests/support/big_rules.rs`);
+//! - `quote_big_catalog/{1000,5000,20000}`: under those rules, a 100-line
+//!   quote with 50 wallet coupons through `ops::call`, which parses and
+//!   validates the rules again, as hosts call it.
 //!
 //! Results and budgets: `BENCHMARKS.md`.
 
@@ -18,6 +24,9 @@ use serde_json::{json, Value};
 use siyu::time::{LocalTime, Zone};
 use siyu::Cart;
 use siyu::{demo, Event, Member, Rules};
+
+#[path = "../tests/support/big_rules.rs"]
+mod big_rules;
 
 fn main() {
     divan::main();
@@ -310,6 +319,26 @@ fn replay_10000(bencher: Bencher) {
 #[divan::bench]
 fn parse_demo_rules() -> Rules {
     Rules::parse(black_box(demo::RULES)).unwrap()
+}
+
+#[divan::bench(args = [1000, 5000, 20000], sample_count = 10, sample_size = 1)]
+fn validate_big_catalog(bencher: Bencher, n: usize) {
+    let text = big_rules::big_rules(n).to_string();
+    Rules::parse(&text).unwrap();
+    bencher.bench(|| Rules::parse(black_box(&text)).unwrap());
+}
+
+#[divan::bench(args = [1000, 5000, 20000], sample_count = 10, sample_size = 1)]
+fn quote_big_catalog(bencher: Bencher, n: usize) {
+    let rules_json = big_rules::big_rules(n);
+    let rules = Rules::parse(&rules_json.to_string()).unwrap();
+    let events: Vec<Event> = siyu::from_str(&big_rules::big_member_events().to_string()).unwrap();
+    let member = siyu::replay(&rules, &events).unwrap();
+    let input = json!({"rules": rules_json, "member": to_value(&member), "cart": big_rules::big_cart(n), "now": NOW})
+        .to_string();
+    let answer = siyu::ops::call("quote", &input);
+    assert!(answer.starts_with("{\"ok\""), "{}", &answer[..answer.len().min(400)]);
+    bencher.bench(|| siyu::ops::call("quote", black_box(&input)));
 }
 
 /// What the engine writes for `t`, as a JSON value.

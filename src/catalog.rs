@@ -12,9 +12,9 @@ use crate::code;
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::Problems;
+use crate::index::Index;
 use crate::money::Fen;
-use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
-use crate::sorting::SortedSet;
+use crate::rules::{checked_id, in_range, repeated_ids, At, Rules, MAX_RULE_FEN};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
@@ -41,6 +41,11 @@ pub struct Scope {
     pub exclude_skus: Vec<String>,
     #[serde(default)]
     pub exclude_categories: Vec<String>,
+    /// The four lists above, in that order, by value: a quote asks
+    /// [`Scope::covers`] for every line, and validation for every product
+    /// it knows, and a scope may name thousands of SKUs.
+    #[serde(skip)]
+    index: [Index; 4],
 }
 
 impl Scope {
@@ -53,11 +58,12 @@ impl Scope {
 
     pub fn covers(&self, sku: &str, category: &str) -> bool {
         // A quote asks this for every scope and line.
-        if contains(&self.exclude_skus, sku) || contains(&self.exclude_categories, category) {
+        let [skus, categories, exclude_skus, exclude_categories] = &self.index;
+        if has(&self.exclude_skus, exclude_skus, sku) || has(&self.exclude_categories, exclude_categories, category) {
             return false;
         }
         let open = self.skus.is_empty() && self.categories.is_empty();
-        open || contains(&self.skus, sku) || contains(&self.categories, category)
+        open || has(&self.skus, skus, sku) || has(&self.categories, categories, category)
     }
 
     /// Every SKU and category named must be in the catalog (when there is
@@ -73,6 +79,17 @@ impl Scope {
                 check_category(rules, p, format_args!("{at}.{field}[{j}]"), c);
             }
         }
+    }
+}
+
+/// Whether `v` holds `x`: short lists (nearly all) by the loop below, long
+/// ones by their index.
+#[inline(always)]
+fn has(v: &[String], index: &Index, x: &str) -> bool {
+    if v.len() <= 16 {
+        contains(v, x)
+    } else {
+        index.find(v, String::as_str, x).is_some()
     }
 }
 
@@ -93,10 +110,10 @@ fn contains(v: &[String], x: &str) -> bool {
 
 /// The catalog's own entries: unique SKUs, prices in range.
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
-    let mut skus = SortedSet::new();
-    for (i, c) in rules.catalog.iter().enumerate() {
+    let repeated = repeated_ids(&rules.catalog, |c| c.sku.as_str());
+    for ((i, c), repeated) in rules.catalog.iter().enumerate().zip(repeated) {
         let at = At("catalog", i);
-        unique_id(p, &mut skus, format_args!("{at}.sku"), &c.sku);
+        checked_id(p, format_args!("{at}.sku"), &c.sku, repeated);
         in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);
     }
 }
@@ -115,7 +132,7 @@ pub(crate) fn check_sku(rules: &Rules, p: &mut Problems, at: impl Display, sku: 
 }
 
 pub(crate) fn check_category(rules: &Rules, p: &mut Problems, at: impl Display, cat: &str) {
-    if !rules.catalog.is_empty() && !rules.catalog.iter().any(|c| c.category == cat) {
+    if !rules.catalog.is_empty() && !rules.has_category(cat) {
         p.push(
             code::UNKNOWN_CATEGORY,
             at.to_string(),

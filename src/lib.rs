@@ -44,6 +44,7 @@ pub use siyu_wire::schema;
 mod campaign;
 mod catalog;
 mod coupon;
+mod index;
 mod ledger;
 mod membership;
 mod points;

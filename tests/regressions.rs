@@ -117,3 +117,71 @@ fn replay_in_place_equals_folding_with_apply() {
     let e = siyu::replay(&rules, &bad).unwrap_err();
     assert_eq!((e.code.as_str(), e.path.as_str()), ("DUPLICATE_EVENT", "events[20].event.id"));
 }
+
+/// The scaling benchmark's big rules (`tests/support/big_rules.rs`) are
+/// valid and price a quote with campaigns and coupons, so the benchmark
+/// measures real work; at a small size here (its timing is the bench's).
+#[test]
+fn big_catalog_rules_validate_and_quote() {
+    use support::big_rules::{big_cart, big_member_events, big_rules};
+    let n = 1000;
+    let rules = support::rules_from(&big_rules(n)).unwrap_or_else(|e| panic!("{:.600}", format!("{e:?}")));
+    let events: Vec<Event> = support::from_value(&big_member_events()).unwrap();
+    let member = siyu::replay(&rules, &events).unwrap();
+    let cart: Cart = support::from_value(&big_cart(n)).unwrap();
+    let q = siyu::quote(&rules, Some(&member), &cart, demo::NOW).unwrap();
+    assert!(!q.coupons.applied.is_empty());
+    assert!(q.campaigns.iter().any(|c| c.applied));
+    let text = support::to_value(&q).to_string();
+    assert!(text.contains("\"big-0\"") && text.contains("\"big-qty\""), "flash sale and quantity discount priced");
+}
+
+/// Lookups in long lists go through a sorted index (`src/index.rs`) and
+/// must answer as the scans they replaced: the first catalog entry of a
+/// SKU listed twice sets the list price, problems come in document order.
+/// Lists here are longer than the 16 entries scanned, and out of order.
+#[test]
+fn long_lists_answer_as_a_scan_did() {
+    let mut r: serde_json::Value = serde_json::from_str(demo::RULES).unwrap();
+    let catalog = r["catalog"].as_array_mut().unwrap();
+    for i in (0..30).rev() {
+        catalog.push(serde_json::json!({"sku": format!("s-{i:02}"), "name": "x", "category": format!("k-{}", i % 20), "price": 1000}));
+    }
+    // `s-05` again, dearer: the first entry (1000) is the list price.
+    catalog.push(serde_json::json!({"sku": "s-05", "name": "x", "category": "k-late", "price": 5000}));
+    let items: Vec<serde_json::Value> = (0..20)
+        .map(|i| serde_json::json!({"sku": format!("s-{i:02}"), "price": if i == 5 { 2000 } else { 500 }, "stock": 1}))
+        .chain([serde_json::json!({"sku": "s-99", "price": 1, "stock": 1})])
+        .collect();
+    let mut cats: Vec<String> = (0..20).map(|i| format!("k-{i}")).collect();
+    cats.insert(7, "k-none".into());
+    cats.push("k-late".into());
+    r["campaigns"] = serde_json::json!([{"id": "f", "name": "f", "type": "flash_sale", "per_member_limit": 1,
+        "from": "2026-11-20T00:00", "until": "2026-12-01T00:00", "items": items},
+        {"id": "q", "name": "q", "type": "quantity_discount", "nth": 2, "pay_bp": 5000,
+        "from": "2026-11-20T00:00", "until": "2026-12-01T00:00",
+        "scope": {"categories": ["k-3", "k-4", "k-late"], "exclude_skus": ["s-04"]}}]);
+    r["coupons"].as_array_mut().unwrap().push(serde_json::json!({"id": "big-scope", "name": "x", "type": "amount_off",
+        "amount": 100, "scope": {"categories": cats}, "validity": {"type": "days", "days": 1}}));
+    let e = support::rules_from(&r).unwrap_err();
+    let got: Vec<(String, String)> = e.problems.iter().map(|p| (p.code.to_string(), p.path.clone())).collect();
+    let n = demo_len("catalog");
+    let c = demo_len("coupons");
+    let want = [
+        ("DUPLICATE_ID", format!("catalog[{}].sku", n + 30)),
+        ("UNKNOWN_CATEGORY", format!("coupons[{c}].scope.categories[7]")),
+        ("CAMPAIGN_PRICE_NOT_LOWER", "campaigns[0].items[5].price".to_string()),
+        ("UNKNOWN_SKU", "campaigns[0].items[20].sku".to_string()),
+        // `s-03` is in `k-3`; `s-04` is excluded; `s-05`'s category is
+        // the last entry's, `k-late`.
+        ("CAMPAIGN_CONFLICT", "campaigns[1]".to_string()),
+        ("CAMPAIGN_CONFLICT", "campaigns[1]".to_string()),
+    ];
+    let want: Vec<(String, String)> = want.iter().map(|(a, b)| (a.to_string(), b.clone())).collect();
+    assert_eq!(got, want);
+}
+
+fn demo_len(list: &str) -> usize {
+    let r: serde_json::Value = serde_json::from_str(demo::RULES).unwrap();
+    r[list].as_array().unwrap().len()
+}

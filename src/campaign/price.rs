@@ -26,7 +26,7 @@ pub(crate) fn price_line<'a>(
     let sku = at.line.sku.as_str();
     match &c.kind {
         CampaignKind::FlashSale { items, per_member_limit, allow_coupons, earn_points } => {
-            if let Some(item) = items.iter().find(|x| x.sku == sku) {
+            if let Some(item) = c.flash_item(items, sku) {
                 let sale = FlashSale {
                     campaign: c,
                     item,
@@ -38,7 +38,7 @@ pub(crate) fn price_line<'a>(
             }
         }
         CampaignKind::LimitedDiscount { items, per_member_limit, stack_with_member_price } => {
-            if let Some(item) = items.iter().find(|x| x.sku == sku) {
+            if let Some(item) = c.limited_item(items, sku) {
                 let offer =
                     LimitedDiscount { campaign: c, item, limit: *per_member_limit, stack: *stack_with_member_price };
                 return offer.price(at, in_cart.entry((&c.id, sku)).or_insert(0), out);

@@ -8,8 +8,7 @@ use crate::encode::Encode;
 use crate::error::{Problems, Result};
 use crate::ledger::{refuse, Booking, Member};
 use crate::money::Fen;
-use crate::rules::{in_range, unique_id, At, Rules, MAX_RULE_FEN};
-use crate::sorting::SortedSet;
+use crate::rules::{checked_id, in_range, repeated_ids, At, Rules, MAX_RULE_FEN};
 use crate::time::Millis;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -36,10 +35,10 @@ pub struct PaidCard {
 }
 
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
-    let mut plans = SortedSet::new();
-    for (i, plan) in rules.membership.paid_plans.iter().enumerate() {
+    let repeated = repeated_ids(&rules.membership.paid_plans, |x| x.id.as_str());
+    for ((i, plan), repeated) in rules.membership.paid_plans.iter().enumerate().zip(repeated) {
         let at = At("membership.paid_plans", i);
-        unique_id(p, &mut plans, format_args!("{at}.id"), &plan.id);
+        checked_id(p, format_args!("{at}.id"), &plan.id, repeated);
         in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);
         in_range(p, format_args!("{at}.days"), plan.days as i64, 1, 3660);
     }

@@ -8,8 +8,7 @@ use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
 use crate::ledger::{refuse, Booking, Gift, Member};
-use crate::rules::{in_range, unique_id, At, Rules};
-use crate::sorting::SortedSet;
+use crate::rules::{checked_id, in_range, repeated_ids, At, Rules};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Encode, Decode)]
@@ -33,10 +32,10 @@ pub enum MallReward {
 }
 
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
-    let mut ids = SortedSet::new();
-    for (i, item) in rules.points.mall.iter().enumerate() {
+    let repeated = repeated_ids(&rules.points.mall, |x| x.id.as_str());
+    for ((i, item), repeated) in rules.points.mall.iter().enumerate().zip(repeated) {
         let at = At("points.mall", i);
-        unique_id(p, &mut ids, format_args!("{at}.id"), &item.id);
+        checked_id(p, format_args!("{at}.id"), &item.id, repeated);
         in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);
         match &item.reward {
             MallReward::Coupon { template } => {

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
+pub mod big_rules;
+
 use siyu::{Decode, Encode, Event, Member, Rules};
 
 /// A value of the engine's type `T` read from JSON.
