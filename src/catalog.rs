@@ -71,11 +71,18 @@ impl Scope {
     pub(crate) fn check(&self, rules: &Rules, p: &mut Problems, at: impl Display) {
         for (field, list) in [("skus", &self.skus), ("exclude_skus", &self.exclude_skus)] {
             for (j, sku) in list.iter().enumerate() {
+                // Full: nothing more would be recorded.
+                if p.full() {
+                    return;
+                }
                 check_sku(rules, p, format_args!("{at}.{field}[{j}]"), sku, false);
             }
         }
         for (field, list) in [("categories", &self.categories), ("exclude_categories", &self.exclude_categories)] {
             for (j, c) in list.iter().enumerate() {
+                if p.full() {
+                    return;
+                }
                 check_category(rules, p, format_args!("{at}.{field}[{j}]"), c);
             }
         }
@@ -112,6 +119,10 @@ fn contains(v: &[String], x: &str) -> bool {
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     let repeated = repeated_ids(&rules.catalog, |c| c.sku.as_str());
     for ((i, c), repeated) in rules.catalog.iter().enumerate().zip(repeated) {
+        // Full: nothing more would be recorded (a catalog can be long).
+        if p.full() {
+            return;
+        }
         let at = At("catalog", i);
         checked_id(p, format_args!("{at}.sku"), &c.sku, repeated);
         in_range(p, format_args!("{at}.price"), c.price, 0, MAX_RULE_FEN);

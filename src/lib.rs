@@ -122,7 +122,8 @@ pub mod limits {
     pub use crate::pricing::cart::{MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};
     pub use crate::rules::{MAX_ID_LEN, MAX_RULE_FEN};
     pub use crate::time::{MAX_MILLIS, MIN_MILLIS};
-    pub use siyu_wire::decode::{MAX_DEPTH, MAX_INPUT_BYTES, MAX_PROBLEMS};
+    pub use siyu_wire::decode::{MAX_DEPTH, MAX_INPUT_BYTES};
+    pub use siyu_wire::error::MAX_PROBLEMS;
 
     /// Years 2200 and 10000 (a template's latest date), in ms: instants a
     /// state holds are event times, template dates and validities or

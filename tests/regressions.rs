@@ -185,3 +185,37 @@ fn demo_len(list: &str) -> usize {
     let r: serde_json::Value = serde_json::from_str(demo::RULES).unwrap();
     r[list].as_array().unwrap().len()
 }
+
+/// A rule set reports at most `MAX_PROBLEMS` problems, and stops looking
+/// once it has them. 100 quantity discounts on everything at the same time
+/// over a 20,000-item catalog conflict for every product and pair: 99
+/// million `CAMPAIGN_CONFLICT`s, which ran a native host out of memory.
+/// Now the first 32 (the first product's pairs, in order) and done.
+#[test]
+fn overlapping_campaigns_on_a_big_catalog_stop_at_the_problem_cap() {
+    let mut r: serde_json::Value = serde_json::from_str(demo::RULES).unwrap();
+    let catalog = r["catalog"].as_array_mut().unwrap();
+    for i in 0..20_000 {
+        catalog.push(serde_json::json!({"sku": format!("p-{i:05}"), "name": "x", "category": "bulk", "price": 1000}));
+    }
+    let campaigns: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            serde_json::json!({"id": format!("q-{i:03}"), "name": "q", "type": "quantity_discount", "nth": 2,
+                "pay_bp": 5000, "from": "2026-11-01T00:00", "until": "2026-12-01T00:00", "scope": {}})
+        })
+        .collect();
+    r["campaigns"] = serde_json::Value::Array(campaigns);
+    let e = support::rules_from(&r).unwrap_err();
+    assert_eq!(e.code.to_string(), "RULES_INVALID");
+    assert_eq!(e.problems.len(), siyu::limits::MAX_PROBLEMS);
+    // The first SKU in order (the demo's `card-100`) in q-000 and each
+    // later campaign: the path names the later one.
+    for (k, p) in e.problems.iter().enumerate() {
+        assert_eq!(
+            (p.code.to_string(), p.path.as_str()),
+            ("CAMPAIGN_CONFLICT".to_string(), &*format!("campaigns[{}]", k + 1))
+        );
+    }
+    let last = &e.problems[31].en;
+    assert!(last.starts_with("`card-100`") && last.contains("`q-000`") && last.contains("`q-032`"), "{last}");
+}

@@ -273,6 +273,11 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
         p.push(code::TOO_MANY, "campaigns", "活动最多 100 个", "at most 100 campaigns");
     }
     for (i, c) in rules.campaigns.iter().enumerate() {
+        // Full: nothing more would be recorded (here and in each loop
+        // below that can be long).
+        if p.full() {
+            return;
+        }
         let at = At("campaigns", i);
         unique_id(p, &mut ids, format_args!("{at}.id"), &c.id);
         if c.until <= c.from {
@@ -302,6 +307,9 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
             in_range(p, format_args!("{at}.per_member_limit"), *per_member_limit as i64, 1, 9999);
             nonempty(p, format_args!("{at}.items"), items.len());
             for (j, it) in items.iter().enumerate() {
+                if p.full() {
+                    return;
+                }
                 check_sku(rules, p, format_args!("{at}.items[{j}].sku"), &it.sku, false);
                 in_range(p, format_args!("{at}.items[{j}].price"), it.price, 0, MAX_RULE_FEN);
                 in_range(p, format_args!("{at}.items[{j}].stock"), it.stock, 0, 1_000_000_000);
@@ -314,6 +322,9 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
             }
             nonempty(p, format_args!("{at}.items"), items.len());
             for (j, it) in items.iter().enumerate() {
+                if p.full() {
+                    return;
+                }
                 check_sku(rules, p, format_args!("{at}.items[{j}].sku"), &it.sku, false);
                 match (it.price, it.pay_bp) {
                     (Some(price), None) => {
@@ -339,6 +350,9 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
             scope.check(rules, p, format_args!("{at}.scope"));
             nonempty(p, format_args!("{at}.tiers"), tiers.len());
             for (j, t) in tiers.iter().enumerate() {
+                if p.full() {
+                    return;
+                }
                 in_range(p, format_args!("{at}.tiers[{j}].at"), t.at, 1, MAX_RULE_FEN);
                 if j > 0 && t.at <= tiers[j - 1].at {
                     p.push(
@@ -359,6 +373,9 @@ fn check_kind(rules: &Rules, p: &mut Problems, at: At, kind: &CampaignKind) {
 /// catalog category, if it has one: a category scope cannot cover a SKU
 /// whose category is unknown).
 fn check_conflicts(rules: &Rules, p: &mut Problems) {
+    if p.full() {
+        return;
+    }
     // Each product with its category ("" when unknown), sorted by SKU, and
     // beside it the price campaigns that cover it. Items are looked up,
     // not scanned for each product: a big catalog and long item lists stay
@@ -417,6 +434,12 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
             };
             for j in both {
                 conflict(p, j, sku, &rules.campaigns[i], &rules.campaigns[j]);
+                // The first conflicts are all an answer lists: 100
+                // overlapping campaigns over 20,000 products were 99
+                // million problems, out of memory.
+                if p.full() {
+                    return;
+                }
             }
         }
     }

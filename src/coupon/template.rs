@@ -136,6 +136,11 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     }
     let mut ids = SortedSet::new();
     for (i, t) in rules.coupons.iter().enumerate() {
+        // Full: nothing more would be recorded (more than 500 templates
+        // are refused but still checked).
+        if p.full() {
+            return;
+        }
         let at = At("coupons", i);
         unique_id(p, &mut ids, format_args!("{at}.id"), &t.id);
         match &t.kind {

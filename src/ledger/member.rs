@@ -159,6 +159,8 @@ impl Member {
         // Paths are passed as `format_args!` and written only for a
         // problem: a valid state (nearly always) formats none. (Not as
         // closures: each closure was a function, a vtable and a call shim.)
+        // The loops over a state's lists stop once `p` is full: a broken
+        // state of 200,000 lots has as many problems; the first 32 are kept.
         let items = |p: &mut Problems, at: &str, n: usize| {
             if n > MAX_STATE_ITEMS {
                 p.push(code::TOO_MANY, at, "状态条目过多", "too many entries in the state");
@@ -184,6 +186,9 @@ impl Member {
             p.push(code::NEGATIVE, "member.points.debt", "不能为负数", "must not be negative");
         }
         for (i, l) in self.points.lots.iter().enumerate().skip(scope.lots) {
+            if p.full() {
+                break;
+            }
             for &(f, v) in
                 &[("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)]
             {
@@ -199,11 +204,17 @@ impl Member {
             }
         }
         for (i, g) in self.growth.iter().enumerate().skip(scope.growth) {
+            if p.full() {
+                break;
+            }
             amount(p, format_args!("member.growth[{i}].amount"), g.amount);
         }
         match scope.orders {
             Orders::All => {
                 for (id, o) in self.orders.iter() {
+                    if p.full() {
+                        break;
+                    }
                     check_order(p, id, o);
                 }
             }
@@ -240,9 +251,15 @@ impl Member {
             instant(p, format_args!("member.paid.until"), c.until);
         }
         for (i, g) in self.growth.iter().enumerate().skip(scope.growth) {
+            if p.full() {
+                break;
+            }
             instant(p, format_args!("member.growth[{i}].at"), g.at);
         }
         for (i, l) in self.points.lots.iter().enumerate().skip(scope.lots) {
+            if p.full() {
+                break;
+            }
             instant(p, format_args!("member.points.lots[{i}].earned_at"), l.earned_at);
             if let Some(t) = l.expires_at {
                 instant(p, format_args!("member.points.lots[{i}].expires_at"), t);
@@ -257,15 +274,24 @@ impl Member {
             }
         }
         for (i, e) in self.points.history.iter().enumerate().skip(scope.history) {
+            if p.full() {
+                break;
+            }
             instant(p, format_args!("member.points.history[{i}].at"), e.at);
         }
         for (i, c) in self.wallet.iter().enumerate().skip(scope.wallet) {
+            if p.full() {
+                break;
+            }
             for &(f, t) in &[("claimed_at", c.claimed_at), ("valid_from", c.valid_from), ("valid_until", c.valid_until)]
             {
                 instant(p, format_args!("member.wallet[{i}].{f}"), t);
             }
         }
         for (i, g) in self.gifts.iter().enumerate().skip(scope.gifts) {
+            if p.full() {
+                break;
+            }
             instant(p, format_args!("member.gifts[{i}].at"), g.at);
         }
         let count = |p: &mut Problems, at: Arguments, n: u32| {

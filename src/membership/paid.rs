@@ -37,6 +37,11 @@ pub struct PaidCard {
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     let repeated = repeated_ids(&rules.membership.paid_plans, |x| x.id.as_str());
     for ((i, plan), repeated) in rules.membership.paid_plans.iter().enumerate().zip(repeated) {
+        // Full: nothing more would be recorded (the list has no length of
+        // its own).
+        if p.full() {
+            return;
+        }
         let at = At("membership.paid_plans", i);
         checked_id(p, format_args!("{at}.id"), &plan.id, repeated);
         in_range(p, format_args!("{at}.price"), plan.price, 0, MAX_RULE_FEN);

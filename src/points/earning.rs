@@ -82,6 +82,11 @@ pub struct DailyPoints {
 pub(crate) fn check(pts: &PointsPolicy, p: &mut Problems) {
     in_range(p, format_args!("points.earn_per_yuan"), pts.earn_per_yuan, 0, 10_000);
     for (name, a) in &pts.activities {
+        // Full: nothing more would be recorded (the map has no length of
+        // its own).
+        if p.full() {
+            break;
+        }
         check_id(p, format_args!("points.activities.{name}"), name);
         in_range(p, format_args!("points.activities.{name}.points"), a.points, 1, 1_000_000);
     }

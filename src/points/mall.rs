@@ -34,6 +34,10 @@ pub enum MallReward {
 pub(crate) fn check(rules: &Rules, p: &mut Problems) {
     let repeated = repeated_ids(&rules.points.mall, |x| x.id.as_str());
     for ((i, item), repeated) in rules.points.mall.iter().enumerate().zip(repeated) {
+        // Full: nothing more would be recorded (the mall can be long).
+        if p.full() {
+            return;
+        }
         let at = At("points.mall", i);
         checked_id(p, format_args!("{at}.id"), &item.id, repeated);
         in_range(p, format_args!("{at}.cost"), item.cost, 1, 1_000_000_000);

@@ -156,6 +156,11 @@ pub(crate) fn check(cart: &Cart, p: &mut Problems) {
         );
     }
     for (i, l) in cart.lines.iter().enumerate() {
+        // Full: nothing more would be recorded (more than 500 lines are
+        // refused but still checked).
+        if p.full() {
+            break;
+        }
         // The path is written only for a problem (nearly never).
         let at = |field: &str| format!("cart.lines[{i}].{field}");
         if l.sku.is_empty() || l.sku.len() > MAX_ID_LEN {

@@ -190,6 +190,13 @@ rules_case("thirteen_full_reductions_are_too_many",
 rules_case("a_hundred_and_one_campaigns_are_too_many",
            R(campaigns=[camp(f"q{i:03}", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({"skus": [f"s{i}"]}))
                         for i in range(101)]))
+# Ten quantity discounts on everything at once: 45 pairs for each of the 3
+# products, 135 conflicts. An answer lists the first 32 problems (the
+# shipping fee's, then the first 31 of `bag`'s 45 pairs) and stops looking.
+rules_case("past_32_problems_only_the_first_32_are_listed",
+           R(catalog=CATALOG, shipping={"fee": -1},
+             campaigns=[camp(f"q{i}", "N件", "2026-03-01T00:00", "2026-03-02T00:00", qty_discount({}))
+                        for i in range(10)]))
 rules_case("every_problem_is_reported_at_once",
            R(schema=3, utc_offset_minutes=-721, shipping={"fee": -5, "free_over": -1},
              membership={"growth": {"per_yuan": -1, "window": {"type": "rolling", "days": 0}},

@@ -39,12 +39,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::code::{self, Code};
-use crate::error::{clip, Error, Result};
+use crate::error::{clip, Error, Result, MAX_PROBLEMS};
 
 pub use siyu_derive::Decode;
-
-/// Most problems one answer lists.
-pub const MAX_PROBLEMS: usize = 32;
 
 /// Largest JSON input accepted, in bytes (16 MiB).
 pub const MAX_INPUT_BYTES: usize = 16 << 20;

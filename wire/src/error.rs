@@ -167,8 +167,19 @@ pub fn join_path(prefix: &str, path: &str) -> String {
     }
 }
 
-/// Collects every problem found while checking an input, so the caller hears
-/// about all of them at once.
+/// Most problems one answer lists, of any kind: the shape problems the
+/// decoder finds and the problems of meaning [`Problems`] collects. A
+/// broken input can have millions (100 overlapping campaigns over a big
+/// catalog: one per product and pair); past this many, more say nothing
+/// new, and listing them all ran a native host out of memory.
+pub const MAX_PROBLEMS: usize = 32;
+
+/// Collects the problems found while checking an input, so the caller hears
+/// about all of them at once: the first [`MAX_PROBLEMS`], in the order they
+/// were found. Past that, nothing more is recorded, and checks whose loops
+/// are long (a catalog, a list of items, pairs of campaigns) ask
+/// [`full`](Self::full) to stop looking, so their cost is bounded by the
+/// input's size, not by how many problems it has.
 #[derive(Debug, Default)]
 pub struct Problems {
     list: Vec<Error>,
@@ -181,21 +192,31 @@ impl Problems {
 
     #[cold]
     pub fn push(&mut self, code: Code, path: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) {
-        self.list.push(Error::new(code, path, zh, en));
+        if !self.full() {
+            self.list.push(Error::new(code, path, zh, en));
+        }
     }
 
     #[cold]
     pub fn add(&mut self, e: Error) {
-        self.list.push(e);
+        if !self.full() {
+            self.list.push(e);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// Whether [`MAX_PROBLEMS`] are recorded: nothing more will be, so a
+    /// loop looking for more can stop.
+    pub fn full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
     /// `Ok(())` when nothing was found, otherwise one error with `code`
-    /// listing every problem, in the order the checks found them (a fixed
-    /// order for a given input).
+    /// listing the problems (up to [`MAX_PROBLEMS`]), in the order the
+    /// checks found them (a fixed order for a given input).
     pub fn finish(self, code: Code, zh: &str, en: &str) -> Result<()> {
         if self.list.is_empty() {
             return Ok(());
@@ -208,7 +229,21 @@ impl Problems {
 
 #[cfg(test)]
 mod tests {
-    use super::clip;
+    use super::{clip, Problems, MAX_PROBLEMS};
+    use crate::code;
+
+    #[test]
+    fn problems_keep_the_first_max_problems_in_order() {
+        let mut p = Problems::new();
+        for i in 0..MAX_PROBLEMS + 8 {
+            assert_eq!(p.full(), i >= MAX_PROBLEMS);
+            p.push(code::OUT_OF_RANGE, format!("x[{i}]"), "", "");
+        }
+        let e = p.finish(code::RULES_INVALID, "", "").unwrap_err();
+        let paths: Vec<&str> = e.problems.iter().map(|p| p.path.as_str()).collect();
+        let want: Vec<String> = (0..MAX_PROBLEMS).map(|i| format!("x[{i}]")).collect();
+        assert_eq!(paths, want);
+    }
 
     #[test]
     fn clip_keeps_the_first_characters() {
