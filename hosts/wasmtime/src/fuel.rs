@@ -216,9 +216,9 @@ fn measure(wasm: &Wasm, key: &str, op: &str, what: &str, input: &Value) -> Resul
 }
 
 pub fn run(wasm: &Wasm) -> Result<FuelReport> {
-    let demo_text = std::fs::read_to_string("src/demo/rules.json")
-        .map_err(|e| format!("src/demo/rules.json (run from the repository root): {e}"))?;
-    let demo: Value = serde_json::from_str(&demo_text).map_err(|e| format!("src/demo/rules.json: {e}"))?;
+    // Embedded by the native crate: no path relative to the working
+    // directory (the budgets file still is one; see `main.rs`).
+    let demo: Value = serde_json::from_str(siyu::demo::RULES).map_err(|e| format!("src/demo/rules.json: {e}"))?;
     let rules = bench_rules(&demo);
     let initial_memory = wasm.instantiate()?.memory_bytes();
     let mut rows = Vec::new();

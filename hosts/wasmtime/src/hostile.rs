@@ -22,11 +22,11 @@ pub struct Report {
     pub total: usize,
 }
 
-/// The demo rules (`src/demo/rules.json`; run from the repository root).
+/// The demo rules (`src/demo/rules.json`), as the native crate embeds
+/// them: read from a path relative to the working directory, they were
+/// missing when `cargo test` ran from `hosts/wasmtime`.
 fn demo_rules() -> Result<Value, Failure> {
-    let text = std::fs::read_to_string("src/demo/rules.json")
-        .map_err(|e| Failure(format!("src/demo/rules.json (run from the repository root): {e}")))?;
-    serde_json::from_str(&text).map_err(|e| Failure(format!("src/demo/rules.json: {e}")))
+    serde_json::from_str(siyu::demo::RULES).map_err(|e| Failure(format!("src/demo/rules.json: {e}")))
 }
 
 /// A valid quote input with Chinese text in it (the demo rules and a cart).
