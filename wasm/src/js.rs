@@ -261,7 +261,8 @@ exports! {
     #[doc = "Price a cart for a member (or a guest) at a moment."]
     quote => quote(unchecked_param_type = "QuoteInput") -> "Quote";
     #[doc = "Book one event on a member's state: the new state and the events it makes"]
-    #[doc = "for other members (append both in one transaction), or throw why not."]
+    #[doc = "for other members (append both in one transaction), and for `order_refunded`"]
+    #[doc = "the `refund` receipt of what went back; or throw why not."]
     apply_event => applyEvent(unchecked_param_type = "ApplyEventInput") -> "Booked";
     #[doc = "Fold a member's whole event log into a state."]
     replay => replay(unchecked_param_type = "ReplayInput") -> "Member";
