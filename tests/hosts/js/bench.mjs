@@ -35,7 +35,9 @@ const size = {
   sha256: createHash('sha256').update(bytes).digest('hex'),
   raw: bytes.length,
   gzip: gzipSync(bytes, { level: 9 }).length,
-  brotli: readFileSync(wasmPath + '.br').length,
+  // The mini-program's copy, which build-wasm.sh writes; `pkg/` may still
+  // hold a stale `siyu_wasm_bg.wasm.br` of an earlier layout (gitignored).
+  brotli: readFileSync(join(pkgDir, 'miniprogram_dist', 'siyu_wasm_bg.wasm.br')).length,
 };
 
 // Features: which ones the module fails to validate without.
