@@ -18,6 +18,7 @@
 //! | `campaign/` | flash sales, limited-time and quantity discounts, full reductions |
 //! | `pricing/` | the checkout pipeline: the cart, the steps in order, shipping, the quote |
 //! | `ledger/` | events and replay, the member's state, orders and refunds, read-only views |
+//! | `growth/` | codes and scenes for sharing: members', guides', stores' and channels' codes |
 //! | `ops/` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
 //!
@@ -44,6 +45,7 @@ pub use siyu_wire::schema;
 mod campaign;
 mod catalog;
 mod coupon;
+mod growth;
 mod index;
 mod ledger;
 mod membership;
@@ -87,6 +89,10 @@ pub use rules::Rules;
 
 // A member's state and the events it is the fold of.
 pub use coupon::wallet::WalletCoupon;
+
+// Codes and scenes.
+pub use growth::scene::{code_of, make as make_scene, parse as parse_scene, Made, Parsed, SceneParts};
+pub use growth::Kind;
 pub use ledger::member::{Gift, Member};
 pub use ledger::order::{Order, OrderLine, Refund, RefundLine, RefundedLine};
 pub use ledger::{Booked, Effect, Event, EventKind};
@@ -114,6 +120,7 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};
     pub use crate::ledger::member::{
         MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS, MIN_STATE_REVIEW,
     };

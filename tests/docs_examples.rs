@@ -1490,3 +1490,62 @@ fn example_7_3_the_refund_receipt() {
     );
     assert_eq!(answer["ok"]["refund"], block("example-7-3-receipt"));
 }
+
+// ------------------------------------------------------ 9. codes and scenes
+
+#[test]
+fn example_9_1_codes_and_scenes() {
+    for case in block("example-9-1").as_array().unwrap() {
+        let made = call("make_scene", case["make"].clone());
+        assert_eq!(made["ok"], case["answer"], "{}", case["make"]);
+        let scene = case["answer"]["scene"].clone();
+        let read = call("parse_scene", json!({ "scene": scene }));
+        let mut back = case["make"].clone();
+        back["scene"] = scene;
+        back["code"] = case["answer"]["code"].clone();
+        assert_eq!(read["ok"], back);
+    }
+    // Example 9.1's arithmetic: member 10086.
+    assert_eq!(siyu::code_of(siyu::Kind::Member, 10086), "M9V61");
+    assert_eq!((20 * 32 * 32 * 32 + 10086) % 37, 1);
+}
+
+#[test]
+fn example_9_2_reading_what_people_type() {
+    let read = call("parse_scene", json!({"scene": "gla-c7-kiza1"}));
+    assert_eq!(
+        read["ok"],
+        json!({"kind": "guide", "number": 42, "channel": 7, "campaign": 2026, "scene": "G1A-C7-K1ZA1", "code": "G1A="})
+    );
+    let max = 9007199254740991u64;
+    let long = call("make_scene", json!({"kind": "member", "number": max, "channel": max, "campaign": 1048576}));
+    assert_eq!(long["error"]["code"], "SCENE_TOO_LONG");
+    let big = call("make_scene", json!({"kind": "member", "number": max + 1}));
+    assert_eq!(big["error"]["code"], "INPUT_INVALID");
+    assert_eq!(big["error"]["problems"][0]["code"], "CODE_NUMBER_TOO_LARGE");
+    assert_eq!(big["error"]["problems"][0]["path"], "number");
+}
+
+#[test]
+fn example_9_3_every_refusal_of_parse_scene() {
+    let start = DOC.find("**Example 9.3").expect("Example 9.3");
+    let rows: Vec<Vec<String>> = DOC[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("> |---"))
+        .skip(1)
+        .take_while(|l| l.starts_with("> |"))
+        .map(|l| l.split('|').skip(1).take(2).map(|c| c.trim().trim_matches('`').to_string()).collect())
+        .collect();
+    assert!(rows.len() >= 5, "{rows:?}");
+    let mut seen = Vec::new();
+    for row in &rows {
+        let e = call("parse_scene", json!({"scene": row[1]}));
+        assert_eq!(e["error"]["code"], row[0].as_str(), "{}: {}", row[1], e);
+        assert_eq!(e["error"]["path"], "scene");
+        seen.push(row[0].clone());
+    }
+    for c in ["SCENE_TOO_LONG", "SCENE_BAD_CHARACTER", "SCENE_MALFORMED", "SCENE_CHECK_FAILED", "CODE_NUMBER_TOO_LARGE"]
+    {
+        assert!(seen.iter().any(|s| s == c), "Example 9.3 shows no {c}");
+    }
+}

@@ -1169,3 +1169,95 @@ fn build_one(rules: &Rules, member: &Member, k: usize, at: i64, act: &Act) -> Op
     };
     Some(event(format!("e{}", k + 1), at, what))
 }
+
+// ------------------------------------------------------- codes and scenes
+
+fn arb_number() -> impl Strategy<Value = u64> {
+    let max = siyu::limits::MAX_CODE_NUMBER;
+    prop_oneof![0..=64u64, (max - 64)..=max, 0..=max, (0..=53u32).prop_map(|b| (1u64 << b) - 1)]
+}
+
+fn arb_scene_parts() -> impl Strategy<Value = siyu::SceneParts> {
+    (
+        select(siyu::Kind::ALL.to_vec()),
+        arb_number(),
+        proptest::option::of(arb_number()),
+        proptest::option::of(arb_number()),
+    )
+        .prop_map(|(kind, number, channel, campaign)| siyu::SceneParts { kind, number, channel, campaign })
+}
+
+/// Every character a scene may hold, and some it may not.
+const SCENE_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-*~$=!%_.";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..config() })]
+
+    /// parse(make(x)) == x for every input within the limits (or make
+    /// refuses it as too long, and then only because it is over 32), and
+    /// any case of the scene reads the same.
+    #[test]
+    fn a_scene_reads_back_what_made_it(p in arb_scene_parts(), lower in any::<bool>()) {
+        match siyu::make_scene(&p) {
+            Ok(m) => {
+                prop_assert!(m.scene.len() <= 32);
+                prop_assert!(m.scene.starts_with(&m.code[..m.code.len() - 1]));
+                let text = if lower { m.scene.to_lowercase() } else { m.scene.clone() };
+                let back = siyu::parse_scene(&text).unwrap();
+                prop_assert_eq!(back.parts(), p);
+                prop_assert_eq!(&back.scene, &m.scene);
+                prop_assert_eq!(back.code, m.code);
+            }
+            Err(e) => {
+                prop_assert_eq!(e.code.as_str(), "SCENE_TOO_LONG");
+                let len = 1 + [Some(p.number), p.channel, p.campaign]
+                    .iter()
+                    .flatten()
+                    .map(|n| (64 - n.leading_zeros()).div_ceil(5).max(1) as usize)
+                    .sum::<usize>()
+                    + 2 * (p.channel.is_some() as usize + p.campaign.is_some() as usize)
+                    + 1;
+                prop_assert!(len > 32, "{p:?} refused at length {len}");
+            }
+        }
+    }
+
+    /// Any single-character substitution is refused, unless it only
+    /// changes case or writes an alias (`I`/`L` for `1`, `O` for `0`): then
+    /// the scene reads the same. No substitution slips past the check.
+    #[test]
+    fn a_changed_character_is_refused(p in arb_scene_parts(), at in any::<prop::sample::Index>(), with in select(SCENE_CHARS.to_vec())) {
+        let Ok(m) = siyu::make_scene(&p) else { return Ok(()) };
+        let mut bytes = m.scene.clone().into_bytes();
+        let i = at.index(bytes.len());
+        let was = bytes[i];
+        bytes[i] = with;
+        let changed = String::from_utf8(bytes).unwrap();
+        let alias = |b: u8| match b.to_ascii_uppercase() { b'I' | b'L' => b'1', b'O' => b'0', b => b };
+        match siyu::parse_scene(&changed) {
+            Ok(back) => {
+                prop_assert_eq!(alias(was), alias(with), "{} → {} read as {:?}", m.scene, changed, back);
+                prop_assert_eq!(back.parts(), p);
+            }
+            Err(e) => prop_assert!(e.code.as_str().starts_with("SCENE_") || e.code == "CODE_NUMBER_TOO_LARGE"),
+        }
+    }
+}
+
+/// The code module takes every `u64` (scenes stop at 2^53 − 1): each
+/// kind, at the edges.
+#[test]
+fn codes_at_the_edges_of_u64() {
+    for kind in siyu::Kind::ALL {
+        for n in [0, 1, 31, 32, 1 << 32, (1 << 53) - 1, u64::MAX] {
+            let code = siyu::code_of(kind, n);
+            assert!(code.len() <= 15, "{code}");
+            if n <= siyu::limits::MAX_CODE_NUMBER {
+                let back = siyu::parse_scene(&code).unwrap();
+                assert_eq!((back.kind, back.number), (kind, n));
+            } else {
+                assert_eq!(siyu::parse_scene(&code).unwrap_err().code, "CODE_NUMBER_TOO_LARGE");
+            }
+        }
+    }
+}

@@ -5,7 +5,8 @@
 //!
 //! One file per family of operations: `rules.rs` (validating a rule set),
 //! `pricing.rs` (quotes), `ledger.rs` (booking and replaying events),
-//! `views.rs` (read-only answers about a member).
+//! `views.rs` (read-only answers about a member), `growth.rs` (codes and
+//! scenes).
 //!
 //! ```
 //! let out = siyu::ops::call("validate_rules", &format!(r#"{{"rules":{}}}"#, siyu::demo::RULES));
@@ -18,6 +19,7 @@
 //! assert_eq!(bad["error"]["problems"][0]["code"], "JSON_SYNTAX");
 //! ```
 
+mod growth;
 mod ledger;
 mod pricing;
 mod rules;
@@ -71,6 +73,16 @@ pub const OPERATIONS: &[Operation] = &[
         name: "eligible_members",
         summary: "which members a targeted coupon template reaches",
         run: views::eligible_members,
+    },
+    Operation {
+        name: "make_scene",
+        summary: "a member's, guide's, store's or channel's code and its 小程序码 scene",
+        run: growth::make_scene,
+    },
+    Operation {
+        name: "parse_scene",
+        summary: "what a scene (or a code) names, or why it is refused",
+        run: growth::parse_scene,
     },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];

@@ -9,7 +9,8 @@
 //! rewrites them) and scripts/check-schema.py validates every vector of the
 //! corpus against them.
 
-use super::{ledger, pricing, rules, views, Nothing, Operation};
+use super::{growth, ledger, pricing, rules, views, Nothing, Operation};
+use crate::growth::scene::{Made, Parsed, SceneParts};
 use crate::ledger::views::{History, Summary, Targeting, WalletEntry};
 use crate::ledger::{Booked, Member};
 use crate::pricing::Quote;
@@ -37,6 +38,8 @@ const TYPES: &[(&str, Writes, Writes)] = &[
     ("points_history", views::MemberIn::input_schema, History::answer_schema),
     ("coupon_wallet", views::MemberIn::input_schema, Vec::<WalletEntry>::answer_schema),
     ("eligible_members", views::TargetIn::input_schema, Targeting::answer_schema),
+    ("make_scene", SceneParts::input_schema, Made::answer_schema),
+    ("parse_scene", growth::ParseIn::input_schema, Parsed::answer_schema),
     ("operations", Nothing::input_schema, Vec::<Operation>::answer_schema),
 ];
 

@@ -274,6 +274,12 @@ exports! {
     coupon_wallet => couponWallet(unchecked_param_type = "MemberViewInput") -> "WalletEntry[]";
     #[doc = "Which members a targeted coupon template reaches."]
     eligible_members => eligibleMembers(unchecked_param_type = "EligibleMembersInput") -> "Targeting";
+    #[doc = "A member's, guide's, store's or channel's code and its 小程序码 scene (at most"]
+    #[doc = "32 characters), with the scene as a URL query value. Numbers up to 2^53 − 1."]
+    make_scene => makeScene(unchecked_param_type = "SceneParts") -> "Made";
+    #[doc = "What a scene (or a bare code) names; throws `SCENE_*` when it is too long,"]
+    #[doc = "has a bad character, is malformed or fails its check."]
+    parse_scene => parseScene(unchecked_param_type = "ParseSceneInput") -> "Parsed";
     #[doc = "Every operation's name and summary."]
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }

@@ -235,6 +235,18 @@ codes! {
     /// The wallet holds 1,000 coupons.
     WALLET_FULL;
 
+    // Codes and scenes (`make_scene`, `parse_scene`).
+    /// A scene over 32 characters (or one `make_scene` would make).
+    SCENE_TOO_LONG;
+    /// A character no scene has (`%`: the scene is still URL-encoded).
+    SCENE_BAD_CHARACTER;
+    /// A scene that is not kind, number, `-C` channel, `-K` campaign, check.
+    SCENE_MALFORMED;
+    /// The check character does not match: a character was changed.
+    SCENE_CHECK_FAILED;
+    /// A code's, channel's or campaign's number over 2^53 − 1.
+    CODE_NUMBER_TOO_LARGE;
+
     // Checkout (`quote`, and `order_placed`, which quotes).
     /// The cart has no lines.
     CART_EMPTY;

@@ -684,8 +684,60 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
                 "eligible_members of generated members",
             )
         }
+        "make_scene" => (scene_parts(r), "make_scene of generated numbers"),
+        "parse_scene" => {
+            // A scene the engine made, or a bare code, then changed a little:
+            // case, an alias, one character, a cut, a doubled part.
+            let p = scene_parts(r);
+            let mut s = siyu::ops::answer("make_scene", &p.to_string())
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .and_then(|v| v["scene"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "M9V61".to_string());
+            let mut b = s.clone().into_bytes();
+            match r.below(8) {
+                0 => s = s.to_lowercase(),
+                1 => s = s.replace('1', "l").replace('0', "O"),
+                2 if !b.is_empty() => {
+                    let i = r.below(b.len() as u64) as usize;
+                    b[i] = *r.pick(&SCENE_BYTES);
+                    s = String::from_utf8(b).unwrap_or_default();
+                }
+                3 => s.truncate(r.below(s.len() as u64 + 1) as usize),
+                4 => s = format!("{s}{s}"),
+                5 => s = format!("{s}%3D"),
+                _ => {}
+            }
+            (json!({ "scene": s }), "parse_scene of a made scene, changed")
+        }
         _ => (json!({}), "empty input"),
     }
+}
+
+/// Characters of scenes, aliases and some no scene holds.
+const SCENE_BYTES: [u8; 24] = *b"019AZaziIlLoOuU-*~$=!%_.";
+
+/// A `make_scene` input: a kind, a number, maybe a channel and a campaign,
+/// at the edges of the numbers' range (2^53 − 1) and past it.
+fn scene_parts(r: &mut Rng) -> Value {
+    let number = |r: &mut Rng| -> u64 {
+        match r.below(5) {
+            0 => r.below(64),
+            1 => (1u64 << 53) - 1 - r.below(3),
+            2 => 1u64 << r.below(54),
+            3 => r.below(1 << 53),
+            _ => r.below(1 << 20),
+        }
+    };
+    let kind = *r.pick(&["member", "guide", "store", "channel"]);
+    let mut i = json!({ "kind": kind, "number": number(r) });
+    if r.pct(50) {
+        i["channel"] = json!(number(r));
+    }
+    if r.pct(50) {
+        i["campaign"] = json!(number(r));
+    }
+    i
 }
 
 /// Case `n` of a run seeded `seed`.

@@ -2,12 +2,12 @@
 // every operation with its precise input and output types. Not run.
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
-  eligibleMembers, validateRules, demoRules, operations, checkRules, isSiyuError,
+  eligibleMembers, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
-  CouponTemplate, Campaign,
+  CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -42,6 +42,13 @@ export async function demo(): Promise<void> {
     const others: Effect[] = booked.effects;
     const forWhom: string | undefined = others[0]?.member;
   }
+
+  const parts: SceneParts = { kind: 'guide', number: 42, channel: 7 };
+  const made: Made = makeScene(parts);
+  const shareUrl: string = `/pages/index?scene=${made.url_value}`;
+  const read: Parsed = parseScene({ scene: made.scene });
+  const kind: Kind = read.kind;
+  const channel: number | undefined = read.channel;
 
   const text: string = call('quote', JSON.stringify(input));
   const env = JSON.parse(text) as Envelope<Quote>;
