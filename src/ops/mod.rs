@@ -72,6 +72,11 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "which members a targeted coupon template reaches",
         run: views::eligible_members,
     },
+    Operation {
+        name: "lifecycle_alerts",
+        summary: "who changed lifecycle segment since a date, and what to do",
+        run: views::lifecycle_alerts,
+    },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];
 

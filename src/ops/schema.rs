@@ -12,6 +12,7 @@
 use super::{ledger, pricing, rules, views, Nothing, Operation};
 use crate::ledger::views::{History, Summary, Targeting, WalletEntry};
 use crate::ledger::{Booked, Member};
+use crate::membership::lifecycle::Alerts;
 use crate::pricing::Quote;
 use crate::schema::{document, AnswerSchema, Defs, InputSchema, Value};
 
@@ -37,6 +38,7 @@ const TYPES: &[(&str, Writes, Writes)] = &[
     ("points_history", views::MemberIn::input_schema, History::answer_schema),
     ("coupon_wallet", views::MemberIn::input_schema, Vec::<WalletEntry>::answer_schema),
     ("eligible_members", views::TargetIn::input_schema, Targeting::answer_schema),
+    ("lifecycle_alerts", views::AlertsIn::input_schema, Alerts::answer_schema),
     ("operations", Nothing::input_schema, Vec::<Operation>::answer_schema),
 ];
 

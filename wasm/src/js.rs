@@ -274,6 +274,9 @@ exports! {
     coupon_wallet => couponWallet(unchecked_param_type = "MemberViewInput") -> "WalletEntry[]";
     #[doc = "Which members a targeted coupon template reaches."]
     eligible_members => eligibleMembers(unchecked_param_type = "EligibleMembersInput") -> "Targeting";
+    #[doc = "Who changed lifecycle segment since a date (at most 10,000 members a call),"]
+    #[doc = "with the action the rules attach to the move."]
+    lifecycle_alerts => lifecycleAlerts(unchecked_param_type = "LifecycleAlertsInput") -> "Alerts";
     #[doc = "Every operation's name and summary."]
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }
