@@ -121,6 +121,7 @@ exports.couponWallet = glue.couponWallet;
 exports.demoRules = glue.demoRules;
 exports.eligibleMembers = glue.eligibleMembers;
 exports.isSiyuError = glue.isSiyuError;
+exports.lifecycleAlerts = glue.lifecycleAlerts;
 exports.memberSummary = glue.memberSummary;
 exports.operations = glue.operations;
 exports.pointsHistory = glue.pointsHistory;
