@@ -1203,7 +1203,7 @@ proptest! {
     fn lifecycle_moves_agree_with_the_segments_of_every_day(
         lc in arb_lifecycle(),
         joined in 0i64..300,
-        orders in proptest::collection::vec((0i64..400, 0i64..30_000), 0..10),
+        orders in proptest::collection::vec((0i64..300, 0i64..30_000), 0..16),
         since in 0i64..400,
         span in 0i64..300,
         seed in any::<u64>(),

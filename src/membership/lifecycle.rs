@@ -342,26 +342,7 @@ impl OrderDays {
         let first = orders.first().map(|o| o.0);
         let last = orders.last().map(|o| o.0);
         let since_last = last.map(|l| day - l);
-        let (segment, decided_by, threshold) = match (first, since_last) {
-            (Some(first), Some(r)) => {
-                if r > lc.lost_days as i64 {
-                    (Segment::Lost, Decided::LostDays, lc.lost_days as i64)
-                } else if r > lc.silent_days as i64 {
-                    (Segment::Silent, Decided::SilentDays, lc.silent_days as i64)
-                } else if r > lc.at_risk_days as i64 {
-                    (Segment::AtRisk, Decided::AtRiskDays, lc.at_risk_days as i64)
-                } else if overdue.is_some_and(|o| r > o) {
-                    (Segment::AtRisk, Decided::OverduePct, lc.overdue_pct as i64)
-                } else if in_window >= lc.loyal_orders as i64 && money >= lc.loyal_fen {
-                    (Segment::Loyal, Decided::Loyal, lc.loyal_orders as i64)
-                } else if day - first <= lc.new_days as i64 {
-                    (Segment::New, Decided::NewDays, lc.new_days as i64)
-                } else {
-                    (Segment::Active, Decided::Active, lc.at_risk_days as i64)
-                }
-            }
-            _ => (Segment::Prospect, Decided::NoOrder, 0),
-        };
+        let (segment, decided_by, threshold) = decide(lc, day, first, since_last, in_window, money, overdue);
         Why {
             segment,
             decided_by,
@@ -382,22 +363,109 @@ impl OrderDays {
     /// changed, when the segment on `today` differs from the one on
     /// `since`: `(from, to, on)`.
     pub fn change(&self, lc: &Lifecycle, since: i64, today: i64) -> Option<(Option<Segment>, Segment, i64)> {
-        let from = self.on(lc, since);
-        let to = self.on(lc, today)?;
+        let p = Prepared::new(self, lc.interval_orders);
+        let from = p.on(lc, since);
+        let to = p.on(lc, today)?;
         if from == Some(to) {
             return None;
         }
-        let mut days = self.turning_days(lc, since, today);
+        let mut days = p.turning_days(lc, since, today);
         sorting::sort_by_key(&mut days, |d| std::cmp::Reverse(*d));
         days.dedup();
         for &d in &days {
-            if self.on(lc, d - 1) != Some(to) {
+            if p.on(lc, d - 1) != Some(to) {
                 return Some((from, to, d));
             }
         }
         // Unreachable when the turning days are complete; the earliest day
         // after `since` is then the honest answer.
         Some((from, to, since + 1))
+    }
+}
+
+/// The segment, what decided it and that threshold's value, from the
+/// numbers of one day: the table of `docs/rules.md` §4.8, in its order.
+fn decide(
+    lc: &Lifecycle,
+    day: i64,
+    first: Option<i64>,
+    since_last: Option<i64>,
+    in_window: i64,
+    money: Fen,
+    overdue: Option<i64>,
+) -> (Segment, Decided, i64) {
+    let (Some(first), Some(r)) = (first, since_last) else { return (Segment::Prospect, Decided::NoOrder, 0) };
+    if r > lc.lost_days as i64 {
+        (Segment::Lost, Decided::LostDays, lc.lost_days as i64)
+    } else if r > lc.silent_days as i64 {
+        (Segment::Silent, Decided::SilentDays, lc.silent_days as i64)
+    } else if r > lc.at_risk_days as i64 {
+        (Segment::AtRisk, Decided::AtRiskDays, lc.at_risk_days as i64)
+    } else if overdue.is_some_and(|o| r > o) {
+        (Segment::AtRisk, Decided::OverduePct, lc.overdue_pct as i64)
+    } else if in_window >= lc.loyal_orders as i64 && money >= lc.loyal_fen {
+        (Segment::Loyal, Decided::Loyal, lc.loyal_orders as i64)
+    } else if day - first <= lc.new_days as i64 {
+        (Segment::New, Decided::NewDays, lc.new_days as i64)
+    } else {
+        (Segment::Active, Decided::Active, lc.at_risk_days as i64)
+    }
+}
+
+/// A history made ready to judge many days in O(log n) each: money as
+/// prefix sums, and the usual interval of every prefix, kept as it grows
+/// (the lower half of the gaps in a max-heap, the upper in a min-heap).
+/// Judging day by day from scratch costs O(n log n) a day, and a member
+/// with 1,000 orders has up to 7,000 days to look at.
+struct Prepared<'a> {
+    h: &'a OrderDays,
+    /// money[k]: what the first k orders paid.
+    money: Vec<Fen>,
+    /// interval[k]: the usual interval of the first k + 1 orders.
+    interval: Vec<Option<i64>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(h: &'a OrderDays, need: u32) -> Self {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut money = Vec::with_capacity(h.orders.len() + 1);
+        money.push(0 as Fen);
+        let mut interval = Vec::with_capacity(h.orders.len());
+        let (mut low, mut high) = (BinaryHeap::new(), BinaryHeap::new());
+        let mut distinct = 0u64;
+        let mut prev: Option<i64> = None;
+        for &(d, fen) in &h.orders {
+            money.push(money.last().copied().unwrap_or(0).saturating_add(fen));
+            match prev {
+                Some(p) if d > p => {
+                    distinct += 1;
+                    // Insert the gap, then rebalance: low holds (m + 1) / 2.
+                    let g = d - p;
+                    if low.peek().is_none_or(|&top| g <= top) {
+                        low.push(g);
+                    } else {
+                        high.push(Reverse(g));
+                    }
+                    let m = low.len() + high.len();
+                    while low.len() > m.div_ceil(2) {
+                        if let Some(x) = low.pop() {
+                            high.push(Reverse(x));
+                        }
+                    }
+                    while low.len() < m.div_ceil(2) {
+                        if let Some(Reverse(x)) = high.pop() {
+                            low.push(x);
+                        }
+                    }
+                }
+                None => distinct = 1,
+                _ => {}
+            }
+            prev = Some(d);
+            interval.push(if distinct >= need as u64 { low.peek().copied() } else { None });
+        }
+        Prepared { h, money, interval }
     }
 
     /// Every day in (`since`, `today`] on which the segment may change:
@@ -409,27 +477,40 @@ impl OrderDays {
                 out.push(d);
             }
         };
-        if let Some(j) = self.joined {
+        if let Some(j) = self.h.joined {
             push(j);
         }
-        let mut distinct = 0;
-        for (k, &(d, _)) in self.orders.iter().enumerate() {
+        for (k, &(d, _)) in self.h.orders.iter().enumerate() {
             push(d);
             push(d + lc.window_days as i64 + 1);
-            if self.orders.get(k + 1).is_some_and(|o| o.0 == d) {
+            if self.h.orders.get(k + 1).is_some_and(|o| o.0 == d) {
                 continue;
             }
-            distinct += 1;
             for t in [lc.new_days, lc.at_risk_days, lc.silent_days, lc.lost_days] {
                 push(d + t as i64 + 1);
             }
-            if distinct >= lc.interval_orders {
-                if let Some(i) = usual_interval(&self.orders[..=k], lc.interval_orders) {
-                    push(d + i * lc.overdue_pct as i64 / 100 + 1);
-                }
+            if let Some(i) = self.interval.get(k).copied().flatten() {
+                push(d + i * lc.overdue_pct as i64 / 100 + 1);
             }
         }
         out
+    }
+
+    /// [`OrderDays::on`], in O(log n).
+    fn on(&self, lc: &Lifecycle, day: i64) -> Option<Segment> {
+        match self.h.joined {
+            Some(j) if j <= day => {}
+            _ => return None,
+        }
+        let orders = &self.h.orders;
+        let n = orders.partition_point(|o| o.0 <= day);
+        let w = orders.partition_point(|o| day - o.0 > lc.window_days as i64).min(n);
+        let money = self.money.get(n).copied().unwrap_or(0) - self.money.get(w).copied().unwrap_or(0);
+        let interval = n.checked_sub(1).and_then(|k| self.interval.get(k).copied().flatten());
+        let overdue = interval.map(|i| i * lc.overdue_pct as i64 / 100);
+        let first = orders.first().map(|o| o.0).filter(|_| n > 0);
+        let last = n.checked_sub(1).and_then(|k| orders.get(k)).map(|o| day - o.0);
+        Some(decide(lc, day, first, last, (n - w) as i64, money, overdue).0)
     }
 }
 
