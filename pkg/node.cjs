@@ -21,6 +21,7 @@ exports.demoRules = glue.demoRules;
 exports.eligibleMembers = glue.eligibleMembers;
 exports.isSiyuError = glue.isSiyuError;
 exports.makeScene = glue.makeScene;
+exports.lifecycleAlerts = glue.lifecycleAlerts;
 exports.memberSummary = glue.memberSummary;
 exports.operations = glue.operations;
 exports.parseScene = glue.parseScene;

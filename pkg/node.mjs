@@ -5,8 +5,8 @@ import * as glue from './siyu_wasm_bg.js';
 // The public functions, by name (scripts/build-wasm.sh checks the list).
 export {
   applyEvent, call, checkRules, couponWallet, demoRules,
-  eligibleMembers, isSiyuError, makeScene, memberSummary, operations,
-  parseScene, pointsHistory, quote, replay, validateRules,
+  eligibleMembers, isSiyuError, lifecycleAlerts, makeScene, memberSummary,
+  operations, parseScene, pointsHistory, quote, replay, validateRules,
 } from './siyu_wasm_bg.js';
 
 const bytes = readFileSync(new URL('./siyu_wasm_bg.wasm', import.meta.url));

@@ -76,7 +76,10 @@ pub use campaign::{Basis, Campaign, CampaignKind, Choice, FlashItem, LimitedItem
 pub use catalog::{CatalogItem, Scope};
 pub use coupon::template::{Audience, CouponKind, CouponTemplate, Group, Validity};
 pub use membership::benefits::{Benefits, BirthdayPerk, BirthdayWhen, MemberDay};
-pub use membership::lifecycle::{Lifecycle, Segment};
+pub use membership::lifecycle::{
+    alerts as lifecycle_alerts, Alert, Alerts, Decided, Lifecycle, LifecycleAction, MemberOrders, OrderDays, OrderMark,
+    Segment, Why,
+};
 pub use membership::paid::PaidPlan;
 pub use membership::tier::{GrowthPolicy, GrowthWindow, Period, Review, Tier};
 pub use membership::Membership;
@@ -124,6 +127,7 @@ pub mod limits {
     pub use crate::ledger::member::{
         MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS, MIN_STATE_REVIEW,
     };
+    pub use crate::membership::lifecycle::{MAX_ACTIONS, MAX_ALERT_MEMBERS, MAX_MEMBER_ORDERS, MAX_TASK_LEN};
     pub use crate::membership::profile::MAX_TAGS;
     pub use crate::ops::MAX_EVENTS;
     pub use crate::pricing::cart::{MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};

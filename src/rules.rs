@@ -71,8 +71,8 @@ pub struct Rules {
     /// shopper).
     #[serde(default)]
     pub full_reduction_choice: Choice,
-    /// How members are segmented for targeting (new / active / loyal /
-    /// silent).
+    /// Lifecycle segments (prospect … lost) for targeting and alerts, and
+    /// the action attached to each move.
     #[serde(default)]
     pub lifecycle: Lifecycle,
     /// The document these rules were read from, as canonical JSON: what

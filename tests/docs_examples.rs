@@ -200,6 +200,7 @@ fn skeletons() -> Vec<Value> {
         {"id": "m2", "name": "M", "cost": 1, "reward": {"type": "gift", "sku": "s"}},
     ]);
     all["catalog"] = json!([{"sku": "s", "name": "S", "category": "c", "price": 100}]);
+    all["lifecycle"] = json!({"actions": [{"to": "silent"}]});
     all["coupons"] = json!([
         {"id": "c1", "name": "C", "type": "amount_off", "amount": 1, "validity": {"type": "days", "days": 1}},
         {"id": "c2", "name": "C", "type": "percent_off", "pay_bp": 9000, "validity": window(json!({"type": "window"}))},
@@ -862,13 +863,106 @@ fn example_4_3_a_win_back_coupon_for_silent_members() {
             ["q2", "2026-03-01 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("cup", "teaware", 4500, 1)]}}],
         ]),
     );
-    assert_eq!(m.segment(&r, bj("2026-05-29 10:00")), siyu::Segment::Active);
+    assert_eq!(m.segment(&r, bj("2026-05-29 10:00")), siyu::Segment::AtRisk);
+    assert_eq!(m.lifecycle(&r, bj("2026-05-29 10:00")).days_since_last_order, Some(89));
     let e = err_apply(&r, &m, json!(["q3", "2026-05-29 10:00", {"type": "coupon_claimed", "template": "winback-15"}]));
     assert_eq!(e.code.as_str(), "COUPON_SEGMENT_REQUIRED");
-    assert_eq!(m.segment(&r, bj("2026-05-30 23:59")), siyu::Segment::Active);
+    assert_eq!(m.segment(&r, bj("2026-05-30 23:59")), siyu::Segment::AtRisk);
     assert_eq!(m.segment(&r, bj("2026-05-31 00:00")), siyu::Segment::Silent);
     let t = siyu::eligible_members(&r, "winback-15", vec![m], bj("2026-06-01 10:00")).unwrap();
     assert_eq!(t.eligible, vec!["m-q"]);
+}
+
+/// The shop with Example 4.3's `winback-15` and §4.8's `lifecycle` block.
+fn lifecycle_shop() -> Rules {
+    let mut v = shop();
+    v["coupons"].as_array_mut().unwrap().push(json!({"id": "winback-15", "name": "老友回归 15 元券",
+        "type": "amount_off", "amount": 1500, "validity": {"type": "days", "days": 7},
+        "audience": {"segments": ["silent"]}}));
+    v["lifecycle"] = block("lifecycle-example");
+    rules(&v)
+}
+
+fn orders_of(joined: &str, orders: &[(&str, i64)]) -> siyu::MemberOrders {
+    siyu::MemberOrders {
+        id: "m-l".into(),
+        joined_at: bj(joined),
+        orders: orders.iter().map(|&(at, paid)| siyu::OrderMark { at: bj(at), paid }).collect(),
+    }
+}
+
+fn date(s: &str) -> siyu::time::Date {
+    siyu::time::Date::parse(s).unwrap()
+}
+
+#[test]
+fn example_4_10_a_loyal_customer_goes_quiet() {
+    let r = lifecycle_shop();
+    let m = member(
+        &r,
+        json!([
+            ["l0", "2026-01-05 10:00", {"type": "joined", "member": "m-l"}],
+            ["l1", "2026-05-01 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("cup", "teaware", 12000, 1)]}}],
+            ["l2", "2026-07-01 10:00", {"type": "order_placed", "order": "o2", "cart": {"lines": [line("cup", "teaware", 12000, 1)]}}],
+            ["l3", "2026-08-03 10:00", {"type": "order_placed", "order": "o3", "cart": {"lines": [line("cup", "teaware", 12000, 1)]}}],
+        ]),
+    );
+    let paid: i64 = m.orders.values().map(|o| o.payable).sum();
+    let w = m.lifecycle(&r, bj("2026-09-01 10:00"));
+    assert_eq!((w.segment, w.orders_in_window, w.days_since_last_order), (siyu::Segment::Loyal, 3, Some(29)));
+    assert_eq!((w.usual_interval_days, w.overdue_after_days), (Some(33), Some(66)));
+    let w = m.lifecycle(&r, bj("2026-10-09 10:00"));
+    assert_eq!((w.segment, w.decided_by, w.threshold), (siyu::Segment::AtRisk, siyu::Decided::AtRiskDays, 60));
+    let s = siyu::summary(&r, m.clone(), bj("2026-11-15 12:00")).unwrap();
+    assert_eq!(s.segment, siyu::Segment::Silent);
+    assert_eq!(s.lifecycle.days_since_last_order, Some(104));
+    assert_eq!((s.lifecycle.decided_by, s.lifecycle.threshold), (siyu::Decided::SilentDays, 90));
+    // The batch, from the member's orders (¥120.00 each, as booked).
+    assert_eq!(paid, 36000);
+    let batch = [orders_of(
+        "2026-01-05 10:00",
+        &[("2026-05-01 10:00", 12000), ("2026-07-01 10:00", 12000), ("2026-08-03 10:00", 12000)],
+    )];
+    assert_eq!(siyu::OrderDays::of(&m, Zone::new(480), bj("2026-11-15 12:00")).orders.len(), 3);
+    for now in ["2026-11-15 12:00", "2027-01-30 23:59"] {
+        let a = siyu::lifecycle_alerts(&r, date("2026-09-01"), bj(now), &batch);
+        assert_eq!(a.changed.len(), 1, "{now}");
+        let c = &a.changed[0];
+        assert_eq!((c.from, c.to, c.on), (Some(siyu::Segment::Loyal), siyu::Segment::Silent, date("2026-11-02")));
+        let act = c.action.as_ref().unwrap();
+        assert_eq!((act.coupon.as_deref(), act.task.as_deref()), (Some("winback-15"), Some("导购一对一回访")));
+    }
+    let a = siyu::lifecycle_alerts(&r, date("2026-09-01"), bj("2027-01-31 00:00"), &batch);
+    assert_eq!(a.changed[0].to, siyu::Segment::Lost);
+}
+
+#[test]
+fn example_4_11_a_weekly_buyer() {
+    let r = lifecycle_shop();
+    let days = ["2026-10-04 10:00", "2026-10-11 10:00", "2026-10-18 10:00", "2026-10-25 10:00"];
+    let batch = [orders_of("2026-01-05 10:00", &days.map(|d| (d, 5000)))];
+    let h = {
+        let z = Zone::new(480);
+        let mut h = siyu::OrderDays { joined: Some(z.date(bj("2026-01-05 10:00")).to_days()), orders: vec![] };
+        for d in days {
+            h.orders.push((z.date(bj(d)).to_days(), 5000));
+        }
+        h
+    };
+    let lc = &r.lifecycle;
+    let on = |d: &str| h.why(lc, date(d).to_days());
+    assert_eq!(on("2026-10-25").segment, siyu::Segment::New);
+    assert_eq!(on("2026-11-03").segment, siyu::Segment::New);
+    assert_eq!(on("2026-11-04").segment, siyu::Segment::Active);
+    assert_eq!((on("2026-11-08").segment, on("2026-11-08").usual_interval_days), (siyu::Segment::Active, Some(7)));
+    let w = on("2026-11-09");
+    assert_eq!((w.segment, w.decided_by, w.threshold), (siyu::Segment::AtRisk, siyu::Decided::OverduePct, 200));
+    assert_eq!(on("2026-12-25").decided_by, siyu::Decided::AtRiskDays);
+    assert_eq!(on("2026-12-24").decided_by, siyu::Decided::OverduePct);
+    let a = siyu::lifecycle_alerts(&r, date("2026-10-25"), bj("2026-11-09 00:00"), &batch);
+    let c = &a.changed[0];
+    assert_eq!((c.from, c.to, c.on), (Some(siyu::Segment::New), siyu::Segment::AtRisk, date("2026-11-09")));
+    assert_eq!(c.action.as_ref().unwrap().task.as_deref(), Some("提醒导购联系"));
 }
 
 #[test]

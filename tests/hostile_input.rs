@@ -604,3 +604,23 @@ fn keys_in_any_order_repeated_or_far_down_the_object() {
         "unknown keys, up to the cap, and nothing about lines"
     );
 }
+
+/// `lifecycle_alerts` pages: more than 10,000 members, or a member with
+/// more than 1,000 orders, is refused with its path, not worked through;
+/// a page at those limits is answered.
+#[test]
+fn lifecycle_alerts_refuses_a_page_past_its_limits() {
+    let now = demo::NOW;
+    let day = 86_400_000i64;
+    let m = |k: usize, n: usize| {
+        let orders: Vec<Value> = (0..n).map(|i| json!({"at": now - (i as i64 % 700) * day, "paid": 100})).collect();
+        json!({"id": format!("m{k}"), "joined_at": now - 800 * day, "orders": orders})
+    };
+    let input = |members: Vec<Value>| json!({"rules": rules(), "since": "2000-01-01", "now": now, "members": members});
+    let many: Vec<Value> = (0..10_001).map(|k| json!({"id": format!("m{k}"), "joined_at": now})).collect();
+    let e = refused(&call("lifecycle_alerts", &input(many)), "TOO_MANY", "members");
+    assert_eq!(e["code"], "INPUT_INVALID");
+    refused(&call("lifecycle_alerts", &input(vec![m(0, 3), m(1, 1_001)])), "TOO_MANY", "members[1].orders");
+    let out = call("lifecycle_alerts", &input(vec![m(0, 1_000), m(1, 1)]));
+    assert_eq!(out["ok"]["members"], 2, "{:.300}", out.to_string());
+}

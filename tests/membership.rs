@@ -350,13 +350,24 @@ fn booking_an_order_uses_its_coupons_and_points_in_one_step() {
 fn lifecycle_segments_follow_orders() {
     let r = rules(json!({}));
     let m = joined(&r, "2026-01-01T10:00");
-    assert_eq!(m.segment(&r, t("2026-01-02T10:00")).as_str(), "new");
+    assert_eq!(m.segment(&r, t("2026-01-02T10:00")).as_str(), "prospect");
     let m = order(&r, &m, "o1", "2026-03-01T10:00", 10);
-    assert_eq!(m.segment(&r, t("2026-05-29T10:00")).as_str(), "active");
+    assert_eq!(m.segment(&r, t("2026-03-31T10:00")).as_str(), "new");
+    assert_eq!(m.segment(&r, t("2026-04-01T10:00")).as_str(), "active");
+    assert_eq!(m.segment(&r, t("2026-05-01T10:00")).as_str(), "at_risk");
     assert_eq!(m.segment(&r, t("2026-05-31T10:00")).as_str(), "silent");
+    assert_eq!(m.segment(&r, t("2026-08-29T10:00")).as_str(), "lost");
+    // ¥300.00 in the window makes 3 orders loyal; ¥0.30 does not.
     let m = order(&r, &m, "o2", "2026-05-01T10:00", 10);
     let m = order(&r, &m, "o3", "2026-06-01T10:00", 10);
-    assert_eq!(m.segment(&r, t("2026-10-01T10:00")).as_str(), "loyal");
+    assert_eq!(m.segment(&r, t("2026-06-02T10:00")).as_str(), "active");
+    let r = rules(json!({"lifecycle": {"loyal_fen": 0}}));
+    assert_eq!(m.segment(&r, t("2026-06-02T10:00")).as_str(), "loyal");
+    // Gaps 61 and 31 days: usual interval 31 (the lower middle), overdue
+    // after 62 days; 60 days without an order come first.
+    assert_eq!(m.lifecycle(&r, t("2026-06-02T10:00")).usual_interval_days, Some(31));
+    assert_eq!(m.segment(&r, t("2026-07-31T10:00")).as_str(), "loyal");
+    assert_eq!(m.segment(&r, t("2026-08-01T10:00")).as_str(), "at_risk");
 }
 
 #[test]

@@ -821,6 +821,8 @@ fn arb_wallet_rules() -> impl Strategy<Value = (Rules, usize)> {
             .cloned()
             .collect();
         v["coupons"] = Value::Array(ts.into_iter().chain(keep).collect());
+        // The demo's lifecycle actions name templates dropped here.
+        v.as_object_mut().unwrap().remove("lifecycle");
         // Shipping costs something here, and no activity makes it free, so
         // shipping coupons matter.
         v["shipping"] = shipping;
@@ -1257,6 +1259,68 @@ fn codes_at_the_edges_of_u64() {
                 assert_eq!((back.kind, back.number), (kind, n));
             } else {
                 assert_eq!(siyu::parse_scene(&code).unwrap_err().code, "CODE_NUMBER_TOO_LARGE");
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------- lifecycle
+
+fn arb_lifecycle() -> impl Strategy<Value = siyu::Lifecycle> {
+    (1u32..60, 1u32..60, 1u32..100, 1u32..60, 1u32..400, 1u32..5, 0i64..20_000, 2u32..5, 100u32..400).prop_map(
+        |(risk, silent, lost, new, window, orders, fen, interval, pct)| siyu::Lifecycle {
+            new_days: new,
+            at_risk_days: risk,
+            silent_days: risk + silent,
+            lost_days: risk + silent + lost,
+            window_days: window,
+            loyal_orders: orders,
+            loyal_fen: fen,
+            interval_orders: interval,
+            overdue_pct: pct,
+            actions: Vec::new(),
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..config() })]
+
+    /// The segment is a function of the orders and the day alone (not of
+    /// their order in the input), and a reported move agrees with the
+    /// segments day by day: `from` on `since`, `to` on every day from `on`
+    /// to today, something else the day before `on`; no move is reported
+    /// when the two ends agree.
+    #[test]
+    fn lifecycle_moves_agree_with_the_segments_of_every_day(
+        lc in arb_lifecycle(),
+        joined in 0i64..300,
+        orders in proptest::collection::vec((0i64..300, 0i64..30_000), 0..16),
+        since in 0i64..400,
+        span in 0i64..300,
+        seed in any::<u64>(),
+    ) {
+        let today = since + span;
+        let mut h = siyu::OrderDays { joined: Some(joined), orders: orders.clone() };
+        h.orders.sort();
+        let mut shuffled = orders.clone();
+        if !shuffled.is_empty() {
+            let n = shuffled.len();
+            shuffled.rotate_left((seed % n as u64) as usize);
+        }
+        shuffled.sort();
+        prop_assert_eq!(&shuffled, &h.orders);
+        let seg = |d: i64| h.on(&lc, d);
+        match h.change(&lc, since, today) {
+            None => prop_assert!(seg(today).is_none() || seg(since) == seg(today)),
+            Some((from, to, on)) => {
+                prop_assert_eq!(from, seg(since));
+                prop_assert_ne!(from, Some(to));
+                prop_assert!(since < on && on <= today, "on {} outside ({}, {}]", on, since, today);
+                prop_assert_ne!(seg(on - 1), Some(to));
+                for d in on..=today {
+                    prop_assert_eq!(seg(d), Some(to), "day {}", d);
+                }
             }
         }
     }

@@ -102,8 +102,9 @@ pub struct Audience {
     /// Only members with an active paid membership.
     #[serde(default)]
     pub paid_members_only: bool,
-    /// Only members in one of these lifecycle segments (`new`, `active`,
-    /// `loyal`, `silent`; see `membership/lifecycle.rs`).
+    /// Only members in one of these lifecycle segments (`prospect`, `new`,
+    /// `active`, `loyal`, `at_risk`, `silent`, `lost`; see
+    /// `membership/lifecycle.rs`).
     #[serde(default)]
     pub segments: Vec<Segment>,
 }

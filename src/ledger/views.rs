@@ -12,7 +12,7 @@ use crate::encode::Encode;
 use crate::error::{Error, Result};
 use crate::ledger::{advance, Member};
 use crate::membership::benefits;
-use crate::membership::lifecycle::Segment;
+use crate::membership::lifecycle::{Segment, Why};
 use crate::money::Fen;
 use crate::points::ledger::{Entry, Lot};
 use crate::rules::Rules;
@@ -77,6 +77,9 @@ pub struct Summary {
     pub fingerprint: String,
     pub tier: TierRef,
     pub segment: Segment,
+    /// The segment's numbers: days since the last order, orders and money
+    /// in the window, the usual interval, the threshold that decided.
+    pub lifecycle: Why,
     pub growth: i64,
     pub growth_total: i64,
     pub next_tier: Option<NextTier>,
@@ -159,11 +162,13 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     }
     let eff = benefits::effective(rules, &m, now);
     let today = zone.date(now);
+    let lifecycle = m.lifecycle(rules, now);
     Ok(Summary {
         id: m.id.clone(),
         fingerprint: rules.fingerprint().to_string(),
         tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
-        segment: m.segment(rules, now),
+        segment: lifecycle.segment,
+        lifecycle,
         growth,
         growth_total: m.growth_total,
         next_tier,

@@ -7,7 +7,7 @@
 //! | `tier.rs` | tiers, growth value (成长值), upgrades, the review (保级) |
 //! | `paid.rs` | paid membership plans and cards (付费会员) |
 //! | `benefits.rs` | member price, multipliers, free shipping, birthday, member day |
-//! | `lifecycle.rs` | segments: new, active, loyal, silent |
+//! | `lifecycle.rs` | segments (prospect, new, active, loyal, at risk, silent, lost), why, alerts |
 //! | `profile.rs` | joining, birthday and tags |
 
 pub mod benefits;

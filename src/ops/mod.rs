@@ -84,6 +84,11 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "what a scene (or a code) names, or why it is refused",
         run: growth::parse_scene,
     },
+    Operation {
+        name: "lifecycle_alerts",
+        summary: "who changed lifecycle segment since a date, and what to do",
+        run: views::lifecycle_alerts,
+    },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];
 

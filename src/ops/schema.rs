@@ -13,6 +13,7 @@ use super::{growth, ledger, pricing, rules, views, Nothing, Operation};
 use crate::growth::scene::{Made, Parsed, SceneParts};
 use crate::ledger::views::{History, Summary, Targeting, WalletEntry};
 use crate::ledger::{Booked, Member};
+use crate::membership::lifecycle::Alerts;
 use crate::pricing::Quote;
 use crate::schema::{document, AnswerSchema, Defs, InputSchema, Value};
 
@@ -40,6 +41,7 @@ const TYPES: &[(&str, Writes, Writes)] = &[
     ("eligible_members", views::TargetIn::input_schema, Targeting::answer_schema),
     ("make_scene", SceneParts::input_schema, Made::answer_schema),
     ("parse_scene", growth::ParseIn::input_schema, Parsed::answer_schema),
+    ("lifecycle_alerts", views::AlertsIn::input_schema, Alerts::answer_schema),
     ("operations", Nothing::input_schema, Vec::<Operation>::answer_schema),
 ];
 

@@ -1,12 +1,13 @@
-//! `member_summary`, `points_history`, `coupon_wallet` and
-//! `eligible_members`.
+//! `member_summary`, `points_history`, `coupon_wallet`, `eligible_members`
+//! and `lifecycle_alerts`.
 
 use super::{answer_text, checked, input};
 use crate::decode::{Decode, Json};
 use crate::error::Result;
 use crate::ledger::{views, Member};
+use crate::membership::lifecycle::{self, MemberOrders};
 use crate::rules::Rules;
-use crate::time::Millis;
+use crate::time::{Date, Millis};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "MemberViewInput"))]
 #[derive(Decode)]
@@ -57,4 +58,23 @@ pub(super) fn eligible_members(v: &Json, out: &mut String) -> Result<()> {
         m.check().map_err(|e| e.under(&format!("members[{k}]")))?;
     }
     answer_text(out, &views::eligible_members(&i.rules, &i.template, i.members, i.now)?)
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "LifecycleAlertsInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AlertsIn {
+    rules: Rules,
+    /// The local day to compare with `now`'s.
+    since: Date,
+    now: Millis,
+    /// At most 10,000: a host pages through more.
+    members: Vec<MemberOrders>,
+}
+
+pub(super) fn lifecycle_alerts(v: &Json, out: &mut String) -> Result<()> {
+    let i: AlertsIn = input(v)?;
+    checked(&i.rules)?;
+    lifecycle::check_batch(i.since, i.now, &i.members, i.rules.zone())?;
+    answer_text(out, &lifecycle::alerts(&i.rules, i.since, i.now, &i.members))
 }

@@ -129,14 +129,68 @@ b2 = replay(TG, member_events("b2", [E("b2-p", T0 + 1, "profile_set", birthday="
 b3 = replay(TG, member_events("b3", [E("b3-p", T0 + 1, "profile_set", birthday="07-01")]))
 case("views", "eligible_members_of_a_birthday_coupon_counts_this_years_claim", "eligible_members",
      {"rules": TG, "template": "bday", "members": [b1, b2, b3], "now": T0 + HOUR})
-SEG = R(coupons=[tpl("back", "回归券", amount_off(1500), audience={"segments": ["silent", "new"]})])
+SEG = R(coupons=[tpl("back", "回归券", amount_off(1500), audience={"segments": ["silent", "prospect"]})])
 s_new = replay(SEG, member_events("new"))
 s_active = replay(SEG, member_events("active", order("o1", T0 + 80 * DAY, 1000)))
 s_silent = replay(SEG, member_events("silent", order("o1", T0 + MIN, 1000), t=T0))
-s_loyal = replay(SEG, member_events("loyal", order("o1", T0 + MIN, 1000) + order("o2", T0 + 50 * DAY, 1000) +
-                                    order("o3", T0 + 100 * DAY, 1000)))
+s_loyal = replay(SEG, member_events("loyal", order("o1", T0 + MIN, 10000) + order("o2", T0 + 50 * DAY, 10000) +
+                                    order("o3", T0 + 100 * DAY, 10000)))
 case("views", "eligible_members_by_lifecycle_segment", "eligible_members",
      {"rules": SEG, "template": "back", "members": [s_new, s_active, s_silent, s_loyal], "now": T0 + 100 * DAY + HOUR})
+
+# ------------------------------------------------------ lifecycle alerts
+
+# Defaults: new 30 days, at risk after 60 (or 2 × the usual interval),
+# silent after 90, lost after 180, loyal 3 orders and ¥300.00 in 365 days.
+LC = R(coupons=[tpl("winback", "老友回归券", amount_off(1500)), tpl("hello", "首单后关怀券", amount_off(500))],
+       lifecycle={"actions": [
+           {"from": "loyal", "to": "silent", "coupon": "winback", "task": "导购一对一回访"},
+           {"to": "at_risk", "task": "提醒导购联系"},
+           {"from": "prospect", "to": "new", "coupon": "hello"}]})
+LC_SINCE = "2026-09-01"
+LC_NOW = at(2026, 11, 15, 12)
+
+
+def om(t, fen):
+    return {"at": t, "paid": fen}
+
+
+LC_MEMBERS = [
+    # loyal on 09-01 (3 orders, ¥360.00), no order since 08-03: silent from 11-02
+    {"id": "loyal-silent", "joined_at": at(2026, 1, 5, 10),
+     "orders": [om(at(2026, 5, 1, 10), 12000), om(at(2026, 7, 1, 10), 12000), om(at(2026, 8, 3, 10), 12000)]},
+    # weekly buyer: usual interval 7, at risk after 14 days without an order (11-01 → 11-16 would be 15)
+    {"id": "weekly", "joined_at": at(2026, 1, 5, 10),
+     "orders": [om(at(2026, 10, d, 10), 5000) for d in (4, 11, 18, 25)]},
+    # joined before, first order on 11-10: prospect → new
+    {"id": "first", "joined_at": at(2026, 8, 1, 10), "orders": [om(at(2026, 11, 10, 9), 9900)]},
+    # joined after `since`, no order: prospect, from null
+    {"id": "joined", "joined_at": at(2026, 10, 1, 10)},
+    # still active: no change
+    {"id": "steady", "joined_at": at(2025, 1, 5, 10),
+     "orders": [om(at(2026, 8, 20, 10), 3000), om(at(2026, 11, 1, 10), 3000)]},
+    # ordered on 2026-01-02 only: silent on 09-01, lost from 07-02 … already lost: no change
+    {"id": "gone", "joined_at": at(2025, 12, 1, 10), "orders": [om(at(2026, 1, 2, 10), 3000)]},
+]
+case("lifecycle", "alerts_say_who_moved_when_and_what_to_do", "lifecycle_alerts",
+     {"rules": LC, "since": LC_SINCE, "now": LC_NOW, "members": LC_MEMBERS})
+case("lifecycle", "alerts_for_a_weekly_buyer_turn_at_risk_after_twice_the_interval", "lifecycle_alerts",
+     {"rules": LC, "since": "2026-10-25", "now": at(2026, 11, 9, 0), "members": [LC_MEMBERS[1]]})
+case("lifecycle", "alerts_since_today_find_no_change", "lifecycle_alerts",
+     {"rules": LC, "since": "2026-11-15", "now": LC_NOW, "members": LC_MEMBERS})
+case("lifecycle", "alerts_bad_input_lists_every_problem", "lifecycle_alerts",
+     {"rules": LC, "since": "2026-11-16", "now": LC_NOW, "members": [
+         {"id": "", "joined_at": 5, "orders": [om(LC_NOW + 1, -1), om(LC_NOW, 10**14)]}]})
+case("lifecycle", "rules_with_a_bad_lifecycle_block_list_every_problem", "validate_rules",
+     {"rules": R(coupons=[tpl("winback", "老友回归券", amount_off(1500))],
+                 lifecycle={"at_risk_days": 100, "silent_days": 90, "new_days": 0, "overdue_pct": 50,
+                            "actions": [{"from": "loyal", "to": "loyal", "task": "x"},
+                                        {"to": "lost"},
+                                        {"to": "silent", "coupon": "nope"},
+                                        {"to": "silent", "task": ""}]})})
+m_sum = replay(LC, member_events("sum", order("o1", at(2026, 5, 1, 10), 12000) + order("o2", at(2026, 7, 1, 10), 12000)
+                                 + order("o3", at(2026, 8, 3, 10), 12000), t=at(2026, 1, 5, 10)))
+view("lifecycle", "member_summary_says_why_in_numbers", "member_summary", LC, m_sum, LC_NOW)
 
 # --------------------------------------------------------------- big carts
 
@@ -171,3 +225,9 @@ quote("demo", "quote_of_the_demo_cart_for_a_guest", DR, dict(DC, points=0, coupo
 view("demo", "member_summary_of_the_demo_member", "member_summary", DR, DM, DEMO_NOW)
 view("demo", "coupon_wallet_of_the_demo_member", "coupon_wallet", DR, DM, DEMO_NOW)
 view("demo", "points_history_of_the_demo_member", "points_history", DR, DM, DEMO_NOW)
+case("demo", "lifecycle_alerts_of_the_demo_rules", "lifecycle_alerts",
+     {"rules": DR, "since": "2026-09-01", "now": DEMO_NOW, "members": [
+         {"id": "m-loyal", "joined_at": at(2026, 1, 5, 10),
+          "orders": [om(at(2026, 5, 1, 10), 12000), om(at(2026, 7, 1, 10), 12000), om(at(2026, 8, 30, 10), 12000)]},
+         {"id": "m-quiet", "joined_at": at(2026, 1, 5, 10), "orders": [om(at(2026, 6, 1, 10), 8800)]},
+         {"id": "m-first", "joined_at": at(2026, 8, 1, 10), "orders": [om(at(2026, 11, 20, 20), 9900)]}]})

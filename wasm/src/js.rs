@@ -280,6 +280,9 @@ exports! {
     #[doc = "What a scene (or a bare code) names; throws `SCENE_*` when it is too long,"]
     #[doc = "has a bad character, is malformed or fails its check."]
     parse_scene => parseScene(unchecked_param_type = "ParseSceneInput") -> "Parsed";
+    #[doc = "Who changed lifecycle segment since a date (at most 10,000 members a call),"]
+    #[doc = "with the action the rules attach to the move."]
+    lifecycle_alerts => lifecycleAlerts(unchecked_param_type = "LifecycleAlertsInput") -> "Alerts";
     #[doc = "Every operation's name and summary."]
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }

@@ -159,12 +159,24 @@ codes! {
     REWARD_EMPTY;
     /// A full-reduction amount off above the tier's threshold.
     REWARD_ABOVE_THRESHOLD;
+    /// `lifecycle` needs `at_risk_days` < `silent_days` < `lost_days`.
+    LIFECYCLE_THRESHOLDS_OUT_OF_ORDER;
+    /// A lifecycle action whose `from` and `to` are the same segment.
+    LIFECYCLE_ACTION_SAME;
+    /// Two lifecycle actions for the same move.
+    LIFECYCLE_ACTION_DUPLICATE;
+    /// A lifecycle action with neither `coupon` nor `task`.
+    LIFECYCLE_ACTION_EMPTY;
 
     // Events (`apply_event`, `replay`).
     /// This event id was already booked.
     DUPLICATE_EVENT;
     /// The event (or a query's `now`) is earlier than the last event.
     EVENT_OUT_OF_ORDER;
+    /// `lifecycle_alerts`: an order later than `now`.
+    ORDER_AFTER_NOW;
+    /// `lifecycle_alerts`: `since` is after `now`'s local day.
+    SINCE_AFTER_NOW;
     /// Any event but `joined` before `joined` (also: a quote or view for such a
     /// member).
     MEMBER_NOT_JOINED;

@@ -710,6 +710,30 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
             }
             (json!({ "scene": s }), "parse_scene of a made scene, changed")
         }
+        "lifecycle_alerts" => {
+            // Members' order marks around one `now`: gaps of days to
+            // months, amounts to the state limit, a few past `now`.
+            let now = r.range(MIN_T + 400 * DAY, MAX_T);
+            let mut ms = Vec::new();
+            for k in 0..r.range(0, 6) {
+                let joined = now - r.range(0, 900) * DAY - r.range(0, DAY);
+                let mut at = joined - r.range(0, 60) * DAY;
+                let mut orders = Vec::new();
+                for _ in 0..r.range(0, 12) {
+                    at += r.range(0, 90) * DAY + r.range(0, DAY);
+                    let paid = if r.pct(10) { *r.pick(EDGE_INTS) } else { r.range(0, 100_000) };
+                    orders.push(json!({ "at": at.min(now + r.range(-1, 1)), "paid": paid }));
+                }
+                ms.push(json!({ "id": format!("m{k}"), "joined_at": joined, "orders": orders }));
+            }
+            let days = r.range(-2, 800);
+            let since_ms = now - days * DAY;
+            let since = siyu::time::Zone::new(0).date(since_ms.clamp(MIN_T, MAX_T)).to_string();
+            (
+                json!({ "rules": rules_v, "since": since, "now": now, "members": ms }),
+                "lifecycle_alerts of generated orders",
+            )
+        }
         _ => (json!({}), "empty input"),
     }
 }

@@ -2,12 +2,12 @@
 // every operation with its precise input and output types. Not run.
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
-  eligibleMembers, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
+  eligibleMembers, lifecycleAlerts, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
-  CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind,
+  CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -36,6 +36,14 @@ export async function demo(): Promise<void> {
   const history: History = pointsHistory({ rules, member, now });
   const wallet: WalletEntry[] = couponWallet({ rules, member, now });
   const reach: Targeting = eligibleMembers({ rules, template: 'welcome', members: [member], now });
+  const why: Why = summary.lifecycle;
+  const alerts: Alerts = lifecycleAlerts({
+    rules, since: '2026-09-01', now, members: [{ id: 'm1', joined_at: now - 86_400_000, orders: [{ at: now, paid: 9900 }] }],
+  });
+  const moved: Segment | null | undefined = alerts.changed[0]?.from;
+  const onDay: string | undefined = alerts.changed[0]?.on;
+  const task: string | undefined = alerts.changed[0]?.action?.task;
+  const risk: number | null = why.days_since_last_order;
   if (events.length) {
     const booked: Booked = applyEvent({ rules, member, event: events[0] });
     const next: Member = booked.member;
