@@ -91,6 +91,7 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::referral::{InviteReward, Invites, Qualify, Referral, ReferralBinding};
 pub use growth::scene::{code_of, make as make_scene, parse as parse_scene, Made, Parsed, SceneParts};
 pub use growth::Kind;
 pub use ledger::member::{Gift, Member};
@@ -120,6 +121,7 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};
     pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};
     pub use crate::ledger::member::{
         MAX_STATE_AMOUNT, MAX_STATE_COUNT, MAX_STATE_INSTANT, MAX_STATE_ITEMS, MIN_STATE_REVIEW,
