@@ -18,7 +18,7 @@
 //! | `campaign/` | flash sales, limited-time and quantity discounts, full reductions |
 //! | `pricing/` | the checkout pipeline: the cart, the steps in order, shipping, the quote |
 //! | `ledger/` | events and replay, the member's state, orders and refunds, read-only views |
-//! | `growth/` | codes and scenes for sharing: members', guides', stores' and channels' codes |
+//! | `growth/` | codes and scenes for sharing: members', guides', stores' and channels' codes; referral binding and rewards |
 //! | `ops/` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
 //!

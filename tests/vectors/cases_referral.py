@@ -158,3 +158,8 @@ case("referral", "rules_every_problem_at_once", "validate_rules", {"rules": shop
     inviter={"points": -5, "coupon": "nope", "growth": 0}, daily_cap=0, total_cap=0)})
 case("referral", "rules_unknown_qualify", "validate_rules", {"rules": shop(qualify="shared")})
 case("referral", "rules_valid", "validate_rules", {"rules": SHOP})
+
+# A state handed back with a referral count past the state limits.
+BAD = replay(SHOP, [join(T0 - 30 * DAY, member="m-ann", id="a-join"), reward()])
+BAD["invites"]["rewarded"] = 1_000_001
+view("referral", "member_state_with_a_count_out_of_range", "member_summary", SHOP, BAD, T0 + 11 * DAY)
