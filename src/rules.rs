@@ -11,6 +11,7 @@
 //! | `shipping` | `pricing/shipping.rs` |
 //! | `campaigns`, `full_reduction_choice` | `campaign/` |
 //! | `lifecycle` | `membership/lifecycle.rs` |
+//! | `referral` | `growth/referral.rs` |
 //!
 //! [`Rules::parse`] checks the document's shape (unknown fields are errors)
 //! and then its meaning, and reports **every** problem with a path and a
@@ -28,6 +29,7 @@ use crate::coupon::{self, template::CouponTemplate};
 use crate::decode::{self, Decode};
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::growth::referral::{self, Referral};
 use crate::index::Index;
 use crate::membership::{self, lifecycle::Lifecycle, Membership, Tier};
 use crate::money::Fen;
@@ -75,6 +77,9 @@ pub struct Rules {
     /// the action attached to each move.
     #[serde(default)]
     pub lifecycle: Lifecycle,
+    /// Referral (老带新): binding and rewards (`growth/referral.rs`).
+    #[serde(default)]
+    pub referral: Option<Referral>,
     /// The document these rules were read from, as canonical JSON: what
     /// [`Rules::fingerprint`] hashes. Written once, as they are read.
     #[serde(skip)]
@@ -227,6 +232,7 @@ impl Rules {
         shipping::check(self, p);
         campaign::check(self, p);
         membership::lifecycle::check(self, p);
+        referral::check(self, p);
     }
 
     /// A reference to a coupon template (a birthday coupon, a mall item, a

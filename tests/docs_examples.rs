@@ -1643,3 +1643,150 @@ fn example_9_3_every_refusal_of_parse_scene() {
         assert!(seen.iter().any(|s| s == c), "Example 9.3 shows no {c}");
     }
 }
+
+// ------------------------------------------------------------ 10. referral
+
+/// The example shop with the referral block of §10.1.
+fn referral_shop() -> Value {
+    let mut s = shop();
+    s["referral"] = block("example-10-referral");
+    s
+}
+
+/// The invitee of Example 10.2, up to the completed first order.
+fn invitee_log() -> Value {
+    json!([
+        ["b1", "2026-11-02 10:00", {"type": "joined", "member": "m-bo"}],
+        ["b2", "2026-11-02 10:05", {"type": "referral_bound", "inviter": "m-ann", "scene": "M9V61",
+            "first_scan_at": bj("2026-11-01 09:00"), "fingerprints": ["device:d1", "phone:p1"], "seen": ["device:zz"]}],
+        ["b3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": {"lines": [line("tea-a", "tea", 16800, 1)]}}],
+        ["b4", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}],
+    ])
+}
+
+fn inviter_log() -> Value {
+    json!([["a1", "2026-10-01 10:00", {"type": "joined", "member": "m-ann"}]])
+}
+
+fn balance(m: &Member) -> i64 {
+    m.points.lots.iter().map(|l| l.remaining).sum()
+}
+
+#[test]
+fn example_10_2_a_referral_settles() {
+    let r = rules(&referral_shop());
+    let bo = member(&r, invitee_log());
+    let bind = bo.referral.as_ref().unwrap();
+    assert_eq!((bind.inviter.as_str(), bind.order.as_deref()), ("m-ann", Some("o1")));
+    assert_eq!(bind.settles_at, Some(bj("2026-11-13 10:00")));
+    assert_eq!(balance(&bo), 268);
+    // A day early, nothing settles.
+    let ev = events(json!([["b5", "2026-11-12 10:00", {"type": "time_advanced"}]])).remove(0);
+    assert!(siyu::apply(&r, bo.clone(), &ev).unwrap().effects.is_empty());
+    // On the day, the invitee gets 200 points and the inviter's reward is an effect.
+    let ev = events(json!([["b5", "2026-11-13 10:00", {"type": "time_advanced"}]])).remove(0);
+    let booked = siyu::apply(&r, bo.clone(), &ev).unwrap();
+    assert_eq!(balance(&booked.member), 468);
+    assert_eq!(booked.effects.len(), 1);
+    let fx = &booked.effects[0];
+    assert_eq!(support::to_value(fx), block("example-10-2-effect"));
+    // The host sets `budget_used` and books it on the inviter.
+    let ann = member(&r, inviter_log());
+    let with_budget = |used: u32| {
+        let mut event = fx.event.clone();
+        let siyu::EventKind::ReferralReward { budget_used, .. } = &mut event.kind else { panic!() };
+        *budget_used = Some(used);
+        event
+    };
+    let ann = support::apply(&r, &ann, &with_budget(12)).unwrap();
+    assert_eq!(balance(&ann), 600);
+    assert_eq!(ann.growth_total, 50);
+    assert_eq!(ann.wallet.len(), 1);
+    assert_eq!((ann.wallet[0].id.as_str(), ann.wallet[0].template.as_str()), (fx.event.id.as_str(), "free-10"));
+    assert_eq!(ann.invites.as_ref().unwrap().rewarded, 1);
+    // Without `budget_used`, the rules' budget refuses it.
+    let e = support::apply(&r, &member(&r, inviter_log()), &fx.event).unwrap_err();
+    assert_eq!(e.code, "REFERRAL_BUDGET_MISSING");
+    // With the budget spent (1,000 of 1,000), it is booked as capped.
+    let ann = support::apply(&r, &member(&r, inviter_log()), &with_budget(1000)).unwrap();
+    assert_eq!((balance(&ann), ann.invites.as_ref().unwrap().capped), (100, 1));
+}
+
+#[test]
+fn example_10_3_a_refund_before_settling() {
+    let r = rules(&referral_shop());
+    let bo = member(&r, invitee_log());
+    let bo = ok_apply(&r, &bo, json!(["b5", "2026-11-08 10:00", {"type": "order_refunded", "order": "o1"}]));
+    let bind = bo.referral.as_ref().unwrap();
+    assert_eq!((bind.order.as_deref(), bind.settles_at), (None, None));
+    let ev = events(json!([["b6", "2026-11-13 10:00", {"type": "time_advanced"}]])).remove(0);
+    assert!(siyu::apply(&r, bo, &ev).unwrap().effects.is_empty());
+}
+
+#[test]
+fn example_10_4_every_refusal_of_a_binding() {
+    let r = rules(&referral_shop());
+    let start = DOC.find("Example 10.4").expect("Example 10.4");
+    let rows: Vec<Vec<String>> = DOC[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("> |---"))
+        .skip(1)
+        .take_while(|l| l.starts_with("> |"))
+        .map(|l| l.split('|').skip(1).take(2).map(|c| c.trim().trim_matches('`').to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let base = || {
+        json!({"type": "referral_bound", "inviter": "m-ann", "scene": "M9V61",
+               "first_scan_at": bj("2026-11-01 09:00"), "fingerprints": ["device:d1"]})
+    };
+    let joined = member(&r, json!([["b1", "2026-11-02 10:00", {"type": "joined", "member": "m-bo"}]]));
+    for row in &rows {
+        let mut e = base();
+        let mut m = joined.clone();
+        let mut at = "2026-11-02 10:05";
+        {
+            match row[1].as_str() {
+                "inviter m-bo" => e["inviter"] = json!("m-bo"),
+                "chain [m-cy, m-bo]" => e["chain"] = json!(["m-cy", "m-bo"]),
+                "bound already" => m = ok_apply(&r, &m, json!(["b0", "2026-11-02 10:01", base()])),
+                "10 days after joining" => at = "2026-11-12 10:05",
+                "seen [device:d1]" => e["seen"] = json!(["device:d1"]),
+                "first scan 2026-09-30" => e["first_scan_at"] = json!(bj("2026-09-30 09:00")),
+                other => panic!("unknown case {other}"),
+            }
+        }
+        let ev = events(json!([["b9", at, e]])).remove(0);
+        let err = support::apply(&r, &m, &ev).unwrap_err();
+        assert_eq!(err.code, row[0].as_str(), "{row:?}: {err}");
+    }
+}
+
+#[test]
+fn example_7_4_an_effect_booked_and_replayed() {
+    let mut shop = referral_shop();
+    shop["referral"]["settle_days"] = json!(0);
+    shop["referral"].as_object_mut().unwrap().remove("budget");
+    let r = rules(&shop);
+    let mut bo_log = invitee_log().as_array().unwrap().clone();
+    let completed = bo_log.pop().unwrap();
+    let bo = member(&r, Value::Array(bo_log.clone()));
+    let booked = siyu::apply(&r, bo, &events(json!([completed.clone()]))[0]).unwrap();
+    assert_eq!(booked.effects.len(), 1);
+    let fx = &booked.effects[0];
+    assert_eq!(support::to_value(fx), block("example-7-4-effect"));
+    assert_eq!(balance(&booked.member), 468);
+    // The host appends the effect to the inviter's log and books it.
+    let ann = member(&r, inviter_log());
+    let ann = siyu::apply(&r, ann, &fx.event).unwrap();
+    assert!(ann.effects.is_empty());
+    // Replaying each log gives the same states.
+    bo_log.push(completed);
+    assert_eq!(member(&r, Value::Array(bo_log)), booked.member);
+    let mut ann_log = events(inviter_log());
+    ann_log.push(fx.event.clone());
+    assert_eq!(siyu::replay(&r, &ann_log).unwrap(), ann.member);
+    // Booking the invitee's event again makes the same effect id: the
+    // host's retry is refused on the inviter as a duplicate.
+    let again = siyu::apply(&r, ann.member.clone(), &fx.event).unwrap_err();
+    assert_eq!(again.code, "DUPLICATE_EVENT");
+}

@@ -1325,3 +1325,162 @@ proptest! {
         }
     }
 }
+
+// --------------------------------------------------- 9. referral effects
+
+/// What an invitee does, one step at a time.
+#[derive(Debug, Clone)]
+enum RefAct {
+    /// Place an order of one line at this price (fen).
+    Place(i64),
+    /// Complete the oldest open order.
+    Complete,
+    /// Refund the newest order with something left, in full.
+    Refund,
+    /// Nothing but time.
+    Tick,
+}
+
+fn arb_ref_act() -> impl Strategy<Value = RefAct> {
+    prop_oneof![
+        select(&[500i64, 9_900, 16_800, 50_000][..]).prop_map(RefAct::Place),
+        Just(RefAct::Complete),
+        Just(RefAct::Refund),
+        Just(RefAct::Tick),
+    ]
+}
+
+/// The demo rules with a referral block drawn at random.
+fn arb_referral_rules() -> impl Strategy<Value = Value> {
+    (
+        any::<bool>(),
+        select(&[0i64, 9_900, 20_000][..]),
+        0u32..=3,
+        prop::option::of(1u32..=2),
+        prop::option::of(1u32..=3),
+        prop::option::of(0u32..=3),
+    )
+        .prop_map(|(joined, min_payable, settle_days, daily, total, budget)| {
+            let mut doc = demo_value();
+            let mut r = json!({
+                "qualify": if joined { "joined" } else { "first_order" },
+                "settle_days": settle_days,
+                "new_within_days": 30,
+                "inviter": { "points": 300, "growth": 20 },
+                "invitee": { "points": 100 },
+            });
+            if !joined {
+                r["min_payable"] = json!(min_payable);
+            }
+            for (k, v) in [("daily_cap", daily), ("total_cap", total), ("budget", budget)] {
+                if let Some(v) = v {
+                    r[k] = json!(v);
+                }
+            }
+            doc["referral"] = r;
+            doc
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+
+    /// For generated invitee logs bound to one inviter: booking each event,
+    /// appending the effects it makes to the inviter's log (with the host's
+    /// budget count) and booking them there, then replaying every log gives
+    /// the same states; every state made is one the operations accept.
+    #[test]
+    fn referral_effects_appended_then_replayed_give_the_same_states(
+        doc in arb_referral_rules(),
+        plan in prop::collection::vec((0usize..3, 1i64..=3 * 24 * 60, arb_ref_act()), 1..=24),
+    ) {
+        let rules = support::rules_from(&doc).unwrap();
+        let ann_join = event("a0".into(), T0, EventKind::Joined { member: "m-ann".into() });
+        let mut ann = support::apply(&rules, &Member::default(), &ann_join).unwrap();
+        let mut ann_log = vec![ann_join];
+        let mut budget_used = 0u32;
+        let mut bos: Vec<(Member, Vec<Event>)> = Vec::new();
+        let mut at = T0;
+        for i in 0..3 {
+            at += MINUTE;
+            let id = format!("m-b{i}");
+            let j = event(format!("{id}-join"), at, EventKind::Joined { member: id.clone() });
+            let m = support::apply(&rules, &Member::default(), &j).unwrap();
+            bos.push((m, vec![j]));
+        }
+        let offer = |bo: &mut (Member, Vec<Event>), e: Event,
+                         ann: &mut Member, ann_log: &mut Vec<Event>, budget_used: &mut u32| -> Result<(), TestCaseError> {
+            let Ok(booked) = siyu::apply(&rules, bo.0.clone(), &e) else { return Ok(()) };
+            bo.0 = booked.member;
+            bo.1.push(e);
+            for fx in booked.effects {
+                prop_assert_eq!(&fx.member, "m-ann");
+                let mut ev = fx.event;
+                if let EventKind::ReferralReward { budget_used: b, .. } = &mut ev.kind {
+                    *b = rules.referral.as_ref().and_then(|r| r.budget).map(|_| *budget_used);
+                }
+                let before = ann.invites.as_ref().map_or(0, |i| i.rewarded);
+                let next = siyu::apply(&rules, ann.clone(), &ev);
+                prop_assert!(next.is_ok(), "the inviter refused an effect: {:?}", next.err());
+                let next = next.unwrap();
+                prop_assert!(next.effects.is_empty(), "effects make no effects");
+                *ann = next.member;
+                if ann.invites.as_ref().map_or(0, |i| i.rewarded) > before {
+                    *budget_used += 1;
+                }
+                ann_log.push(ev);
+            }
+            Ok(())
+        };
+        // Bind each invitee.
+        for (i, bo) in bos.iter_mut().enumerate() {
+            at += MINUTE;
+            let kind = EventKind::ReferralBound {
+                inviter: "m-ann".into(),
+                scene: "M9V61".into(),
+                first_scan_at: T0,
+                chain: vec![],
+                fingerprints: vec![format!("device:{i}")],
+                seen: vec![],
+            };
+            offer(bo, event(format!("b{i}"), at, kind), &mut ann, &mut ann_log, &mut budget_used)?;
+        }
+        for (k, (who, step, act)) in plan.iter().enumerate() {
+            at += step * MINUTE;
+            let bo = &mut bos[*who];
+            let kind = match act {
+                RefAct::Place(price) => EventKind::OrderPlaced {
+                    order: format!("o{k}"),
+                    cart: support::from_value(&json!({ "lines": [{ "sku": "tea-longjing", "category": "tea", "unit_price": price, "quantity": 1 }] })).unwrap(),
+                    expect_payable: None,
+                    expect_fingerprint: None,
+                },
+                RefAct::Complete => {
+                    let Some(o) = bo.0.orders.values().find(|o| o.completed_at.is_none()) else { continue };
+                    EventKind::OrderCompleted { order: o.id.clone() }
+                }
+                RefAct::Refund => {
+                    let Some(o) = bo.0.orders.values().filter(|o| !o.fully_refunded()).last() else { continue };
+                    EventKind::OrderRefunded { order: o.id.clone(), lines: None }
+                }
+                RefAct::Tick => EventKind::TimeAdvanced {},
+            };
+            offer(bo, event(format!("e{k}"), at, kind), &mut ann, &mut ann_log, &mut budget_used)?;
+        }
+        let rules_doc = support::to_value(&rules);
+        let mut all = vec![(ann, ann_log)];
+        all.extend(bos);
+        for (m, log) in &all {
+            let replayed = siyu::replay(&rules, log).unwrap();
+            prop_assert_eq!(&replayed, m);
+            let mj = support::to_value(m);
+            call_ok("member_summary", &json!({ "rules": rules_doc, "member": mj, "now": m.clock }))?;
+            call_ok("points_history", &json!({ "rules": rules_doc, "member": mj, "now": m.clock }))?;
+        }
+        // Caps hold.
+        let r = rules.referral.as_ref().unwrap();
+        let paid = all[0].0.invites.as_ref().map_or(0, |i| i.rewarded);
+        prop_assert!(r.total_cap.is_none_or(|c| paid <= c));
+        prop_assert!(r.budget.is_none_or(|c| paid <= c));
+    }
+}

@@ -16,6 +16,7 @@ use crate::coupon::wallet::{WalletCoupon, MAX_WALLET_SIZE};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::referral::{Invites, ReferralBinding};
 use crate::ledger::order::Order;
 use crate::membership::paid::PaidCard;
 use crate::membership::tier::{GrowthEntry, GrowthFloor};
@@ -63,6 +64,12 @@ pub struct Member {
     pub gifts: Vec<Gift>,
     #[cfg_attr(feature = "ts", tsify(type = "string[]"))]
     pub event_ids: IdSet,
+    /// Who invited this member, once bound (`growth/referral.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<ReferralBinding>,
+    /// The referral rewards this member was paid as an inviter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invites: Option<Invites>,
 }
 
 /// A gift the host ships: a points-mall item or a full reduction's.
@@ -226,6 +233,7 @@ impl Member {
             Orders::None => {}
         }
         self.check_clocks(scope, p);
+        crate::growth::referral::check_state(self, p);
     }
 
     /// Part of [`Member::check`]: instants and counters. The review clock

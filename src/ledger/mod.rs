@@ -20,6 +20,7 @@
 //! | `coupon_used`, `coupon_restored` | `coupon/wallet.rs` |
 //! | `membership_purchased` | `membership/paid.rs` |
 //! | `time_advanced` | here: nothing but the passing of time |
+//! | `referral_bound`, `referral_reward` | `growth/referral.rs` |
 //!
 //! **Effects on other members.** An event on one member may change another
 //! (an invitee's first order rewards the inviter). Booking returns such
@@ -40,6 +41,7 @@ use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::referral::{self, Qualify};
 use crate::membership::{paid, profile};
 use crate::money::Fen;
 use crate::points::{earning, mall};
@@ -120,6 +122,45 @@ pub enum EventKind {
         plan: String,
     },
     TimeAdvanced {},
+    /// The invitee is bound to their inviter (`docs/rules.md` §10.2).
+    ReferralBound {
+        /// The inviter's member id (the host maps the scene's number to it).
+        inviter: String,
+        /// The scene scanned (or shared link's `scene`), as `parse_scene` reads it.
+        scene: String,
+        /// When the invitee first scanned a referral code.
+        first_scan_at: Millis,
+        /// The inviter's own inviters, nearest first, as the host knows them.
+        #[serde(default)]
+        chain: Vec<String>,
+        /// The invitee's device and phone hashes.
+        #[serde(default)]
+        fingerprints: Vec<String>,
+        /// Those hashes the host has already seen on another member.
+        #[serde(default)]
+        seen: Vec<String>,
+    },
+    /// An inviter's reward, an effect of the invitee's qualification
+    /// (`docs/rules.md` §10.3).
+    ReferralReward {
+        invitee: String,
+        reason: Qualify,
+        /// The qualifying order, for `first_order`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<String>,
+        #[serde(default)]
+        points: i64,
+        /// A coupon template's id; the coupon's id is this event's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        coupon: Option<String>,
+        #[serde(default)]
+        growth: i64,
+        /// Inviter rewards the campaign has paid so far, as the host counts
+        /// them: the host sets it before booking when the rules have a
+        /// `budget`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        budget_used: Option<u32>,
+    },
 }
 
 /// An event this booking makes for another member: the host appends it to
@@ -157,8 +198,6 @@ pub(crate) struct Booking<'e> {
 impl Booking<'_> {
     /// Make an event for member `other`, at this event's time; its id is
     /// given when the booking ends (see [`effect_id`]).
-    // The referral and distribution rules are the first to make effects.
-    #[allow(dead_code)]
     pub fn effect(&mut self, other: &str, kind: EventKind) {
         self.effects.push(Effect { member: other.to_string(), event: Event { id: String::new(), at: self.at, kind } });
     }
@@ -242,7 +281,7 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Op
     let scope = m.appended(order);
     m.clock = event.at;
     m.event_ids.insert(event.id.clone());
-    let b = Booking { id: &event.id, at: event.at, effects: Vec::new() };
+    let mut b = Booking { id: &event.id, at: event.at, effects: Vec::new() };
     let mut refund = None;
     match &event.kind {
         EventKind::Joined { member } => profile::joined(rules, m, &b, member)?,
@@ -262,7 +301,16 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Op
         EventKind::CouponRestored { coupon } => wallet::restored(m, coupon)?,
         EventKind::MembershipPurchased { plan } => paid::purchased(rules, m, &b, plan)?,
         EventKind::TimeAdvanced {} => {}
+        EventKind::ReferralBound { inviter, scene, first_scan_at, chain, fingerprints, seen } => {
+            let e = referral::BindIn { inviter, scene, first_scan_at: *first_scan_at, chain, fingerprints, seen };
+            referral::bound(rules, m, &mut b, &e)?
+        }
+        EventKind::ReferralReward { invitee, reason: _, order: _, points, coupon, growth, budget_used } => {
+            let reward = referral::InviteReward { points: *points, coupon: coupon.clone(), growth: *growth };
+            referral::rewarded(rules, m, &b, &referral::RewardIn { invitee, reward, budget_used: *budget_used })?
+        }
     }
+    referral::follow(rules, m, &mut b, &event.kind)?;
     // What the event wrote must fit the state limits, or the state would be
     // refused by the next operation that reads it (`MEMBER_INVALID`).
     let mut p = Problems::new();

@@ -259,6 +259,25 @@ codes! {
     /// A code's, channel's or campaign's number over 2^53 − 1.
     CODE_NUMBER_TOO_LARGE;
 
+    // Referral (`referral_bound`, `referral_reward`).
+    /// The rules have no `referral` block.
+    REFERRAL_OFF;
+    /// The inviter is the invitee.
+    REFERRAL_SELF;
+    /// The inviter's chain holds the invitee: binding would make a cycle.
+    REFERRAL_CYCLE;
+    /// The invitee is bound already; a binding is never changed.
+    REFERRAL_ALREADY_BOUND;
+    /// The invitee is not new: joined too long ago, or has an order not
+    /// refunded in full.
+    REFERRAL_NOT_NEW;
+    /// One of the invitee's device or phone fingerprints was seen before.
+    REFERRAL_DEVICE_SEEN;
+    /// The binding comes more than `window_days` after the first scan.
+    REFERRAL_WINDOW_PASSED;
+    /// The rules have a `budget` and the reward carries no `budget_used`.
+    REFERRAL_BUDGET_MISSING;
+
     // Checkout (`quote`, and `order_placed`, which quotes).
     /// The cart has no lines.
     CART_EMPTY;

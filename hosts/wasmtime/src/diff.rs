@@ -480,7 +480,7 @@ fn event_log(r: &mut Rng, n: &Names, len: usize) -> Log {
                 r.pick(xs).clone()
             }
         };
-        match r.below(14) {
+        match r.below(16) {
             0..=2 => {
                 let order = format!("o{k}");
                 e["type"] = json!("order_placed");
@@ -538,6 +538,38 @@ fn event_log(r: &mut Rng, n: &Names, len: usize) -> Log {
                 e["coupon"] = json!(pick(r, &log.coupons, "c-none"));
                 if e["type"] == "coupon_used" {
                     e["reference"] = json!("pos-1");
+                }
+            }
+            13 => {
+                e["type"] = json!("referral_bound");
+                e["inviter"] = json!(*r.pick(&["m-ann", "m1", "m-cy", ""]));
+                e["scene"] = json!(*r.pick(&["M9V61", "M9W61", "G1A-C7-K1ZA1", "m9v61"]));
+                e["first_scan_at"] = json!(at - r.range(-1, 40) * DAY);
+                if r.pct(30) {
+                    e["chain"] = json!(*r.pick(&[&["m-cy"][..], &["m-cy", "m1"], &[]]));
+                }
+                if r.pct(70) {
+                    e["fingerprints"] = json!(["device:d1", "phone:p1"]);
+                }
+                if r.pct(20) {
+                    e["seen"] = json!(*r.pick(&["device:d1", "phone:p9"]));
+                    e["seen"] = json!([e["seen"].clone()]);
+                }
+            }
+            14 => {
+                e["type"] = json!("referral_reward");
+                e["invitee"] = json!(*r.pick(&["m-bo", "m1", "m-cy"]));
+                e["reason"] = json!(*r.pick(&["joined", "first_order", "first_order", "shared"]));
+                if r.pct(50) {
+                    e["order"] = json!("o1");
+                }
+                e["points"] = json!(*r.pick(&[0i64, 500, -1, 10_000_000_001]));
+                if r.pct(50) {
+                    e["coupon"] = json!(pick(r, &n.coupons, "no-such-template"));
+                }
+                e["growth"] = json!(r.range(0, 100));
+                if r.pct(60) {
+                    e["budget_used"] = json!(r.range(0, 12_000));
                 }
             }
             _ => {

@@ -7,7 +7,7 @@ import {
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
-  CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why,
+  CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why, Referral, ReferralBinding, Invites,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -50,6 +50,26 @@ export async function demo(): Promise<void> {
     const others: Effect[] = booked.effects;
     const forWhom: string | undefined = others[0]?.member;
   }
+
+  // Referral: bind an invitee; the inviter's reward comes back as an effect,
+  // which the host books on the inviter (with its budget count).
+  const referral: Referral | null | undefined = rules.referral;
+  const bound: Event = {
+    id: 'b2', at: now, type: 'referral_bound', inviter: 'm-ann', scene: 'M9V61',
+    first_scan_at: now, fingerprints: ['device:d1'], seen: [],
+  };
+  const bo: Booked = applyEvent({ rules, member, event: bound });
+  const binding: ReferralBinding | null | undefined = bo.member.referral;
+  for (const fx of bo.effects) {
+    const ev: Event = fx.event;
+    if (ev.type === 'referral_reward') {
+      const invitee: string = ev.invitee;
+      const ann: Booked = applyEvent({ rules, member, event: { ...ev, budget_used: 12 } });
+      const invites: Invites | null | undefined = ann.member.invites;
+      void [invitee, invites];
+    }
+  }
+  void [referral, binding];
 
   const parts: SceneParts = { kind: 'guide', number: 42, channel: 7 };
   const made: Made = makeScene(parts);
