@@ -18,7 +18,7 @@
 //! | `campaign/` | flash sales, limited-time and quantity discounts, full reductions |
 //! | `pricing/` | the checkout pipeline: the cart, the steps in order, shipping, the quote |
 //! | `ledger/` | events and replay, the member's state, orders and refunds, read-only views |
-//! | `growth/` | codes and scenes for sharing: members', guides', stores' and channels' codes; referral binding and rewards |
+//! | `growth/` | codes and scenes for sharing: members', guides', stores' and channels' codes; referral binding and rewards; invite tasks (任务宝) |
 //! | `ops/` | the one operation table every host calls |
 //! | `money.rs`, `time.rs` | fen arithmetic and rounding; local dates |
 //!
@@ -94,6 +94,9 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::invite_task::{
+    Friend, FriendStep, Granted, InviteTask, InviteTasks, Standing, TaskProgress, TaskQualify, TaskTier, TaskView,
+};
 pub use growth::referral::{InviteReward, Invites, Qualify, Referral, ReferralBinding};
 pub use growth::scene::{code_of, make as make_scene, parse as parse_scene, Made, Parsed, SceneParts};
 pub use growth::Kind;
@@ -124,6 +127,7 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::invite_task::{MAX_INVITE_TASKS, MAX_TASK_FRIENDS, MAX_TASK_TIERS};
     pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};
     pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};
     pub use crate::ledger::member::{

@@ -1790,3 +1790,82 @@ fn example_7_4_an_effect_booked_and_replayed() {
     let again = siyu::apply(&r, ann.member.clone(), &fx.event).unwrap_err();
     assert_eq!(again.code, "DUPLICATE_EVENT");
 }
+
+// ------------------------------------------------------------ 11. invite tasks
+
+/// The example shop with the referral of §10.1 and the invite task of §11.1.
+fn invite_task_shop() -> Value {
+    let mut s = referral_shop();
+    s["invite_tasks"] = block("example-11-invite-task");
+    s
+}
+
+/// Book `log` on a new member one event at a time; the state and the
+/// effects, in order.
+fn book_all(r: &Rules, log: Value) -> (Member, Vec<siyu::Effect>) {
+    let mut m = Member::default();
+    let mut fx = Vec::new();
+    for e in events(log) {
+        let b = siyu::apply(r, m, &e).unwrap_or_else(|err| panic!("{err}"));
+        m = b.member;
+        fx.extend(b.effects);
+    }
+    (m, fx)
+}
+
+#[test]
+fn example_11_2_three_friends_one_taken_back() {
+    let r = rules(&invite_task_shop());
+    let mut steps = Vec::new();
+    for (k, f) in ["m-f1", "m-f2", "m-f3"].iter().enumerate() {
+        let (_, fx) = book_all(
+            &r,
+            json!([
+                [format!("{f}-1"), format!("2026-11-02 10:0{k}"), {"type": "joined", "member": f}],
+                [format!("{f}-2"), format!("2026-11-02 11:0{k}"), {"type": "referral_bound", "inviter": "m-ann",
+                    "scene": "M9V61", "first_scan_at": bj("2026-11-01 09:00")}],
+                [format!("{f}-3"), "2026-11-03 10:00", {"type": "order_placed", "order": "o1",
+                    "cart": {"lines": [line("tea-a", "tea", 16800, 1)]}}],
+                [format!("{f}-4"), format!("2026-11-04 10:0{k}"), {"type": "order_completed", "order": "o1"}],
+            ]),
+        );
+        assert_eq!(fx.len(), 2, "{fx:?}");
+        steps.extend(fx);
+    }
+    assert_eq!(support::to_value(&steps[5]), block("example-11-2-step"));
+    // f2's refund takes the step back.
+    let f2 = member(
+        &r,
+        json!([
+            ["m-f2-1", "2026-11-02 10:01", {"type": "joined", "member": "m-f2"}],
+            ["m-f2-2", "2026-11-02 11:01", {"type": "referral_bound", "inviter": "m-ann",
+                "scene": "M9V61", "first_scan_at": bj("2026-11-01 09:00")}],
+            ["m-f2-3", "2026-11-03 10:00", {"type": "order_placed", "order": "o1",
+                "cart": {"lines": [line("tea-a", "tea", 16800, 1)]}}],
+            ["m-f2-4", "2026-11-04 10:01", {"type": "order_completed", "order": "o1"}],
+        ]),
+    );
+    let refund = events(json!([["m-f2-5", "2026-11-06 10:00", {"type": "order_refunded", "order": "o1"}]])).remove(0);
+    let back = siyu::apply(&r, f2, &refund).unwrap();
+    assert_eq!(back.effects.len(), 1);
+    steps.extend(back.effects);
+    steps.sort_by_key(|e| e.event.at);
+    let mut ann = member(&r, inviter_log());
+    for (i, fx) in steps.iter().enumerate() {
+        assert_eq!(fx.member, "m-ann");
+        ann = support::apply(&r, &ann, &fx.event).unwrap();
+        let granted = ann.invite_tasks.as_ref().unwrap().progress[0].granted.len();
+        assert_eq!(granted, usize::from(i >= 5), "after step {i}");
+    }
+    assert_eq!(ann.wallet.len(), 1);
+    assert_eq!(ann.wallet[0].template, "free-10");
+    assert!(ann.wallet[0].id.starts_with("tk-"));
+    let s = siyu::summary(&r, ann.clone(), bj("2026-11-10 10:00")).unwrap();
+    assert_eq!(support::to_value(&s.invite_tasks), block("example-11-2-progress"));
+    // The same steps again are refused as duplicates; replaying the log gives the same state.
+    let again = support::apply(&r, &ann, &steps[0].event).unwrap_err();
+    assert_eq!(again.code, "DUPLICATE_EVENT");
+    let mut log = events(inviter_log());
+    log.extend(steps.iter().map(|e| e.event.clone()));
+    assert_eq!(siyu::replay(&r, &log).unwrap(), ann);
+}

@@ -1484,3 +1484,155 @@ proptest! {
         prop_assert!(r.budget.is_none_or(|c| paid <= c));
     }
 }
+
+// ----------------------------------------------------- 10. invite tasks
+
+/// What a friend does in an invite task, one step at a time.
+#[derive(Debug, Clone)]
+enum TaskAct {
+    Ref(RefAct),
+    Follow,
+    Leave,
+}
+
+fn arb_task_act() -> impl Strategy<Value = TaskAct> {
+    prop_oneof![
+        4 => arb_ref_act().prop_map(TaskAct::Ref),
+        1 => Just(TaskAct::Follow),
+        1 => Just(TaskAct::Leave),
+    ]
+}
+
+/// The demo rules with a referral that binds at joining and one invite
+/// task of a random kind and deadline.
+fn arb_task_rules() -> impl Strategy<Value = Value> {
+    (
+        select(&["joined", "followed", "first_order"][..]),
+        select(&["2026-11-20T00:30", "2026-11-21T00:00", "2026-11-23T00:00"][..]),
+        select(&[0i64, 9_900][..]),
+    )
+        .prop_map(|(qualify, until, min_payable)| {
+            let mut doc = demo_value();
+            doc["referral"] = json!({ "qualify": "joined", "new_within_days": 30 });
+            let mut t = json!({
+                "id": "tb", "from": "2026-11-19T00:00", "until": until, "qualify": qualify,
+                "tiers": [ { "invites": 1, "points": 100 },
+                           { "invites": 2, "coupon": "no-threshold-10" },
+                           { "invites": 3, "gift": "gift-bag", "growth": 30 } ]
+            });
+            if qualify == "first_order" {
+                t["min_payable"] = json!(min_payable);
+            }
+            doc["invite_tasks"] = json!([t]);
+            doc
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+
+    /// For generated friends' logs: booking each event and appending the
+    /// steps it makes to the inviter's log, replaying every log gives the
+    /// same states; the inviter's count of qualified friends is the number
+    /// of friends who say they qualify (so never negative, never more than
+    /// the friends), and each tier is paid at most once.
+    #[test]
+    fn invite_task_steps_appended_then_replayed_give_the_same_states(
+        doc in arb_task_rules(),
+        plan in prop::collection::vec((0usize..4, 1i64..=12 * 60, arb_task_act()), 1..=32),
+    ) {
+        let rules = support::rules_from(&doc).unwrap();
+        let ann_join = event("a0".into(), T0, EventKind::Joined { member: "m-ann".into() });
+        let mut ann = support::apply(&rules, &Member::default(), &ann_join).unwrap();
+        let mut ann_log = vec![ann_join];
+        let mut friends: Vec<(Member, Vec<Event>)> = Vec::new();
+        let mut at = T0;
+        for i in 0..4 {
+            at += MINUTE;
+            let id = format!("m-f{i}");
+            let j = event(format!("{id}-join"), at, EventKind::Joined { member: id.clone() });
+            let m = support::apply(&rules, &Member::default(), &j).unwrap();
+            friends.push((m, vec![j]));
+        }
+        let offer = |f: &mut (Member, Vec<Event>), e: Event, ann: &mut Member, ann_log: &mut Vec<Event>|
+            -> Result<(), TestCaseError> {
+            let Ok(booked) = siyu::apply(&rules, f.0.clone(), &e) else { return Ok(()) };
+            f.0 = booked.member;
+            f.1.push(e);
+            for fx in booked.effects {
+                prop_assert_eq!(&fx.member, "m-ann");
+                let next = siyu::apply(&rules, ann.clone(), &fx.event);
+                prop_assert!(next.is_ok(), "the inviter refused an effect: {:?}", next.err());
+                let next = next.unwrap();
+                prop_assert!(next.effects.is_empty(), "effects make no effects");
+                *ann = next.member;
+                ann_log.push(fx.event);
+            }
+            Ok(())
+        };
+        for (i, f) in friends.iter_mut().enumerate() {
+            at += MINUTE;
+            let kind = EventKind::ReferralBound {
+                inviter: "m-ann".into(),
+                scene: "M9V61".into(),
+                first_scan_at: T0,
+                chain: vec![],
+                fingerprints: vec![format!("device:{i}")],
+                seen: vec![],
+            };
+            offer(f, event(format!("b{i}"), at, kind), &mut ann, &mut ann_log)?;
+        }
+        for (k, (who, step, act)) in plan.iter().enumerate() {
+            at += step * MINUTE;
+            let f = &mut friends[*who];
+            let kind = match act {
+                TaskAct::Follow => EventKind::Followed {},
+                TaskAct::Leave => EventKind::Left {},
+                TaskAct::Ref(RefAct::Place(price)) => EventKind::OrderPlaced {
+                    order: format!("o{k}"),
+                    cart: support::from_value(&json!({ "lines": [{ "sku": "tea-longjing", "category": "tea", "unit_price": price, "quantity": 1 }] })).unwrap(),
+                    expect_payable: None,
+                    expect_fingerprint: None,
+                },
+                TaskAct::Ref(RefAct::Complete) => {
+                    let Some(o) = f.0.orders.values().find(|o| o.completed_at.is_none()) else { continue };
+                    EventKind::OrderCompleted { order: o.id.clone() }
+                }
+                TaskAct::Ref(RefAct::Refund) => {
+                    let Some(o) = f.0.orders.values().filter(|o| !o.fully_refunded()).last() else { continue };
+                    EventKind::OrderRefunded { order: o.id.clone(), lines: None }
+                }
+                TaskAct::Ref(RefAct::Tick) => EventKind::TimeAdvanced {},
+            };
+            offer(f, event(format!("e{k}"), at, kind), &mut ann, &mut ann_log)?;
+        }
+        let rules_doc = support::to_value(&rules);
+        // The inviter's count is the friends' own.
+        let said = friends
+            .iter()
+            .filter(|(m, _)| {
+                m.invite_tasks.as_ref().is_some_and(|s| s.friend_of.iter().any(|x| x.standing == siyu::Standing::Qualified))
+            })
+            .count() as u32;
+        let progress = ann.invite_tasks.as_ref().and_then(|s| s.progress.first());
+        let (qualified, pending) = progress.map_or((0, 0), |p| p.counts());
+        prop_assert_eq!(qualified, said);
+        prop_assert!(qualified + pending <= 4);
+        if let Some(p) = progress {
+            let mut tiers: Vec<u32> = p.granted.iter().map(|g| g.invites).collect();
+            let n = tiers.len();
+            tiers.sort_unstable();
+            tiers.dedup();
+            prop_assert_eq!(tiers.len(), n, "a tier paid twice");
+        }
+        prop_assert!(ann.gifts.len() <= 1 && ann.wallet.len() <= 1);
+        let mut all = vec![(ann, ann_log)];
+        all.extend(friends);
+        for (m, log) in &all {
+            let replayed = siyu::replay(&rules, log).unwrap();
+            prop_assert_eq!(&replayed, m);
+            let mj = support::to_value(m);
+            call_ok("member_summary", &json!({ "rules": rules_doc, "member": mj, "now": m.clock }))?;
+        }
+    }
+}

@@ -21,6 +21,7 @@
 //! | `membership_purchased` | `membership/paid.rs` |
 //! | `time_advanced` | here: nothing but the passing of time |
 //! | `referral_bound`, `referral_reward` | `growth/referral.rs` |
+//! | `followed`, `left`, `invite_task_step` | `growth/invite_task.rs` |
 //!
 //! **Effects on other members.** An event on one member may change another
 //! (an invitee's first order rewards the inviter). Booking returns such
@@ -41,6 +42,7 @@ use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::invite_task::{self, Standing};
 use crate::growth::referral::{self, Qualify};
 use crate::membership::{paid, profile};
 use crate::money::Fen;
@@ -160,6 +162,18 @@ pub enum EventKind {
         /// `budget`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         budget_used: Option<u32>,
+    },
+    /// The member followed the official account (`docs/rules.md` §11.2).
+    Followed {},
+    /// The member left: unfollowed the account or cancelled membership, as
+    /// the host decides; they stop counting in every invite task (§11.2).
+    Left {},
+    /// A friend's standing in an invite task changed: an effect on the
+    /// inviter (`docs/rules.md` §11.3).
+    InviteTaskStep {
+        task: String,
+        invitee: String,
+        standing: Standing,
     },
 }
 
@@ -309,8 +323,14 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Op
             let reward = referral::InviteReward { points: *points, coupon: coupon.clone(), growth: *growth };
             referral::rewarded(rules, m, &b, &referral::RewardIn { invitee, reward, budget_used: *budget_used })?
         }
+        EventKind::Followed {} => invite_task::flag(m, false),
+        EventKind::Left {} => invite_task::flag(m, true),
+        EventKind::InviteTaskStep { task, invitee, standing } => {
+            invite_task::stepped(rules, m, &b, task, invitee, *standing)?
+        }
     }
     referral::follow(rules, m, &mut b, &event.kind)?;
+    invite_task::follow(rules, m, &mut b, &event.kind)?;
     // What the event wrote must fit the state limits, or the state would be
     // refused by the next operation that reads it (`MEMBER_INVALID`).
     let mut p = Problems::new();

@@ -97,6 +97,9 @@ pub struct Summary {
     pub birthday: bool,
     pub check_in_streak: u32,
     pub checked_in_today: bool,
+    /// Invite tasks open at `now` or with progress (`docs/rules.md` §11.4).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invite_tasks: Vec<crate::growth::invite_task::TaskView>,
 }
 
 /// The member as of `now` (lots expired and reviews run, nothing booked).
@@ -190,6 +193,7 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         birthday: eff.birthday,
         check_in_streak: if m.check_in.last.is_some_and(|d| d >= today.add_days(-1)) { m.check_in.streak } else { 0 },
         checked_in_today: m.check_in.last == Some(today),
+        invite_tasks: crate::growth::invite_task::views(rules, &m, now),
     })
 }
 

@@ -278,6 +278,16 @@ codes! {
     /// The rules have a `budget` and the reward carries no `budget_used`.
     REFERRAL_BUDGET_MISSING;
 
+    // Invite tasks (`invite_tasks`, `invite_task_step`).
+    /// The rules have invite tasks but no `referral` block to bind friends.
+    INVITE_TASK_NEEDS_REFERRAL;
+    /// A task's tiers do not ask for strictly more friends each.
+    INVITE_TASK_TIERS_NOT_ASCENDING;
+    /// An `invite_task_step` names a task the rules do not have.
+    INVITE_TASK_UNKNOWN;
+    /// An `invite_task_step` outside its task's window.
+    INVITE_TASK_CLOSED;
+
     // Checkout (`quote`, and `order_placed`, which quotes).
     /// The cart has no lines.
     CART_EMPTY;

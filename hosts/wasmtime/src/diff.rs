@@ -573,7 +573,19 @@ fn event_log(r: &mut Rng, n: &Names, len: usize) -> Log {
                 }
             }
             _ => {
-                if r.pct(50) {
+                if r.pct(30) {
+                    // Invite tasks: a friend follows or leaves; a step on an inviter.
+                    match r.below(3) {
+                        0 => e["type"] = json!("followed"),
+                        1 => e["type"] = json!("left"),
+                        _ => {
+                            e["type"] = json!("invite_task_step");
+                            e["task"] = json!(*r.pick(&["tb-winter", "tb-winter", "no-such-task"]));
+                            e["invitee"] = json!(*r.pick(&["m-bo", "m-cy", "m1", ""]));
+                            e["standing"] = json!(*r.pick(&["pending", "qualified", "qualified", "dropped", "shared"]));
+                        }
+                    }
+                } else if r.pct(50) {
                     e["type"] = json!("time_advanced");
                 } else {
                     e["type"] = json!("profile_set");

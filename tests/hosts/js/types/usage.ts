@@ -8,6 +8,7 @@ import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
   CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why, Referral, ReferralBinding, Invites,
+  InviteTask, InviteTasks, TaskProgress, TaskView, Standing,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -70,6 +71,24 @@ export async function demo(): Promise<void> {
     }
   }
   void [referral, binding];
+
+  // Invite tasks: a friend follows (an effect steps the inviter); progress
+  // for the UI comes with the member summary.
+  const tasks: InviteTask[] | undefined = rules.invite_tasks;
+  const followed: Booked = applyEvent({ rules, member: bo.member, event: { id: 'b3', at: now, type: 'followed' } });
+  for (const fx of followed.effects) {
+    if (fx.event.type === 'invite_task_step') {
+      const standing: Standing = fx.event.standing;
+      const task: string = fx.event.task;
+      void [standing, task];
+    }
+  }
+  const mine: InviteTasks | null | undefined = followed.member.invite_tasks;
+  const progress: TaskProgress[] | undefined = mine?.progress;
+  const views: TaskView[] | undefined = memberSummary({ rules, member: followed.member, now }).invite_tasks;
+  const timeLeft: number | undefined = views?.[0]?.time_left_ms;
+  const needed: number | undefined = views?.[0]?.needed;
+  void [tasks, progress, timeLeft, needed];
 
   const parts: SceneParts = { kind: 'guide', number: 42, channel: 7 };
   const made: Made = makeScene(parts);
