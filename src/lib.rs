@@ -94,6 +94,9 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::distribution::{
+    Commissions, Distribution, Earned, EarnedLine, Earnings, LineMoney, OrderEarning, PaidTo, Stage, Status, Withdrawal,
+};
 pub use growth::referral::{InviteReward, Invites, Qualify, Referral, ReferralBinding};
 pub use growth::scene::{code_of, make as make_scene, parse as parse_scene, Made, Parsed, SceneParts};
 pub use growth::Kind;
@@ -124,6 +127,7 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::distribution::{MAX_COMMISSION_TOTAL_BP, MAX_DISTRIBUTION_LEVELS};
     pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};
     pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};
     pub use crate::ledger::member::{

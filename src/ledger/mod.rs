@@ -21,6 +21,7 @@
 //! | `membership_purchased` | `membership/paid.rs` |
 //! | `time_advanced` | here: nothing but the passing of time |
 //! | `referral_bound`, `referral_reward` | `growth/referral.rs` |
+//! | `commission`, `commission_withdrawn` | `growth/distribution.rs` |
 //!
 //! **Effects on other members.** An event on one member may change another
 //! (an invitee's first order rewards the inviter). Booking returns such
@@ -41,6 +42,7 @@ use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::distribution::{self, LineMoney, Stage};
 use crate::growth::referral::{self, Qualify};
 use crate::membership::{paid, profile};
 use crate::money::Fen;
@@ -160,6 +162,27 @@ pub enum EventKind {
         /// `budget`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         budget_used: Option<u32>,
+    },
+    /// A step of a buyer's order, on a distributor's log: an effect of the
+    /// buyer's order events (`docs/rules.md` §11.2).
+    Commission {
+        buyer: String,
+        order: String,
+        /// 1: the buyer's inviter (or the buyer, self-purchase); 2: the next.
+        level: u32,
+        stage: Stage,
+        /// For `placed`: the rate in basis points.
+        #[serde(default)]
+        rate_bp: u32,
+        /// For `placed`: every line's paid money; for `refunded`: the
+        /// refund's money per line.
+        #[serde(default)]
+        lines: Vec<LineMoney>,
+    },
+    /// A distributor withdraws commission; the host pays `amount − fee`
+    /// (`docs/rules.md` §11.3).
+    CommissionWithdrawn {
+        amount: Fen,
     },
 }
 
@@ -309,8 +332,14 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Op
             let reward = referral::InviteReward { points: *points, coupon: coupon.clone(), growth: *growth };
             referral::rewarded(rules, m, &b, &referral::RewardIn { invitee, reward, budget_used: *budget_used })?
         }
+        EventKind::Commission { buyer, order, level, stage, rate_bp, lines } => {
+            let e = distribution::CommissionIn { buyer, order, level: *level, stage: *stage, rate_bp: *rate_bp, lines };
+            distribution::commission(rules, m, &b, &e)?
+        }
+        EventKind::CommissionWithdrawn { amount } => distribution::withdrawn(rules, m, &b, *amount)?,
     }
     referral::follow(rules, m, &mut b, &event.kind)?;
+    distribution::follow(rules, m, &mut b, &event.kind, refund.as_ref())?;
     // What the event wrote must fit the state limits, or the state would be
     // refused by the next operation that reads it (`MEMBER_INVALID`).
     let mut p = Problems::new();

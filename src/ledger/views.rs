@@ -10,6 +10,7 @@ use crate::coupon::wallet::usable_at;
 use crate::coupon::Refusal;
 use crate::encode::Encode;
 use crate::error::{Error, Result};
+use crate::growth::distribution::Earnings;
 use crate::ledger::{advance, Member};
 use crate::membership::benefits;
 use crate::membership::lifecycle::{Segment, Why};
@@ -97,6 +98,10 @@ pub struct Summary {
     pub birthday: bool,
     pub check_in_streak: u32,
     pub checked_in_today: bool,
+    /// As a distributor: commission pending, frozen, withdrawable,
+    /// withdrawn, the shortfall, per order (`docs/rules.md` §11.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commission: Option<Earnings>,
 }
 
 /// The member as of `now` (lots expired and reviews run, nothing booked).
@@ -190,6 +195,11 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         birthday: eff.birthday,
         check_in_streak: if m.check_in.last.is_some_and(|d| d >= today.add_days(-1)) { m.check_in.streak } else { 0 },
         checked_in_today: m.check_in.last == Some(today),
+        commission: m
+            .commissions
+            .as_ref()
+            .filter(|c| !c.earned.is_empty() || !c.withdrawals.is_empty())
+            .map(|c| c.earnings(now)),
     })
 }
 
