@@ -1810,6 +1810,20 @@ fn book_effects(r: &Rules, m: &Member, who: &str, fx: &[siyu::Effect]) -> Member
 }
 
 #[test]
+fn example_11_1_two_levels_and_30_percent_at_most() {
+    rules(&distribution_shop());
+    for (rates, code) in
+        [(json!([1000, 500, 200]), "DISTRIBUTION_TOO_DEEP"), (json!([2000, 1500]), "DISTRIBUTION_RATES_TOO_HIGH")]
+    {
+        let mut s = distribution_shop();
+        s["distribution"]["rates_bp"] = rates;
+        let e = Rules::parse(&s.to_string()).unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        assert_eq!((e.problems[0].code.as_str(), e.problems[0].path.as_str()), (code, "distribution.rates_bp"));
+    }
+}
+
+#[test]
 fn example_11_2_commissions_from_placing_to_a_refund() {
     let r = rules(&distribution_shop());
     let mut ann = member(&r, json!([["a1", "2026-10-01 10:00", {"type": "joined", "member": "m-ann"}]]));

@@ -312,9 +312,11 @@ pub(crate) struct CommissionIn<'e> {
     pub lines: &'e [LineMoney],
 }
 
-/// `commission` on the distributor: a step of a buyer's order.
+/// `commission` on the distributor: a step of a buyer's order. Only a new
+/// commission needs the `distribution` block: an order placed before the
+/// merchant turned it off still completes (with no freeze) and refunds.
 pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &CommissionIn) -> Result<()> {
-    let d = rules.distribution.as_ref().ok_or_else(off)?;
+    let d = rules.distribution.as_ref();
     for (f, v) in [("buyer", e.buyer), ("order", e.order)] {
         if v.is_empty() || v.len() > MAX_ID_LEN {
             return Err(refuse(
@@ -353,6 +355,9 @@ pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &Commiss
     let at = c.earned.iter().position(|x| x.buyer == e.buyer && x.order == e.order && x.level == e.level);
     match e.stage {
         Stage::Placed => {
+            if d.is_none() {
+                return Err(off());
+            }
             if at.is_some() {
                 return Err(refuse(
                     code::DUPLICATE_ORDER,
@@ -403,7 +408,7 @@ pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &Commiss
                 ));
             }
             x.completed_at = Some(b.at);
-            x.released_at = Some(b.at + i64::from(d.frozen_days) * DAY_MS);
+            x.released_at = Some(b.at + i64::from(d.map_or(0, |d| d.frozen_days)) * DAY_MS);
         }
         Stage::Refunded => {
             let i = at.ok_or_else(|| not_found(e.order))?;
@@ -446,13 +451,15 @@ pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &Commiss
 /// `commission_withdrawn` on the distributor: refused below the minimum or
 /// past what is withdrawable; the fee is recorded, the host pays the rest.
 pub(crate) fn withdrawn(rules: &Rules, m: &mut Member, b: &Booking, amount: Fen) -> Result<()> {
-    let d = rules.distribution.as_ref().ok_or_else(off)?;
-    if amount < d.min_withdrawal.max(1) {
+    // Without the block (turned off since), what was earned may still be
+    // withdrawn: no minimum, no fee.
+    let (min, fee_bp) = rules.distribution.as_ref().map_or((0, 0), |d| (d.min_withdrawal, d.fee_bp));
+    if amount < min.max(1) {
         return Err(refuse(
             code::COMMISSION_BELOW_MINIMUM,
             "event.amount",
-            format!("提现金额至少 {} 分", d.min_withdrawal.max(1)),
-            format!("a withdrawal is at least {} fen", d.min_withdrawal.max(1)),
+            format!("提现金额至少 {} 分", min.max(1)),
+            format!("a withdrawal is at least {} fen", min.max(1)),
         ));
     }
     let c = m.commissions.get_or_insert_with(Commissions::default);
@@ -468,7 +475,7 @@ pub(crate) fn withdrawn(rules: &Rules, m: &mut Member, b: &Booking, amount: Fen)
     if c.withdrawals.len() >= MAX_STATE_ITEMS {
         return Err(refuse(code::TOO_MANY, "event", "提现记录过多", "too many withdrawals in the state"));
     }
-    let fee = mul_div_floor(amount, i64::from(d.fee_bp), 10_000)?;
+    let fee = mul_div_floor(amount, i64::from(fee_bp), 10_000)?;
     c.withdrawals.push(Withdrawal { id: b.id.to_string(), at: b.at, amount, fee });
     c.withdrawn += amount;
     Ok(())

@@ -107,3 +107,12 @@ case("distribution", "rules_rates_past_30_percent_refused", "validate_rules",
 case("distribution", "rules_every_problem_at_once", "validate_rules",
      {"rules": shop(rates_bp=[], frozen_days=400, min_withdrawal=-1, fee_bp=10001)})
 case("distribution", "rules_valid", "validate_rules", {"rules": SHOP})
+
+# ------------------------------------------- the block turned off later
+
+OFF = copy.deepcopy(SHOP)
+del OFF["distribution"]
+apply("distribution", "completed_after_the_block_is_off_is_not_frozen", OFF, DONE1,
+      member=replay(SHOP, ANN0 + [PLACED1]))
+apply("distribution", "withdrawal_after_the_block_is_off_has_no_minimum_nor_fee", OFF,
+      E("e-w", T0 + 8 * DAY, "commission_withdrawn", amount=100), member=ANN_DONE)
