@@ -94,6 +94,9 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::distribution::{
+    Commissions, Distribution, Earned, EarnedLine, Earnings, LineMoney, OrderEarning, PaidTo, Stage, Status, Withdrawal,
+};
 pub use growth::invite_task::{
     Friend, FriendStep, Granted, InviteTask, InviteTasks, Standing, TaskProgress, TaskQualify, TaskTier, TaskView,
 };
@@ -127,6 +130,7 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::distribution::{MAX_COMMISSION_TOTAL_BP, MAX_DISTRIBUTION_LEVELS};
     pub use crate::growth::invite_task::{MAX_INVITE_TASKS, MAX_TASK_FRIENDS, MAX_TASK_TIERS};
     pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};
     pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};

@@ -13,6 +13,7 @@
 //! | `lifecycle` | `membership/lifecycle.rs` |
 //! | `referral` | `growth/referral.rs` |
 //! | `invite_tasks` | `growth/invite_task.rs` |
+//! | `distribution` | `growth/distribution.rs` |
 //!
 //! [`Rules::parse`] checks the document's shape (unknown fields are errors)
 //! and then its meaning, and reports **every** problem with a path and a
@@ -30,6 +31,7 @@ use crate::coupon::{self, template::CouponTemplate};
 use crate::decode::{self, Decode};
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::growth::distribution::{self, Distribution};
 use crate::growth::invite_task::{self, InviteTask};
 use crate::growth::referral::{self, Referral};
 use crate::index::Index;
@@ -86,6 +88,9 @@ pub struct Rules {
     /// (`growth/invite_task.rs`).
     #[serde(default)]
     pub invite_tasks: Vec<InviteTask>,
+    /// Distribution (分销): two-level commissions (`growth/distribution.rs`).
+    #[serde(default)]
+    pub distribution: Option<Distribution>,
     /// The document these rules were read from, as canonical JSON: what
     /// [`Rules::fingerprint`] hashes. Written once, as they are read.
     #[serde(skip)]
@@ -240,6 +245,7 @@ impl Rules {
         membership::lifecycle::check(self, p);
         referral::check(self, p);
         invite_task::check(self, p);
+        distribution::check(self, p);
     }
 
     /// A reference to a coupon template (a birthday coupon, a mall item, a

@@ -1869,3 +1869,104 @@ fn example_11_2_three_friends_one_taken_back() {
     log.extend(steps.iter().map(|e| e.event.clone()));
     assert_eq!(siyu::replay(&r, &log).unwrap(), ann);
 }
+
+// ------------------------------------------------------------ 11. distribution
+
+/// The example shop with referral (§10.1) and the distribution block of §12.1.
+fn distribution_shop() -> Value {
+    let mut s = referral_shop();
+    s["distribution"] = block("example-12-distribution");
+    s
+}
+
+/// Book the effects of `booked` that go to `who` on `m`.
+fn book_effects(r: &Rules, m: &Member, who: &str, fx: &[siyu::Effect]) -> Member {
+    let mut m = m.clone();
+    for e in fx.iter().filter(|e| e.member == who) {
+        m = support::apply(r, &m, &e.event).unwrap_or_else(|e| panic!("{e}"));
+    }
+    m
+}
+
+#[test]
+fn example_12_1_two_levels_and_30_percent_at_most() {
+    rules(&distribution_shop());
+    for (rates, code) in
+        [(json!([1000, 500, 200]), "DISTRIBUTION_TOO_DEEP"), (json!([2000, 1500]), "DISTRIBUTION_RATES_TOO_HIGH")]
+    {
+        let mut s = distribution_shop();
+        s["distribution"]["rates_bp"] = rates;
+        let e = Rules::parse(&s.to_string()).unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        assert_eq!((e.problems[0].code.as_str(), e.problems[0].path.as_str()), (code, "distribution.rates_bp"));
+    }
+}
+
+#[test]
+fn example_12_2_commissions_from_placing_to_a_refund() {
+    let r = rules(&distribution_shop());
+    let mut ann = member(&r, json!([["a1", "2026-10-01 10:00", {"type": "joined", "member": "m-ann"}]]));
+    let mut cy = member(&r, json!([["c1", "2026-09-01 10:00", {"type": "joined", "member": "m-cy"}]]));
+    let mut bo = member(
+        &r,
+        json!([
+            ["b1", "2026-11-02 10:00", {"type": "joined", "member": "m-bo"}],
+            ["b2", "2026-11-02 10:01", {"type": "coupon_claimed", "template": "full-100-20"}],
+            ["b3", "2026-11-02 10:05", {"type": "referral_bound", "inviter": "m-ann", "scene": "M9V61",
+                "first_scan_at": bj("2026-11-01 09:00"), "chain": ["m-cy"]}],
+        ]),
+    );
+    let step = |bo: &mut Member, ann: &mut Member, cy: &mut Member, e: Value| {
+        let ev = events(json!([e])).remove(0);
+        let booked = siyu::apply(&r, bo.clone(), &ev).unwrap_or_else(|e| panic!("{e}"));
+        *bo = booked.member;
+        *ann = book_effects(&r, ann, "m-ann", &booked.effects);
+        *cy = book_effects(&r, cy, "m-cy", &booked.effects);
+        booked.effects
+    };
+    let cart = json!({"lines": [line("tea-x", "tea", 6000, 1), line("cup-x", "teaware", 4000, 1)]});
+    let fx = step(
+        &mut bo,
+        &mut ann,
+        &mut cy,
+        json!(["b4", "2026-11-03 10:00", {"type": "order_placed", "order": "o1", "cart": cart}]),
+    );
+    let o = &bo.orders["o1"];
+    assert_eq!((o.lines[0].paid + o.lines[1].paid, o.shipping, o.payable), (8000, 1000, 9000));
+    assert_eq!(fx.len(), 2);
+    assert_eq!(support::to_value(&fx[0]), block("example-12-2-effect"));
+    assert_eq!((fx[1].member.as_str(), fx[1].event.id.len()), ("m-cy", 43));
+    step(&mut bo, &mut ann, &mut cy, json!(["b5", "2026-11-06 10:00", {"type": "order_completed", "order": "o1"}]));
+    let summary = |m: &Member, at: &str| siyu::summary(&r, m.clone(), bj(at)).unwrap().commission.unwrap();
+    let frozen = summary(&ann, "2026-11-12 10:00");
+    assert_eq!(
+        (frozen.frozen, frozen.withdrawable, frozen.orders[0].released_at),
+        (800, 0, Some(bj("2026-11-13 10:00")))
+    );
+    let ann_w = |ann: &Member, amount: i64, at: &str, id: &str| {
+        let ev = events(json!([[id, at, {"type": "commission_withdrawn", "amount": amount}]])).remove(0);
+        support::apply(&r, ann, &ev)
+    };
+    assert_eq!(ann_w(&ann, 800, "2026-11-12 10:00", "w0").unwrap_err().code, "COMMISSION_NOT_WITHDRAWABLE");
+    assert_eq!(ann_w(&ann, 400, "2026-11-13 10:00", "w0").unwrap_err().code, "COMMISSION_BELOW_MINIMUM");
+    assert_eq!(ann_w(&ann, 801, "2026-11-13 10:00", "w0").unwrap_err().code, "COMMISSION_NOT_WITHDRAWABLE");
+    ann = ann_w(&ann, 800, "2026-11-13 10:00", "w1").unwrap();
+    let w = &ann.commissions.as_ref().unwrap().withdrawals[0];
+    assert_eq!((w.amount, w.fee), (800, 4));
+    let fx = step(
+        &mut bo,
+        &mut ann,
+        &mut cy,
+        json!(["b6", "2026-11-14 10:00", {"type": "order_refunded", "order": "o1", "lines": [{"line": 1, "quantity": 1}]}]),
+    );
+    assert_eq!(fx.len(), 2);
+    assert_eq!(support::to_value(&summary(&ann, "2026-11-14 10:00")), block("example-12-2-earnings"));
+    assert_eq!(ann.commissions.as_ref().unwrap().earned[0].shortfall, 320);
+    let c = summary(&cy, "2026-11-14 10:00");
+    assert_eq!((c.withdrawable, c.shortfall, c.orders[0].reversed), (240, 0, 160));
+    // Refunding the rest reverses every fen; the next commission pays the shortfall back first.
+    step(&mut bo, &mut ann, &mut cy, json!(["b7", "2026-11-15 10:00", {"type": "order_refunded", "order": "o1"}]));
+    let a = summary(&ann, "2026-11-15 10:00");
+    assert_eq!((a.orders[0].amount, a.orders[0].reversed, a.shortfall), (0, 800, 800));
+    assert_eq!(summary(&cy, "2026-11-15 10:00").withdrawable, 0);
+}

@@ -1636,3 +1636,142 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------ distribution
+
+#[derive(Debug, Clone)]
+enum DistAct {
+    /// Place an order of these lines (unit price, quantity).
+    Place(Vec<(i64, i64)>),
+    /// Complete the oldest open order.
+    Complete,
+    /// Refund one unit of this line of the newest order not fully refunded
+    /// (or everything left, for `None`).
+    Refund(Option<u64>),
+    /// The level-1 distributor asks to withdraw this much.
+    Withdraw(i64),
+    Tick,
+}
+
+fn arb_dist_act() -> impl Strategy<Value = DistAct> {
+    prop_oneof![
+        3 => prop::collection::vec((1i64..=20_000, 1i64..=3), 1..=3).prop_map(DistAct::Place),
+        2 => Just(DistAct::Complete),
+        2 => prop::option::of(0u64..=2).prop_map(DistAct::Refund),
+        2 => (1i64..=3000).prop_map(DistAct::Withdraw),
+        1 => Just(DistAct::Tick),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+
+    /// A buyer bound to `m-ann` (whose inviter is `m-cy`) places,
+    /// completes and refunds orders; `m-ann` withdraws. Booking each
+    /// effect on its member and replaying every log gives the same states;
+    /// no commission exceeds rate × paid goods; an order refunded in full
+    /// leaves no commission; every state made is one the operations accept.
+    #[test]
+    fn distribution_effects_replayed_give_the_same_states_and_commissions_stay_within_the_rate(
+        rates in prop_oneof![Just(vec![1000u32, 500]), Just(vec![3000u32]), Just(vec![1234u32, 1766]), Just(vec![0u32, 300])],
+        self_purchase in any::<bool>(),
+        frozen_days in 0u32..=3,
+        plan in prop::collection::vec((1i64..=2 * 24 * 60, arb_dist_act()), 1..=24),
+    ) {
+        let mut doc = demo_value();
+        doc["distribution"] = json!({ "rates_bp": rates, "self_purchase": self_purchase,
+                                      "frozen_days": frozen_days, "min_withdrawal": 100, "fee_bp": 60 });
+        // The referral budget is the host's count (see the referral property).
+        doc["referral"].as_object_mut().unwrap().remove("budget");
+        let rules = support::rules_from(&doc).unwrap();
+        let mut logs: Vec<(String, Member, Vec<Event>)> = Vec::new();
+        for (i, id) in ["m-cy", "m-ann", "m-bo"].iter().enumerate() {
+            let j = event(format!("{id}-join"), T0 + i as i64 * MINUTE, EventKind::Joined { member: id.to_string() });
+            logs.push((id.to_string(), support::apply(&rules, &Member::default(), &j).unwrap(), vec![j]));
+        }
+        let mut at = T0 + 3 * MINUTE;
+        let book = |logs: &mut Vec<(String, Member, Vec<Event>)>, who: usize, e: Event| -> Result<bool, TestCaseError> {
+            let Ok(booked) = siyu::apply(&rules, logs[who].1.clone(), &e) else { return Ok(false) };
+            logs[who].1 = booked.member;
+            logs[who].2.push(e);
+            for fx in booked.effects {
+                let k = logs.iter().position(|l| l.0 == fx.member);
+                prop_assert!(k.is_some(), "an effect for an unknown member {}", fx.member);
+                let k = k.unwrap();
+                let next = siyu::apply(&rules, logs[k].1.clone(), &fx.event);
+                prop_assert!(next.is_ok(), "{} refused an effect: {:?}", fx.member, next.err());
+                let next = next.unwrap();
+                prop_assert!(next.effects.is_empty(), "effects make no effects");
+                logs[k].1 = next.member;
+                logs[k].2.push(fx.event);
+            }
+            Ok(true)
+        };
+        let bind = EventKind::ReferralBound {
+            inviter: "m-ann".into(),
+            scene: "M9V61".into(),
+            first_scan_at: T0,
+            chain: vec!["m-cy".into()],
+            fingerprints: vec![],
+            seen: vec![],
+        };
+        prop_assert!(book(&mut logs, 2, event("b-bind".into(), at, bind))?);
+        for (k, (step, act)) in plan.iter().enumerate() {
+            at += step * MINUTE;
+            let bo = &logs[2].1;
+            let (who, kind) = match act {
+                DistAct::Place(lines) => {
+                    let lines: Vec<Value> = lines.iter().enumerate().map(|(i, (p, q))| json!({
+                        "sku": SKUS[i % SKUS.len()], "category": "tea", "unit_price": p, "quantity": q })).collect();
+                    (2, EventKind::OrderPlaced {
+                        order: format!("o{k}"),
+                        cart: support::from_value(&json!({ "lines": lines })).unwrap(),
+                        expect_payable: None,
+                        expect_fingerprint: None,
+                    })
+                }
+                DistAct::Complete => {
+                    let Some(o) = bo.orders.values().find(|o| o.completed_at.is_none()) else { continue };
+                    (2, EventKind::OrderCompleted { order: o.id.clone() })
+                }
+                DistAct::Refund(line) => {
+                    let Some(o) = bo.orders.values().filter(|o| !o.fully_refunded()).last() else { continue };
+                    let lines = line.map(|l| vec![RefundLine { line: l, quantity: 1 }]);
+                    (2, EventKind::OrderRefunded { order: o.id.clone(), lines })
+                }
+                DistAct::Withdraw(amount) => (1, EventKind::CommissionWithdrawn { amount: *amount }),
+                DistAct::Tick => (2, EventKind::TimeAdvanced {}),
+            };
+            book(&mut logs, who, event(format!("e{k}"), at, kind))?;
+        }
+        let rules_doc = support::to_value(&rules);
+        let buyer = logs[2].1.clone();
+        for (_, m, log) in &logs {
+            let replayed = siyu::replay(&rules, log).unwrap();
+            prop_assert_eq!(&replayed, m);
+            let mj = support::to_value(m);
+            call_ok("member_summary", &json!({ "rules": rules_doc, "member": mj, "now": m.clock }))?;
+            for e in m.commissions.iter().flat_map(|c| c.earned.iter()) {
+                let paid: i64 = e.lines.iter().map(|l| l.paid).sum();
+                let left: i64 = e.lines.iter().map(|l| l.paid - l.refunded).sum();
+                let o = &buyer.orders[&e.order];
+                prop_assert_eq!(paid, o.lines.iter().map(|l| l.paid).sum::<i64>(), "the base is the goods paid");
+                prop_assert!(e.amount * 10_000 <= paid * i64::from(e.rate_bp));
+                prop_assert!((e.amount - e.reversed) * 10_000 <= left * i64::from(e.rate_bp));
+                prop_assert!(e.reversed <= e.amount && e.shortfall <= e.reversed);
+                if o.fully_refunded() {
+                    prop_assert_eq!(e.reversed, e.amount, "a full refund reverses every fen");
+                }
+                let rate = rates.get(e.level as usize - 1).copied().unwrap_or(0);
+                prop_assert_eq!(e.rate_bp, rate);
+            }
+            if let Some(c) = &m.commissions {
+                let s = siyu::summary(&rules, m.clone(), m.clock).unwrap().commission;
+                if let Some(s) = s {
+                    prop_assert!(s.withdrawable == 0 || s.shortfall == 0);
+                    prop_assert_eq!(s.withdrawn, c.withdrawals.iter().map(|w| w.amount).sum::<i64>());
+                }
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! clock or randomness, so the same input makes the same code everywhere.
 
 pub mod code;
+pub mod distribution;
 pub mod invite_task;
 pub mod referral;
 pub mod scene;

@@ -120,6 +120,10 @@ pub struct InviteReward {
 #[serde(deny_unknown_fields)]
 pub struct ReferralBinding {
     pub inviter: String,
+    /// The inviter's inviter (the event's `chain[0]`): level 2 of
+    /// distribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upline: Option<String>,
     pub scene: String,
     pub first_scan_at: Millis,
     pub bound_at: Millis,
@@ -277,6 +281,7 @@ pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) 
     }
     m.referral = Some(ReferralBinding {
         inviter: e.inviter.to_string(),
+        upline: e.chain.first().cloned(),
         scene: e.scene.to_string(),
         first_scan_at: e.first_scan_at,
         bound_at: b.at,
@@ -316,7 +321,9 @@ pub(crate) fn follow(rules: &Rules, m: &mut Member, b: &mut Booking, kind: &Even
                 bind.settles_at = None;
             }
         }
-        EventKind::ReferralReward { .. } => return Ok(()),
+        EventKind::ReferralReward { .. } | EventKind::Commission { .. } | EventKind::CommissionWithdrawn { .. } => {
+            return Ok(())
+        }
         _ => {}
     }
     let due = m.referral.as_ref().and_then(|x| x.settles_at).is_some_and(|t| t <= b.at);

@@ -16,6 +16,7 @@ use crate::coupon::wallet::{WalletCoupon, MAX_WALLET_SIZE};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::distribution::Commissions;
 use crate::growth::invite_task::InviteTasks;
 use crate::growth::referral::{Invites, ReferralBinding};
 use crate::ledger::order::Order;
@@ -75,6 +76,10 @@ pub struct Member {
     /// (`growth/invite_task.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_tasks: Option<InviteTasks>,
+    /// Commissions earned as a distributor, and who was paid on this
+    /// member's own orders (`growth/distribution.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commissions: Option<Commissions>,
 }
 
 /// A gift the host ships: a points-mall item or a full reduction's.
@@ -240,6 +245,7 @@ impl Member {
         self.check_clocks(scope, p);
         crate::growth::referral::check_state(self, p);
         crate::growth::invite_task::check_state(self, p);
+        crate::growth::distribution::check_state(self, matches!(scope.orders, Orders::All), p);
     }
 
     /// Part of [`Member::check`]: instants and counters. The review clock

@@ -22,6 +22,7 @@
 //! | `time_advanced` | here: nothing but the passing of time |
 //! | `referral_bound`, `referral_reward` | `growth/referral.rs` |
 //! | `followed`, `left`, `invite_task_step` | `growth/invite_task.rs` |
+//! | `commission`, `commission_withdrawn` | `growth/distribution.rs` |
 //!
 //! **Effects on other members.** An event on one member may change another
 //! (an invitee's first order rewards the inviter). Booking returns such
@@ -42,6 +43,7 @@ use crate::coupon::{claim, wallet};
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
+use crate::growth::distribution::{self, LineMoney, Stage};
 use crate::growth::invite_task::{self, Standing};
 use crate::growth::referral::{self, Qualify};
 use crate::membership::{paid, profile};
@@ -174,6 +176,27 @@ pub enum EventKind {
         task: String,
         invitee: String,
         standing: Standing,
+    },
+    /// A step of a buyer's order, on a distributor's log: an effect of the
+    /// buyer's order events (`docs/rules.md` §12.2).
+    Commission {
+        buyer: String,
+        order: String,
+        /// 1: the buyer's inviter (or the buyer, self-purchase); 2: the next.
+        level: u32,
+        stage: Stage,
+        /// For `placed`: the rate in basis points.
+        #[serde(default)]
+        rate_bp: u32,
+        /// For `placed`: every line's paid money; for `refunded`: the
+        /// refund's money per line.
+        #[serde(default)]
+        lines: Vec<LineMoney>,
+    },
+    /// A distributor withdraws commission; the host pays `amount − fee`
+    /// (`docs/rules.md` §12.3).
+    CommissionWithdrawn {
+        amount: Fen,
     },
 }
 
@@ -328,9 +351,15 @@ fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Op
         EventKind::InviteTaskStep { task, invitee, standing } => {
             invite_task::stepped(rules, m, &b, task, invitee, *standing)?
         }
+        EventKind::Commission { buyer, order, level, stage, rate_bp, lines } => {
+            let e = distribution::CommissionIn { buyer, order, level: *level, stage: *stage, rate_bp: *rate_bp, lines };
+            distribution::commission(rules, m, &b, &e)?
+        }
+        EventKind::CommissionWithdrawn { amount } => distribution::withdrawn(rules, m, &b, *amount)?,
     }
     referral::follow(rules, m, &mut b, &event.kind)?;
     invite_task::follow(rules, m, &mut b, &event.kind)?;
+    distribution::follow(rules, m, &mut b, &event.kind, refund.as_ref())?;
     // What the event wrote must fit the state limits, or the state would be
     // refused by the next operation that reads it (`MEMBER_INVALID`).
     let mut p = Problems::new();

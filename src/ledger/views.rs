@@ -10,6 +10,7 @@ use crate::coupon::wallet::usable_at;
 use crate::coupon::Refusal;
 use crate::encode::Encode;
 use crate::error::{Error, Result};
+use crate::growth::distribution::Earnings;
 use crate::ledger::{advance, Member};
 use crate::membership::benefits;
 use crate::membership::lifecycle::{Segment, Why};
@@ -100,6 +101,10 @@ pub struct Summary {
     /// Invite tasks open at `now` or with progress (`docs/rules.md` §11.4).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invite_tasks: Vec<crate::growth::invite_task::TaskView>,
+    /// As a distributor: commission pending, frozen, withdrawable,
+    /// withdrawn, the shortfall, per order (`docs/rules.md` §12.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commission: Option<Earnings>,
 }
 
 /// The member as of `now` (lots expired and reviews run, nothing booked).
@@ -194,6 +199,11 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         check_in_streak: if m.check_in.last.is_some_and(|d| d >= today.add_days(-1)) { m.check_in.streak } else { 0 },
         checked_in_today: m.check_in.last == Some(today),
         invite_tasks: crate::growth::invite_task::views(rules, &m, now),
+        commission: m
+            .commissions
+            .as_ref()
+            .filter(|c| !c.earned.is_empty() || !c.withdrawals.is_empty())
+            .map(|c| c.earnings(now)),
     })
 }
 

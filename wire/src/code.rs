@@ -287,6 +287,19 @@ codes! {
     INVITE_TASK_UNKNOWN;
     /// An `invite_task_step` outside its task's window.
     INVITE_TASK_CLOSED;
+    // Distribution (`distribution` rules, `commission`, `commission_withdrawn`).
+    /// The rules have no `distribution` block.
+    DISTRIBUTION_OFF;
+    /// More than two commission levels: pyramid selling under China's rules.
+    DISTRIBUTION_TOO_DEEP;
+    /// The levels' rates add up past 3000 bp (30 %).
+    DISTRIBUTION_RATES_TOO_HIGH;
+    /// No commission at this level for the buyer's order.
+    COMMISSION_NOT_FOUND;
+    /// A withdrawal below `min_withdrawal` (or of nothing).
+    COMMISSION_BELOW_MINIMUM;
+    /// A withdrawal of more than is withdrawable now.
+    COMMISSION_NOT_WITHDRAWABLE;
 
     // Checkout (`quote`, and `order_placed`, which quotes).
     /// The cart has no lines.

@@ -480,7 +480,7 @@ fn event_log(r: &mut Rng, n: &Names, len: usize) -> Log {
                 r.pick(xs).clone()
             }
         };
-        match r.below(16) {
+        match r.below(18) {
             0..=2 => {
                 let order = format!("o{k}");
                 e["type"] = json!("order_placed");
@@ -571,6 +571,24 @@ fn event_log(r: &mut Rng, n: &Names, len: usize) -> Log {
                 if r.pct(60) {
                     e["budget_used"] = json!(r.range(0, 12_000));
                 }
+            }
+            15 => {
+                e["type"] = json!("commission");
+                e["buyer"] = json!(*r.pick(&["m-bo", "m1", ""]));
+                e["order"] = json!(*r.pick(&["o1", "o2"]));
+                e["level"] = json!(*r.pick(&[1, 2, 2, 3, 0]));
+                e["stage"] = json!(*r.pick(&["placed", "placed", "completed", "refunded", "paid"]));
+                if r.pct(70) {
+                    e["rate_bp"] = json!(*r.pick(&[1000, 500, 0, 3001]));
+                }
+                let lines: Vec<Value> = (0..r.range(0, 3))
+                    .map(|i| json!({ "line": if r.pct(90) { i } else { 7 }, "money": r.range(-1, 20_000) }))
+                    .collect();
+                e["lines"] = json!(lines);
+            }
+            16 => {
+                e["type"] = json!("commission_withdrawn");
+                e["amount"] = json!(*r.pick(&[0i64, 500, 1000, 5000, 10_000_000_000_001]));
             }
             _ => {
                 if r.pct(30) {

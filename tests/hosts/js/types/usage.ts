@@ -9,6 +9,7 @@ import type {
   RulesCheck, OperationInfo, ErrorInfo, SiyuError, Envelope, Fen, Millis, Booked, Effect, ErrorCode,
   CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why, Referral, ReferralBinding, Invites,
   InviteTask, InviteTasks, TaskProgress, TaskView, Standing,
+  Distribution, Commissions, Earnings, OrderEarning, Stage, Status, LineMoney,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -89,6 +90,23 @@ export async function demo(): Promise<void> {
   const timeLeft: number | undefined = views?.[0]?.time_left_ms;
   const needed: number | undefined = views?.[0]?.needed;
   void [tasks, progress, timeLeft, needed];
+  // Distribution: commissions reach the inviter (and theirs) as effects;
+  // the distributor's summary shows what is pending, frozen, withdrawable.
+  const distribution: Distribution | null | undefined = rules.distribution;
+  for (const fx of bo.effects) {
+    const ev: Event = fx.event;
+    if (ev.type === 'commission') {
+      const stage: Stage = ev.stage;
+      const lines: LineMoney[] | undefined = ev.lines;
+      void [stage, lines];
+    }
+  }
+  const withdraw: Event = { id: 'w1', at: now, type: 'commission_withdrawn', amount: 1000 };
+  const ledger: Commissions | null | undefined = bo.member.commissions;
+  const earnings: Earnings | null | undefined = memberSummary({ rules, member, now }).commission;
+  const perOrder: OrderEarning[] = earnings?.orders ?? [];
+  const status: Status | undefined = perOrder[0]?.status;
+  void [distribution, withdraw, ledger, status];
 
   const parts: SceneParts = { kind: 'guide', number: 42, channel: 7 };
   const made: Made = makeScene(parts);
