@@ -94,6 +94,10 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::channel::{
+    Assigned, Channel, ChannelContact, ChannelCounts, ChannelKind, ChannelRow, ChannelStats, ContactEvent,
+    ContactEventKind, GuideRow, Staff,
+};
 pub use growth::referral::{InviteReward, Invites, Qualify, Referral, ReferralBinding};
 pub use growth::scene::{code_of, make as make_scene, parse as parse_scene, Made, Parsed, SceneParts};
 pub use growth::Kind;
@@ -124,6 +128,9 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::channel::{
+        MAX_CHANNELS, MAX_CHANNEL_STAFF, MAX_CHANNEL_TAGS, MAX_CHANNEL_WEIGHT, MAX_CONTACT_EVENTS, MAX_STATS_CONTACTS,
+    };
     pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};
     pub use crate::growth::scene::{MAX_CODE_NUMBER, MAX_SCENE_LEN};
     pub use crate::ledger::member::{

@@ -12,6 +12,7 @@
 //! | `campaigns`, `full_reduction_choice` | `campaign/` |
 //! | `lifecycle` | `membership/lifecycle.rs` |
 //! | `referral` | `growth/referral.rs` |
+//! | `channels` | `growth/channel.rs` |
 //!
 //! [`Rules::parse`] checks the document's shape (unknown fields are errors)
 //! and then its meaning, and reports **every** problem with a path and a
@@ -29,6 +30,7 @@ use crate::coupon::{self, template::CouponTemplate};
 use crate::decode::{self, Decode};
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::growth::channel::{self, Channel};
 use crate::growth::referral::{self, Referral};
 use crate::index::Index;
 use crate::membership::{self, lifecycle::Lifecycle, Membership, Tier};
@@ -80,6 +82,10 @@ pub struct Rules {
     /// Referral (老带新): binding and rewards (`growth/referral.rs`).
     #[serde(default)]
     pub referral: Option<Referral>,
+    /// Channels (渠道活码): scenes, staff by weight, tags
+    /// (`growth/channel.rs`).
+    #[serde(default)]
+    pub channels: Vec<Channel>,
     /// The document these rules were read from, as canonical JSON: what
     /// [`Rules::fingerprint`] hashes. Written once, as they are read.
     #[serde(skip)]
@@ -233,6 +239,7 @@ impl Rules {
         campaign::check(self, p);
         membership::lifecycle::check(self, p);
         referral::check(self, p);
+        channel::check(self, p);
     }
 
     /// A reference to a coupon template (a birthday coupon, a mall item, a
