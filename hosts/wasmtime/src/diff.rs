@@ -815,8 +815,10 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
                     let at = t0 + r.range(0, 10) * DAY + *r.pick(&[-1, 0, 1, within]);
                     events.push(json!({ "kind": kind, "at": at, "fen": fen }));
                 }
-                let mut c =
-                    json!({ "member": format!("m{k}"), "channel": format!("ch{}", r.below(4)), "events": events });
+                // Mostly a channel the rules have; now and then one they lack.
+                let known = rules_v["channels"].as_array().map_or(0, Vec::len) as u64;
+                let ch = if r.pct(90) && known > 0 { r.below(known) } else { r.below(5) };
+                let mut c = json!({ "member": format!("m{k}"), "channel": format!("ch{ch}"), "events": events });
                 if r.pct(70) {
                     c["guide"] = json!(format!("g{}", r.below(3)));
                 }
@@ -841,10 +843,11 @@ fn channels(r: &mut Rng) -> Value {
     for k in 0..r.range(0, 4) {
         let mut staff = Vec::new();
         for g in 0..r.range(0, 5) {
-            let w = if r.pct(5) { 1001 } else { r.range(0, 300) };
+            let w = if r.pct(2) { 1001 } else { r.range(0, 250) };
             staff.push(json!({ "id": format!("g{g}"), "weight": w }));
         }
-        let number = *r.pick(&[1u64, 2, 3, 1111, (1 << 53) - 1]);
+        // Numbers repeat now and then (a DUPLICATE_ID).
+        let number = if r.pct(90) { k as u64 + 1 } else { *r.pick(&[1u64, 2, 3, 1111, (1 << 53) - 1]) };
         let kind = *r.pick(&["store", "guide", "event", "poster_batch"]);
         out.push(json!({ "id": format!("ch{k}"), "kind": kind, "number": number, "staff": staff, "tags": ["t"] }));
     }
