@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as glue from './siyu_wasm_bg.js';
 // The public functions, by name (scripts/build-wasm.sh checks the list).
 export {
-  applyEvent, call, checkRules, couponWallet, demoRules,
+  applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoRules,
   eligibleMembers, isSiyuError, lifecycleAlerts, makeScene, memberSummary,
   operations, parseScene, pointsHistory, quote, replay, validateRules,
 } from './siyu_wasm_bg.js';

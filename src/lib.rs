@@ -94,6 +94,10 @@ pub use rules::Rules;
 pub use coupon::wallet::WalletCoupon;
 
 // Codes and scenes.
+pub use growth::channel::{
+    Assigned, Channel, ChannelContact, ChannelCounts, ChannelKind, ChannelRow, ChannelStats, ContactEvent,
+    ContactEventKind, GuideRow, Staff,
+};
 pub use growth::distribution::{
     Commissions, Distribution, Earned, EarnedLine, Earnings, LineMoney, OrderEarning, PaidTo, Stage, Status, Withdrawal,
 };
@@ -130,6 +134,9 @@ pub use ledger::views::{
 pub mod limits {
     pub use crate::coupon::step::MAX_WALLET;
     pub use crate::coupon::wallet::MAX_WALLET_SIZE;
+    pub use crate::growth::channel::{
+        MAX_CHANNELS, MAX_CHANNEL_STAFF, MAX_CHANNEL_TAGS, MAX_CHANNEL_WEIGHT, MAX_CONTACT_EVENTS, MAX_STATS_CONTACTS,
+    };
     pub use crate::growth::distribution::{MAX_COMMISSION_TOTAL_BP, MAX_DISTRIBUTION_LEVELS};
     pub use crate::growth::invite_task::{MAX_INVITE_TASKS, MAX_TASK_FRIENDS, MAX_TASK_TIERS};
     pub use crate::growth::referral::{MAX_FINGERPRINTS, MAX_REFERRAL_CHAIN};

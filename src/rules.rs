@@ -14,6 +14,7 @@
 //! | `referral` | `growth/referral.rs` |
 //! | `invite_tasks` | `growth/invite_task.rs` |
 //! | `distribution` | `growth/distribution.rs` |
+//! | `channels` | `growth/channel.rs` |
 //!
 //! [`Rules::parse`] checks the document's shape (unknown fields are errors)
 //! and then its meaning, and reports **every** problem with a path and a
@@ -31,6 +32,7 @@ use crate::coupon::{self, template::CouponTemplate};
 use crate::decode::{self, Decode};
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::growth::channel::{self, Channel};
 use crate::growth::distribution::{self, Distribution};
 use crate::growth::invite_task::{self, InviteTask};
 use crate::growth::referral::{self, Referral};
@@ -91,6 +93,10 @@ pub struct Rules {
     /// Distribution (分销): two-level commissions (`growth/distribution.rs`).
     #[serde(default)]
     pub distribution: Option<Distribution>,
+    /// Channels (渠道活码): scenes, staff by weight, tags
+    /// (`growth/channel.rs`).
+    #[serde(default)]
+    pub channels: Vec<Channel>,
     /// The document these rules were read from, as canonical JSON: what
     /// [`Rules::fingerprint`] hashes. Written once, as they are read.
     #[serde(skip)]
@@ -246,6 +252,7 @@ impl Rules {
         referral::check(self, p);
         invite_task::check(self, p);
         distribution::check(self, p);
+        channel::check(self, p);
     }
 
     /// A reference to a coupon template (a birthday coupon, a mall item, a

@@ -1970,3 +1970,102 @@ fn example_12_2_commissions_from_placing_to_a_refund() {
     assert_eq!((a.orders[0].amount, a.orders[0].reversed, a.shortfall), (0, 800, 800));
     assert_eq!(summary(&cy, "2026-11-15 10:00").withdrawable, 0);
 }
+
+// ------------------------------------------------------------ 11. channels
+
+/// The example shop with the channels of Example 13.1.
+fn channel_shop() -> Value {
+    let mut s = shop();
+    s["channels"] = block("example-13-channels");
+    s
+}
+
+#[test]
+fn example_13_1_the_channels_validate() {
+    let r = rules(&channel_shop());
+    assert_eq!(r.channels.len(), 2);
+    let made = call("make_scene", json!({"kind": "channel", "number": 101}));
+    assert_eq!(made["ok"]["scene"], "C35Z");
+}
+
+#[test]
+fn example_13_2_three_scans_at_the_store() {
+    for case in block("example-13-2").as_array().unwrap() {
+        let a = call("assign_contact", json!({"rules": channel_shop(), "scene": "C35Z", "counter": case["counter"]}));
+        let mut want = case.clone();
+        want.as_object_mut().unwrap().remove("counter");
+        want["channel"] = json!("store-xh");
+        want["kind"] = json!("store");
+        want["scene"] = json!("C35Z");
+        want["tags"] = json!(["门店-徐汇"]);
+        assert_eq!(a["ok"], want, "{case}");
+        // By id, the same.
+        let b =
+            call("assign_contact", json!({"rules": channel_shop(), "channel": "store-xh", "counter": case["counter"]}));
+        assert_eq!(a, b);
+    }
+    let none = call("assign_contact", json!({"rules": channel_shop(), "scene": "M9V61", "counter": 0}));
+    assert_eq!(none["error"]["code"], "UNKNOWN_CHANNEL");
+}
+
+#[test]
+fn example_13_3_the_double_11_weekend() {
+    let contacts: Vec<Value> = block("example-13-3")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            let events: Vec<Value> = c["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| json!({"kind": e[0], "at": bj(e[1].as_str().unwrap()), "fen": e.get(2).cloned().unwrap_or(json!(0))}))
+                .collect();
+            c["events"] = json!(events);
+            c
+        })
+        .collect();
+    let a = call(
+        "channel_stats",
+        json!({"rules": channel_shop(), "from": "2026-11-11", "to": "2026-11-12", "contacts": contacts}),
+    );
+    let ok = &a["ok"];
+    assert_eq!(ok["contacts"], 4, "{a}");
+    let start = DOC.find("**Example 13.3").expect("Example 13.3");
+    let table: Vec<Vec<String>> = DOC[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("> |---"))
+        .skip(1)
+        .take_while(|l| l.starts_with("> |"))
+        .map(|l| l.split('|').skip(1).map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .collect();
+    assert_eq!(table.len(), 6);
+    let header = [
+        "scans",
+        "joins",
+        "first_orders",
+        "orders",
+        "gmv",
+        "refunds",
+        "refunded",
+        "scanned_contacts",
+        "converted",
+        "conversion_bp",
+    ];
+    let mut rows = Vec::new();
+    for r in ok["channels"].as_array().unwrap() {
+        rows.push((r["channel"].as_str().unwrap().to_string(), r["stats"].clone()));
+    }
+    for r in ok["guides"].as_array().unwrap() {
+        rows.push((r["guide"].as_str().unwrap().to_string(), r["stats"].clone()));
+    }
+    rows.push(("total".into(), ok["total"].clone()));
+    assert_eq!(rows.len(), table.len());
+    for ((name, stats), line) in rows.iter().zip(&table) {
+        assert_eq!(name, &line[0]);
+        for (k, h) in header.iter().enumerate() {
+            assert_eq!(stats[*h].to_string(), line[k + 1], "{name} {h}");
+        }
+    }
+}

@@ -624,3 +624,29 @@ fn lifecycle_alerts_refuses_a_page_past_its_limits() {
     let out = call("lifecycle_alerts", &input(vec![m(0, 1_000), m(1, 1)]));
     assert_eq!(out["ok"]["members"], 2, "{:.300}", out.to_string());
 }
+
+/// `channel_stats` pages: more than 10,000 contacts, or a contact with more
+/// than 1,000 events, is refused with its path; a page at those limits is
+/// answered. A channel number past 2^53 − 1 is refused in the rules.
+#[test]
+fn channel_stats_refuses_a_page_past_its_limits() {
+    let now = demo::NOW;
+    let c = |k: usize, n: usize| {
+        let events: Vec<Value> = (0..n).map(|i| json!({"kind": "paid", "at": now - i as i64, "fen": 100})).collect();
+        json!({"member": format!("m{k}"), "channel": "store-xuhui", "guide": format!("g{}", k % 7), "events": events})
+    };
+    let input = |contacts: Vec<Value>| json!({"rules": rules(), "from": "2026-01-01", "to": "2026-12-31", "contacts": contacts});
+    let many: Vec<Value> = (0..10_001).map(|k| c(k, 0)).collect();
+    let e = refused(&call("channel_stats", &input(many)), "TOO_MANY", "contacts");
+    assert_eq!(e["code"], "INPUT_INVALID");
+    refused(&call("channel_stats", &input(vec![c(0, 3), c(1, 1_001)])), "TOO_MANY", "contacts[1].events");
+    let out = call("channel_stats", &input(vec![c(0, 1_000), c(1, 1)]));
+    assert_eq!(out["ok"]["total"]["orders"], 1_001, "{:.300}", out.to_string());
+    let page: Vec<Value> = (0..10_000).map(|k| c(k, 1)).collect();
+    let out = call("channel_stats", &input(page));
+    assert_eq!(out["ok"]["guides"].as_array().map(Vec::len), Some(7));
+    assert_eq!(out["ok"]["channels"][0]["stats"]["gmv"], 1_000_000);
+    let mut r = rules();
+    r["channels"][0]["number"] = json!(1u64 << 53);
+    refused(&call("validate_rules", &json!({ "rules": r })), "CODE_NUMBER_TOO_LARGE", "rules.channels[0].number");
+}

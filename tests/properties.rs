@@ -1775,3 +1775,104 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------ channels
+
+fn channel_rules(weights: &[u32]) -> Value {
+    let staff: Vec<Value> =
+        weights.iter().enumerate().map(|(i, w)| json!({"id": format!("g{i}"), "weight": w})).collect();
+    let mut r: Value = serde_json::from_str(demo::RULES).unwrap();
+    r["utc_offset_minutes"] = json!(-300);
+    r["channels"] = json!([
+        {"id": "c1", "kind": "event", "number": 1, "staff": staff, "tags": ["t"]},
+        {"id": "c2", "kind": "store", "number": 2},
+    ]);
+    r
+}
+
+fn ok(op: &str, input: Value) -> Value {
+    let v: Value = serde_json::from_str(&siyu::ops::call(op, &input.to_string())).unwrap();
+    v.get("ok").cloned().unwrap_or_else(|| panic!("{op}: {v}"))
+}
+
+/// A contact with events at random minutes around 2026-12-02 (UTC−5).
+fn arb_contact() -> impl Strategy<Value = Value> {
+    let event = (0usize..4, -3000i64..6000, 0i64..50_000);
+    (any::<bool>(), prop::option::of(0u8..3), proptest::collection::vec(event, 0..6)).prop_map(|(c2, guide, evs)| {
+        // 2026-12-02 00:00 at UTC−5.
+        let t0 = 1_796_187_600_000i64;
+        let events: Vec<Value> = evs
+            .iter()
+            .map(|&(k, m, fen)| {
+                let kind = ["scanned", "joined", "paid", "refunded"][k];
+                json!({"kind": kind, "at": t0 + m * MINUTE, "fen": if k >= 2 { fen } else { 0 }})
+            })
+            .collect();
+        let mut c = json!({"member": "m", "channel": if c2 { "c2" } else { "c1" }, "events": events});
+        if let Some(g) = guide {
+            c["guide"] = json!(format!("g{g}"));
+        }
+        c
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..config() })]
+
+    /// Over any `W` consecutive counters each staff member is picked
+    /// exactly their weight's times, and `next_counter` follows the slot.
+    #[test]
+    fn round_robin_gives_each_staff_member_their_weight(
+        weights in proptest::collection::vec(0u32..12, 0..6),
+        start in 0u64..(1 << 53) - 100,
+    ) {
+        let rules = channel_rules(&weights);
+        let w: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut got = vec![0u32; weights.len()];
+        for k in 0..w.max(1) {
+            let a = ok("assign_contact", json!({"rules": rules, "channel": "c1", "counter": start + k}));
+            prop_assert_eq!(&a["tags"], &json!(["t"]));
+            match a["staff"].as_str() {
+                Some(s) => {
+                    let i: usize = s[1..].parse().unwrap();
+                    got[i] += 1;
+                    prop_assert_eq!(a["slot"].as_u64().unwrap(), (start + k) % w);
+                    prop_assert_eq!(a["next_counter"].as_u64().unwrap(), ((start + k) % w + 1) % w);
+                }
+                None => {
+                    prop_assert_eq!(w, 0);
+                    prop_assert_eq!(a["next_counter"].as_u64().unwrap(), start + k);
+                }
+            }
+        }
+        prop_assert_eq!(got, weights);
+    }
+
+    /// Every count of every row is the sum of the per-contact answers, and
+    /// the totals are the sums of the channel rows.
+    #[test]
+    fn channel_stats_are_sums_of_each_contacts_contribution(
+        contacts in proptest::collection::vec(arb_contact(), 0..8),
+        from in 0i64..3, len in 0i64..3,
+    ) {
+        let rules = channel_rules(&[1, 2]);
+        let day = |d: i64| format!("2026-12-{:02}", 1 + d);
+        let (f, t) = (day(from), day(from + len));
+        let all = ok("channel_stats", json!({"rules": rules, "from": f, "to": t, "contacts": contacts}));
+        let fields = ["scans", "joins", "first_orders", "orders", "gmv", "refunds", "refunded", "scanned_contacts", "converted"];
+        let mut sum = [0i64; 9];
+        for c in &contacts {
+            let one = ok("channel_stats", json!({"rules": rules, "from": f, "to": t, "contacts": [c]}));
+            for (k, name) in fields.iter().enumerate() {
+                sum[k] += one["total"][name].as_i64().unwrap();
+            }
+        }
+        for (k, name) in fields.iter().enumerate() {
+            prop_assert_eq!(all["total"][name].as_i64().unwrap(), sum[k], "{}", name);
+            let rows: i64 = all["channels"].as_array().unwrap().iter().map(|r| r["stats"][name].as_i64().unwrap()).sum();
+            prop_assert_eq!(rows, sum[k], "{}", name);
+        }
+        let (cv, sc) = (sum[8], sum[7]);
+        prop_assert_eq!(all["total"]["conversion_bp"].as_i64().unwrap(), if sc == 0 { 0 } else { cv * 10_000 / sc });
+    }
+}

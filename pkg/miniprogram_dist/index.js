@@ -115,7 +115,9 @@ function init(path) {
 // The public functions, one `exports.x =` each so that Node's `import` of
 // this file sees them too (scripts/build-wasm.sh checks the list).
 exports.applyEvent = glue.applyEvent;
+exports.assignContact = glue.assignContact;
 exports.call = glue.call;
+exports.channelStats = glue.channelStats;
 exports.checkRules = glue.checkRules;
 exports.couponWallet = glue.couponWallet;
 exports.demoRules = glue.demoRules;

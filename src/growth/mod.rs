@@ -7,6 +7,7 @@
 //! that member, guide, store or channel); the core derives nothing from a
 //! clock or randomness, so the same input makes the same code everywhere.
 
+pub mod channel;
 pub mod code;
 pub mod distribution;
 pub mod invite_task;

@@ -1,9 +1,14 @@
-//! `make_scene` and `parse_scene`.
+//! `make_scene`, `parse_scene`, `assign_contact` and `channel_stats`.
 
-use super::{answer_text, input};
+use super::{answer_text, checked, input};
+use crate::code;
 use crate::decode::{Decode, Json};
+use crate::error::Error;
 use crate::error::Result;
+use crate::growth::channel::{self, ChannelContact};
 use crate::growth::scene::{self, SceneParts};
+use crate::rules::Rules;
+use crate::time::Date;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ParseSceneInput"))]
 #[derive(Decode)]
@@ -21,4 +26,58 @@ pub(super) fn make_scene(v: &Json, out: &mut String) -> Result<()> {
 pub(super) fn parse_scene(v: &Json, out: &mut String) -> Result<()> {
     let i: ParseIn = input(v)?;
     answer_text(out, &scene::parse(&i.scene)?)
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "AssignContactInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AssignIn {
+    rules: Rules,
+    /// The scene scanned (a channel's own, or any with `-C`); or `channel`.
+    #[serde(default)]
+    scene: Option<String>,
+    /// The channel's id; or `scene`.
+    #[serde(default)]
+    channel: Option<String>,
+    /// The host's counter for the channel (the last answer's
+    /// `next_counter`; 0 to start).
+    counter: u64,
+}
+
+pub(super) fn assign_contact(v: &Json, out: &mut String) -> Result<()> {
+    let i: AssignIn = input(v)?;
+    checked(&i.rules)?;
+    let c = match (&i.scene, &i.channel) {
+        (Some(s), None) => channel::by_scene(&i.rules, s)?,
+        (None, Some(id)) => channel::by_id(&i.rules, id)?,
+        _ => {
+            return Err(Error::new(
+                code::INPUT_INVALID,
+                "scene",
+                "须给出 `scene` 或 `channel` 之一",
+                "give exactly one of `scene` and `channel`",
+            ))
+        }
+    };
+    answer_text(out, &channel::assign(c, i.counter))
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ChannelStatsInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StatsIn {
+    rules: Rules,
+    /// The first local day counted.
+    from: Date,
+    /// The last local day counted.
+    to: Date,
+    /// At most 10,000: a host pages through more.
+    contacts: Vec<ChannelContact>,
+}
+
+pub(super) fn channel_stats(v: &Json, out: &mut String) -> Result<()> {
+    let i: StatsIn = input(v)?;
+    checked(&i.rules)?;
+    channel::check_batch(&i.rules, i.from, i.to, &i.contacts)?;
+    answer_text(out, &channel::stats(&i.rules, i.from, i.to, &i.contacts))
 }

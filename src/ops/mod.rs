@@ -85,6 +85,16 @@ pub const OPERATIONS: &[Operation] = &[
         run: growth::parse_scene,
     },
     Operation {
+        name: "assign_contact",
+        summary: "a channel scan's staff member (weighted round-robin) and tags",
+        run: growth::assign_contact,
+    },
+    Operation {
+        name: "channel_stats",
+        summary: "scans, joins, orders, GMV and conversion per channel and guide",
+        run: growth::channel_stats,
+    },
+    Operation {
         name: "lifecycle_alerts",
         summary: "who changed lifecycle segment since a date, and what to do",
         run: views::lifecycle_alerts,

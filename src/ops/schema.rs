@@ -10,6 +10,7 @@
 //! corpus against them.
 
 use super::{growth, ledger, pricing, rules, views, Nothing, Operation};
+use crate::growth::channel::{Assigned, ChannelStats};
 use crate::growth::scene::{Made, Parsed, SceneParts};
 use crate::ledger::views::{History, Summary, Targeting, WalletEntry};
 use crate::ledger::{Booked, Member};
@@ -41,6 +42,8 @@ const TYPES: &[(&str, Writes, Writes)] = &[
     ("eligible_members", views::TargetIn::input_schema, Targeting::answer_schema),
     ("make_scene", SceneParts::input_schema, Made::answer_schema),
     ("parse_scene", growth::ParseIn::input_schema, Parsed::answer_schema),
+    ("assign_contact", growth::AssignIn::input_schema, Assigned::answer_schema),
+    ("channel_stats", growth::StatsIn::input_schema, ChannelStats::answer_schema),
     ("lifecycle_alerts", views::AlertsIn::input_schema, Alerts::answer_schema),
     ("operations", Nothing::input_schema, Vec::<Operation>::answer_schema),
 ];

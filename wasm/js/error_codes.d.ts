@@ -94,6 +94,7 @@ export type ErrorCode =
     | "SCENE_MALFORMED"
     | "SCENE_CHECK_FAILED"
     | "CODE_NUMBER_TOO_LARGE"
+    | "UNKNOWN_CHANNEL"
     | "REFERRAL_OFF"
     | "REFERRAL_SELF"
     | "REFERRAL_CYCLE"

@@ -280,6 +280,12 @@ exports! {
     #[doc = "What a scene (or a bare code) names; throws `SCENE_*` when it is too long,"]
     #[doc = "has a bad character, is malformed or fails its check."]
     parse_scene => parseScene(unchecked_param_type = "ParseSceneInput") -> "Parsed";
+    #[doc = "A channel scan's staff member (smooth weighted round-robin from the host's"]
+    #[doc = "counter) and tags; throws `UNKNOWN_CHANNEL` when no channel matches."]
+    assign_contact => assignContact(unchecked_param_type = "AssignContactInput") -> "Assigned";
+    #[doc = "Scans, joins, first orders, GMV, refunds and conversion per channel and per"]
+    #[doc = "guide over local days (at most 10,000 contacts a call)."]
+    channel_stats => channelStats(unchecked_param_type = "ChannelStatsInput") -> "ChannelStats";
     #[doc = "Who changed lifecycle segment since a date (at most 10,000 members a call),"]
     #[doc = "with the action the rules attach to the move."]
     lifecycle_alerts => lifecycleAlerts(unchecked_param_type = "LifecycleAlertsInput") -> "Alerts";

@@ -259,6 +259,10 @@ codes! {
     /// A code's, channel's or campaign's number over 2^53 − 1.
     CODE_NUMBER_TOO_LARGE;
 
+    // Channels (`assign_contact`, `channel_stats`).
+    /// No channel of the rules has this id, or the scene's channel number.
+    UNKNOWN_CHANNEL;
+
     // Referral (`referral_bound`, `referral_reward`).
     /// The rules have no `referral` block.
     REFERRAL_OFF;

@@ -796,8 +796,92 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
                 "lifecycle_alerts of generated orders",
             )
         }
+        "assign_contact" => {
+            // Random channels (weights to the 1,000 limit and past it),
+            // by scene or id, counters at the edges of 2^53.
+            let mut rules_v = rules_v.clone();
+            rules_v["channels"] = channels(r);
+            let number = *r.pick(&[1u64, 2, 3, 1111, (1 << 53) - 1]);
+            let mut i = json!({ "rules": rules_v });
+            i["counter"] = json!(match r.below(4) {
+                0 => r.below(10),
+                1 => (1u64 << 53) - 1 - r.below(3),
+                _ => r.below(1 << 53),
+            });
+            match r.below(3) {
+                0 => i["channel"] = json!(format!("ch{}", r.below(4))),
+                1 => {
+                    let p = json!({ "kind": "channel", "number": number });
+                    i["scene"] = siyu::ops::answer("make_scene", &p.to_string())
+                        .ok()
+                        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                        .map_or(json!("C35Z"), |v| v["scene"].clone());
+                }
+                _ => i["scene"] = json!(*r.pick(&["C35Z", "G1A-C7=", "M9V61", "c35z", "C35A"])),
+            }
+            (i, "assign_contact on generated channels")
+        }
+        "channel_stats" => {
+            // Contacts' events around local-day edges, at a random offset.
+            let mut rules_v = rules_v.clone();
+            rules_v["channels"] = channels(r);
+            rules_v["utc_offset_minutes"] = json!(*r.pick(&[-720, -300, 0, 330, 480, 840]));
+            let t0 = r.range(MIN_T, MAX_T - 40 * DAY);
+            let mut cs = Vec::new();
+            for k in 0..r.range(0, 6) {
+                let mut events = Vec::new();
+                for _ in 0..r.range(0, 8) {
+                    let kind = *r.pick(&["scanned", "joined", "paid", "refunded"]);
+                    let fen = if kind == "paid" || kind == "refunded" {
+                        if r.pct(10) {
+                            *r.pick(EDGE_INTS)
+                        } else {
+                            r.range(0, 100_000)
+                        }
+                    } else {
+                        0
+                    };
+                    let within = r.range(0, DAY);
+                    let at = t0 + r.range(0, 10) * DAY + *r.pick(&[-1, 0, 1, within]);
+                    events.push(json!({ "kind": kind, "at": at, "fen": fen }));
+                }
+                // Mostly a channel the rules have; now and then one they lack.
+                let known = rules_v["channels"].as_array().map_or(0, Vec::len) as u64;
+                let ch = if r.pct(90) && known > 0 { r.below(known) } else { r.below(5) };
+                let mut c = json!({ "member": format!("m{k}"), "channel": format!("ch{ch}"), "events": events });
+                if r.pct(70) {
+                    c["guide"] = json!(format!("g{}", r.below(3)));
+                }
+                cs.push(c);
+            }
+            let day = |ms: i64| siyu::time::Zone::new(0).date(ms.clamp(MIN_T, MAX_T)).to_string();
+            let from = t0 + r.range(-1, 6) * DAY;
+            let to = from + r.range(-1, 6) * DAY;
+            (
+                json!({ "rules": rules_v, "from": day(from), "to": day(to), "contacts": cs }),
+                "channel_stats of generated contacts",
+            )
+        }
         _ => (json!({}), "empty input"),
     }
+}
+
+/// A `channels` block: up to 4 channels `ch0`…, numbers that may repeat,
+/// staff weights that may pass the limits.
+fn channels(r: &mut Rng) -> Value {
+    let mut out = Vec::new();
+    for k in 0..r.range(0, 4) {
+        let mut staff = Vec::new();
+        for g in 0..r.range(0, 5) {
+            let w = if r.pct(2) { 1001 } else { r.range(0, 250) };
+            staff.push(json!({ "id": format!("g{g}"), "weight": w }));
+        }
+        // Numbers repeat now and then (a DUPLICATE_ID).
+        let number = if r.pct(90) { k as u64 + 1 } else { *r.pick(&[1u64, 2, 3, 1111, (1 << 53) - 1]) };
+        let kind = *r.pick(&["store", "guide", "event", "poster_batch"]);
+        out.push(json!({ "id": format!("ch{k}"), "kind": kind, "number": number, "staff": staff, "tags": ["t"] }));
+    }
+    json!(out)
 }
 
 /// Characters of scenes, aliases and some no scene holds.

@@ -3,6 +3,7 @@
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
   eligibleMembers, lifecycleAlerts, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
+  assignContact, channelStats,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
@@ -10,6 +11,7 @@ import type {
   CouponTemplate, Campaign, SceneParts, Made, Parsed, Kind, Alerts, Segment, Why, Referral, ReferralBinding, Invites,
   InviteTask, InviteTasks, TaskProgress, TaskView, Standing,
   Distribution, Commissions, Earnings, OrderEarning, Stage, Status, LineMoney,
+  Channel, ChannelKind, Assigned, ChannelStats, ChannelCounts,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -46,6 +48,18 @@ export async function demo(): Promise<void> {
   const onDay: string | undefined = alerts.changed[0]?.on;
   const task: string | undefined = alerts.changed[0]?.action?.task;
   const risk: number | null = why.days_since_last_order;
+  // Channels: a scan's staff member and tags, and statistics per channel and guide.
+  const channels: Channel[] | undefined = rules.channels;
+  const assigned: Assigned = assignContact({ rules, scene: 'C35Z', counter: 0 });
+  const guide: string | null | undefined = assigned.staff;
+  const nextCounter: number = assigned.next_counter;
+  const channelKind: ChannelKind = assigned.kind;
+  const stats: ChannelStats = channelStats({
+    rules, from: '2026-11-11', to: '2026-11-12',
+    contacts: [{ member: 'm1', channel: 'store-xuhui', guide: 'guide-li', events: [{ kind: 'paid', at: now, fen: 9900 }] }],
+  });
+  const total: ChannelCounts = stats.total;
+  const conversion: number = total.conversion_bp;
   if (events.length) {
     const booked: Booked = applyEvent({ rules, member, event: events[0] });
     const next: Member = booked.member;
