@@ -249,6 +249,16 @@ pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) 
             "the inviter's chain holds the invitee: the binding would make a cycle",
         ));
     }
+    // The chain is the inviter's own inviters: the inviter in it is a loop
+    // already, and distribution would pay one member at both levels.
+    if let Some(i) = e.chain.iter().position(|c| *c == e.inviter) {
+        return Err(refuse(
+            code::REFERRAL_CYCLE,
+            &format!("event.chain[{i}]"),
+            "邀请人的上级链中有邀请人自己：链已成环",
+            "the inviter's chain holds the inviter: the chain is a loop",
+        ));
+    }
     if let Some(w) = r.window_days {
         if b.at - e.first_scan_at > i64::from(w) * DAY_MS {
             return Err(refuse(

@@ -66,6 +66,7 @@ apply("referral", "bound_permanent_first_touch_long_after_the_scan",
       shop(window_days=None), bind(first_scan_at=T0 - 400 * DAY), member=JOINED)
 apply("referral", "refused_self_referral", SHOP, bind(inviter="m-bo"), member=JOINED)
 apply("referral", "refused_cycle", SHOP, bind(chain=["m-cy", "m-bo"]), member=JOINED)
+apply("referral", "refused_a_chain_that_holds_the_inviter", SHOP, bind(chain=["m-cy", "m-ann"]), member=JOINED)
 apply("referral", "refused_rebinding", SHOP, bind(id="e-bind-2", t=T0 + HOUR, inviter="m-cy"),
       member=invitee())
 apply("referral", "refused_not_new_joined_too_long_ago", SHOP, bind(t=T0 + 8 * DAY), member=JOINED)
