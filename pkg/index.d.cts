@@ -3,7 +3,7 @@
 // input and output type are generated from the Rust types (siyu_wasm.d.cts,
 // written by scripts/build-wasm.sh); what the JS loaders add is declared here.
 export * from './siyu_wasm.cjs';
-import type { Rules, SiyuError } from './siyu_wasm.cjs';
+import type { Rules, SiyuError, PosterTemplate } from './siyu_wasm.cjs';
 
 /**
  * Load the module; call once before any operation (a second call returns the
@@ -28,6 +28,17 @@ export function wasmBytes(): Uint8Array | undefined;
  * try the operations with. Shipped as data beside the module, not in it.
  */
 export function demoRules(): Rules;
+
+/**
+ * The demo poster templates (a member's invite poster, a store poster, a
+ * product share) and the images they use, as `data:` URLs: a fresh copy
+ * each call, for `renderPoster({template, fields, images})`. Data beside
+ * the module, not in it.
+ */
+export function demoPosters(): {
+  templates: { invite: PosterTemplate; store: PosterTemplate; product: PosterTemplate };
+  images: { avatar: string; logo: string; product: string };
+};
 
 /**
  * Whether `e` is a refusal of siyu's, for `catch (e: unknown)`:

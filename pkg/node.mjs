@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import * as glue from './siyu_wasm_bg.js';
 // The public functions, by name (scripts/build-wasm.sh checks the list).
 export {
-  applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoRules,
+  applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoPosters, demoRules,
   eligibleMembers, isSiyuError, lifecycleAlerts, makeScene, memberSummary,
-  operations, parseScene, pointsHistory, quote, replay, validateRules,
+  operations, parseScene, pointsHistory, posterCommands, quote, renderPoster, replay,
+  validatePoster, validateRules,
 } from './siyu_wasm_bg.js';
 
 const bytes = readFileSync(new URL('./siyu_wasm_bg.wasm', import.meta.url));

@@ -99,10 +99,12 @@ mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
 node "$root/scripts/wasm-exports.mjs" check "$pkg/siyu_wasm_bg.wasm" "$root/docs/ABI.md"
 
 # One file per module format, so the loaders (and WeChat's module system)
-# need no snippets/: wasm/js/face.js with the glue and the demo rules.
+# need no snippets/: wasm/js/face.js with the glue, the demo rules and posters.
 bundle=("$tools/esbuild" "$root/wasm/js/face.js" --bundle --log-level=warning
   "--alias:siyu-glue=$out/siyu_wasm_bg.js" "--alias:siyu-demo-rules=$root/src/demo/rules.canonical.json"
-  --loader:.json=text)
+  "--alias:siyu-demo-posters=$root/src/demo/posters.json" "--alias:siyu-demo-avatar=$root/src/demo/avatar.png"
+  "--alias:siyu-demo-logo=$root/src/demo/logo.png" "--alias:siyu-demo-product=$root/src/demo/product.png"
+  --loader:.json=text --loader:.png=dataurl)
 "${bundle[@]}" --format=esm --outfile="$pkg/siyu_wasm_bg.js"
 "${bundle[@]}" --format=cjs --target=es2017 --outfile="$pkg/miniprogram_dist/siyu_wasm_bg.js"
 # CommonJS declarations, so that one file serves `require` and `import`

@@ -10,6 +10,17 @@ pub const MEMBER_EVENTS: &str = include_str!("demo/member_events.json");
 /// A mixed cart that touches every campaign kind (JSON).
 pub const CART: &str = include_str!("demo/cart.json");
 
+/// The demo poster templates (JSON object): `invite` (a member's invite
+/// poster), `store` (a store's) and `product` (a product share).
+pub const POSTERS: &str = include_str!("demo/posters.json");
+
+/// The demo posters' images, as PNG files (`scripts/demo-images.py` makes
+/// them): a member's avatar (64 × 64), the shop's logo (80 × 80) and a
+/// product photo (160 × 120).
+pub const AVATAR_PNG: &[u8] = include_bytes!("demo/avatar.png");
+pub const LOGO_PNG: &[u8] = include_bytes!("demo/logo.png");
+pub const PRODUCT_PNG: &[u8] = include_bytes!("demo/product.png");
+
 /// 2026-11-25 12:00 in Beijing: the moment the demo prices its cart.
 pub const NOW: i64 = 1_795_579_200_000;
 

@@ -53,6 +53,8 @@ mod points;
 mod pricing;
 mod rules;
 
+pub mod poster;
+
 pub mod demo;
 pub mod money;
 pub mod ops;
@@ -147,6 +149,10 @@ pub mod limits {
     pub use crate::membership::lifecycle::{MAX_ACTIONS, MAX_ALERT_MEMBERS, MAX_MEMBER_ORDERS, MAX_TASK_LEN};
     pub use crate::membership::profile::MAX_TAGS;
     pub use crate::ops::MAX_EVENTS;
+    pub use crate::poster::{
+        MAX_CANVAS_SIDE, MAX_ELEMENTS, MAX_FIELD_CHARS, MAX_IMAGES, MAX_IMAGE_SIDE, MAX_IMAGE_URL, MAX_QR_VERSION,
+        MAX_QUIET_ZONE, MAX_SCENE_CHARS, MAX_TEMPLATE_TEXT, MAX_TEXT_LINES,
+    };
     pub use crate::pricing::cart::{MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE};
     pub use crate::rules::{MAX_ID_LEN, MAX_RULE_FEN};
     pub use crate::time::{MAX_MILLIS, MIN_MILLIS};

@@ -6,7 +6,7 @@
 //! One file per family of operations: `rules.rs` (validating a rule set),
 //! `pricing.rs` (quotes), `ledger.rs` (booking and replaying events),
 //! `views.rs` (read-only answers about a member), `growth.rs` (codes and
-//! scenes).
+//! scenes), `poster.rs` (share posters).
 //!
 //! ```
 //! let out = siyu::ops::call("validate_rules", &format!(r#"{{"rules":{}}}"#, siyu::demo::RULES));
@@ -21,6 +21,7 @@
 
 mod growth;
 mod ledger;
+mod poster;
 mod pricing;
 mod rules;
 pub mod schema;
@@ -98,6 +99,17 @@ pub const OPERATIONS: &[Operation] = &[
         name: "lifecycle_alerts",
         summary: "who changed lifecycle segment since a date, and what to do",
         run: views::lifecycle_alerts,
+    },
+    Operation {
+        name: "validate_poster",
+        summary: "check a poster template: every problem, or what it uses",
+        run: poster::validate_poster,
+    },
+    Operation { name: "render_poster", summary: "a poster as one SVG string", run: poster::render_poster },
+    Operation {
+        name: "poster_commands",
+        summary: "a poster as Canvas 2D drawing commands",
+        run: poster::poster_commands,
     },
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];

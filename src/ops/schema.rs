@@ -9,12 +9,13 @@
 //! rewrites them) and scripts/check-schema.py validates every vector of the
 //! corpus against them.
 
-use super::{growth, ledger, pricing, rules, views, Nothing, Operation};
+use super::{growth, ledger, poster, pricing, rules, views, Nothing, Operation};
 use crate::growth::channel::{Assigned, ChannelStats};
 use crate::growth::scene::{Made, Parsed, SceneParts};
 use crate::ledger::views::{History, Summary, Targeting, WalletEntry};
 use crate::ledger::{Booked, Member};
 use crate::membership::lifecycle::Alerts;
+use crate::poster::{Layout, Rendered};
 use crate::pricing::Quote;
 use crate::schema::{document, AnswerSchema, Defs, InputSchema, Value};
 
@@ -45,6 +46,9 @@ const TYPES: &[(&str, Writes, Writes)] = &[
     ("assign_contact", growth::AssignIn::input_schema, Assigned::answer_schema),
     ("channel_stats", growth::StatsIn::input_schema, ChannelStats::answer_schema),
     ("lifecycle_alerts", views::AlertsIn::input_schema, Alerts::answer_schema),
+    ("validate_poster", poster::ValidateIn::input_schema, poster::PosterCheck::answer_schema),
+    ("render_poster", poster::PosterIn::input_schema, Rendered::answer_schema),
+    ("poster_commands", poster::PosterIn::input_schema, Layout::answer_schema),
     ("operations", Nothing::input_schema, Vec::<Operation>::answer_schema),
 ];
 

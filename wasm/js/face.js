@@ -1,13 +1,19 @@
 // What the JS face adds to wasm-bindgen's glue, in JS because it must work
 // when the module is not there. scripts/build-wasm.sh bundles this file,
-// the glue (imported as `siyu-glue`) and the demo rules (`siyu-demo-rules`,
-// src/demo/rules.canonical.json as text) into one file per module format:
+// the glue (imported as `siyu-glue`), the demo rules (`siyu-demo-rules`,
+// src/demo/rules.canonical.json as text) and the demo posters
+// (`siyu-demo-posters`, src/demo/posters.json as text; their PNGs as
+// `data:` URLs) into one file per module format:
 // pkg/siyu_wasm_bg.js (ESM) and pkg/miniprogram_dist/siyu_wasm_bg.js
 // (CommonJS). The loaders (pkg/index.js, node.mjs, node.cjs,
 // miniprogram_dist/index.js) only load the .wasm and hand it over with
 // `__wbg_set_wasm`. Every rule of the engine stays in the .wasm.
 import * as glue from 'siyu-glue';
 import DEMO_RULES from 'siyu-demo-rules';
+import DEMO_POSTERS from 'siyu-demo-posters';
+import AVATAR from 'siyu-demo-avatar';
+import LOGO from 'siyu-demo-logo';
+import PRODUCT from 'siyu-demo-product';
 
 export * from 'siyu-glue';
 
@@ -53,4 +59,12 @@ export function isSiyuError(e) {
 /** A fresh copy of the demo rules (a tea shop, 山茶小铺): data, not in the .wasm. */
 export function demoRules() {
   return JSON.parse(DEMO_RULES);
+}
+
+/**
+ * The demo poster templates (`invite`, `store`, `product`) and their images
+ * as `data:` URLs (`avatar`, `logo`, `product`): data, not in the .wasm.
+ */
+export function demoPosters() {
+  return { templates: JSON.parse(DEMO_POSTERS), images: { avatar: AVATAR, logo: LOGO, product: PRODUCT } };
 }

@@ -289,6 +289,15 @@ exports! {
     #[doc = "Who changed lifecycle segment since a date (at most 10,000 members a call),"]
     #[doc = "with the action the rules attach to the move."]
     lifecycle_alerts => lifecycleAlerts(unchecked_param_type = "LifecycleAlertsInput") -> "Alerts";
+    #[doc = "Check a poster template: its size, the fields and images it uses and its"]
+    #[doc = "fingerprint. Throws `TEMPLATE_INVALID` listing every problem."]
+    validate_poster => validatePoster(unchecked_param_type = "ValidatePosterInput") -> "PosterCheck";
+    #[doc = "A poster as one self-contained SVG string (images inlined, QR as paths),"]
+    #[doc = "the same bytes on every host; missing images are drawn as placeholders."]
+    render_poster => renderPoster(unchecked_param_type = "PosterInput") -> "PosterSvg";
+    #[doc = "The same poster as Canvas 2D drawing commands (integer CSS px) to replay on"]
+    #[doc = "a context scaled to the device-pixel ratio."]
+    poster_commands => posterCommands(unchecked_param_type = "PosterInput") -> "PosterCommands";
     #[doc = "Every operation's name and summary."]
     operations => operations(unchecked_optional_param_type = "NoInput") -> "OperationInfo[]";
 }

@@ -305,6 +305,35 @@ codes! {
     /// A withdrawal of more than is withdrawable now.
     COMMISSION_NOT_WITHDRAWABLE;
 
+    // Posters (`validate_poster`, `render_poster`, `poster_commands`).
+    /// A poster template has problems; see `problems`.
+    TEMPLATE_INVALID;
+    /// A canvas over 4096 px in either direction.
+    CANVAS_TOO_LARGE;
+    /// An element's box is not inside the canvas.
+    OFF_CANVAS;
+    /// A `{field}` (or a key of `fields`) that is not one of the field names.
+    UNKNOWN_TEMPLATE_FIELD;
+    /// The template uses a field the input lacks.
+    MISSING_TEMPLATE_FIELD;
+    /// A field or an image of the input that the template does not use.
+    NOT_IN_TEMPLATE;
+    /// A text with a control character, malformed braces, or too long.
+    BAD_TEXT;
+    /// A text box narrower than one character and the "…".
+    TEXT_TOO_NARROW;
+    /// A colour that is not `#RRGGBB` or `#RRGGBBAA`.
+    BAD_COLOR;
+    /// An image name that is not `[a-z][a-z0-9_]{0,31}`.
+    BAD_IMAGE_NAME;
+    /// An image that is not a valid PNG or JPEG `data:` URL (the message
+    /// says what is wrong).
+    BAD_IMAGE;
+    /// An image with both `radius` and `clip`.
+    CLIP_AMBIGUOUS;
+    /// QR content too long for its level at version 10.
+    QR_TOO_LONG;
+
     // Checkout (`quote`, and `order_placed`, which quotes).
     /// The cart has no lines.
     CART_EMPTY;

@@ -3,7 +3,7 @@
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
   eligibleMembers, lifecycleAlerts, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
-  assignContact, channelStats,
+  assignContact, channelStats, validatePoster, renderPoster, posterCommands, demoPosters,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
@@ -12,6 +12,7 @@ import type {
   InviteTask, InviteTasks, TaskProgress, TaskView, Standing,
   Distribution, Commissions, Earnings, OrderEarning, Stage, Status, LineMoney,
   Channel, ChannelKind, Assigned, ChannelStats, ChannelCounts,
+  PosterTemplate, PosterElement, PosterCheck, PosterSvg, PosterCommands, PosterCommand, PosterInput,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -198,3 +199,26 @@ const badLine: Cart = { lines: [{ sku: 'a', category: 'b', unit_price: '68.00', 
 // @ts-expect-error now is required
 quote({ rules: demoRules(), cart: { lines: [] } });
 void badLine;
+
+// Posters: the demo templates and images, validated, rendered and replayed.
+export function posters(): void {
+  const demo = demoPosters();
+  const template: PosterTemplate = demo.templates.invite;
+  const first: PosterElement | undefined = template.elements[0];
+  const check: PosterCheck = validatePoster({ template });
+  const fields: string[] = check.fields;
+  const input: PosterInput = {
+    template, fields: { nickname: '茶友小林', store: '山茶小铺', scene: 'M8K2D7', code: 'M8K2D7' },
+    images: { avatar: demo.images.avatar },
+  };
+  const svg: PosterSvg = renderPoster(input);
+  const text: string = svg.svg;
+  const out: PosterCommands = posterCommands(input);
+  for (const c of out.commands as PosterCommand[]) {
+    if (c.op === 'qr') {
+      const runs: [number, number, number][] = c.runs;
+      void runs;
+    }
+  }
+  void first; void fields; void text;
+}

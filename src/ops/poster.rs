@@ -1,0 +1,74 @@
+//! `validate_poster`, `render_poster` and `poster_commands`.
+
+use std::collections::BTreeMap;
+
+use super::{answer_text, input};
+use crate::decode::{Decode, Json};
+use crate::encode::Encode;
+use crate::error::Result;
+use crate::poster::{self, Template};
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ValidatePosterInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ValidateIn {
+    template: Template,
+}
+
+/// What `validate_poster` answers.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterCheck"))]
+#[derive(Encode)]
+pub(super) struct PosterCheck {
+    width: u32,
+    height: u32,
+    /// How many elements.
+    elements: u64,
+    /// The field names the template uses, sorted.
+    fields: Vec<&'static str>,
+    /// The image names the template uses, sorted.
+    images: Vec<String>,
+    /// `sha256:` and the SHA-256 of the template as canonical JSON.
+    fingerprint: String,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterInput"))]
+#[derive(Decode)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PosterIn {
+    template: Template,
+    /// Field name → value (at most 200 characters; `scene` and `code` 32,
+    /// `link` 200 printable ASCII).
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+    /// Image name → a `data:image/png;base64,…` or
+    /// `data:image/jpeg;base64,…` URL (at most 8, each at most 512 KiB).
+    #[serde(default)]
+    images: BTreeMap<String, String>,
+}
+
+pub(super) fn validate_poster(v: &Json, out: &mut String) -> Result<()> {
+    let i: ValidateIn = input(v)?;
+    let t = &i.template;
+    let used = poster::validate(t).map_err(|e| e.under("template"))?;
+    answer_text(
+        out,
+        &PosterCheck {
+            width: t.width,
+            height: t.height,
+            elements: t.elements.len() as u64,
+            fields: used.fields.into_iter().collect(),
+            images: used.images.into_iter().collect(),
+            fingerprint: t.fingerprint(),
+        },
+    )
+}
+
+pub(super) fn render_poster(v: &Json, out: &mut String) -> Result<()> {
+    let i: PosterIn = input(v)?;
+    answer_text(out, &poster::render(&i.template, &i.fields, &i.images)?)
+}
+
+pub(super) fn poster_commands(v: &Json, out: &mut String) -> Result<()> {
+    let i: PosterIn = input(v)?;
+    answer_text(out, &poster::commands(&i.template, &i.fields, &i.images)?)
+}

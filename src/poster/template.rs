@@ -1,0 +1,602 @@
+//! A poster template: the canvas, its background and its elements, placed
+//! absolutely in integer CSS px, with `{field}` placeholders in text and QR
+//! content (`docs/rules.md` §14). [`validate`] reports every problem at
+//! once, each with a path and a stable code, like a rule set's.
+
+use std::collections::BTreeSet;
+
+use crate::code;
+use crate::decode::{self, Decode};
+use crate::error::{clip, Problems, Result};
+
+use super::{qr, text};
+
+/// Widest and tallest canvas, in CSS px (iOS refuses larger canvases).
+pub const MAX_CANVAS_SIDE: u32 = 4096;
+/// Most elements a template has.
+pub const MAX_ELEMENTS: usize = 64;
+/// Longest field value, in characters (Unicode scalar values).
+pub const MAX_FIELD_CHARS: usize = 200;
+/// Longest `scene` or `code` value (a 小程序码 scene's limit).
+pub const MAX_SCENE_CHARS: usize = 32;
+/// Longest text or QR content written in a template, in characters.
+pub const MAX_TEMPLATE_TEXT: usize = 1000;
+/// Most lines a text element shows.
+pub const MAX_TEXT_LINES: u32 = 20;
+/// Widest quiet zone around a QR code, in modules.
+pub const MAX_QUIET_ZONE: u32 = 4;
+
+/// The field names a template may use, in order.
+pub const FIELDS: [&str; 10] =
+    ["nickname", "store", "guide", "code", "scene", "link", "product", "price", "tier", "title"];
+
+/// The font family of every text, on every host.
+pub const FONT_FAMILY: &str =
+    "'WenQuanYi Micro Hei','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
+
+/// A poster template (JSON; integers are CSS px).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterTemplate"))]
+#[derive(Clone, Decode)]
+#[serde(deny_unknown_fields)]
+#[decode(expected(en = "a poster template", zh = "海报模板"))]
+pub struct Template {
+    /// 1 … 4096.
+    pub width: u32,
+    /// 1 … 4096.
+    pub height: u32,
+    #[serde(default)]
+    pub background: Background,
+    /// At most 64, drawn in order.
+    pub elements: Vec<Element>,
+    /// The template as canonical JSON: what the fingerprint hashes.
+    #[serde(skip)]
+    #[decode(whole)]
+    canonical: Canonical,
+}
+
+#[derive(Clone, Default)]
+struct Canonical(String);
+
+impl decode::Whole for Canonical {
+    fn whole(v: &decode::Json) -> Self {
+        let mut s = String::new();
+        crate::encode::append_json(&mut s, v);
+        Canonical(s)
+    }
+}
+
+impl Template {
+    /// `sha256:` and 64 hex digits: the SHA-256 of the template as
+    /// canonical JSON (as a rule set's fingerprint is made).
+    pub fn fingerprint(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(71);
+        s.push_str("sha256:");
+        for b in crate::sha256::digest(self.canonical.0.as_bytes()) {
+            s.push(HEX[(b >> 4) as usize] as char);
+            s.push(HEX[(b & 15) as usize] as char);
+        }
+        s
+    }
+}
+
+/// The canvas's background: a colour (default `#FFFFFF`), and an image
+/// drawn over it.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterBackground"))]
+#[derive(Clone, Default, Decode)]
+#[serde(deny_unknown_fields)]
+pub struct Background {
+    #[serde(default)]
+    pub color: Option<String>,
+    /// An image name (`images` of the input).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// How the image fills the canvas (default `cover`).
+    #[serde(default)]
+    pub fit: Option<Fit>,
+}
+
+/// One element, drawn in order.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterElement"))]
+#[derive(Clone, Decode)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Element {
+    Rect {
+        x: u32,
+        y: u32,
+        width: u32,
+        height: u32,
+        #[serde(default)]
+        fill: Option<String>,
+        /// Corner radius, at most half the shorter side.
+        #[serde(default)]
+        radius: u32,
+        /// `stroke` and `stroke_width`: both or neither.
+        #[serde(default)]
+        stroke: Option<String>,
+        #[serde(default)]
+        stroke_width: Option<u32>,
+    },
+    Image {
+        /// The image's name: `[a-z][a-z0-9_]{0,31}`.
+        image: String,
+        x: u32,
+        y: u32,
+        width: u32,
+        height: u32,
+        #[serde(default)]
+        fit: Fit,
+        /// Corner radius (or `clip`, not both).
+        #[serde(default)]
+        radius: u32,
+        #[serde(default)]
+        clip: Option<Clip>,
+        /// The colour of the box when the image is missing (default `#EEEEEE`).
+        #[serde(default)]
+        placeholder: Option<String>,
+    },
+    Text {
+        /// The text box's top-left.
+        x: u32,
+        y: u32,
+        /// The widest a line may be.
+        width: u32,
+        /// With `{field}`s; `{{` and `}}` are braces.
+        text: String,
+        /// 8 … 200.
+        size: u32,
+        /// Default `#333333`.
+        #[serde(default)]
+        color: Option<String>,
+        #[serde(default)]
+        weight: Weight,
+        #[serde(default)]
+        align: Align,
+        /// Default `size * 7 / 5`.
+        #[serde(default)]
+        line_height: Option<u32>,
+        /// 1 … 20, default 1.
+        #[serde(default)]
+        max_lines: Option<u32>,
+    },
+    Qr {
+        x: u32,
+        y: u32,
+        /// The square box, quiet zone included.
+        size: u32,
+        /// With `{field}`s: a link or a scene.
+        content: String,
+        #[serde(default)]
+        level: Level,
+        /// Default `#000000`.
+        #[serde(default)]
+        color: Option<String>,
+        /// Default `#FFFFFF`.
+        #[serde(default)]
+        background: Option<String>,
+        /// Modules, 0 … 4, default 2.
+        #[serde(default)]
+        quiet_zone: Option<u32>,
+    },
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ImageFit"))]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Decode)]
+#[serde(rename_all = "snake_case")]
+pub enum Fit {
+    /// Fill the box, cropping the image (centred).
+    #[default]
+    Cover,
+    /// The whole image inside the box (centred).
+    Contain,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ImageClip"))]
+#[derive(Clone, Copy, PartialEq, Eq, Decode)]
+#[serde(rename_all = "snake_case")]
+pub enum Clip {
+    /// A circle of the box's shorter side, centred.
+    Circle,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "FontWeight"))]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Decode, crate::Encode)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    #[default]
+    Normal,
+    Bold,
+}
+
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "TextAlign"))]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Decode, crate::Encode)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// A QR code's error-correction level (L 7 %, M 15 %, Q 25 %, H 30 %).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "QrLevel"))]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Decode)]
+pub enum Level {
+    L,
+    #[default]
+    M,
+    Q,
+    H,
+}
+
+/// A piece of a text with fields.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    Lit(&'a str),
+    /// A field name (checked against [`FIELDS`] by the caller).
+    Field(&'a str),
+}
+
+/// `text` cut into literal runs and `{field}`s; `{{` and `}}` are braces.
+pub(crate) fn pieces(text: &str) -> std::result::Result<Vec<Piece<'_>>, (&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cut = rest.find(['{', '}']).unwrap_or(rest.len());
+        let (lit, tail) = rest.split_at(cut);
+        if !lit.is_empty() {
+            out.push(Piece::Lit(lit));
+        }
+        rest = tail;
+        if let Some(t) = rest.strip_prefix("{{") {
+            out.push(Piece::Lit("{"));
+            rest = t;
+        } else if let Some(t) = rest.strip_prefix("}}") {
+            out.push(Piece::Lit("}"));
+            rest = t;
+        } else if let Some(t) = rest.strip_prefix('{') {
+            let end = t.find(['{', '}']).filter(|&i| t.as_bytes().get(i) == Some(&b'}'));
+            let Some(end) = end else {
+                return Err((
+                    "`{` 没有对应的 `}`（字面的花括号写作 `{{`）",
+                    "a `{` without its `}` (write a literal brace as `{{`)",
+                ));
+            };
+            out.push(Piece::Field(t.get(..end).unwrap_or("")));
+            rest = t.get(end + 1..).unwrap_or("");
+        } else if rest.starts_with('}') {
+            return Err(("单独的 `}`（字面的花括号写作 `}}`）", "a lone `}` (write a literal brace as `}}`)"));
+        }
+    }
+    Ok(out)
+}
+
+/// The field's index in [`FIELDS`].
+pub(crate) fn field(name: &str) -> Option<&'static str> {
+    FIELDS.iter().copied().find(|f| *f == name)
+}
+
+/// Whether `s` is `#RRGGBB` or `#RRGGBBAA`.
+pub(crate) fn is_color(s: &str) -> bool {
+    let b = s.as_bytes();
+    (b.len() == 7 || b.len() == 9) && b[0] == b'#' && b[1..].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Whether `s` is an image name: `[a-z][a-z0-9_]{0,31}`.
+pub(crate) fn is_image_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 32
+        && b[0].is_ascii_lowercase()
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// A text element's line height (default `size * 7 / 5`) and line count.
+pub(crate) fn text_lines(size: u32, line_height: Option<u32>, max_lines: Option<u32>) -> (u32, u32) {
+    (line_height.unwrap_or(size * 7 / 5), max_lines.unwrap_or(1))
+}
+
+/// A QR element's quiet zone (default 2).
+pub(crate) fn quiet(q: Option<u32>) -> u32 {
+    q.unwrap_or(2)
+}
+
+/// The longest bytes a field's value can take in a QR code: `scene` and
+/// `code` are at most 32 characters and `link` 200, all printable ASCII
+/// (checked when the poster is rendered); any other field 200 characters of
+/// up to 4 UTF-8 bytes.
+fn max_bytes(field: &str) -> usize {
+    match field {
+        "scene" | "code" => MAX_SCENE_CHARS,
+        "link" => MAX_FIELD_CHARS,
+        _ => MAX_FIELD_CHARS * 4,
+    }
+}
+
+/// What a valid template uses: the field and image names.
+pub struct Used {
+    pub fields: BTreeSet<&'static str>,
+    pub images: BTreeSet<String>,
+}
+
+/// Every problem of `t` (paths from the template's root), or what it uses.
+pub fn validate(t: &Template) -> Result<Used> {
+    let mut p = Problems::new();
+    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new() };
+    check(t, &mut p, &mut used);
+    p.finish(code::TEMPLATE_INVALID, "海报模板无效", "the poster template is invalid")?;
+    Ok(used)
+}
+
+fn color(p: &mut Problems, c: &Option<String>, path: impl FnOnce() -> String) {
+    if let Some(c) = c {
+        if !is_color(c) {
+            p.push(
+                code::BAD_COLOR,
+                path(),
+                format!("颜色 `{}` 须写作 #RRGGBB 或 #RRGGBBAA", clip(c, 16)),
+                format!("colour `{}` must be #RRGGBB or #RRGGBBAA", clip(c, 16)),
+            );
+        }
+    }
+}
+
+fn image_name(p: &mut Problems, used: &mut Used, name: &str, path: String) {
+    if is_image_name(name) {
+        used.images.insert(name.to_string());
+    } else {
+        p.push(
+            code::BAD_IMAGE_NAME,
+            path,
+            "图片名须为小写字母开头、由小写字母、数字和 _ 组成，至多 32 个字符",
+            "an image name is a lower-case letter, then lower-case letters, digits or _, at most 32 characters",
+        );
+    }
+}
+
+fn range(p: &mut Problems, v: u64, min: u64, max: u64, path: impl FnOnce() -> String) {
+    if v < min || v > max {
+        p.push(
+            code::OUT_OF_RANGE,
+            path(),
+            format!("{v} 不在 {min} 到 {max} 之间"),
+            format!("{v} is not between {min} and {max}"),
+        );
+    }
+}
+
+/// A template text's fields, checked; they join `used`. `Some(pieces)`
+/// when it is well formed.
+fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &str) -> Option<Vec<Piece<'t>>> {
+    if text.chars().count() > MAX_TEMPLATE_TEXT {
+        p.push(code::BAD_TEXT, path, "文字超过 1000 个字符", "the text is over 1,000 characters");
+        return None;
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        p.push(
+            code::BAD_TEXT,
+            path,
+            "文字含有控制字符（换行 \\n 除外）",
+            "the text holds a control character (other than \\n)",
+        );
+        return None;
+    }
+    let pieces = match pieces(text) {
+        Ok(pieces) => pieces,
+        Err((zh, en)) => {
+            p.push(code::BAD_TEXT, path, zh, en);
+            return None;
+        }
+    };
+    let mut ok = true;
+    for piece in &pieces {
+        if let Piece::Field(name) = piece {
+            match field(name) {
+                Some(f) => {
+                    used.fields.insert(f);
+                }
+                None => {
+                    ok = false;
+                    p.push(
+                        code::UNKNOWN_TEMPLATE_FIELD,
+                        path,
+                        format!("未知字段 `{{{}}}`（可用：{}）", clip(name, 32), FIELDS.join("、")),
+                        format!("unknown field `{{{}}}` (known: {})", clip(name, 32), FIELDS.join(", ")),
+                    );
+                }
+            }
+        }
+    }
+    ok.then_some(pieces)
+}
+
+fn check(t: &Template, p: &mut Problems, used: &mut Used) {
+    for (v, name) in [(t.width, "width"), (t.height, "height")] {
+        if v == 0 {
+            range(p, 0, 1, u64::from(MAX_CANVAS_SIDE), || name.to_string());
+        } else if v > MAX_CANVAS_SIDE {
+            p.push(
+                code::CANVAS_TOO_LARGE,
+                name,
+                format!("画布宽高至多 4096，这里是 {v}"),
+                format!("a canvas is at most 4096 px each way; this is {v}"),
+            );
+        }
+    }
+    let bg = &t.background;
+    color(p, &bg.color, || "background.color".into());
+    match &bg.image {
+        Some(name) => image_name(p, used, name, "background.image".into()),
+        None if bg.fit.is_some() => {
+            p.push(code::REQUIRED, "background.image", "给了 fit 却没有 image", "`fit` is given without an `image`")
+        }
+        None => {}
+    }
+    if t.elements.len() > MAX_ELEMENTS {
+        p.push(
+            code::TOO_MANY,
+            "elements",
+            format!("至多 64 个元素，这里有 {}", t.elements.len()),
+            format!("at most 64 elements; there are {}", t.elements.len()),
+        );
+        return;
+    }
+    for (i, e) in t.elements.iter().enumerate() {
+        if p.full() {
+            return;
+        }
+        element(t, e, p, used, &format!("elements[{i}]"));
+    }
+}
+
+/// The element's box: x, y, width, height.
+pub(crate) fn bounds(e: &Element) -> (u32, u32, u64, u64) {
+    match *e {
+        Element::Rect { x, y, width, height, .. } | Element::Image { x, y, width, height, .. } => {
+            (x, y, u64::from(width), u64::from(height))
+        }
+        Element::Text { x, y, width, size, line_height, max_lines, .. } => {
+            let (lh, n) = text_lines(size, line_height, max_lines);
+            (x, y, u64::from(width), u64::from(lh) * u64::from(n))
+        }
+        Element::Qr { x, y, size, .. } => (x, y, u64::from(size), u64::from(size)),
+    }
+}
+
+/// Whether the canvas's size is valid (else no element is said to be off it).
+fn canvas_ok(t: &Template) -> bool {
+    (1..=MAX_CANVAS_SIDE).contains(&t.width) && (1..=MAX_CANVAS_SIDE).contains(&t.height)
+}
+
+fn element(t: &Template, e: &Element, p: &mut Problems, used: &mut Used, at: &str) {
+    let path = |f: &str| format!("{at}.{f}");
+    let (x, y, w, h) = bounds(e);
+    let shorter = w.min(h);
+    match e {
+        Element::Rect { fill, radius, stroke, stroke_width, .. } => {
+            color(p, fill, || path("fill"));
+            color(p, stroke, || path("stroke"));
+            range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
+            match (stroke, stroke_width) {
+                (Some(_), None) => p.push(
+                    code::REQUIRED,
+                    path("stroke_width"),
+                    "有 stroke 须给 stroke_width",
+                    "`stroke` needs a `stroke_width`",
+                ),
+                (None, Some(_)) => p.push(
+                    code::REQUIRED,
+                    path("stroke"),
+                    "有 stroke_width 须给 stroke",
+                    "`stroke_width` needs a `stroke`",
+                ),
+                (Some(_), Some(sw)) => range(p, u64::from(*sw), 1, shorter.max(2) / 2, || path("stroke_width")),
+                (None, None) => {}
+            }
+        }
+        Element::Image { image, radius, clip, placeholder, .. } => {
+            image_name(p, used, image, path("image"));
+            color(p, placeholder, || path("placeholder"));
+            if clip.is_some() && *radius > 0 {
+                p.push(
+                    code::CLIP_AMBIGUOUS,
+                    path("clip"),
+                    "radius 与 clip 只能给一个",
+                    "give `radius` or `clip`, not both",
+                );
+            }
+            range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
+        }
+        Element::Text { text, size, color: c, line_height, max_lines, width, .. } => {
+            color(p, c, || path("color"));
+            range(p, u64::from(*size), 8, 200, || path("size"));
+            if let Some(lh) = line_height {
+                range(p, u64::from(*lh), 1, u64::from(MAX_CANVAS_SIDE), || path("line_height"));
+            }
+            if let Some(n) = max_lines {
+                range(p, u64::from(*n), 1, u64::from(MAX_TEXT_LINES), || path("max_lines"));
+            }
+            template_text(p, used, text, &path("text"));
+            // One grapheme and the "…" on a line, at the widest advance.
+            let need = u64::from(text::MAX_ADVANCE + text::advance("…")) * u64::from(*size);
+            if u64::from(*width) * 1000 < need {
+                let px = need.div_ceil(1000);
+                p.push(
+                    code::TEXT_TOO_NARROW,
+                    path("width"),
+                    format!("宽 {width} 放不下一个字加“…”，至少需要 {px}"),
+                    format!("width {width} cannot hold one character and the \"…\"; it needs at least {px}"),
+                );
+            }
+        }
+        Element::Qr { content, level, color: c, background, quiet_zone, size, .. } => {
+            color(p, c, || path("color"));
+            color(p, background, || path("background"));
+            let q = quiet(*quiet_zone);
+            range(p, u64::from(q), 0, u64::from(MAX_QUIET_ZONE), || path("quiet_zone"));
+            if let Some(pieces) = template_text(p, used, content, &path("content")) {
+                // The longest content: each field at its longest (in byte
+                // mode, which no real content of that length exceeds).
+                let mut worst = String::new();
+                for piece in &pieces {
+                    match piece {
+                        Piece::Lit(s) => worst.push_str(s),
+                        Piece::Field(f) => worst.extend(std::iter::repeat_n('a', max_bytes(f))),
+                    }
+                }
+                match qr::modules(&worst, *level) {
+                    None => p.push(
+                        code::QR_TOO_LONG,
+                        path("content"),
+                        "内容（各字段取最长时）在此纠错等级下超出版本 10 的容量",
+                        "the content (each field at its longest) is too long for a version 10 code at this level",
+                    ),
+                    Some(n) if u64::from(*size) < u64::from(n + 2 * q.min(MAX_QUIET_ZONE)) => {
+                        let min = n + 2 * q.min(MAX_QUIET_ZONE);
+                        p.push(
+                            code::OUT_OF_RANGE,
+                            path("size"),
+                            format!("二维码（{n}×{n} 模块，含留白 {min}）至少需要 {min} 像素"),
+                            format!("the code ({n}×{n} modules, {min} with its quiet zone) needs at least {min} px"),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    if w == 0 || h == 0 {
+        p.push(code::OUT_OF_RANGE, at, "元素的宽和高须至少为 1", "an element's width and height must be at least 1");
+    } else if canvas_ok(t) && (u64::from(x) + w > u64::from(t.width) || u64::from(y) + h > u64::from(t.height)) {
+        p.push(
+            code::OFF_CANVAS,
+            at,
+            format!("元素（{x}, {y}, {w}×{h}）超出了 {}×{} 的画布", t.width, t.height),
+            format!("the element ({x}, {y}, {w}×{h}) is not inside the {}×{} canvas", t.width, t.height),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_read_fields_and_braces() {
+        let p = pieces("a{nickname}b{{c}}").unwrap();
+        assert!(
+            p == [
+                Piece::Lit("a"),
+                Piece::Field("nickname"),
+                Piece::Lit("b"),
+                Piece::Lit("{"),
+                Piece::Lit("c"),
+                Piece::Lit("}")
+            ]
+        );
+        for bad in ["{", "a}", "{a{b}", "{nick"] {
+            assert!(pieces(bad).is_err(), "{bad}");
+        }
+        assert!(pieces("{}").unwrap() == [Piece::Field("")]);
+    }
+}
