@@ -2069,3 +2069,29 @@ fn example_13_3_the_double_11_weekend() {
         }
     }
 }
+
+/// §14.4: the worked poster's placeholder, baseline, anchor and QR module.
+#[test]
+fn example_14_4_a_worked_poster() {
+    let out = call("poster_commands", block("poster-example"));
+    let ok = &out["ok"];
+    assert_eq!(ok["missing_images"], json!(["avatar"]));
+    let c = ok["commands"].as_array().unwrap();
+    assert_eq!(c[0], json!({"op": "fill", "color": "#FFFFFF"}));
+    assert_eq!(
+        c[1],
+        json!({"op": "rect", "x": 30, "y": 20, "width": 60, "height": 60, "radius": 30, "fill": "#EEEEEE"})
+    );
+    assert_eq!(
+        (c[2]["op"].as_str(), &c[2]["x"], &c[2]["y"], &c[2]["align"]),
+        (Some("text"), &json!(250), &json!(41), &json!("center"))
+    );
+    let qr = &c[3];
+    assert_eq!(
+        (&qr["module"], &qr["code_x"], &qr["code_y"], &qr["size"]),
+        (&json!(4), &json!(167), &json!(117), &json!(150))
+    );
+    // 29 modules: the finder pattern's top row is a run of 7 at column 0 and at 22.
+    assert_eq!(qr["runs"][0], json!([0, 0, 7]));
+    assert!(qr["runs"].as_array().unwrap().iter().any(|r| r == &json!([22, 0, 7])));
+}

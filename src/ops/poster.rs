@@ -6,13 +6,13 @@ use super::{answer_text, input};
 use crate::decode::{Decode, Json};
 use crate::encode::Encode;
 use crate::error::Result;
-use crate::poster::{self, Template};
+use crate::poster::{self, PosterTemplate};
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ValidatePosterInput"))]
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ValidateIn {
-    template: Template,
+    template: PosterTemplate,
 }
 
 /// What `validate_poster` answers.
@@ -35,7 +35,7 @@ pub(super) struct PosterCheck {
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PosterIn {
-    template: Template,
+    template: PosterTemplate,
     /// Field name → value (at most 200 characters; `scene` and `code` 32,
     /// `link` 200 printable ASCII).
     #[serde(default)]

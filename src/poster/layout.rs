@@ -1,4 +1,4 @@
-//! Template + fields + images → a [`Layout`]: the canvas size and the
+//! PosterTemplate + fields + images → a [`Layout`]: the canvas size and the
 //! drawing commands, in integer CSS px (image source rectangles in integer
 //! image pixels). The SVG (`svg.rs`) and the Canvas 2D commands
 //! (`poster_commands`) are both written from it, so they show one picture.
@@ -13,8 +13,8 @@ use crate::schema::{AnswerSchema, Defs, Value};
 use super::image::{self, Info};
 use super::qr::{self, Run};
 use super::template::{
-    self, field, pieces, quiet, text_lines, Align, Clip, Element, Fit, Piece, Template, Used, Weight, FIELDS,
-    MAX_FIELD_CHARS, MAX_SCENE_CHARS,
+    self, field, pieces, quiet, text_lines, FontWeight, ImageClip, ImageFit, Piece, PosterElement, PosterTemplate,
+    TextAlign, Used, FIELDS, MAX_FIELD_CHARS, MAX_SCENE_CHARS,
 };
 use super::text;
 
@@ -27,16 +27,16 @@ pub const MAX_IMAGES: usize = 8;
 pub struct Layout {
     pub width: u32,
     pub height: u32,
-    pub commands: Vec<Command>,
+    pub commands: Vec<PosterCommand>,
     /// Images the template uses that the input lacks (sorted): drawn as
     /// their placeholder.
     pub missing_images: Vec<String>,
 }
 
 /// A clip: a rounded rectangle (a circle is a square of radius half its side).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterClip"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, PartialEq, Eq, Encode)]
-pub struct ClipBox {
+pub struct PosterClip {
     pub x: u32,
     pub y: u32,
     pub width: u32,
@@ -46,10 +46,10 @@ pub struct ClipBox {
 
 /// One Canvas 2D drawing step (the face sets the transform to the
 /// device-pixel ratio first).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterCommand"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Encode)]
 #[serde(tag = "op", rename_all = "snake_case")]
-pub enum Command {
+pub enum PosterCommand {
     /// `fillRect(0, 0, width, height)`: the background colour.
     Fill { color: String },
     /// A (rounded) rectangle: filled, then stroked (the stroke centred on
@@ -79,7 +79,7 @@ pub enum Command {
         dw: u32,
         dh: u32,
         #[serde(skip_serializing_if = "Option::is_none")]
-        clip: Option<ClipBox>,
+        clip: Option<PosterClip>,
     },
     /// `fillText(text, x, y, max_width)`, `textBaseline = "alphabetic"`;
     /// `width` is the line's width by the core's table, rounded up.
@@ -87,9 +87,9 @@ pub enum Command {
         text: String,
         x: u32,
         y: u32,
-        align: Align,
+        align: TextAlign,
         size: u32,
-        weight: Weight,
+        weight: FontWeight,
         color: String,
         max_width: u32,
         width: u32,
@@ -255,23 +255,23 @@ fn fill(text: &str, fields: &BTreeMap<String, String>) -> String {
 /// in the box `x, y, w, h`: cover crops a centred source rectangle of the
 /// box's aspect (floored, at least 1 pixel); contain centres a destination
 /// rectangle of the image's aspect (floored, at least 1 px).
-pub(crate) fn fit(f: Fit, iw: u32, ih: u32, x: u32, y: u32, w: u32, h: u32) -> [u32; 8] {
+pub(crate) fn fit(f: ImageFit, iw: u32, ih: u32, x: u32, y: u32, w: u32, h: u32) -> [u32; 8] {
     let (iw64, ih64, w64, h64) = (u64::from(iw), u64::from(ih), u64::from(w), u64::from(h));
     let wider = iw64 * h64 > ih64 * w64;
     match f {
-        Fit::Cover if wider => {
+        ImageFit::Cover if wider => {
             let sw = ((ih64 * w64 / h64) as u32).clamp(1, iw);
             [(iw - sw) / 2, 0, sw, ih, x, y, w, h]
         }
-        Fit::Cover => {
+        ImageFit::Cover => {
             let sh = ((iw64 * h64 / w64) as u32).clamp(1, ih);
             [0, (ih - sh) / 2, iw, sh, x, y, w, h]
         }
-        Fit::Contain if wider => {
+        ImageFit::Contain if wider => {
             let dh = ((w64 * ih64 / iw64) as u32).clamp(1, h);
             [0, 0, iw, ih, x, y + (h - dh) / 2, w, dh]
         }
-        Fit::Contain => {
+        ImageFit::Contain => {
             let dw = ((h64 * iw64 / ih64) as u32).clamp(1, w);
             [0, 0, iw, ih, x + (w - dw) / 2, y, dw, h]
         }
@@ -280,15 +280,20 @@ pub(crate) fn fit(f: Fit, iw: u32, ih: u32, x: u32, y: u32, w: u32, h: u32) -> [
 
 /// Lay out a valid template (its fields and images checked by
 /// [`check_input`]).
-pub(crate) fn layout(t: &Template, fields: &BTreeMap<String, String>, images: &Images, used: &Used) -> Result<Layout> {
+pub(crate) fn layout(
+    t: &PosterTemplate,
+    fields: &BTreeMap<String, String>,
+    images: &Images,
+    used: &Used,
+) -> Result<Layout> {
     let mut commands = Vec::with_capacity(t.elements.len() + 2);
     let bg = &t.background;
-    commands.push(Command::Fill { color: bg.color.as_deref().map_or_else(|| "#FFFFFF".into(), upper) });
+    commands.push(PosterCommand::Fill { color: bg.color.as_deref().map_or_else(|| "#FFFFFF".into(), upper) });
     if let Some(name) = &bg.image {
         if let Some((_, info)) = images.get(name.as_str()) {
             let [sx, sy, sw, sh, dx, dy, dw, dh] =
                 fit(bg.fit.unwrap_or_default(), info.width, info.height, 0, 0, t.width, t.height);
-            commands.push(Command::Image { image: name.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip: None });
+            commands.push(PosterCommand::Image { image: name.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip: None });
         }
     }
     for (i, e) in t.elements.iter().enumerate() {
@@ -299,28 +304,30 @@ pub(crate) fn layout(t: &Template, fields: &BTreeMap<String, String>, images: &I
 }
 
 fn element(
-    e: &Element,
+    e: &PosterElement,
     i: usize,
     fields: &BTreeMap<String, String>,
     images: &Images,
-    out: &mut Vec<Command>,
+    out: &mut Vec<PosterCommand>,
 ) -> Result<()> {
     match *e {
-        Element::Rect { x, y, width, height, ref fill, radius, ref stroke, stroke_width } => out.push(Command::Rect {
-            x,
-            y,
-            width,
-            height,
-            radius,
-            fill: fill.as_deref().map(upper),
-            stroke: stroke.as_deref().map(upper),
-            stroke_width,
-        }),
-        Element::Image { ref image, x, y, width, height, fit: f, radius, clip: c, ref placeholder, .. } => {
+        PosterElement::Rect { x, y, width, height, ref fill, radius, ref stroke, stroke_width } => {
+            out.push(PosterCommand::Rect {
+                x,
+                y,
+                width,
+                height,
+                radius,
+                fill: fill.as_deref().map(upper),
+                stroke: stroke.as_deref().map(upper),
+                stroke_width,
+            })
+        }
+        PosterElement::Image { ref image, x, y, width, height, fit: f, radius, clip: c, ref placeholder, .. } => {
             let clip = match c {
-                Some(Clip::Circle) => {
+                Some(ImageClip::Circle) => {
                     let side = width.min(height);
-                    Some(ClipBox {
+                    Some(PosterClip {
                         x: x + (width - side) / 2,
                         y: y + (height - side) / 2,
                         width: side,
@@ -328,17 +335,17 @@ fn element(
                         radius: side / 2,
                     })
                 }
-                None if radius > 0 => Some(ClipBox { x, y, width, height, radius }),
+                None if radius > 0 => Some(PosterClip { x, y, width, height, radius }),
                 None => None,
             };
             match images.get(image.as_str()) {
                 Some((_, info)) => {
                     let [sx, sy, sw, sh, dx, dy, dw, dh] = fit(f, info.width, info.height, x, y, width, height);
-                    out.push(Command::Image { image: image.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip });
+                    out.push(PosterCommand::Image { image: image.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip });
                 }
                 None => {
-                    let b = clip.unwrap_or(ClipBox { x, y, width, height, radius: 0 });
-                    out.push(Command::Rect {
+                    let b = clip.unwrap_or(PosterClip { x, y, width, height, radius: 0 });
+                    out.push(PosterCommand::Rect {
                         x: b.x,
                         y: b.y,
                         width: b.width,
@@ -351,15 +358,15 @@ fn element(
                 }
             }
         }
-        Element::Text { x, y, width, ref text, size, ref color, weight, align, line_height, max_lines } => {
+        PosterElement::Text { x, y, width, ref text, size, ref color, weight, align, line_height, max_lines } => {
             let (lh, n) = text_lines(size, line_height, max_lines);
             let filled = fill(text, fields);
             let wrapped = text::wrap(&filled, size, width, n);
             let color = color.as_deref().map_or_else(|| "#333333".into(), upper);
             let ax = match align {
-                Align::Left => x,
-                Align::Center => x + width / 2,
-                Align::Right => x + width,
+                TextAlign::Left => x,
+                TextAlign::Center => x + width / 2,
+                TextAlign::Right => x + width,
             };
             let base = (u64::from(lh) * 100 + 76 * u64::from(size)) / 200;
             for (k, line) in wrapped.lines.into_iter().enumerate() {
@@ -367,7 +374,7 @@ fn element(
                     continue;
                 }
                 let by = u64::from(y) + k as u64 * u64::from(lh) + base;
-                out.push(Command::Text {
+                out.push(PosterCommand::Text {
                     text: line.text,
                     x: ax,
                     y: u32::try_from(by).unwrap_or(u32::MAX),
@@ -380,7 +387,7 @@ fn element(
                 });
             }
         }
-        Element::Qr { x, y, size, ref content, level, ref color, ref background, quiet_zone } => {
+        PosterElement::Qr { x, y, size, ref content, level, ref color, ref background, quiet_zone } => {
             let text = fill(content, fields);
             let q = quiet(quiet_zone);
             let too_long = || {
@@ -397,7 +404,7 @@ fn element(
                 return Err(too_long());
             }
             let pad = (size - sym.modules * module) / 2;
-            out.push(Command::Qr {
+            out.push(PosterCommand::Qr {
                 x,
                 y,
                 size,
@@ -414,13 +421,13 @@ fn element(
 }
 
 /// Validate, check the input, and lay out: what both rendering operations
-/// do first. Template problems are under `template.`.
+/// do first. PosterTemplate problems are under `template.`.
 pub(crate) fn prepare<'a>(
-    t: &Template,
+    t: &PosterTemplate,
     fields: &BTreeMap<String, String>,
     images: &'a BTreeMap<String, String>,
 ) -> Result<(Layout, Images<'a>)> {
-    let used = template::validate(t).map_err(|e| e.under("template"))?;
+    let used = template::validate_for_render(t).map_err(|e| e.under("template"))?;
     let read = check_input(&used, fields, images)?;
     let l = layout(t, fields, &read, &used)?;
     Ok((l, read))
@@ -433,13 +440,13 @@ mod tests {
     #[test]
     fn cover_and_contain_are_centred_integers() {
         // A 300 × 200 image in a 100 × 100 box.
-        assert_eq!(fit(Fit::Cover, 300, 200, 10, 20, 100, 100), [50, 0, 200, 200, 10, 20, 100, 100]);
-        assert_eq!(fit(Fit::Contain, 300, 200, 10, 20, 100, 100), [0, 0, 300, 200, 10, 37, 100, 66]);
+        assert_eq!(fit(ImageFit::Cover, 300, 200, 10, 20, 100, 100), [50, 0, 200, 200, 10, 20, 100, 100]);
+        assert_eq!(fit(ImageFit::Contain, 300, 200, 10, 20, 100, 100), [0, 0, 300, 200, 10, 37, 100, 66]);
         // A tall one.
-        assert_eq!(fit(Fit::Cover, 200, 301, 0, 0, 100, 100), [0, 50, 200, 200, 0, 0, 100, 100]);
-        assert_eq!(fit(Fit::Contain, 200, 301, 0, 0, 100, 100), [0, 0, 200, 301, 17, 0, 66, 100]);
+        assert_eq!(fit(ImageFit::Cover, 200, 301, 0, 0, 100, 100), [0, 50, 200, 200, 0, 0, 100, 100]);
+        assert_eq!(fit(ImageFit::Contain, 200, 301, 0, 0, 100, 100), [0, 0, 200, 301, 17, 0, 66, 100]);
         // Extreme aspects stay at least one pixel.
-        assert_eq!(fit(Fit::Cover, 65535, 1, 0, 0, 1, 4096), [32767, 0, 1, 1, 0, 0, 1, 4096]);
-        assert_eq!(fit(Fit::Contain, 65535, 1, 0, 0, 4096, 4096), [0, 0, 65535, 1, 0, 2047, 4096, 1]);
+        assert_eq!(fit(ImageFit::Cover, 65535, 1, 0, 0, 1, 4096), [32767, 0, 1, 1, 0, 0, 1, 4096]);
+        assert_eq!(fit(ImageFit::Contain, 65535, 1, 0, 0, 4096, 4096), [0, 0, 65535, 1, 0, 2047, 4096, 1]);
     }
 }

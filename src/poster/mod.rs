@@ -21,9 +21,12 @@ use std::collections::BTreeMap;
 use crate::error::Result;
 
 pub use image::{MAX_IMAGE_SIDE, MAX_IMAGE_URL};
-pub use layout::{ClipBox, Command, Layout, MAX_IMAGES};
+pub use layout::{Layout, PosterClip, PosterCommand, MAX_IMAGES};
 pub use qr::{Run, MAX_QR_VERSION};
-pub use template::{validate, Align, Background, Clip, Element, Fit, Level, Template, Used, Weight};
+pub use template::{
+    validate, FontWeight, ImageClip, ImageFit, PosterBackground, PosterElement, PosterTemplate, QrLevel, TextAlign,
+    Used,
+};
 pub use template::{
     MAX_CANVAS_SIDE, MAX_ELEMENTS, MAX_FIELD_CHARS, MAX_QUIET_ZONE, MAX_SCENE_CHARS, MAX_TEMPLATE_TEXT, MAX_TEXT_LINES,
 };
@@ -43,12 +46,20 @@ pub struct Rendered {
 
 /// The poster as Canvas 2D commands; `fields` and `images` as the
 /// operations take them.
-pub fn commands(t: &Template, fields: &BTreeMap<String, String>, images: &BTreeMap<String, String>) -> Result<Layout> {
+pub fn commands(
+    t: &PosterTemplate,
+    fields: &BTreeMap<String, String>,
+    images: &BTreeMap<String, String>,
+) -> Result<Layout> {
     layout::prepare(t, fields, images).map(|(l, _)| l)
 }
 
 /// The poster as one SVG string.
-pub fn render(t: &Template, fields: &BTreeMap<String, String>, images: &BTreeMap<String, String>) -> Result<Rendered> {
+pub fn render(
+    t: &PosterTemplate,
+    fields: &BTreeMap<String, String>,
+    images: &BTreeMap<String, String>,
+) -> Result<Rendered> {
     let (l, read) = layout::prepare(t, fields, images)?;
     let svg = svg::write(&l, &read);
     Ok(Rendered { svg, width: l.width, height: l.height, missing_images: l.missing_images })

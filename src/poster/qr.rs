@@ -8,7 +8,7 @@
 
 use qrcodegen::{QrCode, QrCodeEcc, QrSegment, Version};
 
-use super::template::Level;
+use super::template::QrLevel;
 
 /// The highest version a poster uses.
 pub const MAX_QR_VERSION: u8 = 10;
@@ -24,28 +24,47 @@ pub(crate) struct Symbol {
     pub runs: Vec<Run>,
 }
 
-fn ecc(level: Level) -> QrCodeEcc {
+fn ecc(level: QrLevel) -> QrCodeEcc {
     match level {
-        Level::L => QrCodeEcc::Low,
-        Level::M => QrCodeEcc::Medium,
-        Level::Q => QrCodeEcc::Quartile,
-        Level::H => QrCodeEcc::High,
+        QrLevel::L => QrCodeEcc::Low,
+        QrLevel::M => QrCodeEcc::Medium,
+        QrLevel::Q => QrCodeEcc::Quartile,
+        QrLevel::H => QrCodeEcc::High,
     }
 }
 
-fn encode(text: &str, level: Level) -> Option<QrCode> {
+fn encode(text: &str, level: QrLevel) -> Option<QrCode> {
     let segs = QrSegment::make_segments(text);
     QrCode::encode_segments_advanced(&segs, ecc(level), Version::MIN, Version::new(MAX_QR_VERSION), None, false).ok()
 }
 
+/// Bytes a byte-mode segment holds at versions 1 … 10 (ISO/IEC 18004
+/// table 7), by level.
+const BYTE_CAPACITY: [[u16; 10]; 4] = [
+    [17, 32, 53, 78, 106, 134, 154, 192, 230, 271],
+    [14, 26, 42, 62, 84, 106, 122, 152, 180, 213],
+    [11, 20, 32, 46, 60, 74, 86, 108, 130, 151],
+    [7, 14, 24, 34, 44, 58, 64, 84, 98, 119],
+];
+
+/// The side in modules of the smallest code whose byte mode holds `bytes`
+/// at `level`, or `None` past version 10: an upper bound for any text of
+/// that many bytes (numeric and alphanumeric modes are denser), without
+/// making a code.
+pub(crate) fn modules_for_bytes(bytes: usize, level: QrLevel) -> Option<u32> {
+    let row = &BYTE_CAPACITY[level as usize];
+    let v = row.iter().position(|&c| usize::from(c) >= bytes)?;
+    Some(17 + 4 * (v as u32 + 1))
+}
+
 /// The side in modules of the code of `text` at `level`, or `None` when it
 /// does not fit version 10.
-pub(crate) fn modules(text: &str, level: Level) -> Option<u32> {
+pub(crate) fn modules(text: &str, level: QrLevel) -> Option<u32> {
     encode(text, level).map(|q| q.size() as u32)
 }
 
 /// The code of `text` at `level`, or `None` when it does not fit version 10.
-pub(crate) fn symbol(text: &str, level: Level) -> Option<Symbol> {
+pub(crate) fn symbol(text: &str, level: QrLevel) -> Option<Symbol> {
     let q = encode(text, level)?;
     let n = q.size();
     let mut runs = Vec::new();
@@ -72,11 +91,11 @@ mod tests {
 
     #[test]
     fn versions_stop_at_ten() {
-        assert_eq!(modules("HELLO", Level::M), Some(21));
+        assert_eq!(modules("HELLO", QrLevel::M), Some(21));
         // Version 10 at H holds 119 bytes.
-        assert_eq!(modules(&"a".repeat(119), Level::H), Some(57));
-        assert_eq!(modules(&"a".repeat(120), Level::H), None);
-        assert_eq!(modules(&"a".repeat(271), Level::L), Some(57));
-        assert_eq!(modules(&"a".repeat(272), Level::L), None);
+        assert_eq!(modules(&"a".repeat(119), QrLevel::H), Some(57));
+        assert_eq!(modules(&"a".repeat(120), QrLevel::H), None);
+        assert_eq!(modules(&"a".repeat(271), QrLevel::L), Some(57));
+        assert_eq!(modules(&"a".repeat(272), QrLevel::L), None);
     }
 }

@@ -12,8 +12,8 @@
 
 use std::fmt::Write;
 
-use super::layout::{Command, Images, Layout};
-use super::template::{Align, Weight, FONT_FAMILY};
+use super::layout::{Images, Layout, PosterCommand};
+use super::template::{FontWeight, TextAlign, FONT_FAMILY};
 
 fn esc(out: &mut String, s: &str) {
     for c in s.chars() {
@@ -40,10 +40,10 @@ pub(crate) fn write(l: &Layout, images: &Images) -> String {
     let mut clips = 0u32;
     for c in &l.commands {
         match c {
-            Command::Fill { color } => {
+            PosterCommand::Fill { color } => {
                 let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="{color}"/>"#);
             }
-            Command::Rect { x, y, width, height, radius, fill, stroke, stroke_width } => {
+            PosterCommand::Rect { x, y, width, height, radius, fill, stroke, stroke_width } => {
                 let _ = write!(s, r#"<rect x="{x}" y="{y}" width="{width}" height="{height}""#);
                 if *radius > 0 {
                     let _ = write!(s, r#" rx="{radius}""#);
@@ -54,7 +54,7 @@ pub(crate) fn write(l: &Layout, images: &Images) -> String {
                 }
                 s.push_str("/>");
             }
-            Command::Image { image, sx, sy, sw, sh, dx, dy, dw, dh, clip } => {
+            PosterCommand::Image { image, sx, sy, sw, sh, dx, dy, dw, dh, clip } => {
                 let Some((url, info)) = images.get(image.as_str()) else { continue };
                 if let Some(b) = clip {
                     let _ = write!(
@@ -81,21 +81,21 @@ pub(crate) fn write(l: &Layout, images: &Images) -> String {
                     s.push_str("</g>");
                 }
             }
-            Command::Text { text, x, y, align, size, weight, color, .. } => {
+            PosterCommand::Text { text, x, y, align, size, weight, color, .. } => {
                 let _ = write!(s, r#"<text x="{x}" y="{y}" font-size="{size}""#);
-                if *weight == Weight::Bold {
+                if *weight == FontWeight::Bold {
                     s.push_str(r#" font-weight="bold""#);
                 }
                 match align {
-                    Align::Left => {}
-                    Align::Center => s.push_str(r#" text-anchor="middle""#),
-                    Align::Right => s.push_str(r#" text-anchor="end""#),
+                    TextAlign::Left => {}
+                    TextAlign::Center => s.push_str(r#" text-anchor="middle""#),
+                    TextAlign::Right => s.push_str(r#" text-anchor="end""#),
                 }
                 let _ = write!(s, r#" fill="{color}" xml:space="preserve">"#);
                 esc(&mut s, text);
                 s.push_str("</text>");
             }
-            Command::Qr { x, y, size, background, code_x, code_y, module, color, runs } => {
+            PosterCommand::Qr { x, y, size, background, code_x, code_y, module, color, runs } => {
                 let _ = write!(
                     s,
                     r#"<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{background}"/><path transform="translate({code_x} {code_y}) scale({module})" fill="{color}" shape-rendering="crispEdges" d=""#

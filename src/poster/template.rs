@@ -35,19 +35,19 @@ pub const FONT_FAMILY: &str =
     "'WenQuanYi Micro Hei','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
 
 /// A poster template (JSON; integers are CSS px).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterTemplate"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Decode)]
 #[serde(deny_unknown_fields)]
 #[decode(expected(en = "a poster template", zh = "海报模板"))]
-pub struct Template {
+pub struct PosterTemplate {
     /// 1 … 4096.
     pub width: u32,
     /// 1 … 4096.
     pub height: u32,
     #[serde(default)]
-    pub background: Background,
+    pub background: PosterBackground,
     /// At most 64, drawn in order.
-    pub elements: Vec<Element>,
+    pub elements: Vec<PosterElement>,
     /// The template as canonical JSON: what the fingerprint hashes.
     #[serde(skip)]
     #[decode(whole)]
@@ -65,7 +65,7 @@ impl decode::Whole for Canonical {
     }
 }
 
-impl Template {
+impl PosterTemplate {
     /// `sha256:` and 64 hex digits: the SHA-256 of the template as
     /// canonical JSON (as a rule set's fingerprint is made).
     pub fn fingerprint(&self) -> String {
@@ -82,10 +82,10 @@ impl Template {
 
 /// The canvas's background: a colour (default `#FFFFFF`), and an image
 /// drawn over it.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterBackground"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Default, Decode)]
 #[serde(deny_unknown_fields)]
-pub struct Background {
+pub struct PosterBackground {
     #[serde(default)]
     pub color: Option<String>,
     /// An image name (`images` of the input).
@@ -93,14 +93,14 @@ pub struct Background {
     pub image: Option<String>,
     /// How the image fills the canvas (default `cover`).
     #[serde(default)]
-    pub fit: Option<Fit>,
+    pub fit: Option<ImageFit>,
 }
 
 /// One element, drawn in order.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PosterElement"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Decode)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Element {
+pub enum PosterElement {
     Rect {
         x: u32,
         y: u32,
@@ -125,12 +125,12 @@ pub enum Element {
         width: u32,
         height: u32,
         #[serde(default)]
-        fit: Fit,
+        fit: ImageFit,
         /// Corner radius (or `clip`, not both).
         #[serde(default)]
         radius: u32,
         #[serde(default)]
-        clip: Option<Clip>,
+        clip: Option<ImageClip>,
         /// The colour of the box when the image is missing (default `#EEEEEE`).
         #[serde(default)]
         placeholder: Option<String>,
@@ -149,9 +149,9 @@ pub enum Element {
         #[serde(default)]
         color: Option<String>,
         #[serde(default)]
-        weight: Weight,
+        weight: FontWeight,
         #[serde(default)]
-        align: Align,
+        align: TextAlign,
         /// Default `size * 7 / 5`.
         #[serde(default)]
         line_height: Option<u32>,
@@ -167,7 +167,7 @@ pub enum Element {
         /// With `{field}`s: a link or a scene.
         content: String,
         #[serde(default)]
-        level: Level,
+        level: QrLevel,
         /// Default `#000000`.
         #[serde(default)]
         color: Option<String>,
@@ -180,10 +180,10 @@ pub enum Element {
     },
 }
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ImageFit"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Default, PartialEq, Eq, Decode)]
 #[serde(rename_all = "snake_case")]
-pub enum Fit {
+pub enum ImageFit {
     /// Fill the box, cropping the image (centred).
     #[default]
     Cover,
@@ -191,27 +191,27 @@ pub enum Fit {
     Contain,
 }
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ImageClip"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, PartialEq, Eq, Decode)]
 #[serde(rename_all = "snake_case")]
-pub enum Clip {
+pub enum ImageClip {
     /// A circle of the box's shorter side, centred.
     Circle,
 }
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "FontWeight"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Default, PartialEq, Eq, Decode, crate::Encode)]
 #[serde(rename_all = "snake_case")]
-pub enum Weight {
+pub enum FontWeight {
     #[default]
     Normal,
     Bold,
 }
 
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "TextAlign"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Default, PartialEq, Eq, Decode, crate::Encode)]
 #[serde(rename_all = "snake_case")]
-pub enum Align {
+pub enum TextAlign {
     #[default]
     Left,
     Center,
@@ -219,10 +219,10 @@ pub enum Align {
 }
 
 /// A QR code's error-correction level (L 7 %, M 15 %, Q 25 %, H 30 %).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "QrLevel"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Default, PartialEq, Eq, Decode)]
-pub enum Level {
-    L,
+pub enum QrLevel {
+    L = 0,
     #[default]
     M,
     Q,
@@ -317,12 +317,24 @@ fn max_bytes(field: &str) -> usize {
 pub struct Used {
     pub fields: BTreeSet<&'static str>,
     pub images: BTreeSet<String>,
+    /// Checking before a render, which makes each QR code from its real
+    /// content: a literal content is not encoded twice.
+    render: bool,
+}
+
+/// [`validate`], before a render.
+pub(crate) fn validate_for_render(t: &PosterTemplate) -> Result<Used> {
+    let mut p = Problems::new();
+    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new(), render: true };
+    check(t, &mut p, &mut used);
+    p.finish(code::TEMPLATE_INVALID, "海报模板无效", "the poster template is invalid")?;
+    Ok(used)
 }
 
 /// Every problem of `t` (paths from the template's root), or what it uses.
-pub fn validate(t: &Template) -> Result<Used> {
+pub fn validate(t: &PosterTemplate) -> Result<Used> {
     let mut p = Problems::new();
-    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new() };
+    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new(), render: false };
     check(t, &mut p, &mut used);
     p.finish(code::TEMPLATE_INVALID, "海报模板无效", "the poster template is invalid")?;
     Ok(used)
@@ -410,7 +422,7 @@ fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &st
     ok.then_some(pieces)
 }
 
-fn check(t: &Template, p: &mut Problems, used: &mut Used) {
+fn check(t: &PosterTemplate, p: &mut Problems, used: &mut Used) {
     for (v, name) in [(t.width, "width"), (t.height, "height")] {
         if v == 0 {
             range(p, 0, 1, u64::from(MAX_CANVAS_SIDE), || name.to_string());
@@ -450,30 +462,30 @@ fn check(t: &Template, p: &mut Problems, used: &mut Used) {
 }
 
 /// The element's box: x, y, width, height.
-pub(crate) fn bounds(e: &Element) -> (u32, u32, u64, u64) {
+pub(crate) fn bounds(e: &PosterElement) -> (u32, u32, u64, u64) {
     match *e {
-        Element::Rect { x, y, width, height, .. } | Element::Image { x, y, width, height, .. } => {
+        PosterElement::Rect { x, y, width, height, .. } | PosterElement::Image { x, y, width, height, .. } => {
             (x, y, u64::from(width), u64::from(height))
         }
-        Element::Text { x, y, width, size, line_height, max_lines, .. } => {
+        PosterElement::Text { x, y, width, size, line_height, max_lines, .. } => {
             let (lh, n) = text_lines(size, line_height, max_lines);
             (x, y, u64::from(width), u64::from(lh) * u64::from(n))
         }
-        Element::Qr { x, y, size, .. } => (x, y, u64::from(size), u64::from(size)),
+        PosterElement::Qr { x, y, size, .. } => (x, y, u64::from(size), u64::from(size)),
     }
 }
 
 /// Whether the canvas's size is valid (else no element is said to be off it).
-fn canvas_ok(t: &Template) -> bool {
+fn canvas_ok(t: &PosterTemplate) -> bool {
     (1..=MAX_CANVAS_SIDE).contains(&t.width) && (1..=MAX_CANVAS_SIDE).contains(&t.height)
 }
 
-fn element(t: &Template, e: &Element, p: &mut Problems, used: &mut Used, at: &str) {
+fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut Used, at: &str) {
     let path = |f: &str| format!("{at}.{f}");
     let (x, y, w, h) = bounds(e);
     let shorter = w.min(h);
     match e {
-        Element::Rect { fill, radius, stroke, stroke_width, .. } => {
+        PosterElement::Rect { fill, radius, stroke, stroke_width, .. } => {
             color(p, fill, || path("fill"));
             color(p, stroke, || path("stroke"));
             range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
@@ -494,7 +506,7 @@ fn element(t: &Template, e: &Element, p: &mut Problems, used: &mut Used, at: &st
                 (None, None) => {}
             }
         }
-        Element::Image { image, radius, clip, placeholder, .. } => {
+        PosterElement::Image { image, radius, clip, placeholder, .. } => {
             image_name(p, used, image, path("image"));
             color(p, placeholder, || path("placeholder"));
             if clip.is_some() && *radius > 0 {
@@ -507,7 +519,7 @@ fn element(t: &Template, e: &Element, p: &mut Problems, used: &mut Used, at: &st
             }
             range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
         }
-        Element::Text { text, size, color: c, line_height, max_lines, width, .. } => {
+        PosterElement::Text { text, size, color: c, line_height, max_lines, width, .. } => {
             color(p, c, || path("color"));
             range(p, u64::from(*size), 8, 200, || path("size"));
             if let Some(lh) = line_height {
@@ -529,22 +541,33 @@ fn element(t: &Template, e: &Element, p: &mut Problems, used: &mut Used, at: &st
                 );
             }
         }
-        Element::Qr { content, level, color: c, background, quiet_zone, size, .. } => {
+        PosterElement::Qr { content, level, color: c, background, quiet_zone, size, .. } => {
             color(p, c, || path("color"));
             color(p, background, || path("background"));
             let q = quiet(*quiet_zone);
             range(p, u64::from(q), 0, u64::from(MAX_QUIET_ZONE), || path("quiet_zone"));
             if let Some(pieces) = template_text(p, used, content, &path("content")) {
-                // The longest content: each field at its longest (in byte
-                // mode, which no real content of that length exceeds).
-                let mut worst = String::new();
-                for piece in &pieces {
-                    match piece {
-                        Piece::Lit(s) => worst.push_str(s),
-                        Piece::Field(f) => worst.extend(std::iter::repeat_n('a', max_bytes(f))),
-                    }
-                }
-                match qr::modules(&worst, *level) {
+                // The longest content: each field at its longest, in byte
+                // mode (the table: no code is made); a literal content as
+                // it is (made once, here or when rendering).
+                let fields = pieces.iter().any(|x| matches!(x, Piece::Field(_)));
+                let modules = if fields {
+                    let worst: usize = pieces
+                        .iter()
+                        .map(|x| match x {
+                            Piece::Lit(s) => s.len(),
+                            Piece::Field(f) => max_bytes(f),
+                        })
+                        .sum();
+                    qr::modules_for_bytes(worst, *level)
+                } else if used.render {
+                    Some(0)
+                } else {
+                    qr::modules(content, *level)
+                };
+                match modules {
+                    // Checked when the code is made.
+                    Some(0) => {}
                     None => p.push(
                         code::QR_TOO_LONG,
                         path("content"),

@@ -862,8 +862,112 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
                 "channel_stats of generated contacts",
             )
         }
+        "validate_poster" => (json!({ "template": poster_template(r) }), "validate_poster of a generated template"),
+        "render_poster" | "poster_commands" => (poster_input(r), "a generated poster"),
         _ => (json!({}), "empty input"),
     }
+}
+
+/// Text for a poster: CJK, Latin, emoji sequences, newlines, braces, and
+/// lengths around the 200-character limit.
+fn poster_text(r: &mut Rng) -> String {
+    const BITS: &[&str] = &[
+        "山茶小铺", "Siyu ", "👨‍👩‍👧‍👦", "👍🏽", "🇨🇳", "\n", "\n\n", "{{", "}}", "…", "<&>", " ", "é", "会员日积分翻倍，",
+    ];
+    let mut t = String::new();
+    for _ in 0..r.range(0, 12) {
+        let bit: &str = BITS[r.below(BITS.len() as u64) as usize];
+        t.push_str(bit);
+    }
+    if r.pct(10) {
+        t = "长".repeat(r.range(190, 210) as usize);
+    }
+    t.replace("\\n", "\n")
+}
+
+/// A poster template of random elements, numbers near their limits.
+fn poster_template(r: &mut Rng) -> Value {
+    let (w, h) = (r.range(1, 1200) as u64, r.range(1, 1600) as u64);
+    let mut els = Vec::new();
+    let num = |r: &mut Rng, max: u64| -> u64 { r.below(max.max(1)) };
+    for _ in 0..r.range(0, 8) {
+        let (x, y) = (num(r, w), num(r, h));
+        let (ew, eh) = (num(r, w - x + 2) + 1, num(r, h - y + 2) + 1);
+        let e = match r.below(4) {
+            0 => json!({ "type": "rect", "x": x, "y": y, "width": ew, "height": eh, "fill": "#FFEEDD",
+                         "radius": num(r, ew.min(eh) / 2 + 2) }),
+            1 => {
+                let mut e = json!({ "type": "image", "image": *r.pick(&["avatar", "logo", "photo"]), "x": x, "y": y,
+                                    "width": ew, "height": eh, "fit": *r.pick(&["cover", "contain"]) });
+                if r.pct(40) {
+                    e["clip"] = json!("circle");
+                } else if r.pct(40) {
+                    e["radius"] = json!(num(r, ew.min(eh) / 2 + 2));
+                }
+                e
+            }
+            2 => {
+                let text = *r.pick(&["{nickname}", "邀请你加入{store}", "¥{price}", "{title}", "a{{b}}c {product}"]);
+                json!({ "type": "text", "x": x, "y": y, "width": ew, "text": text, "size": r.range(6, 80),
+                        "max_lines": r.range(1, 4), "align": *r.pick(&["left", "center", "right"]),
+                        "weight": *r.pick(&["normal", "bold"]) })
+            }
+            _ => json!({ "type": "qr", "x": x, "y": y, "size": ew.min(eh),
+                         "content": *r.pick(&["https://mall.example.com/s?scene={scene}", "{link}", "{code}", "HELLO"]),
+                         "level": *r.pick(&["L", "M", "Q", "H"]), "quiet_zone": r.range(0, 5) }),
+        };
+        els.push(e);
+    }
+    json!({ "width": w, "height": h, "background": { "color": "#FFF7E8" }, "elements": els })
+}
+
+/// `bytes` as a `data:image/png;base64,` URL.
+pub fn png_data_url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::from("data:image/png;base64,");
+    for c in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(c.get(i).copied().unwrap_or(0));
+        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+        for k in 0..4 {
+            if k <= c.len() {
+                s.push(A[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// A template with fields and images for it (now and then one too many,
+/// one missing, or a broken image).
+fn poster_input(r: &mut Rng) -> Value {
+    let t = poster_template(r);
+    let text = t.to_string();
+    let mut fields = serde_json::Map::new();
+    for f in ["nickname", "store", "price", "title", "product", "scene", "link", "code"] {
+        if text.contains(&format!("{{{f}}}")) && !r.pct(3) {
+            let v = match f {
+                "scene" | "code" => (*r.pick(&["M8K2D7", "S12C3X-K9", "x"])).to_string(),
+                "link" => "https://mall.example.com/p/123".to_string(),
+                _ => poster_text(r),
+            };
+            fields.insert(f.to_string(), json!(v));
+        }
+    }
+    let png = png_data_url(siyu::demo::AVATAR_PNG);
+    let mut images = serde_json::Map::new();
+    for name in ["avatar", "logo", "photo"] {
+        if text.contains(&format!("\"image\":\"{name}\"")) && r.pct(85) {
+            let url = match r.below(10) {
+                0 => png.replacen("iVBOR", "iVBOr", 1),
+                1 => png[..png.len() - 3].to_string(),
+                _ => png.clone(),
+            };
+            images.insert(name.to_string(), json!(url));
+        }
+    }
+    json!({ "template": t, "fields": fields, "images": images })
 }
 
 /// A `channels` block: up to 4 channels `ch0`…, numbers that may repeat,

@@ -34,6 +34,8 @@ pub const SHOPIFY_LIMIT: u64 = 11_000_000;
 pub const BUDGETS_FILE: &str = "scripts/budgets.sh";
 /// The key of the row the budgets apply to.
 pub const QUOTE_200: &str = "quote-200-best";
+/// The row of the demo invite poster's `render_poster` (its own budget).
+pub const POSTER_INVITE: &str = "poster-invite";
 
 /// The budgets this host enforces, from [`BUDGETS_FILE`].
 #[derive(Clone, Debug)]
@@ -46,6 +48,9 @@ pub struct Budgets {
     /// overrode it for this run
     pub quote_200_from: String,
     pub memory_200_from: String,
+    /// most instructions the demo invite poster's `render_poster` may take
+    pub poster_invite: u64,
+    pub poster_invite_from: String,
 }
 
 impl Budgets {
@@ -78,7 +83,8 @@ impl Budgets {
         };
         let (quote_200, quote_200_from) = pick("budget_quote_200", "SIYU_BUDGET_QUOTE_200")?;
         let (memory_200, memory_200_from) = pick("budget_memory_200", "SIYU_BUDGET_MEMORY_200")?;
-        Ok(Budgets { quote_200, memory_200, quote_200_from, memory_200_from })
+        let (poster_invite, poster_invite_from) = pick("budget_poster_invite", "SIYU_BUDGET_POSTER_INVITE")?;
+        Ok(Budgets { quote_200, memory_200, quote_200_from, memory_200_from, poster_invite, poster_invite_from })
     }
 }
 
@@ -265,7 +271,26 @@ pub fn run(wasm: &Wasm) -> Result<FuelReport> {
             rows.push(row);
         }
     }
+    let (row, _) = measure(
+        wasm,
+        POSTER_INVITE,
+        "render_poster",
+        "the demo invite poster: avatar, 4 texts, a QR code",
+        &poster_invite(),
+    )?;
+    rows.push(row);
     Ok(FuelReport { wasm_sha256: wasm.sha256.clone(), wasm_bytes: wasm.bytes, initial_memory, rows })
+}
+
+/// The demo invite poster's `render_poster` input (the vector
+/// `poster/demo_invite_svg`'s).
+pub fn poster_invite() -> Value {
+    let posters: Value = serde_json::from_str(siyu::demo::POSTERS).unwrap_or(Value::Null);
+    json!({
+        "template": posters["invite"],
+        "fields": {"nickname": "茶友小林", "store": "山茶小铺", "scene": "M8K2D7", "code": "M8K2D7"},
+        "images": {"avatar": crate::diff::png_data_url(siyu::demo::AVATAR_PNG)},
+    })
 }
 
 fn mib(b: u64) -> String {
@@ -352,7 +377,30 @@ impl FuelReport {
                 thousands(r.memory_after - b.memory_200)
             )
         };
-        vec![(fuel_ok, fuel_line), (memory_ok, memory_line)]
+        let poster = match self.rows.iter().find(|r| r.key == POSTER_INVITE) {
+            None => (false, format!("budget: no {POSTER_INVITE} row was measured: NOT met")),
+            Some(p) if p.fuel <= b.poster_invite => (
+                true,
+                format!(
+                    "budget: {POSTER_INVITE} {} instructions <= {} ({}): met, {} to spare",
+                    thousands(p.fuel),
+                    thousands(b.poster_invite),
+                    b.poster_invite_from,
+                    thousands(b.poster_invite - p.fuel)
+                ),
+            ),
+            Some(p) => (
+                false,
+                format!(
+                    "budget: {POSTER_INVITE} {} instructions > {} ({}): OVER BUDGET by {}",
+                    thousands(p.fuel),
+                    thousands(b.poster_invite),
+                    b.poster_invite_from,
+                    thousands(p.fuel - b.poster_invite)
+                ),
+            ),
+        };
+        vec![(fuel_ok, fuel_line), (memory_ok, memory_line), poster]
     }
 
     /// Whether every budget is met.

@@ -211,7 +211,7 @@ export function apiChecks(siyu) {
   const ops = siyu.operations();
   check(Array.isArray(ops) && ops.length > 0, 'operations() returns the table');
   for (const o of ops) check(typeof siyu[jsName(o.name)] === 'function', `operation ${o.name} has no JS function ${jsName(o.name)}`);
-  const extra = ['call', 'init', 'wasmBytes', 'demoRules', 'checkRules', 'isSiyuError'];
+  const extra = ['call', 'init', 'wasmBytes', 'demoRules', 'demoPosters', 'checkRules', 'isSiyuError'];
   for (const k of Object.keys(siyu)) {
     if (typeof siyu[k] === 'function' && !extra.includes(k) && k !== 'default') {
       check(ops.some((o) => jsName(o.name) === k), `export ${k} is not an operation`);
