@@ -650,3 +650,65 @@ fn channel_stats_refuses_a_page_past_its_limits() {
     r["channels"][0]["number"] = json!(1u64 << 53);
     refused(&call("validate_rules", &json!({ "rules": r })), "CODE_NUMBER_TOO_LARGE", "rules.channels[0].number");
 }
+
+/// A poster input: one image element `a` and the given image URL.
+fn poster_with_image(url: &str) -> Value {
+    json!({
+        "template": {"width": 200, "height": 200, "elements": [
+            {"type": "image", "image": "a", "x": 0, "y": 0, "width": 100, "height": 100, "fit": "contain"}]},
+        "images": {"a": url},
+    })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let b = |i: usize| u32::from(c.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        for k in 0..4 {
+            s.push(if k <= c.len() { A[((n >> (18 - 6 * k)) & 63) as usize] as char } else { '=' });
+        }
+    }
+    s
+}
+
+/// Hostile image bytes: every prefix of a PNG and a JPEG header, JPEG
+/// segments whose lengths point past the end or back into themselves,
+/// zero and huge sizes. Each is `BAD_IMAGE` (or a poster), never a panic.
+#[test]
+fn hostile_images_are_bad_image_not_a_panic() {
+    let png = demo::AVATAR_PNG;
+    let jpeg: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xC0\x00\x11\x08\x00\x02\x00\x03\x03\x01\x22\x00";
+    let mut cases: Vec<String> = Vec::new();
+    for n in 0..40 {
+        cases.push(format!("data:image/png;base64,{}", base64(&png[..n.min(png.len())])));
+        cases.push(format!("data:image/jpeg;base64,{}", base64(&jpeg[..n.min(jpeg.len())])));
+    }
+    for bytes in [
+        &b"\xFF\xD8\xFF\xE1\xFF\xFF"[..],
+        b"\xFF\xD8\xFF\xE1\x00\x00",
+        b"\xFF\xD8\xFF\xE1\x00\x01",
+        b"\xFF\xD8\xFF\xFF\xFF\xFF\xFF\xFF",
+        b"\xFF\xD8\xFF\xC0\x00\x11\x08\x00\x00\x00\x00",
+        b"\xFF\xD8\xFF\xC0\x00\x11\x08\xFF\xFF\xFF\xFF",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\xFF\xFF\xFF\xFF\x00\x00\x00\x01",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x00\x00\x00\x00\x01",
+    ] {
+        cases.push(format!("data:image/jpeg;base64,{}", base64(bytes)));
+        cases.push(format!("data:image/png;base64,{}", base64(bytes)));
+    }
+    cases.push("data:image/png;base64,====".into());
+    cases.push("data:image/png;base64,".into());
+    cases.push(format!("data:image/png;base64,{}", "A".repeat(600 << 10)));
+    for url in &cases {
+        for op in ["render_poster", "poster_commands"] {
+            let out = call(op, &poster_with_image(url));
+            if out.get("ok").is_none() {
+                let p = problems(&out["error"]);
+                assert_eq!(p[0].0, "INPUT_INVALID", "{out}");
+                assert!(p[1..].iter().all(|(c, path)| c == "BAD_IMAGE" && path == "images.a"), "{url:.80}: {out}");
+            }
+        }
+    }
+}
