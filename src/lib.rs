@@ -50,6 +50,10 @@ mod index;
 mod ledger;
 mod membership;
 mod points;
+// The layout, the operations and the faces come next (issue 17); until
+// then the text layer is used by its tests only.
+#[allow(dead_code)]
+mod poster;
 mod pricing;
 mod rules;
 
