@@ -3,12 +3,14 @@
 //! A template (`template.rs`: JSON data, validated with every problem at
 //! once) and a member's fields and images become a [`Layout`] of integer
 //! CSS px (`layout.rs`): text wrapped by the core's own width table
-//! (`text.rs`), never a device's `measureText`; images placed by their
+//! (`text.rs`, over grapheme clusters from `grapheme.rs`), never a device's
+//! `measureText`; images placed by their
 //! pixel size read from the `data:` URL's header (`image.rs`); QR codes as
 //! runs of dark modules (`qr.rs`), each module whole pixels. The layout is
 //! written as one self-contained SVG (`svg.rs`), the same bytes on every
 //! host, and as Canvas 2D commands for the browser and the mini-program.
 
+mod grapheme;
 pub mod image;
 mod layout;
 mod qr;
