@@ -5,7 +5,11 @@
 #   wasm/Cargo.toml pins, Debian's chromium (only if /usr/bin/chromium is
 #   missing), and the runners' npm tools (binaryen, esbuild, typescript,
 #   playwright-core, vite, @arethetypeswrong/cli, publint) by `npm ci` in
-#   tests/hosts/js.
+#   tests/hosts/js, and the fonts posters are drawn with (Debian's
+#   fonts-wqy-microhei, 1.6 MB, whose advances the core's width table holds,
+#   and fonts-noto-color-emoji, 10 MB): Debian installs no CJK font, and
+#   without one every Chinese character of a rasterised poster or a
+#   screenshot is an empty box.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -42,6 +46,16 @@ if [ ! -x /usr/bin/chromium ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+fonts=()
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || fonts+=(fonts-wqy-microhei)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || fonts+=(fonts-noto-color-emoji)
+if [ ${#fonts[@]} -gt 0 ]; then
+  say "apt-get install ${fonts[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${fonts[@]}" >/dev/null
 fi
 
 js=tests/hosts/js

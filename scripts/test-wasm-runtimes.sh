@@ -5,6 +5,8 @@
 #                           against the module on 250,000 generated inputs,
 #                           byte for byte, 2-3 minutes; SIYU_DIFF_CASES
 #                           overrides the count for one run)
+#                           and posters: the module's SVG as PNG, against
+#                           references, QR codes decoded back to scenes)
 #   - wasmtime-py from PyPI (hosts/python: conformance corpus + hostile input)
 # Both load the one module every host loads, pkg/siyu_wasm_bg.wasm, and check
 # its SHA-256 against pkg/siyu_wasm_bg.wasm.sha256. Then the instruction gate:
@@ -79,6 +81,10 @@ run() {
 }
 run "wasmtime (Rust): conformance corpus" "$host" conformance "$wasm"
 run "wasmtime (Rust): hostile input" "$host" hostile "$wasm"
+# The server's poster path: the module's SVG rasterised in host code (resvg,
+# the fonts scripts/install-tools.sh installs), compared with the references
+# in tests/posters/, and its QR codes decoded by rqrr back to their scenes.
+run "wasmtime (Rust) + resvg + rqrr: posters as PNG" "$host" posters "$wasm"
 run "native vs wasmtime: differential, generated inputs" "$host" diff "$wasm" --cases "${SIYU_DIFF_CASES:-250000}"
 run "wasmtime-py: conformance corpus" python3 hosts/python/run_vectors.py "$wasm"
 run "wasmtime-py: hostile input" python3 hosts/python/hostile.py "$wasm"

@@ -23,6 +23,8 @@ pub mod conformance;
 pub mod diff;
 pub mod fuel;
 pub mod hostile;
+pub mod poster;
+pub mod posters;
 #[cfg(feature = "profile")]
 pub mod profile;
 pub mod timing;

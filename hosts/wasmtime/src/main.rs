@@ -19,6 +19,13 @@
 //!                                                   for byte; each mismatch is written to
 //!                                                   DIR/diff-<seed>-<case>.json (default
 //!                                                   target/diff) and the run exits 1
+//! siyu-wasmtime posters [WASM] [--vectors DIR] [--references DIR] [--out DIR] [--bless]
+//!                                                   every poster of the corpus: the module's SVG
+//!                                                   rasterised (resvg) and compared with
+//!                                                   tests/posters/<vector>.png (--bless: write
+//!                                                   them), its QR codes decoded (rqrr) to the
+//!                                                   template's content and a scene parse_scene
+//!                                                   accepts; renderings in DIR (target/posters)
 //! siyu-wasmtime profile NAMED.wasm INPUT.json [--top N]
 //!                                                   instructions per function of one call (feature
 //!                                                   `profile`; INPUT.json as `fuel --dump` writes it)
@@ -30,9 +37,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use siyu_host_wasmtime::{conformance, fuel, hostile, wasm_path, Wasm};
+use siyu_host_wasmtime::{conformance, fuel, hostile, posters, wasm_path, Wasm};
 
-const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time|diff|profile> [WASM] [INPUT] [--vectors DIR] [--verbose] [--json] [--dump DIR] [--top N] [--cases N] [--seed S] [--out DIR]";
+const USAGE: &str = "usage: siyu-wasmtime <conformance|hostile|fuel|time|diff|posters|profile> [WASM] [INPUT] [--vectors DIR] [--verbose] [--json] [--dump DIR] [--top N] [--cases N] [--seed S] [--out DIR] [--references DIR] [--bless]";
 
 /// Cases of a bounded `diff` run (two to three minutes on two shared cores).
 const DIFF_CASES: u64 = 250_000;
@@ -55,7 +62,9 @@ fn main() -> ExitCode {
     let mut top = 60;
     let mut cases = DIFF_CASES;
     let mut seed: Option<u64> = None;
-    let mut out = PathBuf::from("target/diff");
+    let mut out: Option<PathBuf> = None;
+    let mut references = PathBuf::from("tests/posters");
+    let mut bless = false;
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -104,12 +113,20 @@ fn main() -> ExitCode {
                 }
             },
             "--out" => match it.next() {
-                Some(d) => out = PathBuf::from(d),
+                Some(d) => out = Some(PathBuf::from(d)),
                 None => {
                     eprintln!("{USAGE}");
                     return ExitCode::from(2);
                 }
             },
+            "--references" => match it.next() {
+                Some(d) => references = PathBuf::from(d),
+                None => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--bless" => bless = true,
             "--verbose" | "-v" => verbose = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -126,7 +143,11 @@ fn main() -> ExitCode {
         "time" => run_time(&path, &vectors),
         "diff" => {
             let seed = seed.unwrap_or(if cases == 0 { clock_seed() } else { DIFF_SEED });
-            run_diff(&path, &vectors, seed, cases, &out)
+            run_diff(&path, &vectors, seed, cases, &out.unwrap_or_else(|| PathBuf::from("target/diff")))
+        }
+        "posters" => {
+            let out = out.unwrap_or_else(|| PathBuf::from("target/posters"));
+            run_posters(&path, &vectors, &posters::Options { references: &references, out: &out, bless }, verbose)
         }
         "profile" => run_profile(&positional, top),
         _ => {
@@ -184,6 +205,30 @@ fn run_conformance(path: &std::path::Path, dir: &std::path::Path, verbose: bool)
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn run_posters(path: &std::path::Path, dir: &std::path::Path, opt: &posters::Options, verbose: bool) -> ExitCode {
+    let report = conformance::load(dir).and_then(|v| load(path).and_then(|wasm| posters::run(&wasm, &v, opt)));
+    match report {
+        Ok(r) => {
+            if verbose {
+                r.lines.iter().for_each(|l| println!("{l}"));
+            }
+            r.failures.iter().for_each(|f| println!("FAILED {f}"));
+            let ok = r.checked - r.failures.len();
+            println!("posters: wasmtime + resvg + rqrr: {ok} of {} posters match their references and decode", r.checked);
+            if r.checked > 0 && r.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("posters: wasmtime + resvg + rqrr: 0 posters checked");
+            ExitCode::FAILURE
+        }
     }
 }
 
