@@ -301,15 +301,17 @@ pub(crate) fn quiet(q: Option<u32>) -> u32 {
     q.unwrap_or(2)
 }
 
-/// The longest bytes a field's value can take in a QR code: `scene` and
-/// `code` are at most 32 characters and `link` 200, all printable ASCII
-/// (checked when the poster is rendered); any other field 200 characters of
-/// up to 4 UTF-8 bytes.
-fn max_bytes(field: &str) -> usize {
+/// The bytes validation counts for a field in a QR code: `scene` and
+/// `code` at their longest, 32 printable ASCII characters (what a scene can
+/// be, so a template that holds the longest scene holds every scene); any
+/// other field (a `link` above all) at none, because its length is the
+/// host's choice: a template is refused only if it can never fit, and the
+/// real content is checked when the poster is rendered. (Counting a `link`
+/// at its 200 characters would refuse every linked code at level Q or H.)
+fn validated_bytes(field: &str) -> usize {
     match field {
         "scene" | "code" => MAX_SCENE_CHARS,
-        "link" => MAX_FIELD_CHARS,
-        _ => MAX_FIELD_CHARS * 4,
+        _ => 0,
     }
 }
 
@@ -547,16 +549,17 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
             let q = quiet(*quiet_zone);
             range(p, u64::from(q), 0, u64::from(MAX_QUIET_ZONE), || path("quiet_zone"));
             if let Some(pieces) = template_text(p, used, content, &path("content")) {
-                // The longest content: each field at its longest, in byte
-                // mode (the table: no code is made); a literal content as
-                // it is (made once, here or when rendering).
+                // The content with `scene` and `code` at their longest and
+                // other fields empty, in byte mode (the table: no code is
+                // made); a literal content as it is (made once, here or
+                // when rendering).
                 let fields = pieces.iter().any(|x| matches!(x, Piece::Field(_)));
                 let modules = if fields {
                     let worst: usize = pieces
                         .iter()
                         .map(|x| match x {
                             Piece::Lit(s) => s.len(),
-                            Piece::Field(f) => max_bytes(f),
+                            Piece::Field(f) => validated_bytes(f),
                         })
                         .sum();
                     qr::modules_for_bytes(worst, *level)
@@ -571,8 +574,8 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
                     None => p.push(
                         code::QR_TOO_LONG,
                         path("content"),
-                        "内容（各字段取最长时）在此纠错等级下超出版本 10 的容量",
-                        "the content (each field at its longest) is too long for a version 10 code at this level",
+                        "内容（scene、code 取最长 32 个字符时）在此纠错等级下超出版本 10 的容量",
+                        "the content (with `scene` and `code` at 32 characters) is too long for a version 10 code at this level",
                     ),
                     Some(n) if u64::from(*size) < u64::from(n + 2 * q.min(MAX_QUIET_ZONE)) => {
                         let min = n + 2 * q.min(MAX_QUIET_ZONE);

@@ -21,11 +21,11 @@ def data_url(name):
 
 AVATAR, LOGO, PRODUCT = data_url("avatar"), data_url("logo"), data_url("product")
 
-INVITE_FIELDS = {"nickname": "茶友小林", "store": "山茶小铺", "scene": "M8K2D7", "code": "M8K2D7"}
+INVITE_FIELDS = {"nickname": "茶友小林", "store": "山茶小铺", "scene": "M8MGN", "code": "M8MGN"}
 STORE_FIELDS = {"store": "山茶小铺·西湖店", "title": "会员专享：每月 8 日会员日，全场积分翻倍",
-                "link": "https://mall.example.com/s?scene=S12C3X", "guide": "阿珍"}
+                "link": "https://mall.example.com/s?scene=SC%3D", "guide": "阿珍"}
 PRODUCT_FIELDS = {"product": "明前西湖龙井 特级 250g 礼盒装（含手提袋）", "price": "368.00",
-                  "nickname": "茶友小林", "scene": "M8K2D7P"}
+                  "nickname": "茶友小林", "scene": "M8MG-K7B"}
 
 
 def P(name):
@@ -95,7 +95,7 @@ both("poster_image", "background_image_covers_the_canvas",
      canvas(text("{title}"), color="#102030", image="product"), {"title": "你好"}, {"product": PRODUCT})
 for level in ["L", "M", "Q", "H"]:
     both("poster_qr", f"level_{level}", canvas(qr("https://mall.example.com/s?scene={scene}", level=level)),
-         {"scene": "M8K2D7"}, {})
+         {"scene": "M8MGN"}, {})
 both("poster_qr", "quiet_zone_0_and_colours", canvas(qr("{link}", quiet_zone=0, color="#2f4f3a", background="#fffaeb")),
      {"link": "https://mall.example.com/"}, {})
 case("poster_qr", "content_too_long_for_level_h", "validate_poster",
@@ -133,7 +133,7 @@ case("poster_refusals", "control_character_in_template_text", "validate_poster",
 
 inv = P("invite")
 case("poster_refusals", "missing_unknown_and_unused_fields", "render_poster", {
-    "template": inv, "fields": {"nickname": "小林", "nick": "x", "price": "1", "scene": "M8K2D7"},
+    "template": inv, "fields": {"nickname": "小林", "nick": "x", "price": "1", "scene": "M8MGN"},
     "images": {"avatar": AVATAR, "logo": LOGO}})
 case("poster_refusals", "bad_field_values", "render_poster", {
     "template": canvas(text("{nickname}{title}"), qr("{scene}")),

@@ -148,8 +148,27 @@ fn fill(template: &str, fields: &serde_json::Value) -> String {
     out + rest
 }
 
-/// The `scene` query parameter of a link, if it has one.
-pub fn scene_of(link: &str) -> Option<&str> {
+/// The `scene` query parameter of a link, if it has one, percent-decoded
+/// (a scene's check symbol may be `=`, `$` or `*`, which a link carries as
+/// `make_scene`'s `url_value`: `%3D`, `%24`, `%2A`).
+pub fn scene_of(link: &str) -> Option<String> {
     let query = link.split_once('?')?.1;
-    query.split('&').find_map(|kv| kv.strip_prefix("scene="))
+    let value = query.split('&').find_map(|kv| kv.strip_prefix("scene="))?;
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
