@@ -1,12 +1,11 @@
 //! `validate_poster`, `render_poster` and `poster_commands`.
 
-use std::collections::BTreeMap;
-
 use super::{answer_text, input};
 use crate::decode::{Decode, Json};
 use crate::encode::Encode;
 use crate::error::Result;
 use crate::poster::{self, PosterTemplate};
+use crate::sorting::SortedMap;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ValidatePosterInput"))]
 #[derive(Decode)]
@@ -39,11 +38,13 @@ pub(super) struct PosterIn {
     /// Field name → value (at most 200 characters; `scene` and `code` 32,
     /// `link` 200 printable ASCII).
     #[serde(default)]
-    fields: BTreeMap<String, String>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
+    fields: SortedMap<String, String>,
     /// Image name → a `data:image/png;base64,…` or
     /// `data:image/jpeg;base64,…` URL (at most 8, each at most 512 KiB).
     #[serde(default)]
-    images: BTreeMap<String, String>,
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
+    images: SortedMap<String, String>,
 }
 
 pub(super) fn validate_poster(v: &Json, out: &mut String) -> Result<()> {
@@ -56,8 +57,8 @@ pub(super) fn validate_poster(v: &Json, out: &mut String) -> Result<()> {
             width: t.width,
             height: t.height,
             elements: t.elements.len() as u64,
-            fields: used.fields.into_iter().collect(),
-            images: used.images.into_iter().collect(),
+            fields: used.fields,
+            images: used.images,
             fingerprint: t.fingerprint(),
         },
     )

@@ -100,8 +100,13 @@ fn base64(s: &str) -> Option<Vec<u8>> {
         if n & ((1 << (8 * pad as u32)) - 1) != 0 {
             return None;
         }
-        let b = n.to_be_bytes();
-        out.extend_from_slice(b.get(1..4 - pad)?);
+        out.push((n >> 16) as u8);
+        if pad < 2 {
+            out.push((n >> 8) as u8);
+        }
+        if pad < 1 {
+            out.push(n as u8);
+        }
     }
     Some(out)
 }

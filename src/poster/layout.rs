@@ -3,12 +3,11 @@
 //! image pixels). The SVG (`svg.rs`) and the Canvas 2D commands
 //! (`poster_commands`) are both written from it, so they show one picture.
 
-use std::collections::BTreeMap;
-
 use crate::code;
 use crate::encode::{Encode, Writer};
 use crate::error::{clip, Error, Problems, Result};
 use crate::schema::{AnswerSchema, Defs, Value};
+use crate::sorting::SortedMap;
 
 use super::image::{self, Info};
 use super::qr::{self, Run};
@@ -132,8 +131,14 @@ impl AnswerSchema for Run {
     }
 }
 
-/// The input's images, read: name → (URL, what its header says).
-pub(crate) type Images<'a> = BTreeMap<&'a str, (&'a str, Info)>;
+/// The input's images, read: name, URL and what its header says, in name
+/// order (at most [`MAX_IMAGES`]).
+pub(crate) type Images<'a> = Vec<(&'a str, &'a str, Info)>;
+
+/// The URL and header of the image `name`, if the input has it.
+pub(crate) fn find<'i>(images: &'i Images, name: &str) -> Option<(&'i str, Info)> {
+    images.iter().find(|i| i.0 == name).map(|i| (i.1, i.2))
+}
 
 fn upper(c: &str) -> String {
     c.to_ascii_uppercase()
@@ -143,8 +148,8 @@ fn upper(c: &str) -> String {
 /// (`INPUT_INVALID` listing them), or the images read.
 pub(crate) fn check_input<'a>(
     used: &Used,
-    fields: &BTreeMap<String, String>,
-    images: &'a BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
+    images: &'a SortedMap<String, String>,
 ) -> Result<Images<'a>> {
     let mut p = Problems::new();
     for f in &used.fields {
@@ -166,7 +171,7 @@ pub(crate) fn check_input<'a>(
                 format!("未知字段 `{}`（可用：{}）", clip(name, 32), FIELDS.join("、")),
                 format!("unknown field `{}` (known: {})", clip(name, 32), FIELDS.join(", ")),
             ),
-            Some(f) if !used.fields.contains(f) => p.push(
+            Some(f) if !used.fields.contains(&f) => p.push(
                 code::NOT_IN_TEMPLATE,
                 path(),
                 format!("模板没有用到字段 `{f}`"),
@@ -201,7 +206,7 @@ pub(crate) fn check_input<'a>(
             }
             match image::read(url, &path) {
                 Ok(info) => {
-                    read.insert(name.as_str(), (url.as_str(), info));
+                    read.push((name.as_str(), url.as_str(), info));
                 }
                 Err(e) => p.add(e),
             }
@@ -240,7 +245,7 @@ pub(crate) fn bad_char(c: char) -> bool {
 }
 
 /// `text` with its fields filled (a valid template's text: well formed).
-fn fill(text: &str, fields: &BTreeMap<String, String>) -> String {
+fn fill(text: &str, fields: &SortedMap<String, String>) -> String {
     let mut out = String::new();
     for piece in pieces(text).unwrap_or_default() {
         match piece {
@@ -282,7 +287,7 @@ pub(crate) fn fit(f: ImageFit, iw: u32, ih: u32, x: u32, y: u32, w: u32, h: u32)
 /// [`check_input`]).
 pub(crate) fn layout(
     t: &PosterTemplate,
-    fields: &BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
     images: &Images,
     used: &Used,
 ) -> Result<Layout> {
@@ -290,7 +295,7 @@ pub(crate) fn layout(
     let bg = &t.background;
     commands.push(PosterCommand::Fill { color: bg.color.as_deref().map_or_else(|| "#FFFFFF".into(), upper) });
     if let Some(name) = &bg.image {
-        if let Some((_, info)) = images.get(name.as_str()) {
+        if let Some((_, info)) = find(images, name) {
             let [sx, sy, sw, sh, dx, dy, dw, dh] =
                 fit(bg.fit.unwrap_or_default(), info.width, info.height, 0, 0, t.width, t.height);
             commands.push(PosterCommand::Image { image: name.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip: None });
@@ -299,14 +304,14 @@ pub(crate) fn layout(
     for (i, e) in t.elements.iter().enumerate() {
         element(e, i, fields, images, &mut commands)?;
     }
-    let missing_images = used.images.iter().filter(|n| !images.contains_key(n.as_str())).cloned().collect();
+    let missing_images = used.images.iter().filter(|n| find(images, n).is_none()).cloned().collect();
     Ok(Layout { width: t.width, height: t.height, commands, missing_images })
 }
 
 fn element(
     e: &PosterElement,
     i: usize,
-    fields: &BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
     images: &Images,
     out: &mut Vec<PosterCommand>,
 ) -> Result<()> {
@@ -338,7 +343,7 @@ fn element(
                 None if radius > 0 => Some(PosterClip { x, y, width, height, radius }),
                 None => None,
             };
-            match images.get(image.as_str()) {
+            match find(images, image) {
                 Some((_, info)) => {
                     let [sx, sy, sw, sh, dx, dy, dw, dh] = fit(f, info.width, info.height, x, y, width, height);
                     out.push(PosterCommand::Image { image: image.clone(), sx, sy, sw, sh, dx, dy, dw, dh, clip });
@@ -424,8 +429,8 @@ fn element(
 /// do first. PosterTemplate problems are under `template.`.
 pub(crate) fn prepare<'a>(
     t: &PosterTemplate,
-    fields: &BTreeMap<String, String>,
-    images: &'a BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
+    images: &'a SortedMap<String, String>,
 ) -> Result<(Layout, Images<'a>)> {
     let used = template::validate_for_render(t).map_err(|e| e.under("template"))?;
     let read = check_input(&used, fields, images)?;

@@ -18,9 +18,8 @@ mod svg;
 pub mod template;
 mod text;
 
-use std::collections::BTreeMap;
-
 use crate::error::Result;
+use crate::sorting::SortedMap;
 
 pub use image::{MAX_IMAGE_SIDE, MAX_IMAGE_URL};
 pub use layout::{Layout, PosterClip, PosterCommand, MAX_IMAGES};
@@ -50,8 +49,8 @@ pub struct Rendered {
 /// operations take them.
 pub fn commands(
     t: &PosterTemplate,
-    fields: &BTreeMap<String, String>,
-    images: &BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
+    images: &SortedMap<String, String>,
 ) -> Result<Layout> {
     layout::prepare(t, fields, images).map(|(l, _)| l)
 }
@@ -59,8 +58,8 @@ pub fn commands(
 /// The poster as one SVG string.
 pub fn render(
     t: &PosterTemplate,
-    fields: &BTreeMap<String, String>,
-    images: &BTreeMap<String, String>,
+    fields: &SortedMap<String, String>,
+    images: &SortedMap<String, String>,
 ) -> Result<Rendered> {
     let (l, read) = layout::prepare(t, fields, images)?;
     let svg = svg::write(&l, &read);

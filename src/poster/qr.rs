@@ -1,12 +1,27 @@
 //! QR codes, by the crate `qrcodegen` (Nayuki's; no dependencies, no
 //! floats), at versions 1 to 10 only: a poster's code must scan from a
 //! phone screen, and past version 10 (57 × 57 modules) it does so badly.
-//! The error-correction level is the template's, never raised (`qrcodegen`
-//! can "boost" it when the data leaves room; a poster shows what its
-//! template says). The mask is qrcodegen's choice by its penalty score:
-//! deterministic.
+//!
+//! - **Byte mode**, always: the contents are links and scenes, which all
+//!   decoders read in byte mode; the smallest version whose byte mode holds
+//!   the content is chosen from ISO/IEC 18004's table here, without making
+//!   a code (so validation never makes one). The data codewords (mode,
+//!   count, bytes, terminator, pad bytes) are made here and given to
+//!   qrcodegen's `encode_codewords`, which adds the Reed–Solomon codewords
+//!   and places everything: none of qrcodegen's segment code (numeric,
+//!   alphanumeric, its bit buffer) is in the module.
+//! - The error-correction level is the template's, never raised (a poster
+//!   shows what its template says).
+//! - **The mask is chosen automatically**, by the standard's penalty score
+//!   (ISO/IEC 18004 §7.8.3, exactly qrcodegen's scoring, ties to the lower
+//!   mask): the code is made once with mask 0, and the eight candidates are
+//!   scored here on rows of bits (`u64`, one per row; columns by a bit
+//!   transpose), runs found with `trailing_zeros`, 2 × 2 blocks and the
+//!   dark balance with `count_ones`. The same choice as qrcodegen's own
+//!   (tested against it on every version and level), at about a tenth of
+//!   its Wasm instructions.
 
-use qrcodegen::{QrCode, QrCodeEcc, QrSegment, Version};
+use qrcodegen::{Mask, QrCode, QrCodeEcc, Version};
 
 use super::template::QrLevel;
 
@@ -33,53 +48,333 @@ fn ecc(level: QrLevel) -> QrCodeEcc {
     }
 }
 
-fn encode(text: &str, level: QrLevel) -> Option<QrCode> {
-    let segs = QrSegment::make_segments(text);
-    QrCode::encode_segments_advanced(&segs, ecc(level), Version::MIN, Version::new(MAX_QR_VERSION), None, false).ok()
-}
-
-/// Bytes a byte-mode segment holds at versions 1 … 10 (ISO/IEC 18004
-/// table 7), by level.
-const BYTE_CAPACITY: [[u16; 10]; 4] = [
-    [17, 32, 53, 78, 106, 134, 154, 192, 230, 271],
-    [14, 26, 42, 62, 84, 106, 122, 152, 180, 213],
-    [11, 20, 32, 46, 60, 74, 86, 108, 130, 151],
-    [7, 14, 24, 34, 44, 58, 64, 84, 98, 119],
+/// Data codewords at versions 1 … 10 (ISO/IEC 18004 table 7), by level.
+const DATA_CODEWORDS: [[u16; 10]; 4] = [
+    [19, 34, 55, 80, 108, 136, 156, 194, 232, 274],
+    [16, 28, 44, 64, 86, 108, 124, 154, 182, 216],
+    [13, 22, 34, 48, 62, 76, 88, 110, 132, 154],
+    [9, 16, 26, 36, 46, 60, 66, 86, 100, 122],
 ];
 
+/// The bits of a byte-mode count at `version` (1 … 10).
+fn count_bits(version: usize) -> usize {
+    if version < 10 {
+        8
+    } else {
+        16
+    }
+}
+
+/// The smallest version (1 … 10) whose byte mode holds `bytes` at `level`.
+fn version_for(bytes: usize, level: QrLevel) -> Option<usize> {
+    let row = DATA_CODEWORDS.get(level as usize)?;
+    let v = row.iter().zip(1..).position(|(&c, v)| usize::from(c) * 8 >= 4 + count_bits(v) + bytes * 8)?;
+    Some(v + 1)
+}
+
 /// The side in modules of the smallest code whose byte mode holds `bytes`
-/// at `level`, or `None` past version 10: an upper bound for any text of
-/// that many bytes (numeric and alphanumeric modes are denser), without
-/// making a code.
+/// at `level`, or `None` past version 10.
 pub(crate) fn modules_for_bytes(bytes: usize, level: QrLevel) -> Option<u32> {
-    let row = &BYTE_CAPACITY[level as usize];
-    let v = row.iter().position(|&c| usize::from(c) >= bytes)?;
-    Some(17 + 4 * (v as u32 + 1))
+    version_for(bytes, level).map(|v| 17 + 4 * v as u32)
 }
 
 /// The side in modules of the code of `text` at `level`, or `None` when it
 /// does not fit version 10.
 pub(crate) fn modules(text: &str, level: QrLevel) -> Option<u32> {
-    encode(text, level).map(|q| q.size() as u32)
+    modules_for_bytes(text.len(), level)
+}
+
+/// The data codewords of `data` in one byte-mode segment at `version`,
+/// padded to `cap` codewords (the data fits: [`version_for`]).
+fn codewords(data: &[u8], version: usize, cap: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cap);
+    // The stream is 4 bits out of step with the bytes: each byte is written
+    // as the pending low nibble and its own high nibble.
+    let mut pending = 0b0100u8; // byte mode
+    let mut put = |out: &mut Vec<u8>, b: u8| {
+        out.push(pending << 4 | b >> 4);
+        pending = b & 15;
+    };
+    if count_bits(version) == 16 {
+        put(&mut out, (data.len() >> 8) as u8);
+    }
+    put(&mut out, data.len() as u8);
+    for &b in data {
+        put(&mut out, b);
+    }
+    // The last nibble and the 4-bit terminator (there is always room: the
+    // bits used are 4 more than a multiple of 8).
+    out.push(pending << 4);
+    let mut pad = 0xEC;
+    while out.len() < cap {
+        out.push(pad);
+        pad ^= 0xEC ^ 0x11;
+    }
+    out
+}
+
+/// A code's modules, one `u64` per row (bit `x` is column `x`, 1 dark).
+type Grid = [u64; 64];
+
+/// Bits 0 … n-1.
+fn low(n: usize) -> u64 {
+    (1u64 << n) - 1
+}
+
+fn set(g: &mut Grid, x: usize, y: usize, dark: bool) {
+    let r = &mut g[y & 63];
+    let bit = 1u64 << (x & 63);
+    if dark {
+        *r |= bit;
+    } else {
+        *r &= !bit;
+    }
+}
+
+/// Marks the `w` × `h` rectangle at (x, y) in `g`.
+fn fill(g: &mut Grid, x: usize, y: usize, w: usize, h: usize) {
+    for r in y..y + h {
+        g[r & 63] |= low(w) << (x & 63);
+    }
+}
+
+/// The function modules of a version (finders and separators, timing,
+/// alignment patterns, format and version information): what masks skip.
+fn function_modules(version: usize) -> Grid {
+    let n = 17 + 4 * version;
+    let mut f = [0u64; 64];
+    // Finders with separators and the format areas beside them.
+    fill(&mut f, 0, 0, 9, 9);
+    fill(&mut f, n - 8, 0, 8, 9);
+    fill(&mut f, 0, n - 8, 9, 8);
+    // Timing.
+    fill(&mut f, 0, 6, n, 1);
+    fill(&mut f, 6, 0, 1, n);
+    if version >= 2 {
+        let count = version / 7 + 2;
+        let step = (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2;
+        let pos = |i: usize| if i == 0 { 6 } else { n - 7 - (count - 1 - i) * step };
+        for i in 0..count {
+            for j in 0..count {
+                let corner = (i == 0 || j == 0) && (i + j == 0 || i + j == count - 1);
+                if !corner {
+                    fill(&mut f, pos(i) - 2, pos(j) - 2, 5, 5);
+                }
+            }
+        }
+    }
+    if version >= 7 {
+        fill(&mut f, n - 11, 0, 3, 6);
+        fill(&mut f, 0, n - 11, 6, 3);
+    }
+    f
+}
+
+/// Draws the format information of `level` and `mask` (both copies).
+fn format_bits(g: &mut Grid, n: usize, level: QrLevel, mask: usize) {
+    let ecl = [1u32, 0, 3, 2][level as usize & 3];
+    let data = ecl << 3 | mask as u32;
+    let mut rem = data;
+    for _ in 0..10 {
+        rem = (rem << 1) ^ ((rem >> 9) * 0x537);
+    }
+    let bits = (data << 10 | rem) ^ 0x5412;
+    let bit = |i: usize| bits >> i & 1 != 0;
+    for i in 0..6 {
+        set(g, 8, i, bit(i));
+    }
+    set(g, 8, 7, bit(6));
+    set(g, 8, 8, bit(7));
+    set(g, 7, 8, bit(8));
+    for i in 9..15 {
+        set(g, 14 - i, 8, bit(i));
+    }
+    for i in 0..8 {
+        set(g, n - 1 - i, 8, bit(i));
+    }
+    for i in 8..15 {
+        set(g, 8, n - 15 + i, bit(i));
+    }
+    set(g, 8, n - 8, true);
+}
+
+/// Whether mask `m` inverts the module at (x, y).
+fn inverts(m: usize, x: usize, y: usize) -> bool {
+    match m {
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (x / 3 + y / 2).is_multiple_of(2),
+        5 => x * y % 2 + x * y % 3 == 0,
+        6 => (x * y % 2 + x * y % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + x * y % 3).is_multiple_of(2),
+    }
+}
+
+/// Row `y` of mask `m`'s pattern, on 64 columns: every mask repeats
+/// every 6 columns.
+fn mask_row(m: usize, y: usize) -> u64 {
+    let mut seed = 0u64;
+    for x in 0..6 {
+        seed |= u64::from(inverts(m, x, y)) << x;
+    }
+    // Six bits copied to every sixth position.
+    seed.wrapping_mul(0x0041_0410_4104_1041)
+}
+
+/// `g` transposed in place (64 × 64 bits; Hacker's Delight §7-3).
+fn transpose(g: &mut Grid) {
+    let mut j = 32;
+    let mut m: u64 = 0x0000_0000_FFFF_FFFF;
+    while j != 0 {
+        let mut k = 0;
+        while k < 64 {
+            let t = ((g[k & 63] >> j) ^ g[(k + j) & 63]) & m;
+            g[k & 63] ^= t << j;
+            g[(k + j) & 63] ^= t;
+            k = (k + j + 1) & !j;
+        }
+        j >>= 1;
+        m ^= m << j;
+    }
+}
+
+/// The penalty of runs (N1) and finder-like patterns (N3) along one line
+/// of `n` modules, exactly as qrcodegen counts them: over the last seven
+/// run lengths (here 8 bits each in a `u64`, the newest lowest), the
+/// line's light border counted in its first and last light runs.
+fn line_penalty(r: u64, n: usize) -> i32 {
+    const FIELDS: u64 = 0x00FF_FFFF_FFFF_FFFF;
+    let mut h = 0u64;
+    let mut score = 0;
+    let mut dark = false;
+    // The border: a light run of `n` before the line.
+    let mut run = n;
+    let mut x = 0;
+    while x < n {
+        let rest = r >> x;
+        let d = rest & 1 != 0;
+        let len = if d { !rest } else { rest | !0u64 << (n - x) }.trailing_zeros() as usize;
+        if len >= 5 {
+            score += len as i32 - 2;
+        }
+        if d == dark {
+            run += len;
+        } else {
+            h = (h << 8 | run as u64) & FIELDS;
+            if !dark {
+                score += finders(h) * 40;
+            }
+            dark = d;
+            run = len;
+        }
+        x += len;
+    }
+    if dark {
+        h = (h << 8 | run as u64) & FIELDS;
+        run = 0;
+    }
+    h = (h << 8 | (run + n) as u64) & FIELDS;
+    score + finders(h) * 40
+}
+
+/// Finder-like patterns (1:1:3:1:1 with 4 light on a side) ending at the
+/// light run just added to `h`: 0, 1 or 2.
+fn finders(h: u64) -> i32 {
+    let k = h >> 8 & 0xFF;
+    if k == 0 || (h ^ (k * ONES_)) & (ONES_ * 0xFF) != 0 || (h >> 24) & 0xFF != 3 * k {
+        return 0;
+    }
+    let (first, last) = (h & 0xFF, h >> 48 & 0xFF);
+    i32::from(first >= 4 * k && last >= k) + i32::from(last >= 4 * k && first >= k)
+}
+
+/// Runs 1, 2, 4 and 5 back in a history: one bit each.
+const ONES_: u64 = 0x0000_0101_0001_0100;
+
+/// The standard penalty of a code of `n` modules (rows `g`).
+fn penalty(g: &Grid, n: usize) -> i32 {
+    let mut score = 0;
+    let mut dark = 0;
+    let pairs = low(n - 1);
+    for y in 0..n {
+        let a = g[y & 63];
+        score += line_penalty(a, n);
+        dark += a.count_ones() as i32;
+        if y + 1 < n {
+            let b = g[(y + 1) & 63];
+            let same = !(a ^ b) & !(a ^ (a >> 1)) & !(b ^ (b >> 1)) & pairs;
+            score += same.count_ones() as i32 * 3;
+        }
+    }
+    let mut t = *g;
+    transpose(&mut t);
+    for x in 0..n {
+        score += line_penalty(t[x & 63], n);
+    }
+    let total = (n * n) as i32;
+    let k = ((dark * 20 - total * 10).abs() + total - 1) / total - 1;
+    score + k * 10
 }
 
 /// The code of `text` at `level`, or `None` when it does not fit version 10.
 pub(crate) fn symbol(text: &str, level: QrLevel) -> Option<Symbol> {
-    let q = encode(text, level)?;
-    let n = q.size();
+    let data = text.as_bytes();
+    let version = version_for(data.len(), level)?;
+    let cap = usize::from(*DATA_CODEWORDS.get(level as usize)?.get(version - 1)?);
+    let n = 17 + 4 * version;
+    let q = QrCode::encode_codewords(
+        Version::new(version as u8),
+        ecc(level),
+        &codewords(data, version, cap),
+        Some(Mask::new(0)),
+    );
+    // The code with mask 0, as rows of bits.
+    let mut g0 = [0u64; 64];
+    for (y, row) in g0.iter_mut().enumerate().take(n) {
+        for x in 0..n {
+            *row |= u64::from(q.get_module(x as i32, y as i32)) << x;
+        }
+    }
+    let f = function_modules(version);
+    let cols = low(n);
+    // Every mask's rows repeat every 12 rows.
+    let mut rows = [[0u64; 12]; 8];
+    for (m, p) in rows.iter_mut().enumerate() {
+        for (y, r) in p.iter_mut().enumerate() {
+            *r = mask_row(m, y);
+        }
+    }
+    let masked = |m: usize| {
+        let mut g = g0;
+        let (p0, pm) = (rows[0], rows[m & 7]);
+        for (y, row) in g.iter_mut().enumerate().take(n) {
+            *row ^= (p0[y % 12] ^ pm[y % 12]) & !f[y & 63] & cols;
+        }
+        format_bits(&mut g, n, level, m);
+        g
+    };
+    let mut best = (i32::MAX, 0);
+    for m in 0..8 {
+        let p = penalty(&masked(m), n);
+        if p < best.0 {
+            best = (p, m);
+        }
+    }
+    let g = masked(best.1);
     let mut runs = Vec::new();
-    for y in 0..n {
+    for (y, &row) in g.iter().enumerate().take(n) {
         let mut x = 0;
         while x < n {
-            if q.get_module(x, y) {
-                let start = x;
-                while x < n && q.get_module(x, y) {
-                    x += 1;
-                }
-                runs.push(Run([start as u32, y as u32, (x - start) as u32]));
-            } else {
-                x += 1;
+            let rest = row >> x;
+            if rest == 0 {
+                break;
             }
+            let start = x + rest.trailing_zeros() as usize;
+            let len = (!(row >> start)).trailing_zeros() as usize;
+            runs.push(Run([start as u32, y as u32, len as u32]));
+            x = start + len;
         }
     }
     Some(Symbol { modules: n as u32, runs })
@@ -97,5 +392,74 @@ mod tests {
         assert_eq!(modules(&"a".repeat(120), QrLevel::H), None);
         assert_eq!(modules(&"a".repeat(271), QrLevel::L), Some(57));
         assert_eq!(modules(&"a".repeat(272), QrLevel::L), None);
+        // ISO/IEC 18004 table 7's byte capacities.
+        let capacity = |level| (0..300).filter(|&b| modules_for_bytes(b, level) == modules_for_bytes(0, level)).max();
+        assert_eq!(capacity(QrLevel::L), Some(17));
+        assert_eq!(capacity(QrLevel::H), Some(7));
+    }
+
+    #[test]
+    fn transpose_transposes() {
+        let mut g = [0u64; 64];
+        for (y, r) in g.iter_mut().enumerate() {
+            *r = (y as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y as u64) << 7;
+        }
+        let mut t = g;
+        transpose(&mut t);
+        for (y, row) in g.iter().enumerate() {
+            for (x, col) in t.iter().enumerate() {
+                assert_eq!(row >> x & 1, col >> y & 1);
+            }
+        }
+    }
+
+    /// The same code as qrcodegen's own: byte mode, the level kept, its
+    /// automatic mask (every version 1 … 10, every level, several lengths).
+    #[test]
+    fn same_code_as_qrcodegen() {
+        let levels = [QrLevel::L, QrLevel::M, QrLevel::Q, QrLevel::H];
+        let mut seed = 12345u64;
+        let mut versions = std::collections::BTreeSet::new();
+        for len in (0..272).step_by(3).chain([1, 2, 17, 18, 213, 214, 271]) {
+            for level in levels {
+                let text: String = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        char::from(b'!' + (seed >> 33) as u8 % 94)
+                    })
+                    .collect();
+                let ours = symbol(&text, level);
+                let seg = [qrcodegen::QrSegment::make_bytes(text.as_bytes())];
+                let theirs =
+                    QrCode::encode_segments_advanced(&seg, ecc(level), Version::MIN, Version::new(10), None, false)
+                        .ok();
+                match (ours, theirs) {
+                    (None, None) => {}
+                    (Some(s), Some(q)) => {
+                        versions.insert(q.version().value());
+                        assert_eq!(s.modules as i32, q.size());
+                        let mut dark = std::collections::BTreeSet::new();
+                        for Run([x, y, l]) in &s.runs {
+                            for i in 0..*l {
+                                dark.insert((x + i, *y));
+                            }
+                        }
+                        for y in 0..q.size() {
+                            for x in 0..q.size() {
+                                assert_eq!(
+                                    dark.contains(&(x as u32, y as u32)),
+                                    q.get_module(x, y),
+                                    "{len} bytes, {:?} at ({x}, {y}), mask {}",
+                                    level as u8,
+                                    q.mask().value()
+                                );
+                            }
+                        }
+                    }
+                    (a, b) => panic!("{len} bytes: ours {} theirs {}", a.is_some(), b.is_some()),
+                }
+            }
+        }
+        assert_eq!(versions.len(), 10);
     }
 }

@@ -10,20 +10,60 @@
 //! (`preserveAspectRatio="none"`): exactly `drawImage` with a source
 //! rectangle, and clipped to the viewport as a nested `<svg>` is.
 
-use std::fmt::Write;
-
-use super::layout::{Images, Layout, PosterCommand};
+use super::layout::{find, Images, Layout, PosterCommand};
 use super::template::{FontWeight, TextAlign, FONT_FAMILY};
 
-fn esc(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
+/// The SVG being written: bytes, all from `&str`s, so UTF-8 (one check
+/// at the end; writing numbers byte by byte into a `String` cost a UTF-8
+/// encoding per digit).
+struct Out(Vec<u8>);
+
+impl Out {
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn esc(out: &mut Out, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        let (lit, tail) = rest.split_at(i);
+        out.push_str(lit);
+        let mut chars = tail.chars();
+        out.push_str(match chars.next() {
+            Some('&') => "&amp;",
+            Some('<') => "&lt;",
+            Some('>') => "&gt;",
+            Some('"') => "&quot;",
+            _ => "&apos;",
+        });
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+}
+
+/// `v` in decimal.
+fn num(s: &mut Out, v: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        digits[i % 10] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    s.0.extend_from_slice(digits.get(i..).unwrap_or_default());
+}
+
+/// Pieces of text and numbers, in turn: `text[0] num[0] text[1] num[1] …`.
+fn put(s: &mut Out, text: &[&str], nums: &[u32]) {
+    for (i, t) in text.iter().enumerate() {
+        s.push_str(t);
+        if let Some(&n) = nums.get(i) {
+            num(s, n);
         }
     }
 }
@@ -31,58 +71,109 @@ fn esc(out: &mut String, s: &str) {
 /// The SVG of `l`; `images` holds the URL and pixel size of each image
 /// the layout draws.
 pub(crate) fn write(l: &Layout, images: &Images) -> String {
-    let mut s = String::with_capacity(4096 + images.values().map(|(u, _)| u.len()).sum::<usize>());
+    let mut s = Out(Vec::with_capacity(4096 + images.iter().map(|i| i.1.len()).sum::<usize>()));
     let (w, h) = (l.width, l.height);
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
+    put(
+        &mut s,
+        &[
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width=""#,
+            r#"" height=""#,
+            r#"" viewBox="0 0 "#,
+            " ",
+            r#"" font-family=""#,
+        ],
+        &[w, h, w, h],
     );
+    s.push_str(FONT_FAMILY);
+    s.push_str(r#"">"#);
     let mut clips = 0u32;
     for c in &l.commands {
         match c {
             PosterCommand::Fill { color } => {
-                let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="{color}"/>"#);
+                put(&mut s, &[r#"<rect width=""#, r#"" height=""#, r#"" fill=""#], &[w, h]);
+                s.push_str(color);
+                s.push_str(r#""/>"#);
             }
             PosterCommand::Rect { x, y, width, height, radius, fill, stroke, stroke_width } => {
-                let _ = write!(s, r#"<rect x="{x}" y="{y}" width="{width}" height="{height}""#);
+                put(
+                    &mut s,
+                    &[r#"<rect x=""#, r#"" y=""#, r#"" width=""#, r#"" height=""#, r#"""#],
+                    &[*x, *y, *width, *height],
+                );
                 if *radius > 0 {
-                    let _ = write!(s, r#" rx="{radius}""#);
+                    put(&mut s, &[r#" rx=""#, r#"""#], &[*radius]);
                 }
-                let _ = write!(s, r#" fill="{}""#, fill.as_deref().unwrap_or("none"));
+                s.push_str(r#" fill=""#);
+                s.push_str(fill.as_deref().unwrap_or("none"));
+                s.push_str("\"");
                 if let (Some(st), Some(sw)) = (stroke, stroke_width) {
-                    let _ = write!(s, r#" stroke="{st}" stroke-width="{sw}""#);
+                    s.push_str(r#" stroke=""#);
+                    s.push_str(st);
+                    put(&mut s, &[r#"" stroke-width=""#, r#"""#], &[*sw]);
                 }
                 s.push_str("/>");
             }
             PosterCommand::Image { image, sx, sy, sw, sh, dx, dy, dw, dh, clip } => {
-                let Some((url, info)) = images.get(image.as_str()) else { continue };
+                let Some((url, info)) = find(images, image) else { continue };
                 if let Some(b) = clip {
-                    let _ = write!(
-                        s,
-                        r#"<clipPath id="c{clips}"><rect x="{}" y="{}" width="{}" height="{}" rx="{}"/></clipPath><g clip-path="url(#c{clips})">"#,
-                        b.x, b.y, b.width, b.height, b.radius
+                    put(
+                        &mut s,
+                        &[
+                            r#"<clipPath id="c"#,
+                            r#""><rect x=""#,
+                            r#"" y=""#,
+                            r#"" width=""#,
+                            r#"" height=""#,
+                            r#"" rx=""#,
+                            r#""/></clipPath><g clip-path="url(#c"#,
+                            r#")">"#,
+                        ],
+                        &[clips, b.x, b.y, b.width, b.height, b.radius, clips],
                     );
                     clips += 1;
                 }
                 let whole = *sx == 0 && *sy == 0 && *sw == info.width && *sh == info.height;
                 if whole {
-                    let _ = write!(
-                        s,
-                        r#"<image x="{dx}" y="{dy}" width="{dw}" height="{dh}" preserveAspectRatio="none" href="{url}"/>"#
+                    put(
+                        &mut s,
+                        &[
+                            r#"<image x=""#,
+                            r#"" y=""#,
+                            r#"" width=""#,
+                            r#"" height=""#,
+                            r#"" preserveAspectRatio="none" href=""#,
+                        ],
+                        &[*dx, *dy, *dw, *dh],
                     );
+                    s.push_str(url);
+                    s.push_str(r#""/>"#);
                 } else {
-                    let _ = write!(
-                        s,
-                        r#"<svg x="{dx}" y="{dy}" width="{dw}" height="{dh}" viewBox="{sx} {sy} {sw} {sh}" preserveAspectRatio="none"><image width="{}" height="{}" href="{url}"/></svg>"#,
-                        info.width, info.height
+                    put(
+                        &mut s,
+                        &[
+                            r#"<svg x=""#,
+                            r#"" y=""#,
+                            r#"" width=""#,
+                            r#"" height=""#,
+                            r#"" viewBox=""#,
+                            " ",
+                            " ",
+                            " ",
+                            r#"" preserveAspectRatio="none"><image width=""#,
+                            r#"" height=""#,
+                            r#"" href=""#,
+                        ],
+                        &[*dx, *dy, *dw, *dh, *sx, *sy, *sw, *sh, info.width, info.height],
                     );
+                    s.push_str(url);
+                    s.push_str(r#""/></svg>"#);
                 }
                 if clip.is_some() {
                     s.push_str("</g>");
                 }
             }
             PosterCommand::Text { text, x, y, align, size, weight, color, .. } => {
-                let _ = write!(s, r#"<text x="{x}" y="{y}" font-size="{size}""#);
+                put(&mut s, &[r#"<text x=""#, r#"" y=""#, r#"" font-size=""#, r#"""#], &[*x, *y, *size]);
                 if *weight == FontWeight::Bold {
                     s.push_str(r#" font-weight="bold""#);
                 }
@@ -91,23 +182,34 @@ pub(crate) fn write(l: &Layout, images: &Images) -> String {
                     TextAlign::Center => s.push_str(r#" text-anchor="middle""#),
                     TextAlign::Right => s.push_str(r#" text-anchor="end""#),
                 }
-                let _ = write!(s, r#" fill="{color}" xml:space="preserve">"#);
+                s.push_str(r#" fill=""#);
+                s.push_str(color);
+                s.push_str(r#"" xml:space="preserve">"#);
                 esc(&mut s, text);
                 s.push_str("</text>");
             }
             PosterCommand::Qr { x, y, size, background, code_x, code_y, module, color, runs } => {
-                let _ = write!(
-                    s,
-                    r#"<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{background}"/><path transform="translate({code_x} {code_y}) scale({module})" fill="{color}" shape-rendering="crispEdges" d=""#
+                put(
+                    &mut s,
+                    &[r#"<rect x=""#, r#"" y=""#, r#"" width=""#, r#"" height=""#, r#"" fill=""#],
+                    &[*x, *y, *size, *size],
                 );
+                s.push_str(background);
+                put(
+                    &mut s,
+                    &[r#""/><path transform="translate("#, " ", ") scale(", r#")" fill=""#],
+                    &[*code_x, *code_y, *module],
+                );
+                s.push_str(color);
+                s.push_str(r#"" shape-rendering="crispEdges" d=""#);
                 for r in runs {
                     let [c, row, len] = r.0;
-                    let _ = write!(s, "M{c} {row}h{len}v1h-{len}z");
+                    put(&mut s, &["M", " ", "h", "v1h-", "z"], &[c, row, len, len]);
                 }
                 s.push_str(r#""/>"#);
             }
         }
     }
     s.push_str("</svg>");
-    s
+    String::from_utf8(s.0).unwrap_or_default()
 }

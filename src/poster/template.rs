@@ -3,11 +3,10 @@
 //! content (`docs/rules.md` §14). [`validate`] reports every problem at
 //! once, each with a path and a stable code, like a rule set's.
 
-use std::collections::BTreeSet;
-
 use crate::code;
 use crate::decode::{self, Decode};
 use crate::error::{clip, Problems, Result};
+use crate::sorting;
 
 use super::{qr, text};
 
@@ -315,10 +314,10 @@ fn validated_bytes(field: &str) -> usize {
     }
 }
 
-/// What a valid template uses: the field and image names.
+/// What a valid template uses: the field and image names, sorted.
 pub struct Used {
-    pub fields: BTreeSet<&'static str>,
-    pub images: BTreeSet<String>,
+    pub fields: Vec<&'static str>,
+    pub images: Vec<String>,
     /// Checking before a render, which makes each QR code from its real
     /// content: a literal content is not encoded twice.
     render: bool,
@@ -326,19 +325,21 @@ pub struct Used {
 
 /// [`validate`], before a render.
 pub(crate) fn validate_for_render(t: &PosterTemplate) -> Result<Used> {
-    let mut p = Problems::new();
-    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new(), render: true };
-    check(t, &mut p, &mut used);
-    p.finish(code::TEMPLATE_INVALID, "海报模板无效", "the poster template is invalid")?;
-    Ok(used)
+    checked(t, true)
 }
 
 /// Every problem of `t` (paths from the template's root), or what it uses.
 pub fn validate(t: &PosterTemplate) -> Result<Used> {
+    checked(t, false)
+}
+
+fn checked(t: &PosterTemplate, render: bool) -> Result<Used> {
     let mut p = Problems::new();
-    let mut used = Used { fields: BTreeSet::new(), images: BTreeSet::new(), render: false };
+    let mut used = Used { fields: Vec::new(), images: Vec::new(), render };
     check(t, &mut p, &mut used);
     p.finish(code::TEMPLATE_INVALID, "海报模板无效", "the poster template is invalid")?;
+    sorting::sort_dedup(&mut used.fields);
+    sorting::sort_dedup(&mut used.images);
     Ok(used)
 }
 
@@ -357,7 +358,7 @@ fn color(p: &mut Problems, c: &Option<String>, path: impl FnOnce() -> String) {
 
 fn image_name(p: &mut Problems, used: &mut Used, name: &str, path: String) {
     if is_image_name(name) {
-        used.images.insert(name.to_string());
+        used.images.push(name.to_string());
     } else {
         p.push(
             code::BAD_IMAGE_NAME,
@@ -407,7 +408,7 @@ fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &st
         if let Piece::Field(name) = piece {
             match field(name) {
                 Some(f) => {
-                    used.fields.insert(f);
+                    used.fields.push(f);
                 }
                 None => {
                     ok = false;
