@@ -693,11 +693,10 @@ fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, T
     entries
 }
 
-/// The statements that write an object's members (`o` is the writer's
-/// `Object`): the enum's tag member if any, then each field in key order.
-/// `w` and `extra` are `encode_with`'s parameters.
+/// The statements that write an object's members: the enum's tag member
+/// if any, then each field in key order. `w` is `encode`'s parameter.
 fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
-    let (w, extra, o, v) = (local("w"), local("extra"), local("o"), local("v"));
+    let (w, v) = (local("w"), local("v"));
     let mut entries = sorted(fields, access);
     if let Some((name, value)) = tag {
         entries.push((name.to_string(), quote! { #value }, None));
@@ -706,7 +705,8 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
     let mut body = Tokens::new();
     for (name, value, skip_if) in entries {
         let k = key(&name);
-        let write = |value: Tokens| quote! { ::siyu::encode::Writer::key(#w, &mut #o, #k); ::siyu::encode::Encode::encode(#value, #w); };
+        let write =
+            |value: Tokens| quote! { ::siyu::encode::Writer::key(#w, #k); ::siyu::encode::Encode::encode(#value, #w); };
         body.extend(match skip_if {
             Some(path) if is_none_test(path) => {
                 let write = write(quote!(#v));
@@ -720,14 +720,14 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
         });
     }
     quote! {
-        let mut #o = ::siyu::encode::Writer::open(#w, #extra);
+        ::siyu::encode::Writer::open(#w);
         #body
-        ::siyu::encode::Writer::close(#w, #o);
+        ::siyu::encode::Writer::close(#w);
     }
 }
 
-/// A flattening parent's own members as `siyu::encode::Members`, for its
-/// flattened field's writer to merge in.
+/// A flattening parent's own members as `siyu::encode::Members`, for
+/// `Writer::flattened` to merge with its flattened field's.
 fn members(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Tokens {
     let entries = sorted(fields, access);
     let v = local("v");
@@ -754,7 +754,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs, "Encode")?;
     let ty = &input.ident;
-    let (w, extra) = (local("w"), local("extra"));
+    let w = local("w");
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
@@ -771,10 +771,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                 [f] => {
                     let id = &f.ident;
                     let own = members(&fields, access);
-                    quote! {
-                        let _ = #extra;
-                        ::siyu::encode::Encode::encode_with(&self.#id, #w, #own);
-                    }
+                    quote! { ::siyu::encode::Writer::flattened(#w, &self.#id, #own); }
                 }
                 _ => return Err(syn::Error::new_spanned(ty, "Encode supports one flattened field")),
             }
@@ -794,9 +791,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         }
                         // A variant name needs no escapes: written as is, not scanned.
                         let quoted = format!("\"{name}\"");
-                        arms.extend(
-                            quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } },
-                        );
+                        arms.extend(quote! { #ty::#id => ::siyu::encode::Writer::raw(#w, #quoted), });
                     }
                     Some(tag) => {
                         let fields = fields(&var.fields, "Encode")?;
@@ -825,15 +820,10 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
     };
     let schema = expand_schema(input, &c, Side::Answer)?;
-    // `<Self as Encode>::encode_with`, not `self.encode_with`: an inherent
-    // method of that name would come first.
     Ok(quote! {
         #schema
         impl ::siyu::encode::Encode for #ty {
             fn encode(&self, #w: &mut ::siyu::encode::Writer) {
-                <Self as ::siyu::encode::Encode>::encode_with(self, #w, ::siyu::encode::Members::NONE)
-            }
-            fn encode_with(&self, #w: &mut ::siyu::encode::Writer, #extra: ::siyu::encode::Members<'_>) {
                 #body
             }
         }
