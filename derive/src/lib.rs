@@ -311,7 +311,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident)
         } else if f.skip {
             quote! { <#ty as ::core::default::Default>::default() }
         } else if f.flatten {
-            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, #o.d, &[#(#keys),*]) }
+            quote! { ::siyu::decode::Decoder::flattened::<#ty>(#o.d, #v, &[#(#keys),*]) }
         } else {
             let i = index;
             index += 1;
@@ -386,7 +386,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs, "Decode")?;
     let ty = &input.ident;
-    let (v, d, also, obj, o) = (local("v"), local("d"), local("also"), local("obj"), local("o"));
+    let (v, d, obj, o) = (local("v"), local("d"), local("obj"), local("o"));
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
@@ -399,7 +399,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let build = construct(quote!(#ty), &fields);
             quote! {
                 let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
-                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
+                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #deny);
                 #reads
                 #build
             }
@@ -427,7 +427,6 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     }
                     let _ = expected;
                     quote! {
-                        let _ = #also;
                         match ::siyu::decode::Decoder::word(#d, #v, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
@@ -445,7 +444,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         let build = construct(quote!(#ty::#id), &fields);
                         arms.extend(quote! {
                             #i => {
-                                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
+                                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #deny);
                                 #reads
                                 #build
                             }
@@ -464,20 +463,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
     };
     let schema = expand_schema(input, &c, Side::Input)?;
-    // `<Self as Decode>::decode_in`, not `Self::decode_in`: the type may
-    // have an inherent function of that name, which would come first.
     Ok(quote! {
         #schema
         impl ::siyu::decode::Decode for #ty {
-            fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
-                <Self as ::siyu::decode::Decode>::decode_in(#v, #d, &[])
-            }
             #[allow(unused_variables, unused_mut)]
-            fn decode_in<'v>(
-                #v: &'v ::siyu::decode::Json<'v>,
-                #d: &mut ::siyu::decode::Decoder<'v>,
-                #also: &[&'static str],
-            ) -> ::core::option::Option<Self> {
+            fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 #body
             }
         }
