@@ -311,7 +311,7 @@ fn read_fields(fields: &[Field], o: &Ident, v: &Ident, first: usize, at: &Ident)
         } else if f.skip {
             quote! { <#ty as ::core::default::Default>::default() }
         } else if f.flatten {
-            quote! { <#ty as ::siyu::decode::Decode>::decode_in(#v, #o.d, &[#(#keys),*]) }
+            quote! { ::siyu::decode::Decoder::flattened::<#ty>(#o.d, #v, &[#(#keys),*]) }
         } else {
             let i = index;
             index += 1;
@@ -386,7 +386,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs, "Decode")?;
     let ty = &input.ident;
-    let (v, d, also, obj, o) = (local("v"), local("d"), local("also"), local("obj"), local("o"));
+    let (v, d, obj, o) = (local("v"), local("d"), local("obj"), local("o"));
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
@@ -399,7 +399,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             let build = construct(quote!(#ty), &fields);
             quote! {
                 let #obj = ::siyu::decode::Decoder::object(#d, #v, #expected)?;
-                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
+                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #deny);
                 #reads
                 #build
             }
@@ -427,7 +427,6 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     }
                     let _ = expected;
                     quote! {
-                        let _ = #also;
                         match ::siyu::decode::Decoder::word(#d, #v, &[#(#names),*])? {
                             #arms
                             _ => ::core::option::Option::None,
@@ -445,7 +444,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         let build = construct(quote!(#ty::#id), &fields);
                         arms.extend(quote! {
                             #i => {
-                                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #also, #deny);
+                                let mut #o = ::siyu::decode::Decoder::keys(#d, #obj, &[#(#keys),*], #deny);
                                 #reads
                                 #build
                             }
@@ -464,20 +463,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Decode does not support unions")),
     };
     let schema = expand_schema(input, &c, Side::Input)?;
-    // `<Self as Decode>::decode_in`, not `Self::decode_in`: the type may
-    // have an inherent function of that name, which would come first.
     Ok(quote! {
         #schema
         impl ::siyu::decode::Decode for #ty {
-            fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
-                <Self as ::siyu::decode::Decode>::decode_in(#v, #d, &[])
-            }
             #[allow(unused_variables, unused_mut)]
-            fn decode_in<'v>(
-                #v: &'v ::siyu::decode::Json<'v>,
-                #d: &mut ::siyu::decode::Decoder<'v>,
-                #also: &[&'static str],
-            ) -> ::core::option::Option<Self> {
+            fn decode<'v>(#v: &'v ::siyu::decode::Json<'v>, #d: &mut ::siyu::decode::Decoder<'v>) -> ::core::option::Option<Self> {
                 #body
             }
         }
@@ -693,11 +683,10 @@ fn sorted(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Vec<(String, T
     entries
 }
 
-/// The statements that write an object's members (`o` is the writer's
-/// `Object`): the enum's tag member if any, then each field in key order.
-/// `w` and `extra` are `encode_with`'s parameters.
+/// The statements that write an object's members: the enum's tag member
+/// if any, then each field in key order. `w` is `encode`'s parameter.
 fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&Field) -> Tokens) -> Tokens {
-    let (w, extra, o, v) = (local("w"), local("extra"), local("o"), local("v"));
+    let (w, v) = (local("w"), local("v"));
     let mut entries = sorted(fields, access);
     if let Some((name, value)) = tag {
         entries.push((name.to_string(), quote! { #value }, None));
@@ -706,7 +695,8 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
     let mut body = Tokens::new();
     for (name, value, skip_if) in entries {
         let k = key(&name);
-        let write = |value: Tokens| quote! { ::siyu::encode::Writer::key(#w, &mut #o, #k); ::siyu::encode::Encode::encode(#value, #w); };
+        let write =
+            |value: Tokens| quote! { ::siyu::encode::Writer::key(#w, #k); ::siyu::encode::Encode::encode(#value, #w); };
         body.extend(match skip_if {
             Some(path) if is_none_test(path) => {
                 let write = write(quote!(#v));
@@ -720,14 +710,14 @@ fn write_members(fields: &[Field], tag: Option<(&str, &str)>, access: impl Fn(&F
         });
     }
     quote! {
-        let mut #o = ::siyu::encode::Writer::open(#w, #extra);
+        ::siyu::encode::Writer::open(#w);
         #body
-        ::siyu::encode::Writer::close(#w, #o);
+        ::siyu::encode::Writer::close(#w);
     }
 }
 
-/// A flattening parent's own members as `siyu::encode::Members`, for its
-/// flattened field's writer to merge in.
+/// A flattening parent's own members as `siyu::encode::Members`, for
+/// `Writer::flattened` to merge with its flattened field's.
 fn members(fields: &[Field], access: impl Fn(&Field) -> Tokens) -> Tokens {
     let entries = sorted(fields, access);
     let v = local("v");
@@ -754,7 +744,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
     }
     let c = container(&input.attrs, "Encode")?;
     let ty = &input.ident;
-    let (w, extra) = (local("w"), local("extra"));
+    let w = local("w");
     let body = match &input.data {
         Data::Struct(s) => {
             if c.tag.is_some() {
@@ -771,10 +761,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                 [f] => {
                     let id = &f.ident;
                     let own = members(&fields, access);
-                    quote! {
-                        let _ = #extra;
-                        ::siyu::encode::Encode::encode_with(&self.#id, #w, #own);
-                    }
+                    quote! { ::siyu::encode::Writer::flattened(#w, &self.#id, #own); }
                 }
                 _ => return Err(syn::Error::new_spanned(ty, "Encode supports one flattened field")),
             }
@@ -794,9 +781,7 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
                         }
                         // A variant name needs no escapes: written as is, not scanned.
                         let quoted = format!("\"{name}\"");
-                        arms.extend(
-                            quote! { #ty::#id => { let _ = #extra; ::siyu::encode::Writer::raw(#w, #quoted) } },
-                        );
+                        arms.extend(quote! { #ty::#id => ::siyu::encode::Writer::raw(#w, #quoted), });
                     }
                     Some(tag) => {
                         let fields = fields(&var.fields, "Encode")?;
@@ -825,15 +810,10 @@ fn expand_encode(input: &DeriveInput) -> syn::Result<Tokens> {
         Data::Union(_) => return Err(syn::Error::new_spanned(ty, "Encode does not support unions")),
     };
     let schema = expand_schema(input, &c, Side::Answer)?;
-    // `<Self as Encode>::encode_with`, not `self.encode_with`: an inherent
-    // method of that name would come first.
     Ok(quote! {
         #schema
         impl ::siyu::encode::Encode for #ty {
             fn encode(&self, #w: &mut ::siyu::encode::Writer) {
-                <Self as ::siyu::encode::Encode>::encode_with(self, #w, ::siyu::encode::Members::NONE)
-            }
-            fn encode_with(&self, #w: &mut ::siyu::encode::Writer, #extra: ::siyu::encode::Members<'_>) {
                 #body
             }
         }

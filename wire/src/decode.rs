@@ -418,13 +418,6 @@ impl<'a> Parser<'a> {
 pub trait Decode: Sized {
     /// `None` means a problem was recorded in `d`.
     fn decode<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>) -> Option<Self>;
-
-    /// Like `decode`, for a type flattened into a parent: `also` are the
-    /// parent's own keys, which are not unknown here.
-    fn decode_in<'v>(v: &'v Json<'v>, d: &mut Decoder<'v>, also: &[&'static str]) -> Option<Self> {
-        let _ = also;
-        Self::decode(v, d)
-    }
 }
 
 /// A value computed from the whole JSON object a struct is read from rather
@@ -442,6 +435,12 @@ pub struct Decoder<'v> {
     /// What the integer being read counts, when the derive knows it from
     /// the field's type (see [`Unit`]); set by [`Object::unit`].
     unit: Unit,
+    /// The keys of the parent a type is being read flattened into, which
+    /// are not unknown in its object: set by [`flattened`](Self::flattened)
+    /// and taken by the first [`keys`](Self::keys), the type's own. Held
+    /// here rather than passed, so that every type has one reader, not a
+    /// `decode` and a `decode_in` with the parent's keys.
+    also: &'static [&'static str],
 }
 
 /// What an integer field counts, as the derive knows it from the spelling
@@ -554,7 +553,7 @@ pub fn from_str<T: Decode>(text: &str) -> Result<T> {
 /// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
 /// every problem.
 pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str) -> Result<T> {
-    let mut d = Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain };
+    let mut d = Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain, also: &[] };
     match T::decode(v, &mut d) {
         Some(t) if d.problems.is_empty() => Ok(t),
         _ => {
@@ -711,9 +710,20 @@ impl<'v> Decoder<'v> {
         }
     }
 
+    /// `T` read from `v`, the object of a parent that flattens it: `also`
+    /// are the parent's own keys, which are not unknown in it.
+    pub fn flattened<T: Decode>(&mut self, v: &'v Json<'v>, also: &'static [&'static str]) -> Option<T> {
+        self.also = also;
+        let t = T::decode(v, self);
+        // Not left to the next `keys` if `T` had none (no object, say).
+        self.also = &[];
+        t
+    }
+
     /// Check an object's keys: each at most once, and (if `deny`) each one
-    /// of `known` or `also`; then read its fields, by their index in
-    /// `known`, through the [`Object`] returned.
+    /// of `known` or of the parent's keys when it is read flattened (see
+    /// [`flattened`](Self::flattened)); then read its fields, by their
+    /// index in `known`, through the [`Object`] returned.
     ///
     /// One pass over the members finds each key's place in `known` (trying
     /// first the key after the last one found: inputs tend to list keys in
@@ -721,13 +731,8 @@ impl<'v> Decoder<'v> {
     /// field read is a lookup. Only when that pass sees something amiss (a
     /// key twice, or a key not in `known`) are the keys checked one against
     /// another to report it.
-    pub fn keys<'d>(
-        &'d mut self,
-        obj: &'v Members<'v>,
-        known: &'static [&'static str],
-        also: &[&str],
-        deny: bool,
-    ) -> Object<'d, 'v> {
+    pub fn keys<'d>(&'d mut self, obj: &'v Members<'v>, known: &'static [&'static str], deny: bool) -> Object<'d, 'v> {
+        let also = std::mem::take(&mut self.also);
         let mut slots = [0u8; MAX_FIELDS];
         // Keys past MAX_FIELDS get no slot: only the full check sees them twice.
         let mut clean = known.len() <= MAX_FIELDS;

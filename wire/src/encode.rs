@@ -9,7 +9,8 @@
 //! `#[serde(...)]` attributes as `Serialize`. The derive sorts each type's
 //! keys at compile time, so nothing is sorted or buffered at run time: a
 //! type's writer is a straight run of [`Writer::key`] and each field's own
-//! writer, in key order. (Writing is a quarter of a quote's instructions;
+//! writer, in key order (only a flattened field's members are merged with
+//! its parent's at run time, [`Writer::flattened`]). (Writing is a quarter of a quote's instructions;
 //! handing each field as a `&dyn Encode` to one shared loop, as this did
 //! before, cost a 200-line quote 0.46 M Wasm instructions more.)
 //!
@@ -34,43 +35,15 @@ pub use siyu_derive::Encode;
 /// Writes itself as canonical JSON.
 pub trait Encode {
     fn encode(&self, w: &mut Writer);
-
-    /// Write as an object holding `extra` members too (the parent's own
-    /// fields, when this value is flattened into it). Only objects take
-    /// extra members. Not part of `dyn Encode` (`Self: Sized`): a flattened
-    /// field is written through its own type, and every vtable slot would
-    /// be one more function per type.
-    fn encode_with(&self, w: &mut Writer, extra: Members<'_>)
-    where
-        Self: Sized,
-    {
-        let _ = extra;
-        self.encode(w)
-    }
 }
 
-/// A parent's own members, for a value flattened into it (written by
-/// [`Writer::key`] and [`Writer::close`] where they fall in key order): the
-/// keys as [`Writer::key`] takes them (`,"id":`), and each value unless
-/// skipped (`None`).
+/// A parent's own members, for [`Writer::flattened`] to merge with those of
+/// the field flattened into it: the keys as [`Writer::key`] takes them
+/// (`,"id":`), in key order, and each value unless skipped (`None`).
 #[derive(Clone, Copy)]
 pub struct Members<'a> {
     pub keys: &'static [&'static str],
     pub values: &'a [Option<&'a dyn Encode>],
-}
-
-impl Members<'_> {
-    /// No members.
-    pub const NONE: Members<'static> = Members { keys: &[], values: &[] };
-}
-
-/// An object being written: whether a member is written yet, and the
-/// flattened parent's members still to come.
-pub struct Object<'a> {
-    first: bool,
-    extra: Members<'a>,
-    /// Extra members written so far.
-    next: usize,
 }
 
 /// The canonical JSON of `v`.
@@ -160,6 +133,40 @@ fn key_of(key: &'static str) -> &'static [u8] {
     k.get(2..k.len().saturating_sub(2)).unwrap_or_default()
 }
 
+/// Where the member of the object `json` (canonical JSON, as written) that
+/// starts at `at` ends: at the `,` or `}` after it; `None` if there is no
+/// member at `at` (the object's `}`).
+fn member_end(json: &[u8], at: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut i) = (0usize, false, at);
+    while let Some(&b) = json.get(i) {
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b',' | b'}' | b']' if depth == 0 => return (i > at).then_some(i),
+                b'}' | b']' => depth -= 1,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The key of a member (`"sku":…`) as written: a field's or a tag's name,
+/// with nothing escaped.
+fn member_key(member: &[u8]) -> &[u8] {
+    let rest = member.get(1..).unwrap_or_default();
+    let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+    &rest[..end]
+}
+
 impl Writer {
     /// Append bytes. Inlined, with the copy done here rather than by
     /// `extend_from_slice`: writing tokens is a large share of a quote's
@@ -193,57 +200,80 @@ impl Writer {
         self.out.reserve(n.max(self.out.capacity()).max(1024));
     }
 
-    /// Start an object whose members come in key order, through
-    /// [`key`](Self::key), with `extra` members merged in (a flattened
-    /// parent's; [`Members::NONE`] for nearly every object).
-    pub fn open<'a>(&mut self, extra: Members<'a>) -> Object<'a> {
-        Object { first: true, extra, next: 0 }
+    /// Start an object: its members follow in key order, through
+    /// [`key`](Self::key) and the value's writer, then [`close`](Self::close).
+    ///
+    /// The writer keeps no state for an object (there was an `Object` on
+    /// the stack of every type's writer, passed to every `key`): whether a
+    /// member is the first is whether the last byte written is this `{`,
+    /// as no value ends with one.
+    #[inline(never)]
+    pub fn open(&mut self) {
+        self.put(b"{");
     }
 
     /// The next member's key, `key` written as `,"sku":` (the derive writes
-    /// each once, at compile time): the comma becomes the `{` before the
-    /// object's first member. The caller writes the value next.
+    /// each once, at compile time), without its comma after the object's
+    /// `{`. The caller writes the value next.
     #[inline(never)]
-    pub fn key(&mut self, o: &mut Object, key: &'static str) {
-        if o.next < o.extra.keys.len() {
-            self.extra_before(o, key_of(key));
-        }
+    pub fn key(&mut self, key: &'static str) {
         let k = key.as_bytes();
-        if o.first {
-            o.first = false;
-            self.put(b"{");
-            self.put(k.get(1..).unwrap_or_default());
-        } else {
-            self.put(k);
-        }
+        self.put(if self.out.last() == Some(&b'{') { k.get(1..).unwrap_or_default() } else { k });
     }
 
-    /// End an object: the extra members still to come, then `}`.
+    /// End an object.
     #[inline(never)]
-    pub fn close(&mut self, mut o: Object) {
-        if o.next < o.extra.keys.len() {
-            self.extra_before(&mut o, &[0xff]);
-        }
-        self.put(if o.first { b"{}" } else { b"}" });
+    pub fn close(&mut self) {
+        self.put(b"}");
     }
 
-    /// The extra members whose keys sort before `key` (after every key,
-    /// for `[0xff]`: no key holds that byte).
+    /// `v`, an object, with a parent's own members `own` merged in among
+    /// its members in key order (`#[serde(flatten)]`). `v` is written as
+    /// usual, then its members are taken back and written again with
+    /// `own`'s among them: the merging is here once, not in every type's
+    /// writer, and only the few flattened types (a campaign's, a coupon
+    /// template's and an event's kind) pay for the second copy. A `v`
+    /// that is no object stays as written, without `own`.
     #[cold]
-    fn extra_before(&mut self, o: &mut Object, key: &[u8]) {
-        while let (Some(&k), Some(&v)) = (o.extra.keys.get(o.next), o.extra.values.get(o.next)) {
+    #[inline(never)]
+    pub fn flattened(&mut self, v: &dyn Encode, own: Members<'_>) {
+        let start = self.out.len();
+        v.encode(self);
+        if self.out.get(start) != Some(&b'{') {
+            return;
+        }
+        let written = self.out.split_off(start);
+        self.open();
+        let mut next = 0;
+        let mut at = 1;
+        while let Some(end) = member_end(&written, at) {
+            let member = &written[at..end];
+            next = self.own_before(own, next, member_key(member));
+            if self.out.last() != Some(&b'{') {
+                self.put(b",");
+            }
+            self.put(member);
+            at = end + 1;
+        }
+        // After every key: no key holds the byte 0xff.
+        self.own_before(own, next, &[0xff]);
+        self.close();
+    }
+
+    /// The members of `own` from `next` on whose keys sort before `key`;
+    /// returns the index of the first one left.
+    fn own_before(&mut self, own: Members<'_>, mut next: usize, key: &[u8]) -> usize {
+        while let (Some(&k), Some(&v)) = (own.keys.get(next), own.values.get(next)) {
             if key_of(k) > key {
                 break;
             }
-            o.next += 1;
+            next += 1;
             if let Some(v) = v {
-                // As `key` writes it, with no extra members before it.
-                let extra = std::mem::replace(&mut o.extra, Members::NONE);
-                self.key(o, k);
-                o.extra = extra;
+                self.key(k);
                 v.encode(self);
             }
         }
+        next
     }
 
     /// A JSON string, escaped as serde_json escapes.
@@ -501,31 +531,45 @@ mod tests {
     }
 
     #[test]
-    fn own_and_extra_members_merge_in_key_order() {
-        let (a, b, c) = (1i64, 2i64, 3i64);
-        let object = |own: &[(&'static str, Option<&dyn Encode>)], extra: Members| {
-            let mut w = Writer { out: Vec::new() };
-            let mut o = w.open(extra);
-            for (k, v) in own {
-                if let Some(v) = v {
-                    w.key(&mut o, k);
-                    v.encode(&mut w);
+    fn own_and_flattened_members_merge_in_key_order() {
+        /// An object of `members` (in key order), as a derived type writes it.
+        struct Obj(Vec<(&'static str, &'static str)>);
+        impl Encode for Obj {
+            fn encode(&self, w: &mut Writer) {
+                w.open();
+                for (k, v) in &self.0 {
+                    w.key(k);
+                    w.raw(v);
                 }
+                w.close();
             }
-            w.close(o);
+        }
+        let flattened = |v: &dyn Encode, own: Members| {
+            let mut w = Writer { out: b"[".to_vec() };
+            w.flattened(v, own);
             String::from_utf8(w.out).unwrap()
         };
+        let (a, b, c) = (1i64, 2i64, 3i64);
         let extra: [Option<&dyn Encode>; 2] = [Some(&b), None];
-        let own = [(",\"a\":", Some(&a as &dyn Encode)), (",\"c\":", Some(&c)), (",\"d\":", None)];
-        assert_eq!(object(&own, Members { keys: &[",\"b\":", ",\"e\":"], values: &extra }), r#"{"a":1,"b":2,"c":3}"#);
-        let own = [(",\"a1\":", Some(&a as &dyn Encode))];
+        let v = Obj(vec![(",\"a\":", "1"), (",\"c\":", r#"{"x":[1,"}\",]"],"y":{}}"#)]);
         assert_eq!(
-            object(&own, Members { keys: &[",\"a\":", ",\"x\":"], values: &extra }),
-            r#"{"a":2,"a1":1}"#,
+            flattened(&v, Members { keys: &[",\"b\":", ",\"e\":"], values: &extra }),
+            r#"[{"a":1,"b":2,"c":{"x":[1,"}\",]"],"y":{}}}"#
+        );
+        let v = Obj(vec![(",\"a1\":", "1")]);
+        assert_eq!(
+            flattened(&v, Members { keys: &[",\"a\":", ",\"x\":"], values: &extra }),
+            r#"[{"a":2,"a1":1}"#,
             "a key before its extensions"
         );
-        let extra: [Option<&dyn Encode>; 1] = [Some(&b)];
-        assert_eq!(object(&[], Members { keys: &[",\"z\":"], values: &extra }), r#"{"z":2}"#, "extra members only");
-        assert_eq!(object(&[(",\"d\":", None)], Members::NONE), "{}");
+        let one: [Option<&dyn Encode>; 1] = [Some(&c)];
+        assert_eq!(flattened(&Obj(vec![]), Members { keys: &[",\"z\":"], values: &one }), r#"[{"z":3}"#);
+        assert_eq!(flattened(&Obj(vec![]), Members { keys: &[",\"d\":"], values: &[None] }), "[{}");
+        assert_eq!(flattened(&a, Members { keys: &[",\"z\":"], values: &one }), "[1", "no object: as written");
+        let v = Obj(vec![(",\"m\":", "[]")]);
+        assert_eq!(
+            flattened(&v, Members { keys: &[",\"a\":", ",\"z\":"], values: &[Some(&a), Some(&c)] }),
+            r#"[{"a":1,"m":[],"z":3}"#
+        );
     }
 }
