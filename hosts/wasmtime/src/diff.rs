@@ -871,9 +871,8 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
 /// Text for a poster: CJK, Latin, emoji sequences, newlines, braces, and
 /// lengths around the 200-character limit.
 fn poster_text(r: &mut Rng) -> String {
-    const BITS: &[&str] = &[
-        "山茶小铺", "Siyu ", "👨‍👩‍👧‍👦", "👍🏽", "🇨🇳", "\n", "\n\n", "{{", "}}", "…", "<&>", " ", "é", "会员日积分翻倍，",
-    ];
+    const BITS: &[&str] =
+        &["山茶小铺", "Siyu ", "👨‍👩‍👧‍👦", "👍🏽", "🇨🇳", "\n", "\n\n", "{{", "}}", "…", "<&>", " ", "é", "会员日积分翻倍，"];
     let mut t = String::new();
     for _ in 0..r.range(0, 12) {
         let bit: &str = BITS[r.below(BITS.len() as u64) as usize];

@@ -217,7 +217,10 @@ fn run_posters(path: &std::path::Path, dir: &std::path::Path, opt: &posters::Opt
             }
             r.failures.iter().for_each(|f| println!("FAILED {f}"));
             let ok = r.checked - r.failures.len();
-            println!("posters: wasmtime + resvg + rqrr: {ok} of {} posters match their references and decode", r.checked);
+            println!(
+                "posters: wasmtime + resvg + rqrr: {ok} of {} posters match their references and decode",
+                r.checked
+            );
             if r.checked > 0 && r.failures.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -35,9 +35,9 @@ impl Rasteriser {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
         // By family name: the fonts Debian packages for Chinese.
-        let has_cjk = db.faces().any(|f| {
-            f.families.iter().any(|(name, _)| CJK_FAMILIES.iter().any(|known| name.starts_with(known)))
-        });
+        let has_cjk = db
+            .faces()
+            .any(|f| f.families.iter().any(|(name, _)| CJK_FAMILIES.iter().any(|known| name.starts_with(known))));
         if !has_cjk {
             return Err("no font with Chinese characters is installed: install Debian's \
                         fonts-wqy-microhei (or fonts-noto-cjk), e.g. with scripts/install-tools.sh"

@@ -55,7 +55,13 @@ pub fn run(wasm: &Wasm, vectors: &[Vector], opt: &Options) -> Result<Report> {
     Ok(report)
 }
 
-fn check(siyu: &mut crate::Siyu, raster: &Rasteriser, v: &Vector, opt: &Options, lines: &mut Vec<String>) -> Result<()> {
+fn check(
+    siyu: &mut crate::Siyu,
+    raster: &Rasteriser,
+    v: &Vector,
+    opt: &Options,
+    lines: &mut Vec<String>,
+) -> Result<()> {
     let answer = siyu.call(&v.op, v.input.as_bytes()).map_err(|e| e.0)?;
     if answer.text != v.expected {
         return Err("the module's answer is not the vector's (see `conformance`)".into());
