@@ -19,6 +19,7 @@ exports.call = glue.call;
 exports.channelStats = glue.channelStats;
 exports.checkRules = glue.checkRules;
 exports.couponWallet = glue.couponWallet;
+exports.drawPoster = glue.drawPoster;
 exports.demoPosters = glue.demoPosters;
 exports.demoRules = glue.demoRules;
 exports.eligibleMembers = glue.eligibleMembers;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as glue from './siyu_wasm_bg.js';
 // The public functions, by name (scripts/build-wasm.sh checks the list).
 export {
-  applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoPosters, demoRules,
+  applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoPosters, demoRules, drawPoster,
   eligibleMembers, isSiyuError, lifecycleAlerts, makeScene, memberSummary,
   operations, parseScene, pointsHistory, posterCommands, quote, renderPoster, replay,
   validatePoster, validateRules,

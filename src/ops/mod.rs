@@ -170,6 +170,12 @@ fn answer_after(out: &mut String, op: &str, input: &str) -> Result<()> {
     (op.run)(&json, out)
 }
 
+/// The input of `poster_commands` (JSON text) laid out, typed: what the JS
+/// face's `drawPoster` replays on a canvas, with the operation's refusals.
+pub fn poster_layout(input: &str) -> Result<crate::poster::Layout> {
+    poster::layout(&decode::parse(input)?)
+}
+
 /// Wrap an answer's canonical text, or a refusal, in the `{ok}` /
 /// `{error}` envelope.
 pub fn envelope(result: Result<String>) -> String {

@@ -70,6 +70,11 @@ pub(super) fn render_poster(v: &Json, out: &mut String) -> Result<()> {
 }
 
 pub(super) fn poster_commands(v: &Json, out: &mut String) -> Result<()> {
+    answer_text(out, &layout(v)?)
+}
+
+/// A `poster_commands` input laid out (also the JS face's `drawPoster`).
+pub(super) fn layout(v: &Json) -> Result<poster::Layout> {
     let i: PosterIn = input(v)?;
-    answer_text(out, &poster::commands(&i.template, &i.fields, &i.images)?)
+    poster::commands(&i.template, &i.fields, &i.images)
 }

@@ -55,15 +55,15 @@ extern "C" {
     fn set_name(this: &JsErr, name: &str);
 
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    pub(crate) fn json_parse(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    pub(crate) fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = assign)]
     fn object_assign(target: &JsValue, source: &JsValue) -> JsValue;
 }
 
 /// A JS `Error` carrying the fields of `e`.
-fn to_js_error(e: Error) -> JsValue {
+pub(crate) fn to_js_error(e: Error) -> JsValue {
     let err = JsErr::new(&e.to_string());
     err.set_name("SiyuError");
     // The fields as the envelope writes them (`problems` only when there are any).
@@ -77,12 +77,17 @@ fn to_js_error(e: Error) -> JsValue {
 
 /// Run one operation on a JS value; `undefined` and `null` read as `{}`.
 fn run(op: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let text = if input.is_undefined() || input.is_null() {
-        String::from("{}")
+    run_text(op, &input_text(&input)?)
+}
+
+/// The JSON text of an input (`undefined` and `null` read as `{}`), or the
+/// refusal of what JSON cannot carry.
+pub(crate) fn input_text(input: &JsValue) -> Result<String, JsValue> {
+    if input.is_undefined() || input.is_null() {
+        Ok(String::from("{}"))
     } else {
-        to_json(&input).map_err(|why| to_js_error(not_json(why)))?
-    };
-    run_text(op, &text)
+        to_json(input).map_err(|why| to_js_error(not_json(why)))
+    }
 }
 
 /// Run one operation on the JSON text of a JS value.
@@ -167,7 +172,7 @@ fn unsafe_integer(json: &[u8], from: usize) -> Option<(usize, usize)> {
 /// that is what the JS number was, so where the core expects an integer it
 /// refuses it at its path, instead of reading digits that `JSON.stringify`
 /// wrote for a rounded number.
-fn unsafe_integers_as_floats(json: &str) -> Cow<'_, str> {
+pub(crate) fn unsafe_integers_as_floats(json: &str) -> Cow<'_, str> {
     let Some(mut at) = unsafe_integer(json.as_bytes(), 0) else { return Cow::Borrowed(json) };
     let mut out = String::with_capacity(json.len() + 8);
     let mut done = 0;

@@ -6,11 +6,14 @@
 //! - `alloc.rs`: the memory allocator of the module;
 //! - `memcmp.rs`: the module's `memcmp`, a word at a time;
 //! - `js.rs`: the wasm-bindgen JS face (for browsers, mini-programs and Node),
-//!   plain JS objects in and out, TypeScript types, errors thrown as `Error`s.
+//!   plain JS objects in and out, TypeScript types, errors thrown as `Error`s;
+//! - `canvas.rs`: the JS face's `drawPoster`, a poster replayed on a Canvas
+//!   2D context through web-sys.
 
 // Only the Wasm build allocates with it; native builds test its size classes.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod alloc;
+pub mod canvas;
 pub mod js;
 pub mod memcmp;
 pub mod raw;

@@ -211,7 +211,7 @@ export function apiChecks(siyu) {
   const ops = siyu.operations();
   check(Array.isArray(ops) && ops.length > 0, 'operations() returns the table');
   for (const o of ops) check(typeof siyu[jsName(o.name)] === 'function', `operation ${o.name} has no JS function ${jsName(o.name)}`);
-  const extra = ['call', 'init', 'wasmBytes', 'demoRules', 'demoPosters', 'checkRules', 'isSiyuError'];
+  const extra = ['call', 'init', 'wasmBytes', 'demoRules', 'demoPosters', 'checkRules', 'isSiyuError', 'drawPoster'];
   for (const k of Object.keys(siyu)) {
     if (typeof siyu[k] === 'function' && !extra.includes(k) && k !== 'default') {
       check(ops.some((o) => jsName(o.name) === k), `export ${k} is not an operation`);
@@ -316,6 +316,71 @@ export function apiChecks(siyu) {
   }
   check(siyu.call('quote', '{').includes('JSON_SYNTAX'), 'call: bad JSON is an error envelope');
   check(JSON.stringify(JSON.parse(siyu.call('validate_rules', JSON.stringify({ rules }))).ok) === good, 'call and the object API agree');
+  fails.push(...drawPosterChecks(siyu, throwsSiyu));
+  return fails;
+}
+
+/**
+ * `drawPoster` on a context that records its calls (every host has one;
+ * the poster runners draw on real canvases): the calls a small poster
+ * makes, in order, and its refusals.
+ */
+function drawPosterChecks(siyu, throwsSiyu) {
+  const fails = [];
+  const calls = [];
+  const ctx = {};
+  for (const m of ['save', 'restore', 'setTransform', 'clearRect', 'fillRect', 'beginPath', 'moveTo', 'arcTo', 'closePath',
+    'clip', 'fill', 'stroke', 'fillText', 'drawImage']) {
+    ctx[m] = (...args) => { calls.push(`${m}(${args.map((a) => (typeof a === 'object' ? 'img' : JSON.stringify(a))).join(',')})`); };
+  }
+  for (const p of ['fillStyle', 'strokeStyle', 'lineWidth', 'font', 'textAlign', 'textBaseline']) {
+    Object.defineProperty(ctx, p, { set(v) { calls.push(`${p}=${JSON.stringify(v)}`); } });
+  }
+  // A 1 × 1 PNG.
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+  const input = {
+    template: { width: 40, height: 30, background: { color: '#ffffff' }, elements: [
+      { type: 'rect', x: 1, y: 2, width: 20, height: 10, radius: 3, fill: '#ff0000', stroke: '#00ff00', stroke_width: 2 },
+      { type: 'image', image: 'avatar', x: 0, y: 0, width: 10, height: 10, clip: 'circle' },
+      { type: 'text', x: 0, y: 10, width: 40, text: '{nickname}', size: 10, align: 'center', weight: 'bold' },
+    ] },
+    fields: { nickname: '林' },
+    images: { avatar: png },
+  };
+  const img = { width: 1, height: 1 };
+  const out = siyu.drawPoster(ctx, input, { avatar: img }, 2);
+  const family = "'WenQuanYi Micro Hei','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
+  const want = [
+    'save()', 'setTransform(2,0,0,2,0,0)', 'clearRect(0,0,40,30)', 'textBaseline="alphabetic"',
+    'fillStyle="#FFFFFF"', 'fillRect(0,0,40,30)',
+    'beginPath()', 'moveTo(4,2)', 'arcTo(21,2,21,12,3)', 'arcTo(21,12,1,12,3)', 'arcTo(1,12,1,2,3)', 'arcTo(1,2,21,2,3)', 'closePath()',
+    'fillStyle="#FF0000"', 'fill()', 'strokeStyle="#00FF00"', 'lineWidth=2', 'stroke()',
+    'save()', 'beginPath()', 'moveTo(5,0)', 'arcTo(10,0,10,10,5)', 'arcTo(10,10,0,10,5)', 'arcTo(0,10,0,0,5)', 'arcTo(0,0,10,0,5)', 'closePath()', 'clip()',
+    'drawImage(img,0,0,1,1,0,0,10,10)', 'restore()',
+    `font=${JSON.stringify(`bold 10px ${family}`)}`, 'textAlign="center"', 'fillStyle="#333333"', 'fillText("林",20,20,40)',
+    'restore()',
+  ];
+  if (JSON.stringify(calls) !== JSON.stringify(want)) fails.push(`drawPoster's calls: got\n  ${calls.join(' ')}\nwant\n  ${want.join(' ')}`);
+  if (JSON.stringify(out) !== '{"width":40,"height":30,"missing_images":[]}') {
+    fails.push(`drawPoster answers ${JSON.stringify(out)}`);
+  }
+  calls.length = 0;
+  throwsSiyu(() => siyu.drawPoster(ctx, input, { avatar: img }, 0), 'INPUT_INVALID', 'drawPoster: dpr 0', 'OUT_OF_RANGE', 'dpr');
+  throwsSiyu(() => siyu.drawPoster(ctx, input, { avatar: img }, Infinity), 'INPUT_INVALID', 'drawPoster: dpr ∞', 'OUT_OF_RANGE', 'dpr');
+  throwsSiyu(() => siyu.drawPoster(ctx, input, { avatar: img }, 4.01), 'INPUT_INVALID', 'drawPoster: dpr 4.01', 'OUT_OF_RANGE', 'dpr');
+  throwsSiyu(() => siyu.drawPoster(ctx, input, { avatar: img }, '2'), 'INPUT_INVALID', 'drawPoster: dpr "2"', 'WRONG_TYPE', 'dpr');
+  throwsSiyu(() => siyu.drawPoster(ctx, input, {}, 2), 'INPUT_INVALID', 'drawPoster: an image not loaded', 'MISSING_FIELD', 'images.avatar');
+  throwsSiyu(() => siyu.drawPoster(ctx, input, undefined, 2), 'INPUT_INVALID', 'drawPoster: no images', 'MISSING_FIELD', 'images.avatar');
+  throwsSiyu(() => siyu.drawPoster({}, input, { avatar: img }, 2), 'INPUT_INVALID', 'drawPoster: not a context', 'WRONG_TYPE', 'context');
+  throwsSiyu(() => siyu.drawPoster(ctx, { ...input, fields: {} }, { avatar: img }, 2), 'INPUT_INVALID', 'drawPoster: a field missing',
+    'MISSING_TEMPLATE_FIELD', 'fields.nickname');
+  const big = { ...input, template: { ...input.template, width: 2000 } };
+  throwsSiyu(() => siyu.drawPoster(ctx, big, { avatar: img }, 2.5), 'CANVAS_TOO_LARGE', 'drawPoster: 2000 px at 2.5');
+  if (calls.length) fails.push(`a refused drawPoster called the context: ${calls.join(' ')}`);
+  // At ratio 2.048 the 2000 px canvas is 4096 px: drawn; no `dpr` is ratio 1.
+  siyu.drawPoster(ctx, big, { avatar: img }, 2.048);
+  siyu.drawPoster(ctx, input, { avatar: img });
+  if (!calls.includes('setTransform(2.048,0,0,2.048,0,0)') || !calls.includes('setTransform(1,0,0,1,0,0)')) fails.push(`drawPoster at 2.048 and without dpr: ${calls.filter((c) => c.startsWith('setTransform'))}`);
   return fails;
 }
 
@@ -327,7 +392,8 @@ export function beforeInitChecks(siyu) {
   const fails = [];
   const check = (ok, msg) => { if (!ok) fails.push(msg); };
   for (const [name, f] of [['quote', () => siyu.quote({})], ['validateRules', () => siyu.validateRules({})],
-    ['operations', () => siyu.operations()], ['checkRules', () => siyu.checkRules({})]]) {
+    ['operations', () => siyu.operations()], ['checkRules', () => siyu.checkRules({})],
+    ['drawPoster', () => siyu.drawPoster({ fillText() {} }, {}, {}, 2)]]) {
     try {
       f();
       fails.push(`before init: ${name} did not throw`);

@@ -3,7 +3,7 @@
 import {
   init, wasmBytes, call, quote, applyEvent, replay, memberSummary, pointsHistory, couponWallet,
   eligibleMembers, lifecycleAlerts, validateRules, demoRules, operations, checkRules, isSiyuError, makeScene, parseScene,
-  assignContact, channelStats, validatePoster, renderPoster, posterCommands, demoPosters,
+  assignContact, channelStats, validatePoster, renderPoster, posterCommands, demoPosters, drawPoster,
 } from 'siyu';
 import type {
   Rules, Member, Cart, Quote, QuoteInput, Event, Summary, History, WalletEntry, Targeting,
@@ -13,6 +13,7 @@ import type {
   Distribution, Commissions, Earnings, OrderEarning, Stage, Status, LineMoney,
   Channel, ChannelKind, Assigned, ChannelStats, ChannelCounts,
   PosterTemplate, PosterElement, PosterCheck, PosterSvg, PosterCommands, PosterCommand, PosterInput,
+  PosterContext2D, PosterImage, PosterImages, PosterDrawn,
 } from 'siyu';
 
 export async function demo(): Promise<void> {
@@ -221,4 +222,22 @@ export function posters(): void {
     }
   }
   void first; void fields; void text;
+}
+
+// drawPoster on any Canvas 2D context (this file has no DOM types: a
+// context and an image declared by hand; types/canvas-dom.ts checks the
+// DOM's and @napi-rs/canvas's), at a ratio or at 1.
+export function drawn(ctx: PosterContext2D, avatar: PosterImage, input: PosterInput): number {
+  const images: PosterImages = { avatar };
+  const a: PosterDrawn = drawPoster(ctx, input, images, 2);
+  const b: PosterDrawn = drawPoster(ctx, input, {});
+  const missing: string[] = a.missing_images;
+  // @ts-expect-error a data: URL is not a loaded image
+  drawPoster(ctx, input, { avatar: 'data:image/png;base64,' }, 2);
+  // @ts-expect-error the ratio is a number
+  drawPoster(ctx, input, images, '2');
+  // @ts-expect-error not a context
+  drawPoster({ fillText() {} }, input, images, 2);
+  void missing;
+  return a.width * 2 + b.height;
 }
