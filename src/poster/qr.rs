@@ -240,58 +240,70 @@ fn transpose(g: &mut Grid) {
     }
 }
 
+/// Bit `x` of the result: bits `x` … `x + m - 1` of `b` are all set
+/// (`m` ≥ 1; bits past 63 count as clear). By doubling: about log2 `m`
+/// shifts.
+fn all(b: u64, m: usize) -> u64 {
+    let mut r = b;
+    let mut len = 1;
+    while len * 2 <= m {
+        r &= r >> len;
+        len *= 2;
+    }
+    if len < m {
+        r &= r >> (m - len);
+    }
+    r
+}
+
 /// The penalty of runs (N1) and finder-like patterns (N3) along one line
-/// of `n` modules, exactly as qrcodegen counts them: over the last seven
-/// run lengths (here 8 bits each in a `u64`, the newest lowest), the
-/// line's light border counted in its first and last light runs.
+/// of `n` modules (`r`, bit `x` dark), exactly as qrcodegen counts them,
+/// with bit operations on the whole line instead of a walk over its runs.
+///
+/// - N1: a run of `L` ≥ 5 alike modules costs `L - 2`: one per 5-module
+///   window of alike modules (`L - 4`) and 2 per run (its first window).
+/// - N3: 40 per 1:1:3:1:1 pattern (dark `k`, light `k`, dark `3k`, light
+///   `k`, dark `k`, for any scale `k`) with a light run of at least `4k`
+///   on one side and `k` on the other (counted once per side that holds).
+///   The light border around the symbol counts as light without end (in
+///   qrcodegen it adds `n` ≥ `4k` to the first and last light runs).
 fn line_penalty(r: u64, n: usize) -> i32 {
-    const FIELDS: u64 = 0x00FF_FFFF_FFFF_FFFF;
-    let mut h = 0u64;
-    let mut score = 0;
-    let mut dark = false;
-    // The border: a light run of `n` before the line.
-    let mut run = n;
-    let mut x = 0;
-    while x < n {
-        let rest = r >> x;
-        let d = rest & 1 != 0;
-        let len = if d { !rest } else { rest | !0u64 << (n - x) }.trailing_zeros() as usize;
-        if len >= 5 {
-            score += len as i32 - 2;
+    // Bit x: modules x and x + 1 alike (x + 1 inside the line).
+    let alike = !(r ^ (r >> 1)) & low(n - 1);
+    let windows = all(alike, 4);
+    let firsts = windows & !(alike << 1);
+    let mut score = windows.count_ones() as i32 + 2 * firsts.count_ones() as i32;
+    if r == 0 {
+        return score;
+    }
+    // Bits past the line are light (`!r` has them set up to 63); where a
+    // light window runs past bit 63 it is past the last dark module, so
+    // `tail` (from just after the last dark module) settles it.
+    let light = !r;
+    let tail = !low(64 - r.leading_zeros() as usize);
+    // Bit x: every module before x is light (x up to the first dark one).
+    let head = !0u64 >> (63 - r.trailing_zeros());
+    let mut patterns = 0;
+    let mut k = 1;
+    while 7 * k <= n {
+        let (d1, l1, d3) = (all(r, k), all(light, k), all(r, 3 * k));
+        if d3 == 0 {
+            // No dark run of 3k: none at any larger scale either.
+            break;
         }
-        if d == dark {
-            run += len;
-        } else {
-            h = (h << 8 | run as u64) & FIELDS;
-            if !dark {
-                score += finders(h) * 40;
-            }
-            dark = d;
-            run = len;
+        // Bit x: the pattern's modules x … x + 7k - 1.
+        let core = d1 & l1 >> k & d3 >> (2 * k) & l1 >> (5 * k) & d1 >> (6 * k);
+        if core != 0 {
+            // Bit x: `m` light modules before x / after the pattern at x.
+            let before = |m: usize| all(light, m) << m | head;
+            let after = |m: usize| (all(light, m) | tail) >> (7 * k);
+            patterns += (core & before(4 * k) & after(k)).count_ones() + (core & before(k) & after(4 * k)).count_ones();
         }
-        x += len;
+        k += 1;
     }
-    if dark {
-        h = (h << 8 | run as u64) & FIELDS;
-        run = 0;
-    }
-    h = (h << 8 | (run + n) as u64) & FIELDS;
-    score + finders(h) * 40
+    score += patterns as i32 * 40;
+    score
 }
-
-/// Finder-like patterns (1:1:3:1:1 with 4 light on a side) ending at the
-/// light run just added to `h`: 0, 1 or 2.
-fn finders(h: u64) -> i32 {
-    let k = h >> 8 & 0xFF;
-    if k == 0 || (h ^ (k * ONES_)) & (ONES_ * 0xFF) != 0 || (h >> 24) & 0xFF != 3 * k {
-        return 0;
-    }
-    let (first, last) = (h & 0xFF, h >> 48 & 0xFF);
-    i32::from(first >= 4 * k && last >= k) + i32::from(last >= 4 * k && first >= k)
-}
-
-/// Runs 1, 2, 4 and 5 back in a history: one bit each.
-const ONES_: u64 = 0x0000_0101_0001_0100;
 
 /// The standard penalty of a code of `n` modules (rows `g`).
 fn penalty(g: &Grid, n: usize) -> i32 {
@@ -396,6 +408,82 @@ mod tests {
         let capacity = |level| (0..300).filter(|&b| modules_for_bytes(b, level) == modules_for_bytes(0, level)).max();
         assert_eq!(capacity(QrLevel::L), Some(17));
         assert_eq!(capacity(QrLevel::H), Some(7));
+    }
+
+    /// qrcodegen's walk over the runs of a line (the light border counted
+    /// in the first and last light runs), to check `line_penalty` against.
+    fn walk_penalty(r: u64, n: usize) -> i32 {
+        let mut h = [0usize; 7];
+        let mut add = |h: &mut [usize; 7], mut len: usize| {
+            if h[0] == 0 {
+                len += n;
+            }
+            h.copy_within(0..6, 1);
+            h[0] = len;
+        };
+        let count = |h: &[usize; 7]| {
+            let k = h[1];
+            let core = k > 0 && h[2] == k && h[3] == k * 3 && h[4] == k && h[5] == k;
+            i32::from(core && h[0] >= k * 4 && h[6] >= k) + i32::from(core && h[6] >= k * 4 && h[0] >= k)
+        };
+        let (mut score, mut color, mut run) = (0, false, 0);
+        for x in 0..n {
+            let d = r >> x & 1 != 0;
+            if d == color {
+                run += 1;
+                score += match run {
+                    5 => 3,
+                    6.. => 1,
+                    _ => 0,
+                };
+            } else {
+                add(&mut h, run);
+                if !color {
+                    score += count(&h) * 40;
+                }
+                color = d;
+                run = 1;
+            }
+        }
+        if color {
+            add(&mut h, run);
+            run = 0;
+        }
+        add(&mut h, run + n);
+        score + count(&h) * 40
+    }
+
+    #[test]
+    fn line_penalty_is_qrcodegens() {
+        let mut seed = 99u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        for n in [21usize, 25, 29, 33, 45, 57] {
+            for i in 0..20000 {
+                // Lines from runs of random lengths (so that scaled
+                // patterns, k = 2 … 8, turn up), and random bits.
+                let mut r = 0u64;
+                if i % 2 == 0 {
+                    let (mut x, mut dark) = (0, next() % 2 == 0);
+                    let scale = 1 + (next() % 4) as usize;
+                    while x < n {
+                        let len = scale * [1, 1, 1, 3, 4, 1, 2, 5][(next() % 8) as usize];
+                        if dark {
+                            r |= low(len.min(n - x)) << x;
+                        }
+                        x += len;
+                        dark = !dark;
+                    }
+                } else {
+                    r = (next() << 32 | next()) & low(n);
+                }
+                assert_eq!(line_penalty(r, n), walk_penalty(r, n), "{r:#x} {n}");
+            }
+            assert_eq!(line_penalty(0, n), walk_penalty(0, n));
+            assert_eq!(line_penalty(low(n), n), walk_penalty(low(n), n));
+        }
     }
 
     #[test]
