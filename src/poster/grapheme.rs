@@ -260,7 +260,10 @@ impl<'a> Iterator for Graphemes<'a> {
             odd_ri = next == Gcb::RegionalIndicator && !odd_ri;
             prev = next;
         }
-        let (cluster, rest) = self.rest.split_at(end);
+        // `split_at_checked`, not `split_at`: `end` is a boundary, and the
+        // checked form brings no panic path (core's slice error message,
+        // with its `{:?}` of a char and Unicode printable tables).
+        let (cluster, rest) = self.rest.split_at_checked(end).unwrap_or((self.rest, ""));
         self.rest = rest;
         Some(cluster)
     }

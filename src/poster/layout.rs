@@ -5,7 +5,7 @@
 
 use crate::code;
 use crate::encode::{Encode, Writer};
-use crate::error::{clip, Error, Problems, Result};
+use crate::error::{clip, join, Error, Problems, Result};
 use crate::schema::{AnswerSchema, Defs, Value};
 use crate::sorting::SortedMap;
 
@@ -168,8 +168,8 @@ pub(crate) fn check_input<'a>(
             None => p.push(
                 code::UNKNOWN_TEMPLATE_FIELD,
                 path(),
-                format!("未知字段 `{}`（可用：{}）", clip(name, 32), FIELDS.join("、")),
-                format!("unknown field `{}` (known: {})", clip(name, 32), FIELDS.join(", ")),
+                format!("未知字段 `{}`（可用：{}）", clip(name, 32), join(&FIELDS, "、")),
+                format!("unknown field `{}` (known: {})", clip(name, 32), join(&FIELDS, ", ")),
             ),
             Some(f) if !used.fields.contains(&f) => p.push(
                 code::NOT_IN_TEMPLATE,

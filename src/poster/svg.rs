@@ -25,21 +25,21 @@ impl Out {
 }
 
 fn esc(out: &mut Out, s: &str) {
-    let mut rest = s;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        let (lit, tail) = rest.split_at(i);
-        out.push_str(lit);
-        let mut chars = tail.chars();
-        out.push_str(match chars.next() {
-            Some('&') => "&amp;",
-            Some('<') => "&lt;",
-            Some('>') => "&gt;",
-            Some('"') => "&quot;",
-            _ => "&apos;",
-        });
-        rest = chars.as_str();
+    // By bytes: the five are ASCII, never inside a UTF-8 sequence.
+    for &b in s.as_bytes() {
+        let e: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&apos;",
+            _ => {
+                out.0.push(b);
+                continue;
+            }
+        };
+        out.0.extend_from_slice(e);
     }
-    out.push_str(rest);
 }
 
 /// `v` in decimal.

@@ -5,7 +5,7 @@
 
 use crate::code;
 use crate::decode::{self, Decode};
-use crate::error::{clip, Problems, Result};
+use crate::error::{clip, join, Problems, Result};
 use crate::sorting;
 
 use super::{qr, text};
@@ -242,7 +242,7 @@ pub(crate) fn pieces(text: &str) -> std::result::Result<Vec<Piece<'_>>, (&'stati
     let mut rest = text;
     while !rest.is_empty() {
         let cut = rest.find(['{', '}']).unwrap_or(rest.len());
-        let (lit, tail) = rest.split_at(cut);
+        let (lit, tail) = rest.split_at_checked(cut).unwrap_or((rest, ""));
         if !lit.is_empty() {
             out.push(Piece::Lit(lit));
         }
@@ -415,8 +415,8 @@ fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &st
                     p.push(
                         code::UNKNOWN_TEMPLATE_FIELD,
                         path,
-                        format!("未知字段 `{{{}}}`（可用：{}）", clip(name, 32), FIELDS.join("、")),
-                        format!("unknown field `{{{}}}` (known: {})", clip(name, 32), FIELDS.join(", ")),
+                        format!("未知字段 `{{{}}}`（可用：{}）", clip(name, 32), join(&FIELDS, "、")),
+                        format!("unknown field `{{{}}}` (known: {})", clip(name, 32), join(&FIELDS, ", ")),
                     );
                 }
             }
