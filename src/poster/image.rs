@@ -32,6 +32,7 @@ pub(crate) struct Info {
 }
 
 #[cold]
+#[inline(never)]
 fn bad(path: &str, zh: &str, en: &str) -> Error {
     Error::new(code::BAD_IMAGE, path, format!("图片无效：{zh}"), format!("not a valid image: {en}"))
 }

@@ -5,15 +5,15 @@
 
 use crate::code;
 use crate::encode::{Encode, Writer};
-use crate::error::{clip, join, Error, Problems, Result};
+use crate::error::{clip, Error, Problems, Result};
 use crate::schema::{AnswerSchema, Defs, Value};
 use crate::sorting::SortedMap;
 
 use super::image::{self, Info};
 use super::qr::{self, Run};
 use super::template::{
-    self, field, pieces, quiet, text_lines, FontWeight, ImageClip, ImageFit, Piece, PosterElement, PosterTemplate,
-    TextAlign, Used, FIELDS, MAX_FIELD_CHARS, MAX_SCENE_CHARS,
+    self, field, pieces, quiet, sub, text_lines, unknown_field, FontWeight, ImageClip, ImageFit, Piece, PosterElement,
+    PosterTemplate, TextAlign, Used, MAX_FIELD_CHARS, MAX_SCENE_CHARS,
 };
 use super::text;
 
@@ -156,27 +156,17 @@ pub(crate) fn check_input<'a>(
         if !fields.contains_key(*f) {
             p.push(
                 code::MISSING_TEMPLATE_FIELD,
-                format!("fields.{f}"),
+                sub("fields", f),
                 format!("模板用到字段 `{f}`，输入中没有"),
                 format!("the template uses the field `{f}`, which the input lacks"),
             );
         }
     }
     for (name, value) in fields {
-        let path = || format!("fields.{}", clip(name, 32));
+        let path = || sub("fields", clip(name, 32));
         match field(name) {
-            None => p.push(
-                code::UNKNOWN_TEMPLATE_FIELD,
-                path(),
-                format!("未知字段 `{}`（可用：{}）", clip(name, 32), join(&FIELDS, "、")),
-                format!("unknown field `{}` (known: {})", clip(name, 32), join(&FIELDS, ", ")),
-            ),
-            Some(f) if !used.fields.contains(&f) => p.push(
-                code::NOT_IN_TEMPLATE,
-                path(),
-                format!("模板没有用到字段 `{f}`"),
-                format!("the template does not use the field `{f}`"),
-            ),
+            None => unknown_field(&mut p, path(), name, "", ""),
+            Some(f) if !used.fields.contains(&f) => unused(&mut p, path(), "字段", "field", f),
             Some(f) => {
                 if let Some((zh, en)) = bad_value(f, value) {
                     p.push(code::BAD_TEXT, path(), zh, en);
@@ -194,14 +184,9 @@ pub(crate) fn check_input<'a>(
         );
     } else {
         for (name, url) in images {
-            let path = format!("images.{}", clip(name, 32));
+            let path = sub("images", clip(name, 32));
             if !used.images.contains(name) {
-                p.push(
-                    code::NOT_IN_TEMPLATE,
-                    path,
-                    format!("模板没有用到图片 `{}`", clip(name, 32)),
-                    format!("the template does not use the image `{}`", clip(name, 32)),
-                );
+                unused(&mut p, path, "图片", "image", clip(name, 32));
                 continue;
             }
             match image::read(url, &path) {
@@ -214,6 +199,19 @@ pub(crate) fn check_input<'a>(
     }
     p.finish(code::INPUT_INVALID, "输入无效", "the input is invalid")?;
     Ok(read)
+}
+
+/// `NOT_IN_TEMPLATE`: the input has a field or image (`zh`, `en`) the
+/// template does not use.
+#[cold]
+#[inline(never)]
+fn unused(p: &mut Problems, path: String, zh: &str, en: &str, name: &str) {
+    p.push(
+        code::NOT_IN_TEMPLATE,
+        path,
+        format!("模板没有用到{zh} `{name}`"),
+        format!("the template does not use the {en} `{name}`"),
+    );
 }
 
 /// What is wrong with a field's value, if anything.

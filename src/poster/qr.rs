@@ -414,7 +414,7 @@ mod tests {
     /// in the first and last light runs), to check `line_penalty` against.
     fn walk_penalty(r: u64, n: usize) -> i32 {
         let mut h = [0usize; 7];
-        let mut add = |h: &mut [usize; 7], mut len: usize| {
+        let add = |h: &mut [usize; 7], mut len: usize| {
             if h[0] == 0 {
                 len += n;
             }

@@ -5,7 +5,7 @@
 
 use crate::code;
 use crate::decode::{self, Decode};
-use crate::error::{clip, join, Problems, Result};
+use crate::error::{clip, Problems, Result};
 use crate::sorting;
 
 use super::{qr, text};
@@ -343,14 +343,49 @@ fn checked(t: &PosterTemplate, render: bool) -> Result<Used> {
     Ok(used)
 }
 
-fn color(p: &mut Problems, c: &Option<String>, path: impl FnOnce() -> String) {
+// The checks are not generic over their paths (`at` and a field name,
+// joined only when a problem is found), and each message is written in
+// one function: each is in the module once, not once per call site.
+
+/// The path of field `f` of the object at `at` (`f` alone at the root).
+#[inline(never)]
+pub(crate) fn sub(at: &str, f: &str) -> String {
+    if at.is_empty() {
+        f.to_string()
+    } else {
+        format!("{at}.{f}")
+    }
+}
+
+/// The field names, as the messages list them.
+const FIELD_LIST_ZH: &str = "nickname、store、guide、code、scene、link、product、price、tier、title";
+const FIELD_LIST_EN: &str = "nickname, store, guide, code, scene, link, product, price, tier, title";
+
+/// `UNKNOWN_TEMPLATE_FIELD` for `name` (quoted between `open` and
+/// `close`: `{` and `}` in a template's text, nothing in the input).
+#[cold]
+#[inline(never)]
+pub(crate) fn unknown_field(p: &mut Problems, path: String, name: &str, open: &str, close: &str) {
+    let name = clip(name, 32);
+    p.push(
+        code::UNKNOWN_TEMPLATE_FIELD,
+        path,
+        format!("未知字段 `{open}{name}{close}`（可用：{FIELD_LIST_ZH}）"),
+        format!("unknown field `{open}{name}{close}` (known: {FIELD_LIST_EN})"),
+    );
+}
+
+/// `BAD_COLOR` at `at.f` unless `c` is absent or a colour.
+#[inline(never)]
+fn color(p: &mut Problems, c: &Option<String>, at: &str, f: &str) {
     if let Some(c) = c {
         if !is_color(c) {
+            let c = clip(c, 16);
             p.push(
                 code::BAD_COLOR,
-                path(),
-                format!("颜色 `{}` 须写作 #RRGGBB 或 #RRGGBBAA", clip(c, 16)),
-                format!("colour `{}` must be #RRGGBB or #RRGGBBAA", clip(c, 16)),
+                sub(at, f),
+                format!("颜色 `{c}` 须写作 #RRGGBB 或 #RRGGBBAA"),
+                format!("colour `{c}` must be #RRGGBB or #RRGGBBAA"),
             );
         }
     }
@@ -369,11 +404,13 @@ fn image_name(p: &mut Problems, used: &mut Used, name: &str, path: String) {
     }
 }
 
-fn range(p: &mut Problems, v: u64, min: u64, max: u64, path: impl FnOnce() -> String) {
+/// `OUT_OF_RANGE` at `at.f` unless `min` ≤ `v` ≤ `max`.
+#[inline(never)]
+fn range(p: &mut Problems, v: u64, min: u64, max: u64, at: &str, f: &str) {
     if v < min || v > max {
         p.push(
             code::OUT_OF_RANGE,
-            path(),
+            sub(at, f),
             format!("{v} 不在 {min} 到 {max} 之间"),
             format!("{v} is not between {min} and {max}"),
         );
@@ -412,12 +449,7 @@ fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &st
                 }
                 None => {
                     ok = false;
-                    p.push(
-                        code::UNKNOWN_TEMPLATE_FIELD,
-                        path,
-                        format!("未知字段 `{{{}}}`（可用：{}）", clip(name, 32), join(&FIELDS, "、")),
-                        format!("unknown field `{{{}}}` (known: {})", clip(name, 32), join(&FIELDS, ", ")),
-                    );
+                    unknown_field(p, path.to_string(), name, "{", "}");
                 }
             }
         }
@@ -428,7 +460,7 @@ fn template_text<'t>(p: &mut Problems, used: &mut Used, text: &'t str, path: &st
 fn check(t: &PosterTemplate, p: &mut Problems, used: &mut Used) {
     for (v, name) in [(t.width, "width"), (t.height, "height")] {
         if v == 0 {
-            range(p, 0, 1, u64::from(MAX_CANVAS_SIDE), || name.to_string());
+            range(p, 0, 1, u64::from(MAX_CANVAS_SIDE), "", name);
         } else if v > MAX_CANVAS_SIDE {
             p.push(
                 code::CANVAS_TOO_LARGE,
@@ -439,7 +471,7 @@ fn check(t: &PosterTemplate, p: &mut Problems, used: &mut Used) {
         }
     }
     let bg = &t.background;
-    color(p, &bg.color, || "background.color".into());
+    color(p, &bg.color, "background", "color");
     match &bg.image {
         Some(name) => image_name(p, used, name, "background.image".into()),
         None if bg.fit.is_some() => {
@@ -484,14 +516,14 @@ fn canvas_ok(t: &PosterTemplate) -> bool {
 }
 
 fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut Used, at: &str) {
-    let path = |f: &str| format!("{at}.{f}");
+    let path = |f: &str| sub(at, f);
     let (x, y, w, h) = bounds(e);
     let shorter = w.min(h);
     match e {
         PosterElement::Rect { fill, radius, stroke, stroke_width, .. } => {
-            color(p, fill, || path("fill"));
-            color(p, stroke, || path("stroke"));
-            range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
+            color(p, fill, at, "fill");
+            color(p, stroke, at, "stroke");
+            range(p, u64::from(*radius), 0, shorter / 2, at, "radius");
             match (stroke, stroke_width) {
                 (Some(_), None) => p.push(
                     code::REQUIRED,
@@ -505,13 +537,13 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
                     "有 stroke_width 须给 stroke",
                     "`stroke_width` needs a `stroke`",
                 ),
-                (Some(_), Some(sw)) => range(p, u64::from(*sw), 1, shorter.max(2) / 2, || path("stroke_width")),
+                (Some(_), Some(sw)) => range(p, u64::from(*sw), 1, shorter.max(2) / 2, at, "stroke_width"),
                 (None, None) => {}
             }
         }
         PosterElement::Image { image, radius, clip, placeholder, .. } => {
             image_name(p, used, image, path("image"));
-            color(p, placeholder, || path("placeholder"));
+            color(p, placeholder, at, "placeholder");
             if clip.is_some() && *radius > 0 {
                 p.push(
                     code::CLIP_AMBIGUOUS,
@@ -520,16 +552,16 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
                     "give `radius` or `clip`, not both",
                 );
             }
-            range(p, u64::from(*radius), 0, shorter / 2, || path("radius"));
+            range(p, u64::from(*radius), 0, shorter / 2, at, "radius");
         }
         PosterElement::Text { text, size, color: c, line_height, max_lines, width, .. } => {
-            color(p, c, || path("color"));
-            range(p, u64::from(*size), 8, 200, || path("size"));
+            color(p, c, at, "color");
+            range(p, u64::from(*size), 8, 200, at, "size");
             if let Some(lh) = line_height {
-                range(p, u64::from(*lh), 1, u64::from(MAX_CANVAS_SIDE), || path("line_height"));
+                range(p, u64::from(*lh), 1, u64::from(MAX_CANVAS_SIDE), at, "line_height");
             }
             if let Some(n) = max_lines {
-                range(p, u64::from(*n), 1, u64::from(MAX_TEXT_LINES), || path("max_lines"));
+                range(p, u64::from(*n), 1, u64::from(MAX_TEXT_LINES), at, "max_lines");
             }
             template_text(p, used, text, &path("text"));
             // One grapheme and the "…" on a line, at the widest advance.
@@ -545,10 +577,10 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
             }
         }
         PosterElement::Qr { content, level, color: c, background, quiet_zone, size, .. } => {
-            color(p, c, || path("color"));
-            color(p, background, || path("background"));
+            color(p, c, at, "color");
+            color(p, background, at, "background");
             let q = quiet(*quiet_zone);
-            range(p, u64::from(q), 0, u64::from(MAX_QUIET_ZONE), || path("quiet_zone"));
+            range(p, u64::from(q), 0, u64::from(MAX_QUIET_ZONE), at, "quiet_zone");
             if let Some(pieces) = template_text(p, used, content, &path("content")) {
                 // The content with `scene` and `code` at their longest and
                 // other fields empty, in byte mode (the table: no code is
@@ -607,6 +639,12 @@ fn element(t: &PosterTemplate, e: &PosterElement, p: &mut Problems, used: &mut U
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_lists_are_the_fields() {
+        assert_eq!(FIELD_LIST_ZH, FIELDS.join("、"));
+        assert_eq!(FIELD_LIST_EN, FIELDS.join(", "));
+    }
 
     #[test]
     fn pieces_read_fields_and_braces() {
