@@ -144,6 +144,12 @@ fn upper(c: &str) -> String {
     c.to_ascii_uppercase()
 }
 
+/// `c` in upper case, or `default` (written in upper case) when absent.
+#[inline(never)]
+fn color_or(c: &Option<String>, default: &str) -> String {
+    upper(c.as_deref().unwrap_or(default))
+}
+
 /// Every problem of the fields and images against what the template uses
 /// (`INPUT_INVALID` listing them), or the images read.
 pub(crate) fn check_input<'a>(
@@ -291,7 +297,7 @@ pub(crate) fn layout(
 ) -> Result<Layout> {
     let mut commands = Vec::with_capacity(t.elements.len() + 2);
     let bg = &t.background;
-    commands.push(PosterCommand::Fill { color: bg.color.as_deref().map_or_else(|| "#FFFFFF".into(), upper) });
+    commands.push(PosterCommand::Fill { color: color_or(&bg.color, "#FFFFFF") });
     if let Some(name) = &bg.image {
         if let Some((_, info)) = find(images, name) {
             let [sx, sy, sw, sh, dx, dy, dw, dh] =
@@ -354,7 +360,7 @@ fn element(
                         width: b.width,
                         height: b.height,
                         radius: b.radius,
-                        fill: Some(placeholder.as_deref().map_or_else(|| "#EEEEEE".into(), upper)),
+                        fill: Some(color_or(placeholder, "#EEEEEE")),
                         stroke: None,
                         stroke_width: None,
                     });
@@ -365,7 +371,7 @@ fn element(
             let (lh, n) = text_lines(size, line_height, max_lines);
             let filled = fill(text, fields);
             let wrapped = text::wrap(&filled, size, width, n);
-            let color = color.as_deref().map_or_else(|| "#333333".into(), upper);
+            let color = color_or(color, "#333333");
             let ax = match align {
                 TextAlign::Left => x,
                 TextAlign::Center => x + width / 2,
@@ -411,11 +417,11 @@ fn element(
                 x,
                 y,
                 size,
-                background: background.as_deref().map_or_else(|| "#FFFFFF".into(), upper),
+                background: color_or(background, "#FFFFFF"),
                 code_x: x + pad,
                 code_y: y + pad,
                 module,
-                color: color.as_deref().map_or_else(|| "#000000".into(), upper),
+                color: color_or(color, "#000000"),
                 runs: sym.runs,
             });
         }

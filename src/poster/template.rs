@@ -237,34 +237,47 @@ pub(crate) enum Piece<'a> {
 }
 
 /// `text` cut into literal runs and `{field}`s; `{{` and `}}` are braces.
+/// By bytes (the braces are ASCII; every cut is next to one, so on a
+/// character boundary), with `str::get`: no pattern searcher, no slicing
+/// that could panic.
 pub(crate) fn pieces(text: &str) -> std::result::Result<Vec<Piece<'_>>, (&'static str, &'static str)> {
+    let b = text.as_bytes();
+    // The first brace at or after `from`.
+    let brace = |from: usize| b.get(from..)?.iter().position(|&c| c == b'{' || c == b'}').map(|i| from + i);
+    let part = |from: usize, to: usize| text.get(from..to).unwrap_or("");
     let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let cut = rest.find(['{', '}']).unwrap_or(rest.len());
-        let (lit, tail) = rest.split_at_checked(cut).unwrap_or((rest, ""));
-        if !lit.is_empty() {
-            out.push(Piece::Lit(lit));
+    let mut at = 0;
+    while at < b.len() {
+        let cut = brace(at).unwrap_or(b.len());
+        if cut > at {
+            out.push(Piece::Lit(part(at, cut)));
         }
-        rest = tail;
-        if let Some(t) = rest.strip_prefix("{{") {
-            out.push(Piece::Lit("{"));
-            rest = t;
-        } else if let Some(t) = rest.strip_prefix("}}") {
-            out.push(Piece::Lit("}"));
-            rest = t;
-        } else if let Some(t) = rest.strip_prefix('{') {
-            let end = t.find(['{', '}']).filter(|&i| t.as_bytes().get(i) == Some(&b'}'));
-            let Some(end) = end else {
-                return Err((
-                    "`{` 没有对应的 `}`（字面的花括号写作 `{{`）",
-                    "a `{` without its `}` (write a literal brace as `{{`)",
-                ));
-            };
-            out.push(Piece::Field(t.get(..end).unwrap_or("")));
-            rest = t.get(end + 1..).unwrap_or("");
-        } else if rest.starts_with('}') {
-            return Err(("单独的 `}`（字面的花括号写作 `}}`）", "a lone `}` (write a literal brace as `}}`)"));
+        at = cut;
+        match (b.get(at), b.get(at + 1)) {
+            (Some(b'{'), Some(b'{')) => {
+                out.push(Piece::Lit("{"));
+                at += 2;
+            }
+            (Some(b'}'), Some(b'}')) => {
+                out.push(Piece::Lit("}"));
+                at += 2;
+            }
+            (Some(b'{'), _) => match brace(at + 1) {
+                Some(end) if b.get(end) == Some(&b'}') => {
+                    out.push(Piece::Field(part(at + 1, end)));
+                    at = end + 1;
+                }
+                _ => {
+                    return Err((
+                        "`{` 没有对应的 `}`（字面的花括号写作 `{{`）",
+                        "a `{` without its `}` (write a literal brace as `{{`)",
+                    ))
+                }
+            },
+            (Some(_), _) => {
+                return Err(("单独的 `}`（字面的花括号写作 `}}`）", "a lone `}` (write a literal brace as `}}`)"))
+            }
+            (None, _) => {}
         }
     }
     Ok(out)

@@ -65,7 +65,7 @@ pub fn draw_poster(
     if !is_context {
         return Err(to_js_error(invalid(
             code::WRONG_TYPE,
-            "context".into(),
+            "context",
             "context 须是 Canvas 2D 上下文（canvas.getContext('2d')）",
             "context must be a Canvas 2D context (canvas.getContext('2d'))",
         )));
@@ -140,11 +140,20 @@ export interface PosterDrawn {
 }
 "#;
 
-/// `INPUT_INVALID` with one problem.
-fn invalid(problem: code::Code, path: String, zh: &str, en: &str) -> Error {
+/// `INPUT_INVALID` listing `problems`.
+#[cold]
+#[inline(never)]
+fn invalid_all(problems: Vec<Error>) -> Error {
     let mut top = Error::new(code::INPUT_INVALID, "", "输入无效", "the input is invalid");
-    top.problems.push(Error::new(problem, path, zh, en));
+    top.problems = problems;
     top
+}
+
+/// `INPUT_INVALID` with one problem.
+#[cold]
+#[inline(never)]
+fn invalid(problem: code::Code, path: &str, zh: &str, en: &str) -> Error {
+    invalid_all(vec![Error::new(problem, path, zh, en)])
 }
 
 /// The device-pixel ratio: a number in (0, 4]; `undefined` is 1.
@@ -157,13 +166,13 @@ fn ratio(dpr: &JsValue) -> Result<f64, Error> {
         Some(d) if d > 0.0 && d <= MAX_DPR => Ok(d),
         Some(_) => Err(invalid(
             code::OUT_OF_RANGE,
-            "dpr".into(),
+            "dpr",
             "dpr（设备像素比）须是大于 0、至多 4 的有限数",
             "dpr (the device-pixel ratio) must be a finite number above 0 and at most 4",
         )),
         None => Err(invalid(
             code::WRONG_TYPE,
-            "dpr".into(),
+            "dpr",
             "dpr（设备像素比）须是数字，如 wx.getWindowInfo().pixelRatio 或 devicePixelRatio",
             "dpr (the device-pixel ratio) must be a number, such as devicePixelRatio",
         )),
@@ -191,13 +200,13 @@ fn fits(l: &Layout, ratio: f64) -> Result<(), Error> {
 /// `images` lacks is a problem.
 fn loaded(l: &Layout, images: &JsValue) -> Result<Vec<JsValue>, Error> {
     let mut out = Vec::new();
-    let mut top = Error::new(code::INPUT_INVALID, "", "输入无效", "the input is invalid");
+    let mut problems = Vec::new();
     for c in &l.commands {
         if let PosterCommand::Image { image, .. } = c {
             // `Reflect.get` throws on a non-object: lacking, too.
             let img = reflect_get(images, &JsValue::from_str(image)).unwrap_or(JsValue::UNDEFINED);
             if img.is_undefined() || img.is_null() {
-                top.problems.push(Error::new(
+                problems.push(Error::new(
                     code::MISSING_FIELD,
                     format!("images.{image}"),
                     format!("海报要画图片 `{image}`：请在 images 中传入已加载的图片（canvas.createImage()、Image）"),
@@ -207,10 +216,10 @@ fn loaded(l: &Layout, images: &JsValue) -> Result<Vec<JsValue>, Error> {
             out.push(img);
         }
     }
-    if top.problems.is_empty() {
+    if problems.is_empty() {
         Ok(out)
     } else {
-        Err(top)
+        Err(invalid_all(problems))
     }
 }
 
