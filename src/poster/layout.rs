@@ -222,19 +222,18 @@ fn unused(p: &mut Problems, path: String, zh: &str, en: &str, name: &str) {
 
 /// What is wrong with a field's value, if anything.
 fn bad_value(f: &str, v: &str) -> Option<(&'static str, &'static str)> {
+    let chars = v.chars().count();
+    let ascii = v.bytes().all(|b| b.is_ascii_graphic());
     match f {
-        "scene" | "code" => (v.chars().count() > MAX_SCENE_CHARS || !v.bytes().all(|b| b.is_ascii_graphic()))
-            .then_some((
-                "场景值或码至多 32 个可见 ASCII 字符",
-                "a scene or code is at most 32 printable ASCII characters",
-            )),
-        "link" => (v.chars().count() > MAX_FIELD_CHARS || !v.bytes().all(|b| b.is_ascii_graphic())).then_some((
+        "scene" | "code" => (chars > MAX_SCENE_CHARS || !ascii).then_some((
+            "场景值或码至多 32 个可见 ASCII 字符",
+            "a scene or code is at most 32 printable ASCII characters",
+        )),
+        "link" => (chars > MAX_FIELD_CHARS || !ascii).then_some((
             "链接至多 200 个可见 ASCII 字符（中文须百分号编码）",
             "a link is at most 200 printable ASCII characters (percent-encode the rest)",
         )),
-        _ if v.chars().count() > MAX_FIELD_CHARS => {
-            Some(("字段值至多 200 个字符", "a field's value is at most 200 characters"))
-        }
+        _ if chars > MAX_FIELD_CHARS => Some(("字段值至多 200 个字符", "a field's value is at most 200 characters")),
         _ if v.chars().any(bad_char) => {
             Some(("字段值含有控制字符（换行 \\n 除外）", "a field's value holds a control character (other than \\n)"))
         }
