@@ -121,6 +121,8 @@ fn low(n: usize) -> u64 {
     (1u64 << n) - 1
 }
 
+// Not inlined: format_bits calls it from ten places.
+#[inline(never)]
 fn set(g: &mut Grid, x: usize, y: usize, dark: bool) {
     let r = &mut g[y & 63];
     let bit = 1u64 << (x & 63);
