@@ -200,8 +200,9 @@ fn format_bits(g: &mut Grid, n: usize, level: QrLevel, mask: usize) {
     set(g, 8, n - 8, true);
 }
 
-/// Whether mask `m` inverts the module at (x, y).
-fn inverts(m: usize, x: usize, y: usize) -> bool {
+/// Whether mask `m` inverts the module at (x, y). Only at compile time
+/// (for [`MASK_SEEDS`]).
+const fn inverts(m: usize, x: usize, y: usize) -> bool {
     match m {
         0 => (x + y).is_multiple_of(2),
         1 => y.is_multiple_of(2),
@@ -214,15 +215,33 @@ fn inverts(m: usize, x: usize, y: usize) -> bool {
     }
 }
 
-/// Row `y` of mask `m`'s pattern, on 64 columns: every mask repeats
-/// every 6 columns.
-fn mask_row(m: usize, y: usize) -> u64 {
-    let mut seed = 0u64;
-    for x in 0..6 {
-        seed |= u64::from(inverts(m, x, y)) << x;
+/// Every mask's pattern repeats every 12 rows and every 6 columns: its
+/// rows 0 … 11 on columns 0 … 5 (bit `x` set: inverted), made at compile
+/// time (96 bytes of data, no code).
+const MASK_SEEDS: [[u8; 12]; 8] = {
+    let mut t = [[0u8; 12]; 8];
+    let mut m = 0;
+    while m < 8 {
+        let mut y = 0;
+        while y < 12 {
+            let mut x = 0;
+            while x < 6 {
+                if inverts(m, x, y) {
+                    t[m][y] |= 1 << x;
+                }
+                x += 1;
+            }
+            y += 1;
+        }
+        m += 1;
     }
+    t
+};
+
+/// Row `y` of mask `m`'s pattern, on 64 columns.
+fn mask_row(m: usize, y: usize) -> u64 {
     // Six bits copied to every sixth position.
-    seed.wrapping_mul(0x0041_0410_4104_1041)
+    u64::from(MASK_SEEDS[m & 7][y % 12]).wrapping_mul(0x0041_0410_4104_1041)
 }
 
 /// `g` transposed in place (64 × 64 bits; Hacker's Delight §7-3).
@@ -353,18 +372,10 @@ pub(crate) fn symbol(text: &str, level: QrLevel) -> Option<Symbol> {
     }
     let f = function_modules(version);
     let cols = low(n);
-    // Every mask's rows repeat every 12 rows.
-    let mut rows = [[0u64; 12]; 8];
-    for (m, p) in rows.iter_mut().enumerate() {
-        for (y, r) in p.iter_mut().enumerate() {
-            *r = mask_row(m, y);
-        }
-    }
     let masked = |m: usize| {
         let mut g = g0;
-        let (p0, pm) = (rows[0], rows[m & 7]);
         for (y, row) in g.iter_mut().enumerate().take(n) {
-            *row ^= (p0[y % 12] ^ pm[y % 12]) & !f[y & 63] & cols;
+            *row ^= (mask_row(0, y) ^ mask_row(m, y)) & !f[y & 63] & cols;
         }
         format_bits(&mut g, n, level, m);
         g
