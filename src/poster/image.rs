@@ -8,9 +8,6 @@
 //! checked). Nothing else of the image is decoded: the core never needs its
 //! pixels, only its size, to compute cover and contain.
 
-use crate::code;
-use crate::error::{Error, Result};
-
 /// Largest image URL accepted, in bytes (512 KiB of text).
 pub const MAX_IMAGE_URL: usize = 512 << 10;
 /// Largest side an image may have, in pixels (JPEG's own limit).
@@ -31,39 +28,32 @@ pub(crate) struct Info {
     pub height: u32,
 }
 
-#[cold]
-#[inline(never)]
-fn bad(path: &str, zh: &str, en: &str) -> Error {
-    Error::new(code::BAD_IMAGE, path, format!("图片无效：{zh}"), format!("not a valid image: {en}"))
-}
-
-/// Read a `data:` URL's format and pixel size; `path` names it in a
-/// refusal (`BAD_IMAGE`, saying what is wrong).
-pub(crate) fn read(url: &str, path: &str) -> Result<Info> {
+/// Read a `data:` URL's format and pixel size, or what is wrong with it
+/// (Chinese, English: the caller's `BAD_IMAGE` says it).
+pub(crate) fn read(url: &str) -> std::result::Result<Info, Why> {
     if url.len() > MAX_IMAGE_URL {
-        return Err(bad(path, "超过 512 KiB", "the URL is over 512 KiB"));
+        return Err(("超过 512 KiB", "the URL is over 512 KiB"));
     }
     let (format, b64) = if let Some(rest) = url.strip_prefix("data:image/png;base64,") {
         (Format::Png, rest)
     } else if let Some(rest) = url.strip_prefix("data:image/jpeg;base64,") {
         (Format::Jpeg, rest)
     } else if url.starts_with("data:image/jpg;") {
-        return Err(bad(path, "媒体类型应写作 image/jpeg", "write the media type as image/jpeg, not image/jpg"));
+        return Err(("媒体类型应写作 image/jpeg", "write the media type as image/jpeg, not image/jpg"));
     } else {
-        return Err(bad(
-            path,
+        return Err((
             "须以 data:image/png;base64, 或 data:image/jpeg;base64, 开头",
             "it must start with data:image/png;base64, or data:image/jpeg;base64,",
         ));
     };
-    let bytes = base64(b64).ok_or_else(|| bad(path, "base64 编码有误", "the base64 is malformed"))?;
+    let bytes = base64(b64).ok_or(("base64 编码有误", "the base64 is malformed"))?;
     let size = match format {
         Format::Png => png_size(&bytes),
         Format::Jpeg => jpeg_size(&bytes),
     };
-    let (width, height) = size.map_err(|(zh, en)| bad(path, zh, en))?;
+    let (width, height) = size?;
     if width == 0 || height == 0 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
-        return Err(bad(path, "宽或高须在 1 到 65535 像素之间", "its width and height must be 1 to 65,535 pixels"));
+        return Err(("宽或高须在 1 到 65535 像素之间", "its width and height must be 1 to 65,535 pixels"));
     }
     Ok(Info { format, width, height })
 }
@@ -112,7 +102,10 @@ fn base64(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-type Size = std::result::Result<(u32, u32), (&'static str, &'static str)>;
+/// What is wrong with an image: Chinese, English.
+pub(crate) type Why = (&'static str, &'static str);
+
+type Size = std::result::Result<(u32, u32), Why>;
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))

@@ -195,11 +195,13 @@ pub(crate) fn check_input<'a>(
                 unused(&mut p, path, "图片", "image", clip(name, 32));
                 continue;
             }
-            match image::read(url, &path) {
+            match image::read(url) {
                 Ok(info) => {
                     read.push((name.as_str(), url.as_str(), info));
                 }
-                Err(e) => p.add(e),
+                Err((zh, en)) => {
+                    p.push(code::BAD_IMAGE, path, format!("图片无效：{zh}"), format!("not a valid image: {en}"))
+                }
             }
         }
     }

@@ -244,13 +244,12 @@ pub(crate) fn pieces(text: &str) -> std::result::Result<Vec<Piece<'_>>, (&'stati
     let b = text.as_bytes();
     // The first brace at or after `from`.
     let brace = |from: usize| b.get(from..)?.iter().position(|&c| c == b'{' || c == b'}').map(|i| from + i);
-    let part = |from: usize, to: usize| text.get(from..to).unwrap_or("");
     let mut out = Vec::new();
     let mut at = 0;
     while at < b.len() {
         let cut = brace(at).unwrap_or(b.len());
         if cut > at {
-            out.push(Piece::Lit(part(at, cut)));
+            out.push(Piece::Lit(text.get(at..cut).unwrap_or("")));
         }
         at = cut;
         match (b.get(at), b.get(at + 1)) {
@@ -264,7 +263,7 @@ pub(crate) fn pieces(text: &str) -> std::result::Result<Vec<Piece<'_>>, (&'stati
             }
             (Some(b'{'), _) => match brace(at + 1) {
                 Some(end) if b.get(end) == Some(&b'}') => {
-                    out.push(Piece::Field(part(at + 1, end)));
+                    out.push(Piece::Field(text.get(at + 1..end).unwrap_or("")));
                     at = end + 1;
                 }
                 _ => {
