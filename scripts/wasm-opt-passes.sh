@@ -27,8 +27,9 @@
 # instructions for the 200-line quote (BENCHMARKS.md).
 # -Os, not -Oz: the two are within 0.1 KB of each other in gzip, and
 # instructions and time are the same within 1 %. --low-memory-unused lets constant
-# offsets fold into loads and stores: true here, since Rust puts the 1 MB
-# stack first (data starts at 1 MiB) and nothing reads the first KB.
+# offsets fold into loads and stores: true here, since Rust puts the stack
+# first (896 KiB, .cargo/config.toml; data starts there) and nothing reads
+# the first KB.
 # --converge repeats the passes while they still shrink the module. The
 # features are those rustc emits. (Measured: BENCHMARKS.md.)
 wasm_opt_passes=(

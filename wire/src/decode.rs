@@ -443,6 +443,25 @@ pub struct Decoder<'v> {
     also: &'static [&'static str],
 }
 
+impl Decoder<'_> {
+    /// A decoder at the root, with no problems yet. Not inlined: one body
+    /// for every instance of [`from_json`].
+    #[inline(never)]
+    fn new() -> Self {
+        Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain, also: &[] }
+    }
+
+    /// The one error [`from_json`] returns when reading failed: `code`,
+    /// `zh`, `en` at the root, listing every problem found.
+    #[cold]
+    #[inline(never)]
+    fn failed(self, code: Code, zh: &str, en: &str) -> Error {
+        let mut top = Error::new(code, "", zh, en);
+        top.problems = self.problems;
+        top
+    }
+}
+
 /// What an integer field counts, as the derive knows it from the spelling
 /// of the field's type: the engine's aliases of `i64` for money (`Fen`,
 /// `src/money.rs`) and instants (`Millis`, `src/time.rs`). A refused
@@ -552,15 +571,15 @@ pub fn from_str<T: Decode>(text: &str) -> Result<T> {
 
 /// Read `T` from a tree, or one error with `code`, `zh`, `en` listing
 /// every problem.
+///
+/// Generic over `T`, so one copy per type read: what does not depend on
+/// `T` (making the decoder, building the error) is in [`Decoder::new`] and
+/// [`Decoder::failed`], once.
 pub fn from_json<'v, T: Decode>(v: &'v Json<'v>, code: Code, zh: &str, en: &str) -> Result<T> {
-    let mut d = Decoder { path: Vec::new(), problems: Vec::new(), unit: Unit::Plain, also: &[] };
+    let mut d = Decoder::new();
     match T::decode(v, &mut d) {
         Some(t) if d.problems.is_empty() => Ok(t),
-        _ => {
-            let mut top = Error::new(code, "", zh, en);
-            top.problems = d.problems;
-            Err(top)
-        }
+        _ => Err(d.failed(code, zh, en)),
     }
 }
 
