@@ -2095,3 +2095,25 @@ fn example_14_4_a_worked_poster() {
     assert_eq!(qr["runs"][0], json!([0, 0, 7]));
     assert!(qr["runs"].as_array().unwrap().iter().any(|r| r == &json!([22, 0, 7])));
 }
+
+/// §14.6: where the worked text breaks, at the width table's numbers.
+#[test]
+fn example_14_6_where_lines_break() {
+    let out = call("poster_commands", block("poster-wrap-example"));
+    let lines: Vec<(String, u64, u64)> = out["ok"]["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["op"] == "text")
+        .map(|c| (c["text"].as_str().unwrap().to_string(), c["width"].as_u64().unwrap(), c["y"].as_u64().unwrap()))
+        .collect();
+    let want = [
+        ("邀请你加入山茶小", 160, 121),
+        ("铺，一起喝好茶吧", 160, 149),
+        ("Oolong tea 乌龙茶", 164, 191),
+        ("from Anxi", 89, 219),
+        ("茶友小林的一个很…", 180, 261),
+    ];
+    let want: Vec<(String, u64, u64)> = want.iter().map(|(t, w, y)| (t.to_string(), *w, *y)).collect();
+    assert_eq!(lines, want);
+}
