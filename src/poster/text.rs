@@ -315,15 +315,31 @@ impl<'a> Cluster<'a> {
             text,
             width: u64::from(advance) * u64::from(size),
             wide,
-            space: text == " " || text == "\u{200B}",
+            space: is_space(text),
             close: is_close(text),
             open: is_open(text),
         }
     }
 }
 
+// These two look at the first byte before comparing strings: a `str`
+// comparison of two 3-byte strings is a call to `memcmp` in the `.wasm`,
+// and every CJK cluster is 3 bytes (it was most of a poster's `memcmp`s).
 fn is_line_end(cluster: &str) -> bool {
-    matches!(cluster, "\n" | "\r\n" | "\r" | "\u{2028}" | "\u{2029}")
+    match cluster.as_bytes().first() {
+        Some(b'\n' | b'\r') => matches!(cluster, "\n" | "\r\n" | "\r"),
+        Some(0xE2) => matches!(cluster, "\u{2028}" | "\u{2029}"),
+        _ => false,
+    }
+}
+
+/// A space or a zero-width space: a break opportunity, not drawn at a break.
+fn is_space(cluster: &str) -> bool {
+    match cluster.as_bytes().first() {
+        Some(b' ') => cluster.len() == 1,
+        Some(0xE2) => cluster == "\u{200B}",
+        _ => false,
+    }
 }
 
 /// A C0 or C1 control (not drawn, dropped).
@@ -453,7 +469,7 @@ pub(crate) fn wrap(text: &str, size: u32, max_width: u32, max_lines: u32) -> Wra
             if lines.len() == max_lines {
                 // Cut if anything but spaces and line ends remains.
                 cut = !trim_end(&paragraph[start..]).is_empty()
-                    || all.any(|c| !(is_line_end(c) || is_dropped(c) || c == " " || c == "\u{200B}"));
+                    || all.any(|c| !(is_line_end(c) || is_dropped(c) || is_space(c)));
                 break 'text;
             }
             let end = line_end(&paragraph, start, limit);

@@ -275,7 +275,7 @@ pub fn run(wasm: &Wasm) -> Result<FuelReport> {
         wasm,
         POSTER_INVITE,
         "render_poster",
-        "the demo invite poster: avatar, 4 texts, a QR code",
+        "the demo invite poster: avatar, 7 texts, a QR code",
         &poster_invite(),
     )?;
     rows.push(row);
