@@ -142,7 +142,9 @@ const PICTOGRAPHIC: [(u32, u32); 12] = [
 const LINKER: u32 = 0x094D;
 const ZWNJ: u32 = 0x200C;
 
-fn in_ranges(table: &[(u32, u32)], c: u32) -> bool {
+/// Whether `c` lies in one of `table`'s inclusive ranges (sorted, not
+/// overlapping). The width table (`text.rs`) looks up its ranges with it too.
+pub(crate) fn in_ranges(table: &[(u32, u32)], c: u32) -> bool {
     table
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
