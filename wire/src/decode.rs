@@ -496,6 +496,9 @@ pub struct Object<'d, 'v> {
     /// Where each key is among the members, found in one pass over them:
     /// 1 + the member's index, 0 if absent, [`BY_NAME`] to look it up.
     slots: [u8; MAX_FIELDS],
+    /// Whether a field read by [`value`](Self::value) had a problem (or a
+    /// required one was missing): see [`ok`](Self::ok).
+    failed: bool,
 }
 
 /// A slot whose member is looked up by its name (past `u8`'s range).
@@ -516,9 +519,46 @@ impl<'v> Object<'_, 'v> {
         t
     }
 
+    /// Field `keys[i]` read as `T` itself, for a type with a `Default`:
+    /// `T::default()` if absent and not `required`; also in its place when
+    /// there was a problem (recorded; then [`ok`](Self::ok) is false and
+    /// the derive drops the value it built). The derive reads a field of
+    /// a standard type so: no `Option` around it to test and unwrap per
+    /// field, one test of [`ok`](Self::ok) for all of them.
+    pub fn value<T: Decode + Default>(&mut self, i: usize, required: bool) -> T {
+        let t = match self.enter(i, required) {
+            Some(v) => {
+                let t = T::decode(v, self.d);
+                self.d.leave();
+                self.failed |= t.is_none();
+                t
+            }
+            None => None,
+        };
+        // One `default` for both cases: the absent field and the placeholder.
+        t.unwrap_or_default()
+    }
+
+    /// [`value`](Self::value) of a field typed `Fen` or `Millis`, read
+    /// under that [`Unit`] (see [`unit`](Self::unit)): one call, not three.
+    pub fn value_in<T: Decode + Default>(&mut self, i: usize, required: bool, unit: Unit) -> T {
+        self.d.unit = unit;
+        let t = self.value(i, required);
+        self.d.unit = Unit::Plain;
+        t
+    }
+
+    /// Whether every field read by [`value`](Self::value) so far was read
+    /// without a problem.
+    pub fn ok(&self) -> bool {
+        !self.failed
+    }
+
     /// Say what the field about to be read counts, and (with
-    /// [`Unit::Plain`]) stop saying it: the derive brackets the read of a
-    /// field typed `Fen` or `Millis` with it. Out of line: one call each.
+    /// [`Unit::Plain`]) stop saying it: the derive brackets with it the
+    /// read of a field typed `Fen` or `Millis` that is not read by
+    /// [`value_in`](Self::value_in) (one with a `default = "path"`).
+    /// Out of line: one call each.
     #[inline(never)]
     pub fn unit(&mut self, unit: Unit) {
         self.d.unit = unit;
@@ -550,11 +590,16 @@ impl<'v> Object<'_, 'v> {
         match self.slots.get(i).copied().unwrap_or(BY_NAME) {
             0 => {
                 if required {
+                    self.failed = true;
                     self.d.missing(name);
                 }
                 None
             }
-            BY_NAME => self.d.enter(self.members, name, required),
+            BY_NAME => {
+                let v = self.d.enter(self.members, name, required);
+                self.failed |= required && v.is_none();
+                v
+            }
             at => {
                 self.d.path.push(Seg::Key(name));
                 self.members.get(at as usize - 1).map(|(_, v)| v)
@@ -791,7 +836,7 @@ impl<'v> Decoder<'v> {
         if !clean {
             self.check_keys(obj, known, also, deny);
         }
-        Object { d: self, members: obj, keys: known, slots }
+        Object { d: self, members: obj, keys: known, slots, failed: false }
     }
 
     #[cold]
