@@ -529,8 +529,7 @@ impl<'v> Object<'_, 'v> {
         let t = match self.enter(i, required) {
             Some(v) => {
                 let t = T::decode(v, self.d);
-                self.d.leave();
-                self.failed |= t.is_none();
+                self.leave(t.is_some());
                 t
             }
             None => None,
@@ -546,6 +545,15 @@ impl<'v> Object<'_, 'v> {
         let t = self.value(i, required);
         self.d.unit = Unit::Plain;
         t
+    }
+
+    /// Leave the field [`value`](Self::value) entered, which was read
+    /// without a problem if `ok`. Out of line: it is in every instance of
+    /// `value`.
+    #[inline(never)]
+    fn leave(&mut self, ok: bool) {
+        self.d.leave();
+        self.failed |= !ok;
     }
 
     /// Whether every field read by [`value`](Self::value) so far was read
