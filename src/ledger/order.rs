@@ -395,12 +395,13 @@ pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&
                 }
             }
         }
-        for c in &m.wallet {
-            if o.issued_coupons.contains(&c.id) && c.used_by.is_none() {
+        m.wallet.retain(|c| {
+            let withdrawn = o.issued_coupons.contains(&c.id) && c.used_by.is_none();
+            if withdrawn {
                 receipt.coupons_withdrawn.push(c.id.clone());
             }
-        }
-        m.wallet.retain(|c| !(o.issued_coupons.contains(&c.id) && c.used_by.is_none()));
+            !withdrawn
+        });
     }
     Ok(receipt)
 }

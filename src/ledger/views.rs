@@ -14,6 +14,7 @@ use crate::growth::distribution::Earnings;
 use crate::ledger::{advance, Member};
 use crate::membership::benefits;
 use crate::membership::lifecycle::{Segment, Why};
+use crate::membership::tier::Tier;
 use crate::money::Fen;
 use crate::points::ledger::{Entry, Lot};
 use crate::rules::Rules;
@@ -25,6 +26,12 @@ use crate::time::{check_instant, Date, Millis};
 pub struct TierRef {
     pub id: String,
     pub name: String,
+}
+
+impl TierRef {
+    fn of(t: &Tier) -> TierRef {
+        TierRef { id: t.id.clone(), name: t.name.clone() }
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -141,8 +148,7 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         let earned = m.growth_between(start, at);
         let retain = tiers[cur].retain;
         let exempt = m.tier_since > start;
-        let drop =
-            m.review_drop(rules, at).map(|keep| TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() });
+        let drop = m.review_drop(rules, at).map(|keep| TierRef::of(&tiers[keep]));
         ReviewOutlook {
             at,
             date: zone.date(at),
@@ -174,7 +180,7 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     Ok(Summary {
         id: m.id.clone(),
         fingerprint: rules.fingerprint().to_string(),
-        tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
+        tier: TierRef::of(&tiers[cur]),
         segment: lifecycle.segment,
         lifecycle,
         growth,
