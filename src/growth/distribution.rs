@@ -517,7 +517,7 @@ pub(crate) fn follow(
             .unwrap_or_default();
         let c = m.commissions.get_or_insert_with(Commissions::default);
         c.paid_to.push(PaidTo { order: order.clone(), members: members.clone() });
-        (members, d.rates_bp.clone(), lines)
+        (members, &d.rates_bp[..], lines)
     } else {
         let Some(p) = m.commissions.as_ref().and_then(|c| c.paid_to.iter().find(|p| p.order == *order)) else {
             return Ok(());
@@ -525,7 +525,7 @@ pub(crate) fn follow(
         let lines: Vec<LineMoney> = refund
             .map(|r| r.lines.iter().map(|l| LineMoney { line: l.line, money: l.money }).collect())
             .unwrap_or_default();
-        (p.members.clone(), Vec::new(), lines)
+        (p.members.clone(), &[][..], lines)
     };
     let buyer = m.id.clone();
     for (k, who) in members.iter().enumerate() {

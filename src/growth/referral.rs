@@ -28,6 +28,7 @@
 //! the rules have no such trigger.
 
 use crate::code;
+use crate::coupon::template::CouponTemplate;
 use crate::coupon::wallet::issue;
 use crate::decode::Decode;
 use crate::encode::Encode;
@@ -198,14 +199,7 @@ fn off() -> crate::error::Error {
 /// binding; a `joined` qualification settles at once.
 pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) -> Result<()> {
     let r = rules.referral.as_ref().ok_or_else(off)?;
-    if e.inviter.is_empty() || e.inviter.len() > MAX_ID_LEN {
-        return Err(refuse(
-            code::BAD_ID,
-            "event.inviter",
-            "会员标识须为 1 到 64 字节",
-            "a member id must be 1 to 64 bytes",
-        ));
-    }
+    member_id("event.inviter", e.inviter)?;
     crate::growth::scene::parse(e.scene).map_err(|err| err.at("event.scene"))?;
     check_instant(e.first_scan_at, "event.first_scan_at")?;
     for (name, n, max) in [
@@ -238,9 +232,7 @@ pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) 
             format!("already bound to inviter `{}`; a binding is never changed", old.inviter),
         ));
     }
-    if e.inviter == m.id {
-        return Err(refuse(code::REFERRAL_SELF, "event.inviter", "不能邀请自己", "a member cannot invite themselves"));
-    }
+    not_self(m, "event.inviter", e.inviter)?;
     if let Some(i) = e.chain.iter().position(|c| *c == m.id) {
         return Err(refuse(
             code::REFERRAL_CYCLE,
@@ -382,18 +374,41 @@ fn pay(
 ) -> Result<()> {
     m.points.earn(rules.zone(), rules.points.expiry, at, w.points, "referral", event)?;
     if let Some(tid) = &w.coupon {
-        let t = rules.template(tid).ok_or_else(|| {
-            refuse(
-                code::UNKNOWN_TEMPLATE,
-                "event.coupon",
-                format!("未知券模板 `{tid}`"),
-                format!("unknown coupon template `{tid}`"),
-            )
-        })?;
+        let t = template(rules, "event.coupon", tid)?;
         issue(rules, m, t, coupon_id, at)?;
     }
     m.add_growth(rules, at, w.growth, reference);
     Ok(())
+}
+
+/// A member id an event names (`path`): 1 to 64 bytes.
+fn member_id(path: &str, id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        return Err(refuse(code::BAD_ID, path, "会员标识须为 1 到 64 字节", "a member id must be 1 to 64 bytes"));
+    }
+    Ok(())
+}
+
+/// Nobody invites themselves.
+fn not_self(m: &Member, path: &str, id: &str) -> Result<()> {
+    if id == m.id {
+        return Err(refuse(code::REFERRAL_SELF, path, "不能邀请自己", "a member cannot invite themselves"));
+    }
+    Ok(())
+}
+
+/// The `invitee` of an event booked on their inviter `m`: a member id, and
+/// not `m`'s own.
+pub(crate) fn invitee_of(m: &Member, invitee: &str) -> Result<()> {
+    member_id("event.invitee", invitee)?;
+    not_self(m, "event.invitee", invitee)
+}
+
+/// The coupon template a reward names (`path` is where the refusal points).
+pub(crate) fn template<'r>(rules: &'r Rules, path: &str, id: &str) -> Result<&'r CouponTemplate> {
+    rules.template(id).ok_or_else(|| {
+        refuse(code::UNKNOWN_TEMPLATE, path, format!("未知券模板 `{id}`"), format!("unknown coupon template `{id}`"))
+    })
 }
 
 /// What a `referral_reward` event carries.
@@ -406,17 +421,7 @@ pub(crate) struct RewardIn<'e> {
 /// `referral_reward` on the inviter: paid, or booked as capped.
 pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn) -> Result<()> {
     let r = rules.referral.as_ref().ok_or_else(off)?;
-    if e.invitee.is_empty() || e.invitee.len() > MAX_ID_LEN {
-        return Err(refuse(
-            code::BAD_ID,
-            "event.invitee",
-            "会员标识须为 1 到 64 字节",
-            "a member id must be 1 to 64 bytes",
-        ));
-    }
-    if e.invitee == m.id {
-        return Err(refuse(code::REFERRAL_SELF, "event.invitee", "不能邀请自己", "a member cannot invite themselves"));
-    }
+    invitee_of(m, e.invitee)?;
     for (name, v) in [("points", e.reward.points), ("growth", e.reward.growth)] {
         if !(0..=MAX_RULE_FEN).contains(&v) {
             return Err(refuse(
