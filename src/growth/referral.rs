@@ -202,18 +202,13 @@ pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) 
     member_id("event.inviter", e.inviter)?;
     crate::growth::scene::parse(e.scene).map_err(|err| err.at("event.scene"))?;
     check_instant(e.first_scan_at, "event.first_scan_at")?;
-    for (name, n, max) in [
-        ("chain", e.chain.len(), MAX_REFERRAL_CHAIN),
-        ("fingerprints", e.fingerprints.len(), MAX_FINGERPRINTS),
-        ("seen", e.seen.len(), MAX_FINGERPRINTS),
+    for (path, n, max) in [
+        ("event.chain", e.chain.len(), MAX_REFERRAL_CHAIN),
+        ("event.fingerprints", e.fingerprints.len(), MAX_FINGERPRINTS),
+        ("event.seen", e.seen.len(), MAX_FINGERPRINTS),
     ] {
         if n > max {
-            return Err(refuse(
-                code::TOO_MANY,
-                &format!("event.{name}"),
-                format!("最多 {max} 项"),
-                format!("at most {max} entries"),
-            ));
+            return Err(refuse(code::TOO_MANY, path, format!("最多 {max} 项"), format!("at most {max} entries")));
         }
     }
     if e.first_scan_at > b.at {
@@ -422,11 +417,11 @@ pub(crate) struct RewardIn<'e> {
 pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn) -> Result<()> {
     let r = rules.referral.as_ref().ok_or_else(off)?;
     invitee_of(m, e.invitee)?;
-    for (name, v) in [("points", e.reward.points), ("growth", e.reward.growth)] {
+    for (path, v) in [("event.points", e.reward.points), ("event.growth", e.reward.growth)] {
         if !(0..=MAX_RULE_FEN).contains(&v) {
             return Err(refuse(
                 code::OUT_OF_RANGE,
-                &format!("event.{name}"),
+                path,
                 format!("须在 0 到 {MAX_RULE_FEN} 之间"),
                 format!("must be between 0 and {MAX_RULE_FEN}"),
             ));
@@ -466,21 +461,25 @@ pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn)
 pub(crate) fn check_state(m: &Member, p: &mut Problems) {
     if let Some(bind) = &m.referral {
         check_id(p, "member.referral.inviter", &bind.inviter);
-        for (f, t) in [
-            ("first_scan_at", Some(bind.first_scan_at)),
-            ("bound_at", Some(bind.bound_at)),
-            ("settles_at", bind.settles_at),
-            ("rewarded_at", bind.rewarded_at),
+        for (path, t) in [
+            ("member.referral.first_scan_at", Some(bind.first_scan_at)),
+            ("member.referral.bound_at", Some(bind.bound_at)),
+            ("member.referral.settles_at", bind.settles_at),
+            ("member.referral.rewarded_at", bind.rewarded_at),
         ] {
             if t.is_some_and(|t| t.unsigned_abs() > crate::ledger::member::MAX_STATE_INSTANT as u64) {
-                p.push(code::OUT_OF_RANGE, format!("member.referral.{f}"), "时间超出范围", "time is out of range");
+                p.push(code::OUT_OF_RANGE, path, "时间超出范围", "time is out of range");
             }
         }
     }
     if let Some(inv) = &m.invites {
-        for (f, n) in [("rewarded", inv.rewarded), ("today", inv.today), ("capped", inv.capped)] {
+        for (path, n) in [
+            ("member.invites.rewarded", inv.rewarded),
+            ("member.invites.today", inv.today),
+            ("member.invites.capped", inv.capped),
+        ] {
             if n > crate::ledger::member::MAX_STATE_COUNT {
-                p.push(code::OUT_OF_RANGE, format!("member.invites.{f}"), "计数超出范围", "count is out of range");
+                p.push(code::OUT_OF_RANGE, path, "计数超出范围", "count is out of range");
             }
         }
     }
