@@ -105,7 +105,6 @@ impl FlashSale<'_> {
         }
         let rest = l.quantity - n;
         if rest > 0 {
-            let mut w = at.at_list(rest)?;
             let why = if item.price >= l.unit_price {
                 note(
                     code::FLASH_NOT_LOWER,
@@ -126,9 +125,7 @@ impl FlashSale<'_> {
                     format!("flash price {price} is limited to {limit} per member; the rest at the normal price"),
                 )
             };
-            w.out.notes.push(why);
-            at.member_price.apply(&mut w)?;
-            out.push(w);
+            out.push(at.past_limit(rest, why)?);
         }
         Ok(())
     }
@@ -218,15 +215,13 @@ impl LimitedDiscount<'_> {
         }
         let rest = l.quantity - n;
         if rest > 0 {
-            let mut w = at.at_list(rest)?;
             let lim = self.limit.unwrap_or(0);
-            w.out.notes.push(note(
+            let why = note(
                 code::LIMITED_LIMIT,
                 format!("限时价限购 {lim} 件，超出部分恢复原价"),
                 format!("the limited-time price is limited to {lim} per member; the rest at the normal price"),
-            ));
-            at.member_price.apply(&mut w)?;
-            out.push(w);
+            );
+            out.push(at.past_limit(rest, why)?);
         }
         Ok(())
     }
