@@ -159,14 +159,10 @@ pub fn split(total: Fen, weights: &[Fen]) -> Result<Vec<Fen>> {
     let mut shares = Vec::with_capacity(weights.len());
     let mut rems = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
-    // 64-bit arithmetic when nothing can overflow (the usual case; 128-bit
-    // division is slow), the same result in 128 bits otherwise.
-    let wsum64 = i64::try_from(wsum).ok();
+    // In 128 bits: a negative amount or weight, or a product past 64 bits
+    // (no split a quote makes; those are `split_small`'s).
     for &w in weights {
-        let (q, r) = match (wsum64, total.checked_mul(w.max(0))) {
-            (Some(ws), Some(p)) => (p.div_euclid(ws) as i128, p.rem_euclid(ws) as i128),
-            _ => div_euclid_128(total as i128 * w.max(0) as i128, wsum),
-        };
+        let (q, r) = div_euclid_128(total as i128 * w.max(0) as i128, wsum);
         given += q;
         shares.push(q as i64);
         rems.push(r);

@@ -92,13 +92,22 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        // Digits only (no sign), read from the bytes: no `str` slicing, whose
-        // panic path brings core's panic message code into the `.wasm`.
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-        };
-        Date::new(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+        Date::new(digits(b.get(0..4))? as i32, digits(b.get(5..7))?, digits(b.get(8..10))?)
     }
+}
+
+/// The number the ASCII digits `b` write, for the parsers here: digits
+/// only (no sign), read from the bytes: no `str` slicing, whose panic path
+/// brings core's panic message code into the `.wasm`.
+fn digits(b: Option<&[u8]>) -> Option<u32> {
+    let mut n = 0;
+    for &c in b? {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
 }
 
 impl std::fmt::Display for Date {
@@ -202,11 +211,7 @@ impl LocalTime {
             return None;
         }
         let date = Date::parse(s.get(..10)?)?;
-        let two = |i: usize| match (b[i], b[i + 1]) {
-            (x, y) if x.is_ascii_digit() && y.is_ascii_digit() => Some(u32::from(x - b'0') * 10 + u32::from(y - b'0')),
-            _ => None,
-        };
-        let (h, m) = (two(11)?, two(14)?);
+        let (h, m) = (digits(b.get(11..13))?, digits(b.get(14..16))?);
         if h > 23 || m > 59 {
             return None;
         }

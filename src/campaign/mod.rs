@@ -256,8 +256,15 @@ pub fn active_price_campaigns(rules: &Rules, now: Millis) -> Vec<&Campaign> {
 /// the first in the rules' order. Validation refuses two that cover one
 /// product it knows of (`check_conflicts`); only a product it cannot know
 /// (no catalog, a quantity discount by category) can meet two.
+// A loop, not `find`: its closure compiles to a function of its own.
+#[allow(clippy::manual_find)]
 pub fn price_campaign<'r>(active: &[&'r Campaign], sku: &str, category: &str) -> Option<&'r Campaign> {
-    active.iter().copied().find(|c| c.prices(sku, category))
+    for &c in active {
+        if c.prices(sku, category) {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// At most this many campaigns (`TOO_MANY`).
@@ -382,15 +389,9 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
     // O(n log n).
     let products = known_products(rules);
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); products.len()];
-    let find = |sku: &str| products.binary_search_by(|(s, _)| (*s).cmp(sku)).ok();
     for (i, c) in rules.campaigns.iter().enumerate() {
-        let named: Vec<&str> = match &c.kind {
-            CampaignKind::FlashSale { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
-            CampaignKind::LimitedDiscount { items, .. } => items.iter().map(|x| x.sku.as_str()).collect(),
-            _ => Vec::new(),
-        };
-        for sku in named {
-            if let Some(list) = find(sku).and_then(|k| covering.get_mut(k)) {
+        for sku in item_skus(&c.kind) {
+            if let Some(list) = find_product(&products, sku).and_then(|k| covering.get_mut(k)) {
                 list.push(i);
             }
         }
@@ -407,17 +408,29 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
     // Which later campaigns each one's window overlaps, worked out once:
     // a product in many campaigns at different times (a quantity discount
     // on everything, every week) is then not a pair check per campaign pair.
+    // Plain loops, here and below: an iterator chain per closure is its
+    // own code in the `.wasm`.
     let z = rules.zone();
-    let windows: Vec<(Millis, Millis)> =
-        rules.campaigns.iter().map(|c| (c.from.instant(z), c.until.instant(z))).collect();
+    let mut windows: Vec<(Millis, Millis)> = Vec::with_capacity(rules.campaigns.len());
+    for c in &rules.campaigns {
+        windows.push((c.from.instant(z), c.until.instant(z)));
+    }
     let overlap = |i: usize, j: usize| windows[i].0 < windows[j].1 && windows[j].0 < windows[i].1;
     // Quadratic in the campaigns: only within their limit (more are
     // refused, but still checked here, pair by pair).
     let n = windows.len();
-    let later: Vec<Vec<usize>> = match n <= MAX_CAMPAIGNS {
-        true => (0..n).map(|i| (i + 1..n).filter(|&j| overlap(i, j)).collect()).collect(),
-        false => Vec::new(),
-    };
+    let mut later: Vec<Vec<usize>> = Vec::new();
+    if n <= MAX_CAMPAIGNS {
+        for i in 0..n {
+            let mut l = Vec::new();
+            for j in i + 1..n {
+                if overlap(i, j) {
+                    l.push(j);
+                }
+            }
+            later.push(l);
+        }
+    }
     for (&(sku, _), covering) in products.iter().zip(covering.iter_mut()) {
         // Pushed in campaign order, so nearly always sorted already.
         if !covering.windows(2).all(|w| w[0] < w[1]) {
@@ -427,11 +440,23 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
             // The pairs (i, j), j ascending, either way round: whichever
             // list is shorter is walked.
             let rest = &covering[k + 1..];
-            let both: Vec<usize> = if let Some(later) = later.get(i).filter(|l| l.len() < rest.len()) {
-                later.iter().copied().filter(|j| rest.binary_search(j).is_ok()).collect()
-            } else {
-                rest.iter().copied().filter(|&j| overlap(i, j)).collect()
-            };
+            let mut both: Vec<usize> = Vec::new();
+            match later.get(i).filter(|l| l.len() < rest.len()) {
+                Some(later) => {
+                    for j in later {
+                        if rest.binary_search(j).is_ok() {
+                            both.push(*j);
+                        }
+                    }
+                }
+                None => {
+                    for &j in rest {
+                        if overlap(i, j) {
+                            both.push(j);
+                        }
+                    }
+                }
+            }
             for j in both {
                 conflict(p, j, sku, &rules.campaigns[i], &rules.campaigns[j]);
                 // The first conflicts are all an answer lists: 100
@@ -445,28 +470,63 @@ fn check_conflicts(rules: &Rules, p: &mut Problems) {
     }
 }
 
+/// The SKUs a flash sale's or limited-time discount's items name (none
+/// for the other kinds).
+fn item_skus(kind: &CampaignKind) -> Vec<&str> {
+    let mut out = Vec::new();
+    match kind {
+        CampaignKind::FlashSale { items, .. } => {
+            for x in items {
+                out.push(x.sku.as_str());
+            }
+        }
+        CampaignKind::LimitedDiscount { items, .. } => {
+            for x in items {
+                out.push(x.sku.as_str());
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The place of `sku` in `products` (sorted by SKU).
+fn find_product(products: &[(&str, &str)], sku: &str) -> Option<usize> {
+    products.binary_search_by(|(s, _)| (*s).cmp(sku)).ok()
+}
+
 /// The places in `products` (sorted by SKU; `by_category`, their places
 /// sorted by category) of those `scope` covers, some maybe twice. A scope
 /// that names SKUs or categories is looked up from what it names, not
 /// asked of every product: 100 quantity discounts of a few SKUs each
 /// against 70,000 products were 7 million lookups.
 fn covered(scope: &Scope, products: &[(&str, &str)], by_category: &[u32]) -> Vec<usize> {
-    if scope.skus.is_empty() && scope.categories.is_empty() {
-        return (0..products.len()).filter(|&k| products.get(k).is_some_and(|(s, c)| scope.covers(s, c))).collect();
-    }
     let mut out = Vec::new();
-    for sku in &scope.skus {
-        if let Ok(k) = products.binary_search_by(|(s, _)| (*s).cmp(sku)) {
+    let mut add = |k: usize| {
+        if products.get(k).is_some_and(|(s, c)| scope.covers(s, c)) {
             out.push(k);
         }
+    };
+    if scope.skus.is_empty() && scope.categories.is_empty() {
+        for k in 0..products.len() {
+            add(k);
+        }
     }
-    let category = |k: &u32| products.get(*k as usize).map_or("", |p| p.1);
+    for sku in &scope.skus {
+        if let Some(k) = find_product(products, sku) {
+            add(k);
+        }
+    }
+    let category = |k: u32| products.get(k as usize).map_or("", |p| p.1);
     for cat in &scope.categories {
-        let from = by_category.partition_point(|k| category(k) < cat.as_str());
-        let to = by_category.partition_point(|k| category(k) <= cat.as_str());
-        out.extend(by_category.get(from..to).unwrap_or_default().iter().map(|&k| k as usize));
+        // The run of products in this category: its start by bisection,
+        // then each one.
+        let mut at = by_category.partition_point(|&k| category(k) < cat.as_str());
+        while let Some(&k) = by_category.get(at).filter(|&&k| category(k) == cat.as_str()) {
+            add(k as usize);
+            at += 1;
+        }
     }
-    out.retain(|&k| products.get(k).is_some_and(|(s, c)| scope.covers(s, c)));
     out
 }
 
@@ -481,11 +541,13 @@ fn known_products(rules: &Rules) -> Vec<(&str, &str)> {
         all.push((&c.sku, Some(&c.category)));
     }
     for c in &rules.campaigns {
-        match &c.kind {
-            CampaignKind::FlashSale { items, .. } => all.extend(items.iter().map(|x| (x.sku.as_str(), None))),
-            CampaignKind::LimitedDiscount { items, .. } => all.extend(items.iter().map(|x| (x.sku.as_str(), None))),
-            CampaignKind::QuantityDiscount { scope, .. } => all.extend(scope.skus.iter().map(|x| (x.as_str(), None))),
-            CampaignKind::FullReduction { .. } => {}
+        for sku in item_skus(&c.kind) {
+            all.push((sku, None));
+        }
+        if let CampaignKind::QuantityDiscount { scope, .. } = &c.kind {
+            for sku in &scope.skus {
+                all.push((sku, None));
+            }
         }
     }
     // Stable: a SKU's catalog entries come first, in catalog order.

@@ -5,7 +5,7 @@
 use crate::campaign::{Campaign, CampaignKind, FlashItem, LimitedItem};
 use crate::code;
 use crate::error::Result;
-use crate::money::{self, Fen, BP};
+use crate::money::{self, BP};
 use crate::pricing::line::{CartLinePricing, Line};
 use crate::pricing::quote::{note, PriceKind, Step, Text};
 use crate::pricing::Pricing;
@@ -105,7 +105,6 @@ impl FlashSale<'_> {
         }
         let rest = l.quantity - n;
         if rest > 0 {
-            let mut w = at.at_list(rest)?;
             let why = if item.price >= l.unit_price {
                 note(
                     code::FLASH_NOT_LOWER,
@@ -126,9 +125,7 @@ impl FlashSale<'_> {
                     format!("flash price {price} is limited to {limit} per member; the rest at the normal price"),
                 )
             };
-            w.out.notes.push(why);
-            at.member_price.apply(&mut w)?;
-            out.push(w);
+            out.push(at.past_limit(rest, why)?);
         }
         Ok(())
     }
@@ -218,15 +215,13 @@ impl LimitedDiscount<'_> {
         }
         let rest = l.quantity - n;
         if rest > 0 {
-            let mut w = at.at_list(rest)?;
             let lim = self.limit.unwrap_or(0);
-            w.out.notes.push(note(
+            let why = note(
                 code::LIMITED_LIMIT,
                 format!("限时价限购 {lim} 件，超出部分恢复原价"),
                 format!("the limited-time price is limited to {lim} per member; the rest at the normal price"),
-            ));
-            at.member_price.apply(&mut w)?;
-            out.push(w);
+            );
+            out.push(at.past_limit(rest, why)?);
         }
         Ok(())
     }
@@ -240,19 +235,21 @@ pub(crate) fn quantity_discounts(p: &mut Pricing) -> Result<()> {
         if !c.active(p.rules, p.now) {
             continue;
         }
-        // The campaign's units, dearest first (ties: cart order), as one run
-        // per line: a line's units all have the same value.
-        let mut runs: Vec<(Fen, usize)> = Vec::new();
+        // The campaign's units, dearest first (ties: cart order, the order
+        // is stable), as one run per line: a line's units all have the same
+        // value.
+        let (mut units, mut lines) = (Vec::new(), Vec::new());
         for (i, w) in p.lines.iter().enumerate() {
             if w.quantity_campaign.as_deref() == Some(&c.id) {
-                runs.push((money::cumulative_share(w.amount, 1, w.out.quantity)?, i));
+                units.push(money::cumulative_share(w.amount, 1, w.out.quantity)?);
+                lines.push(i);
             }
         }
-        sorting::sort_by(&mut runs, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut off = vec![0; p.lines.len()];
         let nth = *nth as i64;
         let mut before = 0; // units ahead of this run
-        for &(unit, i) in &runs {
+        for k in sorting::order_by(&units, |a, b| b.cmp(a)) {
+            let (unit, i) = (units[k as usize], lines[k as usize]);
             let count = p.lines[i].out.quantity;
             // Positions before+1 … before+count that are a multiple of nth.
             let hits = (before + count) / nth - before / nth;

@@ -96,7 +96,10 @@ pub(crate) fn coupons(p: &mut Pricing) -> Result<()> {
         // A discount names the coupon's template, not the wallet coupon:
         // the template is what the rules (and its name) describe; the
         // wallet coupons applied are listed in `coupons.applied`.
-        let ids: Vec<&str> = applied.chosen.iter().map(|&ci| c.cands[ci].coupon.template.as_str()).collect();
+        let mut ids: Vec<&str> = Vec::with_capacity(applied.chosen.len());
+        for &ci in &applied.chosen {
+            ids.push(c.cands[ci].coupon.template.as_str());
+        }
         (c.report(p.rules, m, held, &p.cart.coupons, &applied), applied, ids)
     };
     for (k, id) in ids.iter().enumerate() {
@@ -239,7 +242,7 @@ impl<'a> Candidates<'a> {
                         self.refused.insert(&self.cands[ci].coupon.id, r);
                     }
                 }
-                None if self.refused.contains_key(id.as_str()) => {}
+                None if self.refused.contains_key(&id.as_str()) => {}
                 None => match m.wallet.iter().find(|c| &c.id == id) {
                     // Held but used: not among the candidates or refusals.
                     Some(wc) => {
@@ -263,7 +266,13 @@ impl<'a> Candidates<'a> {
                 Ok(a) => return Ok(a),
                 Err((ci, r)) => {
                     self.refused.insert(&self.cands[ci].coupon.id, r);
-                    chosen.retain(|&x| x != ci);
+                    // `ci` is in `chosen` once. (A loop, not `retain`: its
+                    // code is instantiated per closure.)
+                    let mut k = 0;
+                    while k < chosen.len() && chosen[k] != ci {
+                        k += 1;
+                    }
+                    chosen.remove(k);
                 }
             }
         }
@@ -283,8 +292,8 @@ impl<'a> Candidates<'a> {
     ) -> CouponReport {
         let mut report = CouponReport::default();
         for (id, r) in std::mem::take(&mut self.no_fee_alone) {
-            if !applied.chosen.iter().any(|&ci| self.cands[ci].coupon.id == id) {
-                self.refused.entry(id).or_insert(r);
+            if !applied.chosen.iter().any(|&ci| self.cands[ci].coupon.id == id) && !self.refused.contains_key(&id) {
+                self.refused.insert(id, r);
             }
         }
         for (k, &ci) in applied.chosen.iter().enumerate() {
@@ -292,7 +301,7 @@ impl<'a> Candidates<'a> {
             report.applied.push(coupon_line(&self.cands[ci], saving));
         }
         for (ci, c) in self.cands.iter().enumerate() {
-            if !applied.chosen.contains(&ci) && !self.refused.contains_key(c.coupon.id.as_str()) {
+            if !applied.chosen.contains(&ci) && !self.refused.contains_key(&c.coupon.id.as_str()) {
                 report.usable.push(coupon_line(c, self.alone[ci]));
             }
         }
@@ -305,7 +314,7 @@ impl<'a> Candidates<'a> {
             }
         }
         for wc in listed {
-            if let Some(r) = self.refused.get(wc.id.as_str()) {
+            if let Some(r) = self.refused.get(&wc.id.as_str()) {
                 let name = rules.template(&wc.template).map_or_else(String::new, |t| t.name.clone());
                 report.unusable.push(UnusableCoupon {
                     id: wc.id.clone(),

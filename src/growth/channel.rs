@@ -162,12 +162,13 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems) {
                 unique_id(p, &mut seen, format_args!("channels[{k}].staff[{j}].id"), &s.id);
                 in_range(p, format_args!("channels[{k}].staff[{j}].weight"), i64::from(s.weight), 0, 1_000);
             }
-            if c.total_weight() > u64::from(MAX_CHANNEL_WEIGHT) {
+            let total = c.total_weight();
+            if total > u64::from(MAX_CHANNEL_WEIGHT) {
                 p.push(
                     code::OUT_OF_RANGE,
                     format!("channels[{k}].staff"),
-                    format!("员工权重合计 {} 超过上限 {MAX_CHANNEL_WEIGHT}", c.total_weight()),
-                    format!("the staff's weights add up to {}, over {MAX_CHANNEL_WEIGHT}", c.total_weight()),
+                    format!("员工权重合计 {total} 超过上限 {MAX_CHANNEL_WEIGHT}"),
+                    format!("the staff's weights add up to {total}, over {MAX_CHANNEL_WEIGHT}"),
                 );
             }
         }

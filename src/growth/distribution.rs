@@ -317,14 +317,9 @@ pub(crate) struct CommissionIn<'e> {
 /// merchant turned it off still completes (with no freeze) and refunds.
 pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &CommissionIn) -> Result<()> {
     let d = rules.distribution.as_ref();
-    for (f, v) in [("buyer", e.buyer), ("order", e.order)] {
+    for (path, v) in [("event.buyer", e.buyer), ("event.order", e.order)] {
         if v.is_empty() || v.len() > MAX_ID_LEN {
-            return Err(refuse(
-                code::BAD_ID,
-                &format!("event.{f}"),
-                "标识须为 1 到 64 字节",
-                "an id must be 1 to 64 bytes",
-            ));
+            return Err(refuse(code::BAD_ID, path, "标识须为 1 到 64 字节", "an id must be 1 to 64 bytes"));
         }
     }
     if !(1..=MAX_DISTRIBUTION_LEVELS as u32).contains(&e.level) {
@@ -517,7 +512,7 @@ pub(crate) fn follow(
             .unwrap_or_default();
         let c = m.commissions.get_or_insert_with(Commissions::default);
         c.paid_to.push(PaidTo { order: order.clone(), members: members.clone() });
-        (members, d.rates_bp.clone(), lines)
+        (members, &d.rates_bp[..], lines)
     } else {
         let Some(p) = m.commissions.as_ref().and_then(|c| c.paid_to.iter().find(|p| p.order == *order)) else {
             return Ok(());
@@ -525,7 +520,7 @@ pub(crate) fn follow(
         let lines: Vec<LineMoney> = refund
             .map(|r| r.lines.iter().map(|l| LineMoney { line: l.line, money: l.money }).collect())
             .unwrap_or_default();
-        (p.members.clone(), Vec::new(), lines)
+        (p.members.clone(), &[][..], lines)
     };
     let buyer = m.id.clone();
     for (k, who) in members.iter().enumerate() {
@@ -554,9 +549,13 @@ pub(crate) fn follow(
 /// Part of [`Member::check`]: the commission ledger's amounts and sizes.
 pub(crate) fn check_state(m: &Member, all: bool, p: &mut Problems) {
     let Some(c) = &m.commissions else { return };
-    for (f, n) in [("earned", c.earned.len()), ("withdrawals", c.withdrawals.len()), ("paid_to", c.paid_to.len())] {
+    for (path, n) in [
+        ("member.commissions.earned", c.earned.len()),
+        ("member.commissions.withdrawals", c.withdrawals.len()),
+        ("member.commissions.paid_to", c.paid_to.len()),
+    ] {
         if n > MAX_STATE_ITEMS {
-            p.push(code::TOO_MANY, format!("member.commissions.{f}"), "状态条目过多", "too many entries in the state");
+            p.push(code::TOO_MANY, path, "状态条目过多", "too many entries in the state");
         }
     }
     if !(0..=MAX_STATE_AMOUNT).contains(&c.withdrawn) {

@@ -34,9 +34,10 @@ use crate::coupon::wallet::issue;
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::growth::referral::{invitee_of, template};
 use crate::ledger::{refuse, Booking, EventKind, Gift, Member};
 use crate::money::Fen;
-use crate::rules::{check_id, in_range, unique_id, At, Rules, MAX_ID_LEN, MAX_RULE_FEN};
+use crate::rules::{check_id, in_range, unique_id, At, Rules, MAX_RULE_FEN};
 use crate::sorting::SortedSet;
 use crate::time::{LocalTime, Millis};
 
@@ -291,13 +292,10 @@ pub(crate) fn follow(rules: &Rules, m: &mut Member, b: &mut Booking, kind: &Even
     match kind {
         EventKind::InviteTaskStep { .. } | EventKind::ReferralReward { .. } => return Ok(()),
         EventKind::ReferralBound { .. } => {
-            let open: Vec<&InviteTask> = rules.invite_tasks.iter().filter(|t| t.open(rules, b.at)).collect();
-            if !open.is_empty() {
+            for t in rules.invite_tasks.iter().filter(|t| t.open(rules, b.at)) {
+                // Pending for now: a step is made below only if it differs.
                 let s = m.invite_tasks.get_or_insert_with(InviteTasks::default);
-                for t in open {
-                    // Pending for now: a step is made below only if it differs.
-                    s.friend_of.push(FriendStep { task: t.id.clone(), standing: Standing::Pending, order: None });
-                }
+                s.friend_of.push(FriendStep { task: t.id.clone(), standing: Standing::Pending, order: None });
             }
         }
         _ => {}
@@ -363,17 +361,7 @@ pub(crate) fn stepped(
             format!("unknown invite task `{task}`"),
         )
     })?;
-    if invitee.is_empty() || invitee.len() > MAX_ID_LEN {
-        return Err(refuse(
-            code::BAD_ID,
-            "event.invitee",
-            "会员标识须为 1 到 64 字节",
-            "a member id must be 1 to 64 bytes",
-        ));
-    }
-    if invitee == m.id {
-        return Err(refuse(code::REFERRAL_SELF, "event.invitee", "不能邀请自己", "a member cannot invite themselves"));
-    }
+    invitee_of(m, invitee)?;
     if !t.open(rules, b.at) {
         return Err(refuse(
             code::INVITE_TASK_CLOSED,
@@ -404,12 +392,13 @@ pub(crate) fn stepped(
         Err(k) => pr.friends.insert(k, Friend { invitee: invitee.to_string(), standing: st }),
     }
     let (qualified, _) = pr.counts();
-    let due: Vec<(usize, TaskTier)> = t
+    // Borrowed from the rules, not cloned: the member changes, the rules
+    // do not.
+    let due: Vec<(usize, &TaskTier)> = t
         .tiers
         .iter()
         .enumerate()
         .filter(|(_, tier)| tier.invites <= qualified && !pr.granted.iter().any(|g| g.invites == tier.invites))
-        .map(|(k, tier)| (k, tier.clone()))
         .collect();
     for (_, tier) in &due {
         pr.granted.push(Granted { invites: tier.invites, at: b.at });
@@ -418,14 +407,7 @@ pub(crate) fn stepped(
     for (k, tier) in due {
         m.points.earn(rules.zone(), rules.points.expiry, b.at, tier.points, "invite_task", b.id)?;
         if let Some(tid) = &tier.coupon {
-            let tpl = rules.template(tid).ok_or_else(|| {
-                refuse(
-                    code::UNKNOWN_TEMPLATE,
-                    "event.task",
-                    format!("未知券模板 `{tid}`"),
-                    format!("unknown coupon template `{tid}`"),
-                )
-            })?;
+            let tpl = template(rules, "event.task", tid)?;
             // One coupon id per tier, derived from the step (43 bytes).
             let id = format!("tk-{}", crate::ledger::effect_id(&m.id, b.id, k).get(3..).unwrap_or_default());
             issue(rules, m, tpl, &id, b.at)?;

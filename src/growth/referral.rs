@@ -28,6 +28,7 @@
 //! the rules have no such trigger.
 
 use crate::code;
+use crate::coupon::template::CouponTemplate;
 use crate::coupon::wallet::issue;
 use crate::decode::Decode;
 use crate::encode::Encode;
@@ -198,28 +199,16 @@ fn off() -> crate::error::Error {
 /// binding; a `joined` qualification settles at once.
 pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) -> Result<()> {
     let r = rules.referral.as_ref().ok_or_else(off)?;
-    if e.inviter.is_empty() || e.inviter.len() > MAX_ID_LEN {
-        return Err(refuse(
-            code::BAD_ID,
-            "event.inviter",
-            "会员标识须为 1 到 64 字节",
-            "a member id must be 1 to 64 bytes",
-        ));
-    }
+    member_id("event.inviter", e.inviter)?;
     crate::growth::scene::parse(e.scene).map_err(|err| err.at("event.scene"))?;
     check_instant(e.first_scan_at, "event.first_scan_at")?;
-    for (name, n, max) in [
-        ("chain", e.chain.len(), MAX_REFERRAL_CHAIN),
-        ("fingerprints", e.fingerprints.len(), MAX_FINGERPRINTS),
-        ("seen", e.seen.len(), MAX_FINGERPRINTS),
+    for (path, n, max) in [
+        ("event.chain", e.chain.len(), MAX_REFERRAL_CHAIN),
+        ("event.fingerprints", e.fingerprints.len(), MAX_FINGERPRINTS),
+        ("event.seen", e.seen.len(), MAX_FINGERPRINTS),
     ] {
         if n > max {
-            return Err(refuse(
-                code::TOO_MANY,
-                &format!("event.{name}"),
-                format!("最多 {max} 项"),
-                format!("at most {max} entries"),
-            ));
+            return Err(refuse(code::TOO_MANY, path, format!("最多 {max} 项"), format!("at most {max} entries")));
         }
     }
     if e.first_scan_at > b.at {
@@ -238,9 +227,7 @@ pub(crate) fn bound(rules: &Rules, m: &mut Member, b: &mut Booking, e: &BindIn) 
             format!("already bound to inviter `{}`; a binding is never changed", old.inviter),
         ));
     }
-    if e.inviter == m.id {
-        return Err(refuse(code::REFERRAL_SELF, "event.inviter", "不能邀请自己", "a member cannot invite themselves"));
-    }
+    not_self(m, "event.inviter", e.inviter)?;
     if let Some(i) = e.chain.iter().position(|c| *c == m.id) {
         return Err(refuse(
             code::REFERRAL_CYCLE,
@@ -382,18 +369,41 @@ fn pay(
 ) -> Result<()> {
     m.points.earn(rules.zone(), rules.points.expiry, at, w.points, "referral", event)?;
     if let Some(tid) = &w.coupon {
-        let t = rules.template(tid).ok_or_else(|| {
-            refuse(
-                code::UNKNOWN_TEMPLATE,
-                "event.coupon",
-                format!("未知券模板 `{tid}`"),
-                format!("unknown coupon template `{tid}`"),
-            )
-        })?;
+        let t = template(rules, "event.coupon", tid)?;
         issue(rules, m, t, coupon_id, at)?;
     }
     m.add_growth(rules, at, w.growth, reference);
     Ok(())
+}
+
+/// A member id an event names (`path`): 1 to 64 bytes.
+fn member_id(path: &str, id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        return Err(refuse(code::BAD_ID, path, "会员标识须为 1 到 64 字节", "a member id must be 1 to 64 bytes"));
+    }
+    Ok(())
+}
+
+/// Nobody invites themselves.
+fn not_self(m: &Member, path: &str, id: &str) -> Result<()> {
+    if id == m.id {
+        return Err(refuse(code::REFERRAL_SELF, path, "不能邀请自己", "a member cannot invite themselves"));
+    }
+    Ok(())
+}
+
+/// The `invitee` of an event booked on their inviter `m`: a member id, and
+/// not `m`'s own.
+pub(crate) fn invitee_of(m: &Member, invitee: &str) -> Result<()> {
+    member_id("event.invitee", invitee)?;
+    not_self(m, "event.invitee", invitee)
+}
+
+/// The coupon template a reward names (`path` is where the refusal points).
+pub(crate) fn template<'r>(rules: &'r Rules, path: &str, id: &str) -> Result<&'r CouponTemplate> {
+    rules.template(id).ok_or_else(|| {
+        refuse(code::UNKNOWN_TEMPLATE, path, format!("未知券模板 `{id}`"), format!("unknown coupon template `{id}`"))
+    })
 }
 
 /// What a `referral_reward` event carries.
@@ -406,22 +416,12 @@ pub(crate) struct RewardIn<'e> {
 /// `referral_reward` on the inviter: paid, or booked as capped.
 pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn) -> Result<()> {
     let r = rules.referral.as_ref().ok_or_else(off)?;
-    if e.invitee.is_empty() || e.invitee.len() > MAX_ID_LEN {
-        return Err(refuse(
-            code::BAD_ID,
-            "event.invitee",
-            "会员标识须为 1 到 64 字节",
-            "a member id must be 1 to 64 bytes",
-        ));
-    }
-    if e.invitee == m.id {
-        return Err(refuse(code::REFERRAL_SELF, "event.invitee", "不能邀请自己", "a member cannot invite themselves"));
-    }
-    for (name, v) in [("points", e.reward.points), ("growth", e.reward.growth)] {
+    invitee_of(m, e.invitee)?;
+    for (path, v) in [("event.points", e.reward.points), ("event.growth", e.reward.growth)] {
         if !(0..=MAX_RULE_FEN).contains(&v) {
             return Err(refuse(
                 code::OUT_OF_RANGE,
-                &format!("event.{name}"),
+                path,
                 format!("须在 0 到 {MAX_RULE_FEN} 之间"),
                 format!("must be between 0 and {MAX_RULE_FEN}"),
             ));
@@ -461,21 +461,25 @@ pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn)
 pub(crate) fn check_state(m: &Member, p: &mut Problems) {
     if let Some(bind) = &m.referral {
         check_id(p, "member.referral.inviter", &bind.inviter);
-        for (f, t) in [
-            ("first_scan_at", Some(bind.first_scan_at)),
-            ("bound_at", Some(bind.bound_at)),
-            ("settles_at", bind.settles_at),
-            ("rewarded_at", bind.rewarded_at),
+        for (path, t) in [
+            ("member.referral.first_scan_at", Some(bind.first_scan_at)),
+            ("member.referral.bound_at", Some(bind.bound_at)),
+            ("member.referral.settles_at", bind.settles_at),
+            ("member.referral.rewarded_at", bind.rewarded_at),
         ] {
             if t.is_some_and(|t| t.unsigned_abs() > crate::ledger::member::MAX_STATE_INSTANT as u64) {
-                p.push(code::OUT_OF_RANGE, format!("member.referral.{f}"), "时间超出范围", "time is out of range");
+                p.push(code::OUT_OF_RANGE, path, "时间超出范围", "time is out of range");
             }
         }
     }
     if let Some(inv) = &m.invites {
-        for (f, n) in [("rewarded", inv.rewarded), ("today", inv.today), ("capped", inv.capped)] {
+        for (path, n) in [
+            ("member.invites.rewarded", inv.rewarded),
+            ("member.invites.today", inv.today),
+            ("member.invites.capped", inv.capped),
+        ] {
             if n > crate::ledger::member::MAX_STATE_COUNT {
-                p.push(code::OUT_OF_RANGE, format!("member.invites.{f}"), "计数超出范围", "count is out of range");
+                p.push(code::OUT_OF_RANGE, path, "计数超出范围", "count is out of range");
             }
         }
     }

@@ -193,15 +193,9 @@ impl Member {
         }
         amount(p, format_args!("member.growth_total"), self.growth_total);
         if let Some(f) = self.growth_floor {
-            amount(p, format_args!("member.growth_floor.base"), f.base);
-            if f.base < 0 {
-                p.push(code::NEGATIVE, "member.growth_floor.base", "不能为负数", "must not be negative");
-            }
+            non_negative(p, format_args!("member.growth_floor.base"), f.base);
         }
-        amount(p, format_args!("member.points.debt"), self.points.debt);
-        if self.points.debt < 0 {
-            p.push(code::NEGATIVE, "member.points.debt", "不能为负数", "must not be negative");
-        }
+        non_negative(p, format_args!("member.points.debt"), self.points.debt);
         for (i, l) in self.points.lots.iter().enumerate().skip(scope.lots) {
             if p.full() {
                 break;
@@ -209,15 +203,7 @@ impl Member {
             for &(f, v) in
                 &[("amount", l.amount), ("remaining", l.remaining), ("expired", l.expired), ("settled", l.settled)]
             {
-                amount(p, format_args!("member.points.lots[{i}].{f}"), v);
-                if v < 0 {
-                    p.push(
-                        code::NEGATIVE,
-                        format!("member.points.lots[{i}].{f}"),
-                        "不能为负数",
-                        "must not be negative",
-                    );
-                }
+                non_negative(p, format_args!("member.points.lots[{i}].{f}"), v);
             }
         }
         for (i, g) in self.growth.iter().enumerate().skip(scope.growth) {
@@ -377,6 +363,15 @@ fn check_order(p: &mut Problems, id: &str, o: &Order) {
 fn amount(p: &mut Problems, at: Arguments, v: i64) {
     if v.unsigned_abs() > MAX_STATE_AMOUNT as u64 {
         p.push(code::OUT_OF_RANGE, at.to_string(), "金额或数量超出范围", "amount is out of range");
+    }
+}
+
+/// Part of [`Member::check`]: an amount within the range a state holds
+/// that must not be negative either.
+fn non_negative(p: &mut Problems, at: Arguments, v: i64) {
+    amount(p, at, v);
+    if v < 0 {
+        p.push(code::NEGATIVE, at.to_string(), "不能为负数", "must not be negative");
     }
 }
 

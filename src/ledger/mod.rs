@@ -248,10 +248,12 @@ impl Booking<'_> {
 pub(crate) fn effect_id(member: &str, event: &str, k: usize) -> String {
     let text = format!("{member}\0{event}\0{k}");
     let digest = crate::sha256::digest(text.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut id = String::with_capacity(43);
     id.push_str("fx-");
-    for b in &digest[..20] {
-        id.push_str(&format!("{b:02x}"));
+    for &b in &digest[..20] {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 15)]));
     }
     id
 }

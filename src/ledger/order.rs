@@ -196,7 +196,7 @@ pub(crate) fn placed(
     }
     // The member is advanced to the event already: no review is due, so
     // the quote prices this very state.
-    let q = pricing::quote(rules, Some(&*m), cart, b.at).map_err(|e| e.under("event"))?;
+    let mut q = pricing::quote(rules, Some(&*m), cart, b.at).map_err(|e| e.under("event"))?;
     if expect_fingerprint.is_some_and(|fp| fp != q.fingerprint) {
         return Err(refuse(
             code::RULES_CHANGED,
@@ -250,7 +250,9 @@ pub(crate) fn placed(
         issued_coupons: Vec::new(),
         coupons_to_issue: to_issue,
         refunded: 0,
-        fingerprint: q.fingerprint,
+        // Taken, not moved out: the rest of the quote is then dropped as
+        // one value, not field by field here.
+        fingerprint: std::mem::take(&mut q.fingerprint),
     };
     m.orders.insert(order.to_string(), booked);
     Ok(())
@@ -395,12 +397,13 @@ pub(crate) fn refunded(m: &mut Member, b: &Booking, order: &str, lines: Option<&
                 }
             }
         }
-        for c in &m.wallet {
-            if o.issued_coupons.contains(&c.id) && c.used_by.is_none() {
+        m.wallet.retain(|c| {
+            let withdrawn = o.issued_coupons.contains(&c.id) && c.used_by.is_none();
+            if withdrawn {
                 receipt.coupons_withdrawn.push(c.id.clone());
             }
-        }
-        m.wallet.retain(|c| !(o.issued_coupons.contains(&c.id) && c.used_by.is_none()));
+            !withdrawn
+        });
     }
     Ok(receipt)
 }

@@ -14,6 +14,7 @@ use crate::growth::distribution::Earnings;
 use crate::ledger::{advance, Member};
 use crate::membership::benefits;
 use crate::membership::lifecycle::{Segment, Why};
+use crate::membership::tier::Tier;
 use crate::money::Fen;
 use crate::points::ledger::{Entry, Lot};
 use crate::rules::Rules;
@@ -25,6 +26,12 @@ use crate::time::{check_instant, Date, Millis};
 pub struct TierRef {
     pub id: String,
     pub name: String,
+}
+
+impl TierRef {
+    fn of(t: &Tier) -> TierRef {
+        TierRef { id: t.id.clone(), name: t.name.clone() }
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -141,8 +148,7 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         let earned = m.growth_between(start, at);
         let retain = tiers[cur].retain;
         let exempt = m.tier_since > start;
-        let drop =
-            m.review_drop(rules, at).map(|keep| TierRef { id: tiers[keep].id.clone(), name: tiers[keep].name.clone() });
+        let drop = m.review_drop(rules, at).map(|keep| TierRef::of(&tiers[keep]));
         ReviewOutlook {
             at,
             date: zone.date(at),
@@ -154,15 +160,9 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
         }
     });
     let mut expiring: Vec<Expiring> = Vec::new();
-    let mut lots: Vec<&Lot> = Vec::new();
-    for l in &m.points.lots {
-        if l.remaining > 0 && l.expires_at.is_some() {
-            lots.push(l);
-        }
-    }
-    sorting::sort_by_key(&mut lots, |l| (l.expires_at, l.id));
-    for &l in &lots {
-        let d = zone.date(l.expires_at.unwrap_or_default());
+    for l in soonest_first(&m.points.lots) {
+        let Some(t) = l.expires_at else { break };
+        let d = zone.date(t);
         match expiring.last_mut() {
             Some(e) if e.date == d => e.points += l.remaining,
             _ => expiring.push(Expiring { date: d, points: l.remaining }),
@@ -174,7 +174,7 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     Ok(Summary {
         id: m.id.clone(),
         fingerprint: rules.fingerprint().to_string(),
-        tier: TierRef { id: tiers[cur].id.clone(), name: tiers[cur].name.clone() },
+        tier: TierRef::of(&tiers[cur]),
         segment: lifecycle.segment,
         lifecycle,
         growth,
@@ -207,6 +207,19 @@ pub fn summary(rules: &Rules, member: Member, now: Millis) -> Result<Summary> {
     })
 }
 
+/// The lots with points left, soonest-expiring first (ties: the older
+/// lot), those that never expire last.
+fn soonest_first(lots: &[Lot]) -> Vec<&Lot> {
+    let mut out: Vec<&Lot> = Vec::new();
+    for l in lots {
+        if l.remaining > 0 {
+            out.push(l);
+        }
+    }
+    sorting::sort_by_key(&mut out, |l| (l.expires_at.is_none(), l.expires_at, l.id));
+    out
+}
+
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Encode)]
 pub struct History {
@@ -224,13 +237,10 @@ pub fn points_history(rules: &Rules, member: Member, now: Millis) -> Result<Hist
     let m = as_of(rules, member, now)?;
     let (balance, debt) = (m.points.balance(now), m.points.debt);
     let mut lots: Vec<Lot> = Vec::new();
-    for l in &m.points.lots {
-        if l.remaining > 0 {
-            lots.push(l.clone());
-        }
+    for l in soonest_first(&m.points.lots) {
+        lots.push(l.clone());
     }
     // The member is ours: its history is moved into the answer, not copied.
-    sorting::sort_by_key(&mut lots, |l| (l.expires_at.is_none(), l.expires_at, l.id));
     let mut entries = m.points.history;
     entries.reverse();
     Ok(History { balance, debt, lots, entries })

@@ -88,20 +88,20 @@ impl MemberDay {
 /// One set of benefits (a tier's or the paid card's) at path `at`.
 pub(crate) fn check(rules: &Rules, p: &mut Problems, at: &dyn Display, b: &Benefits) {
     if let Some(bp) = b.discount_bp {
-        in_range(p, format_args!("{at}.discount_bp"), bp, 1, BP);
+        in_range_at(p, at, "discount_bp", bp, 1, BP);
     }
     if let Some(m) = b.points_multiplier_pct {
-        in_range(p, format_args!("{at}.points_multiplier_pct"), m, 100, 1000);
+        in_range_at(p, at, "points_multiplier_pct", m, 100, 1000);
     }
     if let Some(v) = b.free_shipping_over {
-        in_range(p, format_args!("{at}.free_shipping_over"), v, 0, crate::rules::MAX_RULE_FEN);
+        in_range_at(p, at, "free_shipping_over", v, 0, crate::rules::MAX_RULE_FEN);
     }
     for (i, c) in b.discount_excluded_categories.iter().enumerate() {
         check_category(rules, p, format_args!("{at}.discount_excluded_categories[{i}]"), c);
     }
     if let Some(bd) = &b.birthday {
         if let Some(m) = bd.points_multiplier_pct {
-            in_range(p, format_args!("{at}.birthday.points_multiplier_pct"), m, 100, 1000);
+            in_range_at(p, at, "birthday.points_multiplier_pct", m, 100, 1000);
         }
         if let Some(t) = &bd.coupon {
             rules.check_template_ref(p, format_args!("{at}.birthday.coupon"), t);
@@ -109,8 +109,8 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems, at: &dyn Display, b: &Benef
     }
     if let Some(md) = &b.member_day {
         match (md.day_of_month, md.weekday) {
-            (Some(d), None) => in_range(p, format_args!("{at}.member_day.day_of_month"), d as i64, 1, 28),
-            (None, Some(w)) => in_range(p, format_args!("{at}.member_day.weekday"), w as i64, 1, 7),
+            (Some(d), None) => in_range_at(p, at, "member_day.day_of_month", d as i64, 1, 28),
+            (None, Some(w)) => in_range_at(p, at, "member_day.weekday", w as i64, 1, 7),
             _ => p.push(
                 code::MEMBER_DAY_AMBIGUOUS,
                 format!("{at}.member_day"),
@@ -119,12 +119,19 @@ pub(crate) fn check(rules: &Rules, p: &mut Problems, at: &dyn Display, b: &Benef
             ),
         }
         if let Some(m) = md.points_multiplier_pct {
-            in_range(p, format_args!("{at}.member_day.points_multiplier_pct"), m, 100, 1000);
+            in_range_at(p, at, "member_day.points_multiplier_pct", m, 100, 1000);
         }
         if let Some(bp) = md.discount_bp {
-            in_range(p, format_args!("{at}.member_day.discount_bp"), bp, 1, BP);
+            in_range_at(p, at, "member_day.discount_bp", bp, 1, BP);
         }
     }
+}
+
+/// `in_range` of field `field` of the benefits at `at`. The path's
+/// arguments are put together here, not at each of the checks' sites; it
+/// is still written only for a problem.
+fn in_range_at(p: &mut Problems, at: &dyn Display, field: &str, v: i64, lo: i64, hi: i64) {
+    in_range(p, format_args!("{at}.{field}"), v, lo, hi);
 }
 
 /// Where a member price comes from, as a discount's source reads: the

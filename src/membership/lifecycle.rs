@@ -370,9 +370,9 @@ impl OrderDays {
             return None;
         }
         let mut days = p.turning_days(lc, since, today);
-        sorting::sort_by_key(&mut days, |d| std::cmp::Reverse(*d));
-        days.dedup();
-        for &d in &days {
+        // Latest first.
+        sorting::sort_dedup(&mut days);
+        for &d in days.iter().rev() {
             if p.on(lc, d - 1) != Some(to) {
                 return Some((from, to, d));
             }
@@ -414,7 +414,8 @@ fn decide(
 
 /// A history made ready to judge many days in O(log n) each: money as
 /// prefix sums, and the usual interval of every prefix, kept as it grows
-/// (the lower half of the gaps in a max-heap, the upper in a min-heap).
+/// (the lower half of the gaps in a max-heap, the upper in a min-heap: a
+/// max-heap of the negated gaps, so that both are one type of heap).
 /// Judging day by day from scratch costs O(n log n) a day, and a member
 /// with 1,000 orders has up to 7,000 days to look at.
 struct Prepared<'a> {
@@ -427,12 +428,11 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(h: &'a OrderDays, need: u32) -> Self {
-        use std::cmp::Reverse;
         use std::collections::BinaryHeap;
         let mut money = Vec::with_capacity(h.orders.len() + 1);
         money.push(0 as Fen);
         let mut interval = Vec::with_capacity(h.orders.len());
-        let (mut low, mut high) = (BinaryHeap::new(), BinaryHeap::new());
+        let (mut low, mut high) = (BinaryHeap::<i64>::new(), BinaryHeap::<i64>::new());
         let mut distinct = 0u64;
         let mut prev: Option<i64> = None;
         for &(d, fen) in &h.orders {
@@ -445,17 +445,17 @@ impl<'a> Prepared<'a> {
                     if low.peek().is_none_or(|&top| g <= top) {
                         low.push(g);
                     } else {
-                        high.push(Reverse(g));
+                        high.push(-g);
                     }
                     let m = low.len() + high.len();
                     while low.len() > m.div_ceil(2) {
                         if let Some(x) = low.pop() {
-                            high.push(Reverse(x));
+                            high.push(-x);
                         }
                     }
                     while low.len() < m.div_ceil(2) {
-                        if let Some(Reverse(x)) = high.pop() {
-                            low.push(x);
+                        if let Some(x) = high.pop() {
+                            low.push(-x);
                         }
                     }
                 }

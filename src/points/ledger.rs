@@ -181,14 +181,8 @@ impl Ledger {
             expired: 0,
             settled: 0,
         });
-        self.history.push(Entry {
-            at,
-            kind: EntryKind::Earn,
-            delta: credited,
-            reference: reference.to_string(),
-            lots: vec![LotUse { lot: id, points: credited }],
-            debt: -to_debt,
-        });
+        let lots = vec![LotUse { lot: id, points: credited }];
+        record(&mut self.history, at, EntryKind::Earn, credited, reference, lots, -to_debt);
         Ok(Some(id))
     }
 
@@ -200,22 +194,10 @@ impl Ledger {
         }
         let balance = self.balance(at);
         if balance < amount {
-            return Err(Error::new(
-                code::INSUFFICIENT_POINTS,
-                "",
-                format!("积分不足：需要 {amount}，可用 {balance}"),
-                format!("not enough points: {amount} needed, {balance} available"),
-            ));
+            return Err(insufficient("", amount, balance));
         }
         let uses = self.take(at, amount, None);
-        self.history.push(Entry {
-            at,
-            kind: EntryKind::Spend,
-            delta: -amount,
-            reference: reference.to_string(),
-            lots: uses.clone(),
-            debt: 0,
-        });
+        record(&mut self.history, at, EntryKind::Spend, -amount, reference, uses.clone(), 0);
         Ok(uses)
     }
 
@@ -255,14 +237,8 @@ impl Ledger {
                 let at = l.expires_at.unwrap_or(now);
                 l.expired += n;
                 l.remaining = 0;
-                self.history.push(Entry {
-                    at,
-                    kind: EntryKind::Expire,
-                    delta: -n,
-                    reference: format!("lot:{}", l.id),
-                    lots: vec![LotUse { lot: l.id, points: n }],
-                    debt: 0,
-                });
+                let lots = vec![LotUse { lot: l.id, points: n }];
+                record(&mut self.history, at, EntryKind::Expire, -n, &format!("lot:{}", l.id), lots, 0);
             }
         }
     }
@@ -330,14 +306,7 @@ impl Ledger {
                 live += u.points;
             }
         }
-        self.history.push(Entry {
-            at,
-            kind: EntryKind::Return,
-            delta: live - paid_debt,
-            reference: reference.to_string(),
-            lots: uses.clone(),
-            debt: -paid_debt,
-        });
+        record(&mut self.history, at, EntryKind::Return, live - paid_debt, reference, uses.clone(), -paid_debt);
         uses
     }
 
@@ -365,15 +334,32 @@ impl Ledger {
         }
         let owed = amount - settled - taken;
         self.debt += owed;
-        self.history.push(Entry {
-            at,
-            kind: EntryKind::Clawback,
-            delta: -taken,
-            reference: reference.to_string(),
-            lots: uses,
-            debt: owed,
-        });
+        record(&mut self.history, at, EntryKind::Clawback, -taken, reference, uses, owed);
     }
+}
+
+/// Append one line to the points history: every change to the points
+/// writes one, through here.
+fn record(
+    history: &mut Vec<Entry>,
+    at: Millis,
+    kind: EntryKind,
+    delta: i64,
+    reference: &str,
+    lots: Vec<LotUse>,
+    debt: i64,
+) {
+    history.push(Entry { at, kind, delta, reference: reference.to_string(), lots, debt });
+}
+
+/// `INSUFFICIENT_POINTS` at `path`: `needed` is more than the `balance`.
+pub(crate) fn insufficient(path: &str, needed: i64, balance: i64) -> Error {
+    Error::new(
+        code::INSUFFICIENT_POINTS,
+        path,
+        format!("积分不足：需要 {needed}，可用 {balance}"),
+        format!("not enough points: {needed} needed, {balance} available"),
+    )
 }
 
 /// When a lot earned at `at` expires under `expiry`, in local time.

@@ -8,6 +8,7 @@ use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Error, Problems, Result};
 use crate::money::{self, Fen, BP};
+use crate::points::ledger::insufficient;
 use crate::points::PointsPolicy;
 use crate::pricing::cart::PointsChoice;
 use crate::pricing::Pricing;
@@ -92,12 +93,7 @@ pub(crate) fn points_as_cash(p: &mut Pricing) -> Result<()> {
                 ));
             }
             if n > balance {
-                return Err(Error::new(
-                    code::INSUFFICIENT_POINTS,
-                    "cart.points",
-                    format!("积分不足：需要 {n}，可用 {balance}"),
-                    format!("not enough points: {n} needed, {balance} available"),
-                ));
+                return Err(insufficient("cart.points", n, balance));
             }
             if n > max_usable {
                 return Err(Error::new(

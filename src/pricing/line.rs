@@ -141,6 +141,15 @@ impl CartLinePricing<'_> {
         Ok(l)
     }
 
+    /// `qty` units past a campaign's limit: at the member price, with the
+    /// note `why` they are not at the campaign's.
+    pub fn past_limit(&self, qty: i64, why: Note) -> Result<Line> {
+        let mut l = self.at_list(qty)?;
+        l.out.notes.push(why);
+        self.member_price.apply(&mut l)?;
+        Ok(l)
+    }
+
     /// Units of this line's SKU the member bought in `campaign` before.
     pub fn bought(&self, campaign: &str) -> i64 {
         self.member.map_or(0, |m| m.bought(campaign, &self.line.sku))
