@@ -11,8 +11,9 @@
 #      functions as the module's own
 #   3. the export `memcmp` taken out (scripts/wasm-exports.mjs: the
 #      function stays), then binaryen's wasm-opt --merge-similar-functions
-#      -Os (npm `binaryen`, tests/hosts/js) → pkg/siyu_wasm_bg.wasm, whose
-#      exports must be exactly those docs/ABI.md §2 lists
+#      -Os (npm `binaryen`, tests/hosts/js), then the functions laid out
+#      alike by alike (scripts/wasm-order.mjs) → pkg/siyu_wasm_bg.wasm,
+#      whose exports must be exactly those docs/ABI.md §2 lists
 #   4. the glue as wasm-bindgen wrote it, with the JS face's hand-written
 #      wasm/js/to_json.js (which wasm-bindgen copies to snippets/),
 #      wasm/js/face.js and the demo rule set (data, not in the .wasm)
@@ -94,7 +95,10 @@ mkdir -p "$pkg/miniprogram_dist"
 node "$root/scripts/wasm-exports.mjs" drop "$out/siyu_wasm_bg.wasm" "$out/siyu_wasm_bg.unexported.wasm" memcmp
 # The passes (and why each): scripts/wasm-opt-passes.sh.
 source "$root/scripts/wasm-opt-passes.sh"
-"$tools/wasm-opt" "${wasm_opt_passes[@]}" --strip-debug "$out/siyu_wasm_bg.unexported.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"
+"$tools/wasm-opt" "${wasm_opt_passes[@]}" --strip-debug "$out/siyu_wasm_bg.unexported.wasm" -o "$out/siyu_wasm_bg.optimized.wasm"
+# Alike functions side by side, for gzip and Brotli (scripts/wasm-order.mjs).
+node "$root/scripts/wasm-order.mjs" "$out/siyu_wasm_bg.optimized.wasm" "$out/siyu_wasm_bg.ordered.wasm"
+"$tools/wasm-opt" "${wasm_layout_passes[@]}" "$out/siyu_wasm_bg.ordered.wasm" -o "$pkg/siyu_wasm_bg.wasm.tmp"
 mv "$pkg/siyu_wasm_bg.wasm.tmp" "$pkg/siyu_wasm_bg.wasm"
 node "$root/scripts/wasm-exports.mjs" check "$pkg/siyu_wasm_bg.wasm" "$root/docs/ABI.md"
 

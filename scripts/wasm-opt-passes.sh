@@ -1,5 +1,6 @@
 # The wasm-opt passes of the shipped .wasm, sourced by scripts/build-wasm.sh
-# (which adds --strip-debug) and scripts/profile-wasm.sh (which adds -g, to
+# (which adds --strip-debug, then lays the functions out with
+# wasm_layout_passes, below) and scripts/profile-wasm.sh (which adds -g, to
 # keep the names: the same code, the same fuel).
 #
 # --remove-exports drops the two globals wasm-bindgen's runtime exports
@@ -35,6 +36,20 @@
 wasm_opt_passes=(
   --remove-exports --pass-arg=remove-exports@__abort_handler,__instance_terminated
   --reorder-functions-by-name --merge-similar-functions -Os -ocimfs=20 --low-memory-unused --converge --strip-producers
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue
+)
+
+# The layout of the shipped module: scripts/wasm-order.mjs names each
+# function by its place in a chain of alike functions, and these passes
+# move the bodies there (--reorder-functions-by-name) and drop the names.
+# -Os again (with the same settings as above) because reading a module back
+# into binaryen adds locals that only its passes take out again (a bare
+# reorder was 0.4 KB bigger raw); on the module the passes above made it
+# changes next to nothing else (16 bytes). The order: -3.1 KB gzip,
+# -2.7 KB Brotli against the order by name (BENCHMARKS.md).
+wasm_layout_passes=(
+  --reorder-functions-by-name -Os -ocimfs=20 --low-memory-unused --strip-debug
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue
 )
