@@ -59,9 +59,18 @@ pub(super) fn validate_poster(v: &Json, out: &mut String) -> Result<()> {
             elements: t.elements.len() as u64,
             fields: used.fields,
             images: used.images,
-            fingerprint: t.fingerprint(),
+            fingerprint: poster::template::fingerprint(template_json(v)),
         },
     )
+}
+
+/// The input's `template` member, as read (the decoder has refused an
+/// input without one or with two).
+fn template_json<'v>(v: &'v Json<'v>) -> &'v Json<'v> {
+    match v {
+        Json::Obj(members) => members.iter().find(|(k, _)| k == "template").map_or(&Json::Null, |(_, t)| t),
+        _ => &Json::Null,
+    }
 }
 
 pub(super) fn render_poster(v: &Json, out: &mut String) -> Result<()> {

@@ -315,10 +315,12 @@ fn line_penalty(r: u64, n: usize) -> i32 {
         // Bit x: the pattern's modules x … x + 7k - 1.
         let core = d1 & l1 >> k & d3 >> (2 * k) & l1 >> (5 * k) & d1 >> (6 * k);
         if core != 0 {
-            // Bit x: `m` light modules before x / after the pattern at x.
-            let before = |m: usize| all(light, m) << m | head;
-            let after = |m: usize| (all(light, m) | tail) >> (7 * k);
-            patterns += (core & before(4 * k) & after(k)).count_ones() + (core & before(k) & after(4 * k)).count_ones();
+            // Bit x: `k` (`4k`) light modules before x, and after the
+            // pattern at x.
+            let l4 = all(light, 4 * k);
+            let (before1, before4) = (l1 << k | head, l4 << (4 * k) | head);
+            let (after1, after4) = ((l1 | tail) >> (7 * k), (l4 | tail) >> (7 * k));
+            patterns += (core & before4 & after1).count_ones() + (core & before1 & after4).count_ones();
         }
         k += 1;
     }

@@ -42,20 +42,60 @@ fn esc(out: &mut Out, s: &str) {
     }
 }
 
-/// `v` in decimal.
-fn num(s: &mut Out, v: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut v = v;
+/// `v` in decimal, written into `b` from `at` (a u32 has at most 10
+/// digits); where it ends.
+fn digits(b: &mut [u8], at: usize, v: u32) -> usize {
+    if v < 10 {
+        // One digit: most numbers of a QR code's runs.
+        if let Some(slot) = b.get_mut(at) {
+            *slot = b'0' + v as u8;
+        }
+        return at + 1;
+    }
+    let mut end = at;
+    let mut rest = v;
     loop {
-        i -= 1;
-        digits[i % 10] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
+        end += 1;
+        rest /= 10;
+        if rest == 0 {
             break;
         }
     }
-    s.0.extend_from_slice(digits.get(i..).unwrap_or_default());
+    let mut v = v;
+    for slot in b.get_mut(at..end).unwrap_or_default().iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    end
+}
+
+/// `v` in decimal.
+fn num(s: &mut Out, v: u32) {
+    let mut b = [0u8; 10];
+    let end = digits(&mut b, 0, v);
+    s.0.extend_from_slice(b.get(..end).unwrap_or_default());
+}
+
+/// A QR code's run as a path: `M<col> <row>h<len>v1h-<len>z`, made in a
+/// buffer and copied once (a poster's code has hundreds of runs: one
+/// copy each, not nine).
+fn run(s: &mut Out, [col, row, len]: [u32; 3]) {
+    // Four numbers of at most 10 digits and 8 bytes of text.
+    let mut b = [0u8; 48];
+    let mut at = 0;
+    for (text, v) in [("M", col), (" ", row), ("h", len), ("v1h-", len)] {
+        for &c in text.as_bytes() {
+            if let Some(slot) = b.get_mut(at) {
+                *slot = c;
+            }
+            at += 1;
+        }
+        at = digits(&mut b, at, v);
+    }
+    if let Some(slot) = b.get_mut(at) {
+        *slot = b'z';
+    }
+    s.0.extend_from_slice(b.get(..=at).unwrap_or_default());
 }
 
 /// Pieces of text and numbers, in turn: `text[0] num[0] text[1] num[1] …`.
@@ -203,8 +243,7 @@ pub(crate) fn write(l: &Layout, images: &Images) -> String {
                 s.push_str(color);
                 s.push_str(r#"" shape-rendering="crispEdges" d=""#);
                 for r in runs {
-                    let [c, row, len] = r.0;
-                    put(&mut s, &["M", " ", "h", "v1h-", "z"], &[c, row, len, len]);
+                    run(&mut s, r.0);
                 }
                 s.push_str(r#""/>"#);
             }

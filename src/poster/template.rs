@@ -47,36 +47,22 @@ pub struct PosterTemplate {
     pub background: PosterBackground,
     /// At most 64, drawn in order.
     pub elements: Vec<PosterElement>,
-    /// The template as canonical JSON: what the fingerprint hashes.
-    #[serde(skip)]
-    #[decode(whole)]
-    canonical: Canonical,
 }
 
-#[derive(Clone, Default)]
-struct Canonical(String);
-
-impl decode::Whole for Canonical {
-    fn whole(v: &decode::Json) -> Self {
-        let mut s = String::new();
-        crate::encode::append_json(&mut s, v);
-        Canonical(s)
+/// `sha256:` and 64 hex digits: the SHA-256 of a template as canonical JSON
+/// (as a rule set's fingerprint is made), from the template's JSON, which
+/// only `validate_poster` answers with: a render does not write it out.
+pub fn fingerprint(template: &decode::Json) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut canonical = String::new();
+    crate::encode::append_json(&mut canonical, template);
+    let mut s = String::with_capacity(71);
+    s.push_str("sha256:");
+    for b in crate::sha256::digest(canonical.as_bytes()) {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
     }
-}
-
-impl PosterTemplate {
-    /// `sha256:` and 64 hex digits: the SHA-256 of the template as
-    /// canonical JSON (as a rule set's fingerprint is made).
-    pub fn fingerprint(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(71);
-        s.push_str("sha256:");
-        for b in crate::sha256::digest(self.canonical.0.as_bytes()) {
-            s.push(HEX[(b >> 4) as usize] as char);
-            s.push(HEX[(b & 15) as usize] as char);
-        }
-        s
-    }
+    s
 }
 
 /// The canvas's background: a colour (default `#FFFFFF`), and an image

@@ -233,6 +233,10 @@ fn measure(cluster: &str) -> (u32, bool) {
     let mut chars = cluster.chars();
     let Some(first) = chars.next() else { return (0, false) };
     let c = first as u32;
+    if is_ideograph(c) {
+        // Most of a Chinese poster's text: wide whatever follows.
+        return (EM, true);
+    }
     let emoji = (0x1F1E6..=0x1F1FF).contains(&c)
         || chars.any(|ch| matches!(ch as u32, 0xFE0F | 0x20E3 | 0x1F3FB..=0x1F3FF | 0xE0020..=0xE007F));
     if emoji {
@@ -263,15 +267,18 @@ pub(crate) fn advance(cluster: &str) -> u32 {
 }
 
 fn in_u16(table: &[u16], c: char) -> bool {
-    u16::try_from(c as u32).is_ok_and(|c| table.binary_search(&c).is_ok())
+    !is_ideograph(c as u32) && u16::try_from(c as u32).is_ok_and(|c| table.binary_search(&c).is_ok())
 }
 
+/// CJK unified ideographs and extension A: wide, and neither closing nor
+/// opening punctuation (looked up first, before the tables).
+fn is_ideograph(c: u32) -> bool {
+    matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+#[cfg(test)]
 fn is_close(cluster: &str) -> bool {
     cluster.chars().next().is_some_and(|c| in_u16(CLOSE, c))
-}
-
-fn is_open(cluster: &str) -> bool {
-    cluster.chars().next().is_some_and(|c| in_u16(OPEN, c))
 }
 
 /// One line of wrapped text.
@@ -306,13 +313,16 @@ struct Cluster<'a> {
 impl<'a> Cluster<'a> {
     fn new(text: &'a str, size: u32) -> Self {
         let (advance, wide) = measure(text);
+        // Kinsoku looks at the first character (NUL, in neither table, for
+        // an empty cluster), decoded once for both tables.
+        let first = text.chars().next().unwrap_or_default();
         Cluster {
             text,
             width: u64::from(advance) * u64::from(size),
             wide,
             space: is_space(text),
-            close: is_close(text),
-            open: is_open(text),
+            close: in_u16(CLOSE, first),
+            open: in_u16(OPEN, first),
         }
     }
 }
