@@ -494,22 +494,23 @@ pub(crate) fn follow(
     };
     let (members, rates, lines) = if stage == Stage::Placed {
         let Some(d) = &rules.distribution else { return Ok(()) };
-        let inviter = m.referral.as_ref().map(|r| r.inviter.clone());
-        let upline = m.referral.as_ref().and_then(|r| r.upline.clone());
-        let chain: Vec<String> = if d.self_purchase {
-            [Some(m.id.clone()), inviter].into_iter().flatten().collect()
-        } else {
-            [inviter, upline].into_iter().flatten().collect()
-        };
-        let members: Vec<String> = chain.into_iter().take(d.rates_bp.len()).collect();
+        let bind = m.referral.as_ref();
+        let inviter = bind.map(|r| &r.inviter);
+        let chain =
+            if d.self_purchase { [Some(&m.id), inviter] } else { [inviter, bind.and_then(|r| r.upline.as_ref())] };
+        let mut members = Vec::new();
+        for who in chain.into_iter().flatten().take(d.rates_bp.len()) {
+            members.push(who.clone());
+        }
         if members.is_empty() {
             return Ok(());
         }
-        let lines: Vec<LineMoney> = m
-            .orders
-            .get(order)
-            .map(|o| o.lines.iter().enumerate().map(|(i, l)| LineMoney { line: i as u32, money: l.paid }).collect())
-            .unwrap_or_default();
+        let mut lines = Vec::new();
+        if let Some(o) = m.orders.get(order) {
+            for (i, l) in o.lines.iter().enumerate() {
+                lines.push(LineMoney { line: i as u32, money: l.paid });
+            }
+        }
         let c = m.commissions.get_or_insert_with(Commissions::default);
         c.paid_to.push(PaidTo { order: order.clone(), members: members.clone() });
         (members, &d.rates_bp[..], lines)
@@ -517,9 +518,10 @@ pub(crate) fn follow(
         let Some(p) = m.commissions.as_ref().and_then(|c| c.paid_to.iter().find(|p| p.order == *order)) else {
             return Ok(());
         };
-        let lines: Vec<LineMoney> = refund
-            .map(|r| r.lines.iter().map(|l| LineMoney { line: l.line, money: l.money }).collect())
-            .unwrap_or_default();
+        let mut lines = Vec::new();
+        for l in refund.map_or(&[][..], |r| &r.lines[..]) {
+            lines.push(LineMoney { line: l.line, money: l.money });
+        }
         (p.members.clone(), &[][..], lines)
     };
     let buyer = m.id.clone();

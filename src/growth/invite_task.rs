@@ -392,19 +392,21 @@ pub(crate) fn stepped(
         Err(k) => pr.friends.insert(k, Friend { invitee: invitee.to_string(), standing: st }),
     }
     let (qualified, _) = pr.counts();
-    // Borrowed from the rules, not cloned: the member changes, the rules
-    // do not.
-    let due: Vec<(usize, &TaskTier)> = t
-        .tiers
-        .iter()
-        .enumerate()
-        .filter(|(_, tier)| tier.invites <= qualified && !pr.granted.iter().any(|g| g.invites == tier.invites))
-        .collect();
-    for (_, tier) in &due {
-        pr.granted.push(Granted { invites: tier.invites, at: b.at });
+    // The tiers due now, as a bit per tier (checked rules have at most
+    // `MAX_TASK_TIERS`): no list of them is built, and the member is free
+    // to change while they are paid.
+    let mut due = 0u32;
+    for (k, tier) in t.tiers.iter().enumerate().take(MAX_TASK_TIERS) {
+        if tier.invites <= qualified && !pr.granted.iter().any(|g| g.invites == tier.invites) {
+            due |= 1 << k;
+            pr.granted.push(Granted { invites: tier.invites, at: b.at });
+        }
     }
     let reference = format!("invite_task:{task}");
-    for (k, tier) in due {
+    for (k, tier) in t.tiers.iter().enumerate().take(MAX_TASK_TIERS) {
+        if due & (1 << k) == 0 {
+            continue;
+        }
         m.points.earn(rules.zone(), rules.points.expiry, b.at, tier.points, "invite_task", b.id)?;
         if let Some(tid) = &tier.coupon {
             let tpl = template(rules, "event.task", tid)?;
