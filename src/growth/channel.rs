@@ -496,8 +496,10 @@ pub fn check_batch(rules: &Rules, from: Date, to: Date, contacts: &[ChannelConta
 /// through contacts adds the counts and computes it the same way.
 pub fn stats(rules: &Rules, from: Date, to: Date, contacts: &[ChannelContact]) -> ChannelStats {
     let zone = rules.zone();
-    let mut channels: Vec<ChannelRow> =
-        rules.channels.iter().map(|c| ChannelRow { channel: c.id.clone(), stats: ChannelCounts::default() }).collect();
+    let mut channels = Vec::with_capacity(rules.channels.len());
+    for c in &rules.channels {
+        channels.push(ChannelRow { channel: c.id.clone(), stats: ChannelCounts::default() });
+    }
     let by_id = ById::new(&rules.channels);
     let mut total = ChannelCounts::default();
     let mut each = Vec::with_capacity(contacts.len());
@@ -511,7 +513,12 @@ pub fn stats(rules: &Rules, from: Date, to: Date, contacts: &[ChannelContact]) -
     }
     // Guides: the contacts that name one, sorted by it (stably), in runs.
     let guide_of = |i: u32| contacts.get(i as usize).and_then(|c| c.guide.as_deref());
-    let mut named: Vec<u32> = (0..contacts.len() as u32).filter(|&i| guide_of(i).is_some()).collect();
+    let mut named = Vec::new();
+    for (i, c) in contacts.iter().enumerate() {
+        if c.guide.is_some() {
+            named.push(i as u32);
+        }
+    }
     crate::sorting::sort_by(&mut named, |a, b| guide_of(*a).map(str::as_bytes).cmp(&guide_of(*b).map(str::as_bytes)));
     let mut guides: Vec<GuideRow> = Vec::new();
     for i in named {
