@@ -37,7 +37,7 @@ use crate::code;
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
-use crate::ledger::member::{MAX_STATE_AMOUNT, MAX_STATE_ITEMS};
+use crate::ledger::member::{instant, MAX_STATE_AMOUNT, MAX_STATE_ITEMS};
 use crate::ledger::{refuse, Booking, EventKind, Member, Refund};
 use crate::money::{cumulative_share, mul_div_floor, Fen};
 use crate::pricing::cart::MAX_LINES;
@@ -592,14 +592,7 @@ pub(crate) fn check_state(m: &Member, all: bool, p: &mut Problems) {
             );
         }
         for t in [Some(e.placed_at), e.completed_at, e.released_at].into_iter().flatten() {
-            if t.unsigned_abs() > crate::ledger::member::MAX_STATE_INSTANT as u64 {
-                p.push(
-                    code::OUT_OF_RANGE,
-                    format!("member.commissions.earned[{i}]"),
-                    "时间超出范围",
-                    "time is out of range",
-                );
-            }
+            instant(p, format_args!("member.commissions.earned[{i}]"), t);
         }
     }
     for (i, w) in c.withdrawals.iter().enumerate().skip(skip_w) {

@@ -492,13 +492,6 @@ pub(crate) fn check_state(m: &Member, p: &mut Problems) {
                 "too many invite-task entries",
             );
         }
-        if pr.over > crate::ledger::member::MAX_STATE_COUNT {
-            p.push(
-                code::OUT_OF_RANGE,
-                format!("member.invite_tasks.progress[{i}].over"),
-                "计数超出范围",
-                "count is out of range",
-            );
-        }
+        crate::ledger::member::count(p, format_args!("member.invite_tasks.progress[{i}].over"), pr.over);
     }
 }

@@ -33,6 +33,7 @@ use crate::coupon::wallet::issue;
 use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
+use crate::ledger::member::{count, instant};
 use crate::ledger::{effect_id, refuse, Booking, EventKind, Member};
 use crate::money::Fen;
 use crate::rules::{check_id, in_range, Rules, MAX_ID_LEN, MAX_RULE_FEN};
@@ -461,26 +462,18 @@ pub(crate) fn rewarded(rules: &Rules, m: &mut Member, b: &Booking, e: &RewardIn)
 pub(crate) fn check_state(m: &Member, p: &mut Problems) {
     if let Some(bind) = &m.referral {
         check_id(p, "member.referral.inviter", &bind.inviter);
-        for (path, t) in [
-            ("member.referral.first_scan_at", Some(bind.first_scan_at)),
-            ("member.referral.bound_at", Some(bind.bound_at)),
-            ("member.referral.settles_at", bind.settles_at),
-            ("member.referral.rewarded_at", bind.rewarded_at),
-        ] {
-            if t.is_some_and(|t| t.unsigned_abs() > crate::ledger::member::MAX_STATE_INSTANT as u64) {
-                p.push(code::OUT_OF_RANGE, path, "时间超出范围", "time is out of range");
-            }
+        instant(p, format_args!("member.referral.first_scan_at"), bind.first_scan_at);
+        instant(p, format_args!("member.referral.bound_at"), bind.bound_at);
+        if let Some(t) = bind.settles_at {
+            instant(p, format_args!("member.referral.settles_at"), t);
+        }
+        if let Some(t) = bind.rewarded_at {
+            instant(p, format_args!("member.referral.rewarded_at"), t);
         }
     }
     if let Some(inv) = &m.invites {
-        for (path, n) in [
-            ("member.invites.rewarded", inv.rewarded),
-            ("member.invites.today", inv.today),
-            ("member.invites.capped", inv.capped),
-        ] {
-            if n > crate::ledger::member::MAX_STATE_COUNT {
-                p.push(code::OUT_OF_RANGE, path, "计数超出范围", "count is out of range");
-            }
-        }
+        count(p, format_args!("member.invites.rewarded"), inv.rewarded);
+        count(p, format_args!("member.invites.today"), inv.today);
+        count(p, format_args!("member.invites.capped"), inv.capped);
     }
 }

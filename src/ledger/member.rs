@@ -300,11 +300,6 @@ impl Member {
             }
             instant(p, format_args!("member.gifts[{i}].at"), g.at);
         }
-        let count = |p: &mut Problems, at: Arguments, n: u32| {
-            if n > MAX_STATE_COUNT {
-                p.push(code::OUT_OF_RANGE, at.to_string(), "计数超出范围", "count is out of range");
-            }
-        };
         count(p, format_args!("member.check_in.streak"), self.check_in.streak);
         for (name, a) in &self.activities {
             count(p, format_args!("member.activities.{name}.today"), a.today);
@@ -376,7 +371,13 @@ fn non_negative(p: &mut Problems, at: Arguments, v: i64) {
 }
 
 /// Part of [`Member::check`]: an instant within the range a state holds.
-fn instant(p: &mut Problems, at: Arguments, t: Millis) {
+pub(crate) fn count(p: &mut Problems, at: Arguments, n: u32) {
+    if n > MAX_STATE_COUNT {
+        p.push(code::OUT_OF_RANGE, at.to_string(), "计数超出范围", "count is out of range");
+    }
+}
+
+pub(crate) fn instant(p: &mut Problems, at: Arguments, t: Millis) {
     if t.unsigned_abs() > MAX_STATE_INSTANT as u64 {
         p.push(code::OUT_OF_RANGE, at.to_string(), "时间超出范围", "time is out of range");
     }
