@@ -38,10 +38,10 @@ use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
 use crate::ledger::member::{instant, MAX_STATE_AMOUNT, MAX_STATE_ITEMS};
-use crate::ledger::{refuse, Booking, EventKind, Member, Refund};
+use crate::ledger::{id_len, refuse, Booking, EventKind, Member, Refund};
 use crate::money::{cumulative_share, mul_div_floor, Fen};
 use crate::pricing::cart::MAX_LINES;
-use crate::rules::{in_range, Rules, MAX_ID_LEN, MAX_RULE_FEN};
+use crate::rules::{in_range, Rules, MAX_RULE_FEN};
 use crate::time::{Millis, DAY_MS};
 
 /// Most commission levels a scheme may have: two (China's rules on
@@ -318,9 +318,7 @@ pub(crate) struct CommissionIn<'e> {
 pub(crate) fn commission(rules: &Rules, m: &mut Member, b: &Booking, e: &CommissionIn) -> Result<()> {
     let d = rules.distribution.as_ref();
     for (path, v) in [("event.buyer", e.buyer), ("event.order", e.order)] {
-        if v.is_empty() || v.len() > MAX_ID_LEN {
-            return Err(refuse(code::BAD_ID, path, "标识须为 1 到 64 字节", "an id must be 1 to 64 bytes"));
-        }
+        id_len(v, path, "标识须为 1 到 64 字节", "an id must be 1 to 64 bytes")?;
     }
     if !(1..=MAX_DISTRIBUTION_LEVELS as u32).contains(&e.level) {
         return Err(refuse(code::OUT_OF_RANGE, "event.level", "级别须为 1 或 2", "the level must be 1 or 2"));

@@ -34,9 +34,9 @@ use crate::decode::Decode;
 use crate::encode::Encode;
 use crate::error::{Problems, Result};
 use crate::ledger::member::{count, instant};
-use crate::ledger::{effect_id, refuse, Booking, EventKind, Member};
+use crate::ledger::{effect_id, id_len, refuse, Booking, EventKind, Member};
 use crate::money::Fen;
-use crate::rules::{check_id, in_range, Rules, MAX_ID_LEN, MAX_RULE_FEN};
+use crate::rules::{check_id, in_range, Rules, MAX_RULE_FEN};
 use crate::time::{check_instant, Date, Millis, DAY_MS};
 
 /// Longest inviter chain a `referral_bound` event carries (the inviter's
@@ -379,10 +379,7 @@ fn pay(
 
 /// A member id an event names (`path`): 1 to 64 bytes.
 fn member_id(path: &str, id: &str) -> Result<()> {
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(refuse(code::BAD_ID, path, "会员标识须为 1 到 64 字节", "a member id must be 1 to 64 bytes"));
-    }
-    Ok(())
+    id_len(id, path, "会员标识须为 1 到 64 字节", "a member id must be 1 to 64 bytes")
 }
 
 /// Nobody invites themselves.

@@ -262,6 +262,15 @@ pub(crate) fn refuse(code: code::Code, path: &str, zh: impl Into<String>, en: im
     Error::new(code, path, zh, en)
 }
 
+/// An id an event carries (at `path`) is 1 to 64 bytes; the messages name
+/// which id it is.
+pub(crate) fn id_len(id: &str, path: &str, zh: &'static str, en: &'static str) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        return Err(refuse(code::BAD_ID, path, zh, en));
+    }
+    Ok(())
+}
+
 /// Book one event on `member`, or refuse it.
 pub fn apply(rules: &Rules, mut member: Member, event: &Event) -> Result<Booked> {
     let (effects, refund) = book(rules, &mut member, event)?;
@@ -281,9 +290,7 @@ pub fn replay(rules: &Rules, events: &[Event]) -> Result<Member> {
 /// may be partly changed: the callers take the member by value and drop
 /// it then, so folding a log does not copy the whole state at every event.
 fn book(rules: &Rules, m: &mut Member, event: &Event) -> Result<(Vec<Effect>, Option<Refund>)> {
-    if event.id.is_empty() || event.id.len() > MAX_ID_LEN {
-        return Err(refuse(code::BAD_ID, "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes"));
-    }
+    id_len(&event.id, "event.id", "事件标识须为 1 到 64 字节", "an event id must be 1 to 64 bytes")?;
     check_instant(event.at, "event.at")?;
     if m.event_ids.contains(&event.id) {
         return Err(refuse(
