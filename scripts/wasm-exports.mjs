@@ -11,39 +11,23 @@
 // taken out after linking (the function stays, called from inside), and
 // wasm-opt, which runs next, sees an internal function like any other.
 import { readFileSync, writeFileSync } from 'node:fs';
-
-function leb(bytes, at) {
-  let n = 0, shift = 0, b;
-  do { b = bytes[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-  return [n, at];
-}
-function uleb(n) {
-  const out = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n);
-  return out;
-}
+import { leb, sections, uleb } from './wasm-sections.mjs';
 
 /** [{ name, kind, start, end }] of the export section, and the section's bounds. */
 function exportsOf(bytes) {
-  if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a Wasm module');
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, body] = leb(bytes, at + 1);
-    if (id === 7) {
-      let [count, p] = leb(bytes, body);
-      const entries = [];
-      for (let i = 0; i < count; i++) {
-        const start = p;
-        const [len, s] = leb(bytes, p);
-        const name = bytes.subarray(s, s + len).toString('utf8');
-        const kind = bytes[s + len];
-        [, p] = leb(bytes, s + len + 1);
-        entries.push({ name, kind, start, end: p });
-      }
-      return { entries, section: [at, body + size] };
+  for (const { id, start, body, end } of sections(bytes)) {
+    if (id !== 7) continue;
+    let [count, p] = leb(bytes, body);
+    const entries = [];
+    for (let i = 0; i < count; i++) {
+      const entry = p;
+      const [len, s] = leb(bytes, p);
+      const name = bytes.subarray(s, s + len).toString('utf8');
+      const kind = bytes[s + len];
+      [, p] = leb(bytes, s + len + 1);
+      entries.push({ name, kind, start: entry, end: p });
     }
-    at = body + size;
+    return { entries, section: [start, end] };
   }
   return { entries: [], section: null };
 }

@@ -20,28 +20,15 @@
 // module (BENCHMARKS.md, "Module size"): 3.1 KB less gzip and 2.7 KB less
 // Brotli than by name; the raw size is that of the same code.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { leb, sections, uleb } from './wasm-sections.mjs';
 
 const SHINGLE = 5;
 
-function leb(bytes, at) {
-  let n = 0, shift = 0, b;
-  do { b = bytes[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-  return [n, at];
-}
-function uleb(n) {
-  const out = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n);
-  return out;
-}
-
 /** The module's imported function count and its function bodies. */
 function functionsOf(bytes) {
-  if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a Wasm module');
-  let at = 8, imported = 0;
+  let imported = 0;
   const bodies = [];
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, start] = leb(bytes, at + 1);
+  for (const { id, body: start } of sections(bytes)) {
     if (id === 0 && bytes.subarray(start + 1, start + 5).toString() === 'name') {
       throw new Error('the module has a name section already; order a stripped module');
     }
@@ -67,7 +54,6 @@ function functionsOf(bytes) {
         p = body + len;
       }
     }
-    at = start + size;
   }
   return { imported, bodies };
 }
