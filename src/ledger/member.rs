@@ -370,13 +370,16 @@ fn non_negative(p: &mut Problems, at: Arguments, v: i64) {
     }
 }
 
-/// Part of [`Member::check`]: an instant within the range a state holds.
+/// Part of [`Member::check`] (and the growth blocks' state checks): a
+/// count within the range a state holds.
 pub(crate) fn count(p: &mut Problems, at: Arguments, n: u32) {
     if n > MAX_STATE_COUNT {
         p.push(code::OUT_OF_RANGE, at.to_string(), "计数超出范围", "count is out of range");
     }
 }
 
+/// Part of [`Member::check`] (and the growth blocks' state checks): an
+/// instant within the range a state holds.
 pub(crate) fn instant(p: &mut Problems, at: Arguments, t: Millis) {
     if t.unsigned_abs() > MAX_STATE_INSTANT as u64 {
         p.push(code::OUT_OF_RANGE, at.to_string(), "时间超出范围", "time is out of range");
