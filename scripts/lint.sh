@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The formatting and lint gates, for every crate the repository holds:
 # the workspace (the core, the wire, the derive, the Wasm faces), the
-# wasmtime host and the fuzz targets, each its own workspace.
+# server with the wasmtime host (one workspace), and the fuzz targets.
 #
 #   rustfmt --check   (rustfmt.toml at the root applies to all three)
 #   clippy, warnings denied, with the workspace's lints (Cargo.toml), on
@@ -32,10 +32,10 @@ check() {
 }
 
 check "rustfmt (workspace)" cargo fmt --all --check
-check "rustfmt (hosts/wasmtime)" cargo fmt --manifest-path hosts/wasmtime/Cargo.toml --check
+check "rustfmt (server, hosts/wasmtime)" cargo fmt --manifest-path server/Cargo.toml --all --check
 check "rustfmt (fuzz)" cargo fmt --manifest-path fuzz/Cargo.toml --check
 check "clippy (workspace)" cargo clippy --quiet --workspace --all-targets --locked -- -D warnings
 check "clippy (the Wasm crate on wasm32)" cargo clippy --quiet -p siyu-wasm --target wasm32-unknown-unknown --locked -- -D warnings
-check "clippy (hosts/wasmtime)" cargo clippy --quiet --manifest-path hosts/wasmtime/Cargo.toml --all-targets --locked -- -D warnings
+check "clippy (server, hosts/wasmtime)" cargo clippy --quiet --manifest-path server/Cargo.toml --workspace --all-targets --locked -- -D warnings
 check "clippy (fuzz)" cargo clippy --quiet --manifest-path fuzz/Cargo.toml --all-targets --locked -- -D warnings
 exit $status

@@ -63,11 +63,11 @@ elif [ "$wasm" = pkg/siyu_wasm_bg.wasm ] &&
   note "WARNING: $wasm is older than the sources; run scripts/build-wasm.sh to test the current code"
 fi
 
-# --- the wasmtime host (its own workspace: wasmtime stays out of the core's build)
+# --- the wasmtime host (in the server's workspace: one wasmtime build for both, out of the core's)
 locked=()
-[ -f hosts/wasmtime/Cargo.lock ] && locked=(--locked)
+[ -f server/Cargo.lock ] && locked=(--locked)
 cargo build --quiet --release "${locked[@]}" --manifest-path hosts/wasmtime/Cargo.toml
-host=hosts/wasmtime/target/release/siyu-wasmtime
+host=server/target/release/siyu-wasmtime
 
 # --- run everything, then report ------------------------------------------------
 status=0

@@ -4,6 +4,7 @@
 # conformance corpus), then the one .wasm built and run on every host —
 # Node, headless Chromium, the mini-program shim (scripts/test-js-hosts.sh)
 # and wasmtime from Rust and Python (scripts/test-wasm-runtimes.sh); the
+# merchant's server on real processes and databases (scripts/test-server.sh); the
 # corpus against the JSON Schemas of docs/schema (scripts/check-schema.sh); then
 # every fuzz target built and run briefly (scripts/test-fuzz.sh).
 set -uo pipefail
@@ -25,6 +26,7 @@ step "native: unit, integration, property, doc tests, conformance corpus" cargo 
 step "JSON Schema: the corpus valid under docs/schema (Python jsonschema)" bash scripts/check-schema.sh
 step "JS hosts: build the .wasm and npm package; Node, Chromium, mini-program shim, TypeScript" bash scripts/test-js-hosts.sh
 step "plain Wasm runtimes (raw ABI): wasmtime, wasmtime-py" bash scripts/test-wasm-runtimes.sh
+step "the server: API, concurrency and crash tests on real processes and SQLite" bash scripts/test-server.sh
 step "fuzz targets: build and smoke-run (cargo-fuzz, stable, no sanitizer)" bash scripts/test-fuzz.sh
 
 echo

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Config, Engine, Instance, Linker, Memory, Module, Store, TypedFunc};
+use wasmtime::{Config, Engine, Instance, Linker, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
 pub mod canonical;
 pub mod conformance;
@@ -48,8 +48,26 @@ pub struct Wasm {
     pub bytes: usize,
     /// whether instances count fuel (off for timing: metering costs time)
     fuel: bool,
+    limits: Limits,
     engine: Engine,
     module: Module,
+}
+
+/// What one instance may spend. The test host's defaults are far above
+/// anything the corpus needs; a server sets its own, so that one
+/// pathological request cannot stall or starve it.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Fuel (Wasm instructions) per call, when fuel is counted.
+    pub fuel_per_call: u64,
+    /// Most bytes of linear memory an instance may grow to.
+    pub memory_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { fuel_per_call: FUEL_PER_CALL, memory_bytes: usize::MAX }
+    }
 }
 
 /// SHA-256 of some bytes, lower-case hex.
@@ -94,31 +112,48 @@ impl Wasm {
         config.consume_fuel(fuel);
         let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
         let module = Module::new(&engine, &bytes).map_err(|e| format!("{}: {e:?}", path.display()))?;
-        Ok(Wasm { path: path.to_path_buf(), sha256, bytes: bytes.len(), fuel, engine, module })
+        Ok(Wasm {
+            path: path.to_path_buf(),
+            sha256,
+            bytes: bytes.len(),
+            fuel,
+            limits: Limits::default(),
+            engine,
+            module,
+        })
+    }
+
+    /// The same module, its instances held to `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Wasm {
+        self.limits = limits;
+        self
     }
 
     /// A fresh instance. The JS-glue imports of the wasm-bindgen build are
     /// defined as traps: the raw face never calls them.
     pub fn instantiate(&self) -> Result<Siyu> {
-        let mut store = Store::new(&self.engine, ());
+        let memory = StoreLimitsBuilder::new().memory_size(self.limits.memory_bytes).build();
+        let mut store = Store::new(&self.engine, memory);
+        store.limiter(|limits| limits);
         if self.fuel {
-            store.set_fuel(FUEL_PER_CALL).map_err(|e| e.to_string())?;
+            store.set_fuel(self.limits.fuel_per_call).map_err(|e| e.to_string())?;
         }
         let mut linker = Linker::new(&self.engine);
         linker.define_unknown_imports_as_traps(&self.module).map_err(|e| e.to_string())?;
         let instance = linker.instantiate(&mut store, &self.module).map_err(|e| format!("instantiate: {e}"))?;
-        Siyu::new(store, instance, self.fuel)
+        Siyu::new(store, instance, self.fuel.then_some(self.limits.fuel_per_call))
     }
 }
 
 /// One instance of the module.
 pub struct Siyu {
-    store: Store<()>,
+    store: Store<StoreLimits>,
     memory: Memory,
     alloc: TypedFunc<i32, i32>,
     free: TypedFunc<(i32, i32), ()>,
     call: TypedFunc<(i32, i32, i32, i32), i32>,
-    fuel: bool,
+    /// Fuel per call, when fuel is counted.
+    fuel: Option<u64>,
 }
 
 /// What one `siyu_call` returned, and what it cost.
@@ -143,7 +178,7 @@ impl std::fmt::Display for Failure {
 }
 
 impl Siyu {
-    fn new(mut store: Store<()>, instance: Instance, fuel: bool) -> Result<Siyu> {
+    fn new(mut store: Store<StoreLimits>, instance: Instance, fuel: Option<u64>) -> Result<Siyu> {
         let memory = instance.get_memory(&mut store, "memory").ok_or("the module exports no `memory`")?;
         let version: TypedFunc<(), i32> =
             instance.get_typed_func(&mut store, "siyu_abi_version").map_err(|e| format!("siyu_abi_version: {e}"))?;
@@ -171,12 +206,14 @@ impl Siyu {
     /// `siyu_call` on raw pointers and lengths (any values: that is what the
     /// hostile tests are for). Reads and frees the result frame.
     pub fn call_at(&mut self, op_ptr: u32, op_len: u32, in_ptr: u32, in_len: u32) -> Result<Answer, Failure> {
-        if self.fuel {
-            self.store.set_fuel(FUEL_PER_CALL).map_err(|e| Failure(e.to_string()))?;
+        if let Some(fuel) = self.fuel {
+            self.store.set_fuel(fuel).map_err(|e| Failure(e.to_string()))?;
         }
         let result = self.call.call(&mut self.store, (op_ptr as i32, op_len as i32, in_ptr as i32, in_len as i32));
-        let fuel =
-            if self.fuel { FUEL_PER_CALL - self.store.get_fuel().map_err(|e| Failure(e.to_string()))? } else { 0 };
+        let fuel = match self.fuel {
+            Some(given) => given - self.store.get_fuel().map_err(|e| Failure(e.to_string()))?,
+            None => 0,
+        };
         let ptr = result.map_err(|e| Failure(format!("siyu_call trapped: {e:?}")))? as u32;
         if ptr == 0 {
             return Err(Failure("siyu_call returned 0 (no result buffer)".into()));

@@ -1,0 +1,116 @@
+//! Booking: one event on a member, and every effect it makes on other
+//! members, in the caller's transaction (docs/rules.md §7.2).
+//!
+//! The engine decides; this module only stores what it answered. A
+//! member's row is read and written in the same transaction as their new
+//! event, so two bookings on one member never interleave (SQLite: the
+//! write transaction holds the database lock; PostgreSQL: `FOR UPDATE`).
+
+use serde_json::{json, Map, Value};
+
+use crate::db::{Cell, Tx};
+use crate::engine::Engine;
+use crate::error::ApiError;
+
+/// The rule set a booking runs under.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub version: i64,
+    pub fingerprint: String,
+    /// Canonical JSON text, as uploaded and fingerprinted.
+    pub json: String,
+}
+
+/// What one booking needs besides the transaction.
+pub struct Ctx<'a> {
+    pub engine: &'a Engine,
+    pub rules: &'a Rules,
+    /// The server's clock, UTC milliseconds: the booking's `at`, unless the
+    /// member's last event is later.
+    pub now: i64,
+}
+
+/// A member's stored row.
+pub struct MemberRow {
+    /// The engine's state as JSON text; empty before `joined`.
+    pub state: String,
+    pub seq: i64,
+    pub last_at: i64,
+}
+
+pub fn member_row(tx: &mut dyn Tx, id: &str) -> Result<MemberRow, ApiError> {
+    let row = tx
+        .row("SELECT state, seq, last_at FROM members WHERE id = $1", &[id.into()])?
+        .ok_or_else(|| ApiError::not_found("会员", "member", "member"))?;
+    let mut cells = row.into_iter();
+    let (state, seq, last_at) = (cells.next(), cells.next(), cells.next());
+    Ok(MemberRow {
+        state: state.and_then(Cell::into_text).unwrap_or_default(),
+        seq: seq.and_then(|c| c.int()).unwrap_or(0),
+        last_at: last_at.and_then(|c| c.int()).unwrap_or(0),
+    })
+}
+
+/// Book `event` (its `type` and fields; the id and time are given here)
+/// on `member`: the engine's answer (`member`, `effects`, `refund`?), with
+/// the effects already booked on their members.
+pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Value>) -> Result<Value, ApiError> {
+    let row = member_row(tx, member)?;
+    let seq = row.seq + 1;
+    event.insert("id".into(), json!(format!("e{seq}")));
+    event.insert("at".into(), json!(ctx.now.max(row.last_at)));
+    let answer = apply(tx, ctx, member, &row, Value::Object(event))?;
+    let effects = answer.get("effects").and_then(Value::as_array).cloned().unwrap_or_default();
+    for effect in effects {
+        let (Some(other), Some(event)) = (effect.get("member").and_then(Value::as_str), effect.get("event")) else {
+            return Err(ApiError::internal("an effect without a member or an event"));
+        };
+        let row = member_row(tx, other)?;
+        apply(tx, ctx, other, &row, event.clone())?;
+    }
+    Ok(answer)
+}
+
+/// `apply_event` on one member, and store the event and the new state.
+fn apply(tx: &mut dyn Tx, ctx: &Ctx, member: &str, row: &MemberRow, event: Value) -> Result<Value, ApiError> {
+    let event_text = event.to_string();
+    let input = if row.state.is_empty() {
+        format!(r#"{{"event":{event_text},"rules":{}}}"#, ctx.rules.json)
+    } else {
+        format!(r#"{{"event":{event_text},"member":{},"rules":{}}}"#, row.state, ctx.rules.json)
+    };
+    let answer = ctx.engine.call("apply_event", &input)?;
+    let state = answer.get("member").ok_or_else(|| ApiError::internal("apply_event answered no member"))?;
+    let at = event.get("at").and_then(Value::as_i64).unwrap_or(ctx.now);
+    let id = event.get("id").and_then(Value::as_str).unwrap_or("");
+    let seq = row.seq + 1;
+    tx.exec(
+        "INSERT INTO events (member_id, seq, event_id, at, rules_version, json) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[member.into(), seq.into(), id.into(), at.into(), ctx.rules.version.into(), event_text.into()],
+    )?;
+    tx.exec(
+        "UPDATE members SET state = $1, seq = $2, last_at = $3 WHERE id = $4",
+        &[state.to_string().into(), seq.into(), at.max(row.last_at).into(), member.into()],
+    )?;
+    Ok(answer)
+}
+
+/// The next value of counter `name` (1 the first time).
+pub fn next(tx: &mut dyn Tx, name: &str) -> Result<i64, ApiError> {
+    tx.exec("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING", &[name.into()])?;
+    let row = tx.row("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value", &[name.into()])?;
+    row.and_then(|r| r[0].int()).ok_or_else(|| ApiError::internal(format!("counter {name}")))
+}
+
+/// Take one from counter `name` if it exists and is above 0: `None` when
+/// there is no such counter (no limit), `Some(left before)` otherwise
+/// (`Some(0)`: none left, nothing taken).
+pub fn take_one(tx: &mut dyn Tx, name: &str) -> Result<Option<i64>, ApiError> {
+    let taken =
+        tx.row("UPDATE counters SET value = value - 1 WHERE name = $1 AND value > 0 RETURNING value", &[name.into()])?;
+    if let Some(row) = taken {
+        return Ok(row[0].int().map(|left| left + 1));
+    }
+    let exists = tx.row("SELECT value FROM counters WHERE name = $1", &[name.into()])?;
+    Ok(exists.map(|_| 0))
+}

@@ -1,0 +1,153 @@
+//! The API as a client meets it: the happy path of an order, the
+//! refusals of a hostile or careless client, and rules that change under
+//! an open cart.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{call, Server};
+
+fn cart() -> Value {
+    serde_json::from_str(include_str!("../../src/demo/cart.json")).unwrap()
+}
+
+#[test]
+fn status_names_the_module_and_the_rules() {
+    let server = Server::start("status");
+    let s = server.get("/api/status", None);
+    assert_eq!(s.status, 200);
+    let pinned = std::fs::read_to_string(support::wasm().with_extension("wasm.sha256")).unwrap();
+    assert_eq!(s.body["wasm_sha256"].as_str().unwrap(), pinned.split_whitespace().next().unwrap());
+    assert_eq!(s.body["db"], "sqlite");
+    assert_eq!(s.body["rules"]["version"], 1);
+    assert!(s.body["rules"]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
+}
+
+#[test]
+fn an_order_is_quoted_placed_paid_completed_and_refunded() {
+    let server = Server::start("order");
+    let (member, token) = server.member("小林");
+    assert_eq!(server.post("/api/coupons/new-20/claim", Some(&token), json!({})).status, 200);
+    let quote = server.post("/api/quote", Some(&token), json!({ "cart": cart() }));
+    assert_eq!(quote.status, 200);
+    let payable = quote.body["totals"]["payable"].as_i64().unwrap();
+    let fingerprint = quote.body["fingerprint"].clone();
+
+    // What the client claims is checked: a lower payable is refused with both figures.
+    let cheaper = server.post(
+        "/api/orders",
+        Some(&token),
+        json!({"cart": cart(), "expect_payable": payable - 100, "expect_fingerprint": fingerprint}),
+    );
+    assert_eq!((cheaper.status, cheaper.code()), (409, "QUOTE_MISMATCH"));
+    let en = cheaper.body["error"]["en"].as_str().unwrap();
+    assert!(en.contains(&format!("¥{}.{:02}", payable / 100, payable % 100)), "{en}");
+
+    let placed = server.post(
+        "/api/orders",
+        Some(&token),
+        json!({"cart": cart(), "expect_payable": payable, "expect_fingerprint": fingerprint}),
+    );
+    assert_eq!(placed.status, 200, "{}", placed.body);
+    assert_eq!(placed.body["payable"], payable);
+    let order = placed.body["order"].as_str().unwrap().to_string();
+    // Not paid yet: it cannot complete.
+    let early = server.post(&format!("/api/orders/{order}/complete"), Some(&token), json!({}));
+    assert_eq!((early.status, early.code()), (409, "ORDER_STATUS"));
+    assert_eq!(server.post(&format!("/api/orders/{order}/pay"), Some(&token), json!({})).status, 200);
+    let done = server.post(&format!("/api/orders/{order}/complete"), Some(&token), json!({}));
+    assert_eq!(done.status, 200);
+    let history = done.body["member"]["points"]["history"].as_array().unwrap();
+    assert!(history.iter().any(|h| h["reference"] == format!("order:{order}")), "the order's points are earned");
+    let refund = server.post(
+        &format!("/api/orders/{order}/refund"),
+        Some(&token),
+        json!({"lines": [{"line": 0, "quantity": 1}]}),
+    );
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    assert_eq!(refund.body["status"], "partly_refunded");
+    assert!(refund.body["refund"]["money"].as_i64().unwrap() > 0);
+
+    let history = server.get("/api/me/points", Some(&token));
+    assert_eq!(history.status, 200);
+    let wallet = server.get("/api/me/wallet", Some(&token));
+    assert_eq!(wallet.status, 200);
+    let me = server.get("/api/me", Some(&token));
+    assert_eq!(me.body["id"], member);
+    support::assert_logs_replay_to_states(&server.data);
+}
+
+#[test]
+fn rules_changed_under_an_open_cart_are_refused_not_booked() {
+    let server = Server::start("rules-change");
+    let (_, token) = server.member("cai");
+    let quote = server.post("/api/quote", Some(&token), json!({ "cart": cart() }));
+    let old = quote.body["fingerprint"].clone();
+    let mut rules: Value = serde_json::from_str(siyu_server::DEMO_RULES).unwrap();
+    rules["shipping"]["fee"] = json!(1200);
+    let up = server.admin_put("/api/admin/rules", rules);
+    assert_eq!(up.status, 200, "{}", up.body);
+    assert_eq!(up.body["version"], 2);
+    let placed = server.post(
+        "/api/orders",
+        Some(&token),
+        json!({"cart": cart(), "expect_payable": quote.body["totals"]["payable"], "expect_fingerprint": old}),
+    );
+    assert_eq!((placed.status, placed.code()), (409, "RULES_CHANGED"), "{}", placed.body);
+    // The old version stays readable.
+    let v1 = call(&server.url("/api/admin/rules/1"), "GET", Some(&server.admin), &[], None);
+    assert_eq!(v1.body["fingerprint"], old);
+}
+
+#[test]
+fn invalid_rules_are_refused_with_every_problem() {
+    let server = Server::start("bad-rules");
+    let up = server.admin_put("/api/admin/rules", json!({"schema": 1, "membership": {"tiers": []}}));
+    assert_eq!(up.status, 422, "{}", up.body);
+    assert!(!up.body["error"]["problems"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/api/status", None).body["rules"]["version"], 1);
+}
+
+#[test]
+fn hostile_and_careless_requests_are_refused() {
+    let server = Server::start("hostile");
+    let (_, ann) = server.member("ann");
+    let (_, bo) = server.member("bo");
+    // Malformed JSON, the wrong shape, a missing field.
+    let r = call(&server.url("/api/members"), "POST", None, &[], None);
+    assert_eq!((r.status, r.code()), (400, "FIELD_REQUIRED"));
+    let r = ureq::post(&server.url("/api/quote")).send_string("{\"cart\":");
+    let Err(ureq::Error::Status(400, r)) = r else { panic!("malformed JSON must be 400") };
+    assert!(r.into_string().unwrap().contains("BAD_JSON"));
+    assert_eq!(server.post("/api/quote", None, json!([1])).code(), "BAD_JSON");
+    // An oversized body.
+    let status = support::raw_status(&server, "POST /api/quote", siyu_server::api::MAX_BODY + 1);
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    // No token, a forged one, an expired-looking one.
+    assert_eq!(server.post("/api/check-in", None, json!({})).status, 401);
+    let forged = format!("{}0", &ann[..ann.len() - 1]);
+    assert_eq!(server.post("/api/check-in", Some(&forged), json!({})).status, 401);
+    assert_eq!(server.post("/api/check-in", Some("m-1.1.00"), json!({})).status, 401);
+    // Another member's order is not found.
+    let quote = server.post("/api/quote", Some(&ann), json!({ "cart": cart() }));
+    let placed = server.post(
+        "/api/orders",
+        Some(&ann),
+        json!({"cart": cart(), "expect_payable": quote.body["totals"]["payable"], "expect_fingerprint": quote.body["fingerprint"]}),
+    );
+    let order = placed.body["order"].as_str().unwrap();
+    let r = server.post(&format!("/api/orders/{order}/pay"), Some(&bo), json!({}));
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+    // A member on an admin route.
+    let r = call(&server.url("/api/admin/rules"), "GET", Some(&ann), &[], None);
+    assert_eq!((r.status, r.code()), (403, "FORBIDDEN"));
+    // A wrong password.
+    let r = server.post("/api/sessions", None, json!({"member": "m-1", "password": "nope"}));
+    assert_eq!(r.status, 401);
+    // The engine's refusals pass through with their path and both languages.
+    let r = server.post("/api/quote", Some(&ann), json!({"cart": {"lines": []}}));
+    assert_eq!(r.status, 422);
+    assert!(r.body["error"]["zh"].is_string() && r.body["error"]["en"].is_string(), "{}", r.body);
+    // An unknown route.
+    assert_eq!(server.get("/api/nothing", None).code(), "NOT_FOUND");
+}
