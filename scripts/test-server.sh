@@ -3,7 +3,9 @@
 # against a real `siyu-server` process on a loopback port with its own
 # SQLite file. Builds pkg/ first if it is missing (the server loads the
 # very .wasm the browser loads), and installs Debian's libsqlite3-dev if
-# it is missing (the server links the system's SQLite).
+# it is missing (the server links the system's SQLite). Then the same API
+# tests again on PostgreSQL: a throwaway cluster from Debian's postgresql-15
+# (scripts/postgres.sh), one database per server a test starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,3 +21,9 @@ fi
 
 say "SQLite"
 cargo test --quiet --release --locked --manifest-path server/Cargo.toml
+
+say "PostgreSQL (a throwaway cluster: scripts/postgres.sh)"
+pg=$(mktemp -d /tmp/siyu-pg.XXXXXX)
+trap 'bash scripts/postgres.sh stop "$pg"' EXIT
+url=$(bash scripts/postgres.sh start "$pg")
+SIYU_TEST_POSTGRES="$url" cargo test --quiet --release --locked --manifest-path server/Cargo.toml --tests

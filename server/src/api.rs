@@ -189,7 +189,13 @@ async fn sign_up(State(app): State<Arc<App>>, body: Bytes) -> Answer {
             tx.exec(
                 "INSERT INTO members (id, nickname, password_salt, password_hash, state, seq, last_at, created_at) \
                  VALUES ($1, $2, $3, $4, '', 0, 0, $5)",
-                &[member.as_str().into(), nickname.into(), salt.into(), hash.into(), now.into()],
+                &[
+                    member.as_str().into(),
+                    nickname.as_str().into(),
+                    salt.as_str().into(),
+                    hash.as_str().into(),
+                    now.into(),
+                ],
             )?;
             let ctx = Ctx { engine: &app.engine, rules: &rules, now };
             let mut event = Map::new();
@@ -313,10 +319,14 @@ impl Booking {
     fn run(
         self,
         app: Arc<App>,
-        f: impl FnOnce(&App, &mut dyn Tx, &Ctx, &str) -> Result<Value, ApiError> + Send + 'static,
+        mut f: impl FnMut(&App, &mut dyn Tx, &Ctx, &str) -> Result<Value, ApiError> + Send + 'static,
     ) -> impl std::future::Future<Output = Answer> {
         blocking(app, move |app| {
             let replayed = app.db.write(|tx| {
+                // The member's row first: on PostgreSQL, two requests of one
+                // member (retries of one key among them) take turns here.
+                let lock = format!("SELECT 1 FROM members WHERE id = $1{}", tx.for_update());
+                tx.row(&lock, &[self.member.as_str().into()])?;
                 if let Some(key) = &self.key {
                     let kept = tx.row("SELECT request_sha256, response FROM idempotency WHERE member_id = $1 AND key = $2", &[
                         self.member.as_str().into(),
@@ -413,7 +423,7 @@ async fn orders(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
     let member = member_of(&app, &headers)?;
     blocking(app, move |app| {
         let rows = app.db.read(|tx| {
-            tx.rows("SELECT id, status, payable, fingerprint, placed_at, updated_at FROM orders WHERE member_id = $1 ORDER BY placed_at DESC, id DESC", &[member.into()])
+            tx.rows("SELECT id, status, payable, fingerprint, placed_at, updated_at FROM orders WHERE member_id = $1 ORDER BY placed_at DESC, id DESC", &[member.as_str().into()])
         })?;
         let list: Vec<Value> = rows
             .iter()
@@ -478,7 +488,7 @@ async fn refund(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Pa
     }
     booking
         .run(app, move |_, tx, ctx, member| {
-            let answer = ledger::book(tx, ctx, member, event("order_refunded", fields))?;
+            let answer = ledger::book(tx, ctx, member, event("order_refunded", fields.clone()))?;
             let full = answer["refund"]["fully_refunded"].as_bool().unwrap_or(false);
             let to = if full { "refunded" } else { "partly_refunded" };
             order_status(tx, member, &order, &["placed", "paid", "completed", "partly_refunded"], to, ctx.now)?;
@@ -497,7 +507,7 @@ async fn simple(
     fields: Value,
 ) -> Answer {
     let booking = Booking::new(&app, &headers, &route, &body)?;
-    booking.run(app, move |_, tx, ctx, member| ledger::book(tx, ctx, member, event(kind, fields))).await
+    booking.run(app, move |_, tx, ctx, member| ledger::book(tx, ctx, member, event(kind, fields.clone()))).await
 }
 
 async fn check_in(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {

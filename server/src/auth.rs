@@ -75,7 +75,7 @@ fn setting(db: &Db, name: &str, make: impl FnOnce() -> Result<String, String>) -
     db.write(|tx| {
         tx.exec(
             "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-            &[name.into(), fresh.into()],
+            &[name.into(), fresh.as_str().into()],
         )?;
         let row = tx.row("SELECT value FROM settings WHERE name = $1", &[name.into()])?;
         row.and_then(|r| r.into_iter().next()).and_then(Cell::into_text).ok_or_else(|| ApiError::internal(name))

@@ -13,11 +13,14 @@ pub struct ApiError {
     pub status: StatusCode,
     /// What goes under `error`.
     pub error: Value,
+    /// A database conflict another transaction caused: running the whole
+    /// transaction again may succeed (`db::Db::write` does, a few times).
+    pub retry: bool,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, path: &str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError { status, error: json!({"code": code, "path": path, "zh": zh.into(), "en": en.into()}) }
+        ApiError { status, retry: false, error: json!({"code": code, "path": path, "zh": zh.into(), "en": en.into()}) }
     }
 
     /// The engine refused the call: the rules say no. Conflicts with what
@@ -29,7 +32,7 @@ impl ApiError {
             "QUOTE_MISMATCH" | "RULES_CHANGED" | "COUPON_OUT_OF_STOCK" => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        ApiError { status, error }
+        ApiError { status, error, retry: false }
     }
 
     /// The code of the error (`""` if it has none).
@@ -81,6 +84,17 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(json!({ "error": self.error }))).into_response()
+    }
+}
+
+impl From<postgres::Error> for ApiError {
+    fn from(e: postgres::Error) -> ApiError {
+        use postgres::error::SqlState;
+        let retry = e.code().is_some_and(|c| {
+            [SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED, SqlState::UNIQUE_VIOLATION]
+                .contains(c)
+        });
+        ApiError { retry, ..ApiError::internal(format!("PostgreSQL: {e}")) }
     }
 }
 

@@ -38,10 +38,21 @@ pub struct MemberRow {
     pub last_at: i64,
 }
 
+/// A member's row, as a read sees it.
 pub fn member_row(tx: &mut dyn Tx, id: &str) -> Result<MemberRow, ApiError> {
-    let row = tx
-        .row("SELECT state, seq, last_at FROM members WHERE id = $1", &[id.into()])?
-        .ok_or_else(|| ApiError::not_found("会员", "member", "member"))?;
+    read_member(tx, id, "")
+}
+
+/// A member's row, locked until the transaction ends: what a booking
+/// reads before it writes.
+fn locked_member_row(tx: &mut dyn Tx, id: &str) -> Result<MemberRow, ApiError> {
+    let lock = tx.for_update();
+    read_member(tx, id, lock)
+}
+
+fn read_member(tx: &mut dyn Tx, id: &str, lock: &str) -> Result<MemberRow, ApiError> {
+    let sql = format!("SELECT state, seq, last_at FROM members WHERE id = $1{lock}");
+    let row = tx.row(&sql, &[id.into()])?.ok_or_else(|| ApiError::not_found("会员", "member", "member"))?;
     let mut cells = row.into_iter();
     let (state, seq, last_at) = (cells.next(), cells.next(), cells.next());
     Ok(MemberRow {
@@ -55,7 +66,7 @@ pub fn member_row(tx: &mut dyn Tx, id: &str) -> Result<MemberRow, ApiError> {
 /// on `member`: the engine's answer (`member`, `effects`, `refund`?), with
 /// the effects already booked on their members.
 pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Value>) -> Result<Value, ApiError> {
-    let row = member_row(tx, member)?;
+    let row = locked_member_row(tx, member)?;
     let seq = row.seq + 1;
     event.insert("id".into(), json!(format!("e{seq}")));
     event.insert("at".into(), json!(ctx.now.max(row.last_at)));
@@ -65,7 +76,7 @@ pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Val
         let (Some(other), Some(event)) = (effect.get("member").and_then(Value::as_str), effect.get("event")) else {
             return Err(ApiError::internal("an effect without a member or an event"));
         };
-        let row = member_row(tx, other)?;
+        let row = locked_member_row(tx, other)?;
         apply(tx, ctx, other, &row, event.clone())?;
     }
     Ok(answer)

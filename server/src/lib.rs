@@ -29,7 +29,8 @@ pub const DEMO_RULES: &str = include_str!("../../src/demo/rules.json");
 /// How to start.
 pub struct Config {
     pub wasm: PathBuf,
-    pub database: PathBuf,
+    /// A SQLite file's path or a `postgres://` URL (`db::Db::open`).
+    pub database: String,
     /// The storefront's built files, served at `/` when present.
     pub www: Option<PathBuf>,
 }
@@ -50,7 +51,7 @@ impl App {
     /// rules in force if it has none.
     pub fn start(config: &Config) -> Result<Arc<App>, String> {
         let engine = Engine::load(&config.wasm)?;
-        let db = Db::sqlite(&config.database)?;
+        let db = Db::open(&config.database)?;
         let keys = Keys::load(&db).map_err(|e| e.error.to_string())?;
         let app = App { engine, db, keys, rules: Mutex::new(None), www: config.www.clone() };
         let has_rules = app.db.read(|tx| Ok(tx.row("SELECT 1 FROM rules", &[])?.is_some()));
@@ -97,7 +98,7 @@ impl App {
             let version = last.and_then(|r| r[0].int()).unwrap_or(0) + 1;
             tx.exec(
                 "INSERT INTO rules (version, fingerprint, json, uploaded_at) VALUES ($1, $2, $3, $4)",
-                &[version.into(), fingerprint.into(), json.into(), clock::now().into()],
+                &[version.into(), fingerprint.as_str().into(), json.as_str().into(), clock::now().into()],
             )?;
             Ok(version)
         })?;

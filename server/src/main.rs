@@ -1,15 +1,18 @@
 //! `siyu-server`: serve the API (and the storefront, when built) on a
-//! local port, with the ledger in SQLite.
+//! local port, with the ledger in SQLite (`DATA/siyu.sqlite3`) or, given
+//! `--database postgres://…` (or `SIYU_DATABASE_URL`), in PostgreSQL.
 //!
 //! ```text
-//! siyu-server [--port 8787] [--host 127.0.0.1] [--data data] [--wasm pkg/siyu_wasm_bg.wasm] [--www www/dist]
+//! siyu-server [--port 8787] [--host 127.0.0.1] [--data data] [--database URL]
+//!             [--wasm pkg/siyu_wasm_bg.wasm] [--www www/dist]
 //! ```
 
 use std::path::PathBuf;
 
 use siyu_server::{api, App, Config};
 
-const USAGE: &str = "usage: siyu-server [--port N] [--host ADDR] [--data DIR] [--wasm FILE] [--www DIR]";
+const USAGE: &str =
+    "usage: siyu-server [--port N] [--host ADDR] [--data DIR] [--database postgres://…] [--wasm FILE] [--www DIR]";
 
 fn main() {
     if let Err(e) = run() {
@@ -24,6 +27,7 @@ fn run() -> Result<(), String> {
     let mut data = PathBuf::from("data");
     let mut wasm = PathBuf::from("pkg/siyu_wasm_bg.wasm");
     let mut www = Some(PathBuf::from("www/dist"));
+    let mut database = std::env::var("SIYU_DATABASE_URL").ok().filter(|u| !u.is_empty());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
@@ -31,6 +35,7 @@ fn run() -> Result<(), String> {
             "--port" => port = value()?.parse().map_err(|_| format!("--port takes a number\n{USAGE}"))?,
             "--host" => host = value()?,
             "--data" => data = value()?.into(),
+            "--database" => database = Some(value()?),
             "--wasm" => wasm = value()?.into(),
             "--www" => www = Some(value()?.into()),
             "-h" | "--help" => {
@@ -41,7 +46,8 @@ fn run() -> Result<(), String> {
         }
     }
     let www = www.filter(|d| d.is_dir());
-    let config = Config { wasm, database: data.join("siyu.sqlite3"), www };
+    let database = database.unwrap_or_else(|| data.join("siyu.sqlite3").to_string_lossy().into_owned());
+    let config = Config { wasm, database, www };
     let app = App::start(&config)?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
     runtime.block_on(async move {

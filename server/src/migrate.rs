@@ -11,7 +11,10 @@ use crate::error::ApiError;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("../migrations/0001_ledger.sql"))];
 
 pub fn run(db: &Db) -> Result<(), ApiError> {
+    // Two servers starting at once on one PostgreSQL database take turns.
+    let turn = if db.kind() == "postgres" { "SELECT pg_advisory_xact_lock(7262);" } else { "" };
     db.write(|tx| {
+        tx.batch(turn)?;
         tx.batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -19,6 +22,7 @@ pub fn run(db: &Db) -> Result<(), ApiError> {
     let newest = MIGRATIONS.last().map_or(0, |m| m.0);
     for &(version, name, sql) in MIGRATIONS {
         db.write(|tx| {
+            tx.batch(turn)?;
             let applied = tx.rows("SELECT MAX(version) FROM schema_migrations", &[])?;
             let have = applied.first().and_then(|r| r[0].int()).unwrap_or(0);
             if have > newest {

@@ -18,7 +18,8 @@ fn status_names_the_module_and_the_rules() {
     assert_eq!(s.status, 200);
     let pinned = std::fs::read_to_string(support::wasm().with_extension("wasm.sha256")).unwrap();
     assert_eq!(s.body["wasm_sha256"].as_str().unwrap(), pinned.split_whitespace().next().unwrap());
-    assert_eq!(s.body["db"], "sqlite");
+    let kind = if std::env::var("SIYU_TEST_POSTGRES").is_ok() { "postgres" } else { "sqlite" };
+    assert_eq!(s.body["db"], kind);
     assert_eq!(s.body["rules"]["version"], 1);
     assert!(s.body["rules"]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
 }
@@ -27,7 +28,8 @@ fn status_names_the_module_and_the_rules() {
 fn an_order_is_quoted_placed_paid_completed_and_refunded() {
     let server = Server::start("order");
     let (member, token) = server.member("小林");
-    assert_eq!(server.post("/api/coupons/new-20/claim", Some(&token), json!({})).status, 200);
+    let claim = server.post("/api/coupons/new-20/claim", Some(&token), json!({}));
+    assert_eq!(claim.status, 200, "{}", claim.body);
     let quote = server.post("/api/quote", Some(&token), json!({ "cart": cart() }));
     assert_eq!(quote.status, 200);
     let payable = quote.body["totals"]["payable"].as_i64().unwrap();
@@ -74,7 +76,7 @@ fn an_order_is_quoted_placed_paid_completed_and_refunded() {
     assert_eq!(wallet.status, 200);
     let me = server.get("/api/me", Some(&token));
     assert_eq!(me.body["id"], member);
-    support::assert_logs_replay_to_states(&server.data);
+    support::assert_logs_replay_to_states(&server.database);
 }
 
 #[test]

@@ -1,5 +1,10 @@
 //! A real `siyu-server` process on a loopback port, with its own data
-//! folder, and a small HTTP client for it.
+//! folder and database, and a small HTTP client for it.
+//!
+//! The database is a SQLite file in the data folder, or, when
+//! `SIYU_TEST_POSTGRES` holds a server's URL (`postgres://user@host:port`;
+//! scripts/test-server.sh starts one), a fresh PostgreSQL database on it
+//! for each server the tests start: the same tests run against both.
 
 #![allow(dead_code)]
 
@@ -9,6 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::{json, Value};
+use siyu_server::db::Db;
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -25,6 +31,21 @@ pub struct Server {
     pub base: String,
     pub admin: String,
     pub data: PathBuf,
+    /// What `--database` names: a SQLite file or a PostgreSQL URL.
+    pub database: String,
+}
+
+/// A new, empty database for one test's server.
+fn database(name: &str, data: &Path) -> String {
+    let Ok(base) = std::env::var("SIYU_TEST_POSTGRES") else {
+        return data.join("siyu.sqlite3").to_string_lossy().into_owned();
+    };
+    let db = format!("t_{}_{}_{}", name.replace('-', "_"), std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let mut admin =
+        postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls).expect("connect to SIYU_TEST_POSTGRES");
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    format!("{base}/{db}")
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -42,16 +63,20 @@ pub fn data_dir(name: &str) -> PathBuf {
 
 impl Server {
     pub fn start(name: &str) -> Server {
-        Server::start_on(data_dir(name))
+        let data = data_dir(name);
+        let database = database(name, &data);
+        Server::start_on(data, database)
     }
 
-    /// Start on an existing data folder (a restart).
-    pub fn start_on(data: PathBuf) -> Server {
+    /// Start on an existing data folder and database (a restart).
+    pub fn start_on(data: PathBuf, database: String) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_siyu-server"))
             .args(["--port", "0", "--wasm"])
             .arg(wasm())
             .arg("--data")
             .arg(&data)
+            .arg("--database")
+            .arg(&database)
             .env_remove("SIYU_ADMIN_TOKEN")
             .stdout(Stdio::piped())
             .spawn()
@@ -71,18 +96,24 @@ impl Server {
         assert!(!base.is_empty() && !admin.is_empty(), "the server did not start");
         // Keep draining its output so it never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base, admin, data }
+        Server { child, base, admin, data, database }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    /// SIGKILL: no shutdown, no flush.
-    pub fn kill(mut self) -> PathBuf {
+    /// SIGKILL: no shutdown, no flush. The data folder and database, to
+    /// start again on.
+    pub fn kill(mut self) -> (PathBuf, String) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        self.data.clone()
+        (self.data.clone(), self.database.clone())
+    }
+
+    /// The server's database, opened from the test.
+    pub fn db(&self) -> Db {
+        open(&self.database)
     }
 
     /// Sign a new member up: their id and token.
@@ -156,20 +187,30 @@ pub fn call(url: &str, method: &str, token: Option<&str>, headers: &[(&str, &str
     Reply { status, body, replayed }
 }
 
+pub fn open(database: &str) -> Db {
+    Db::open(database).expect("open the server's database")
+}
+
+/// The one integer a query answers.
+pub fn scalar(db: &Db, sql: &str) -> i64 {
+    db.read(|tx| tx.rows(sql, &[])).unwrap()[0][0].int().expect("an integer")
+}
+
 /// Every member's log replayed natively under the rules it was booked
 /// under gives the state the server stored.
-pub fn assert_logs_replay_to_states(data: &Path) {
-    let db = rusqlite::Connection::open(data.join("siyu.sqlite3")).unwrap();
-    let mut members = db.prepare("SELECT id, state FROM members ORDER BY id").unwrap();
-    let rows: Vec<(String, String)> =
-        members.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    let rules: String = db.query_row("SELECT json FROM rules ORDER BY version DESC LIMIT 1", [], |r| r.get(0)).unwrap();
-    for (id, state) in rows {
-        let mut events = db.prepare("SELECT json FROM events WHERE member_id = ?1 ORDER BY seq").unwrap();
-        let log: Vec<String> = events.query_map([&id], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+pub fn assert_logs_replay_to_states(database: &str) {
+    let db = open(database);
+    let members = db.read(|tx| tx.rows("SELECT id, state FROM members ORDER BY id", &[])).unwrap();
+    let rules = db.read(|tx| tx.rows("SELECT json FROM rules ORDER BY version DESC LIMIT 1", &[])).unwrap();
+    let rules = rules[0][0].text().unwrap().to_string();
+    for m in members {
+        let (id, state) = (m[0].text().unwrap(), m[1].text().unwrap());
+        let log =
+            db.read(|tx| tx.rows("SELECT json FROM events WHERE member_id = $1 ORDER BY seq", &[id.into()])).unwrap();
+        let log: Vec<&str> = log.iter().map(|r| r[0].text().unwrap()).collect();
         let input = format!(r#"{{"events":[{}],"rules":{rules}}}"#, log.join(","));
         let replayed: Value = serde_json::from_str(&siyu::ops::call("replay", &input)).unwrap();
-        let stored: Value = serde_json::from_str(&state).unwrap();
+        let stored: Value = serde_json::from_str(state).unwrap();
         assert_eq!(replayed["ok"], stored, "member {id}: replaying the log does not give the stored state");
     }
 }
