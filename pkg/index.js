@@ -6,7 +6,7 @@ import * as glue from './siyu_wasm_bg.js';
 export {
   applyEvent, assignContact, call, channelStats, checkRules, couponWallet, demoPosters, demoRules, drawPoster,
   eligibleMembers, isSiyuError, lifecycleAlerts, makeScene, memberSummary,
-  operations, parseScene, pointsHistory, posterCommands, quote, renderPoster, replay,
+  operations, parseScene, pointsHistory, posterCommands, prepareRules, quote, renderPoster, replay,
   validatePoster, validateRules,
 } from './siyu_wasm_bg.js';
 

@@ -31,6 +31,7 @@ exports.operations = glue.operations;
 exports.parseScene = glue.parseScene;
 exports.pointsHistory = glue.pointsHistory;
 exports.posterCommands = glue.posterCommands;
+exports.prepareRules = glue.prepareRules;
 exports.quote = glue.quote;
 exports.renderPoster = glue.renderPoster;
 exports.replay = glue.replay;

@@ -55,18 +55,21 @@ for path in sorted((root / "tests" / "vectors").rglob("*.json")):
     except RecursionError:
         continue
     name = str(path.relative_to(root))
-    expected = doc.get("expected") or {}
-    if "ok" in expected:
-        if doc["op"] not in ops:
-            bad.append(f"{name}: no schema for op {doc['op']}")
-            continue
-        input_v, answer_v = ops[doc["op"]]
-        check(input_v, doc["input"], "input", name)
-        check(answer_v, expected["ok"], "answer", name)
-        checked["ok"] += 1
-    elif "error" in expected:
-        check(error, expected["error"], "error", name)
-        checked["error"] += 1
+    # A steps vector: each step is a call of its own.
+    for i, call in enumerate(doc["steps"] if "steps" in doc else [doc]):
+        where = f"{name} step {i}" if "steps" in doc else name
+        expected = call.get("expected") or {}
+        if "ok" in expected:
+            if call["op"] not in ops:
+                bad.append(f"{where}: no schema for op {call['op']}")
+                continue
+            input_v, answer_v = ops[call["op"]]
+            check(input_v, call["input"], "input", where)
+            check(answer_v, expected["ok"], "answer", where)
+            checked["ok"] += 1
+        elif "error" in expected:
+            check(error, expected["error"], "error", where)
+            checked["error"] += 1
 
 for line in bad:
     print(line)

@@ -148,7 +148,7 @@ pub mod limits {
     };
     pub use crate::membership::lifecycle::{MAX_ACTIONS, MAX_ALERT_MEMBERS, MAX_MEMBER_ORDERS, MAX_TASK_LEN};
     pub use crate::membership::profile::MAX_TAGS;
-    pub use crate::ops::MAX_EVENTS;
+    pub use crate::ops::{MAX_EVENTS, MAX_PREPARED};
     pub use crate::poster::{
         MAX_CANVAS_SIDE, MAX_ELEMENTS, MAX_FIELD_CHARS, MAX_IMAGES, MAX_IMAGE_SIDE, MAX_IMAGE_URL, MAX_QR_VERSION,
         MAX_QUIET_ZONE, MAX_SCENE_CHARS, MAX_TEMPLATE_TEXT, MAX_TEXT_LINES,

@@ -4,12 +4,17 @@
 //! `{"op", "input", "expected"}`. The runner passes the canonical JSON of
 //! `input` (keys sorted, no whitespace) to `siyu::ops::call(op, …)` and
 //! compares the answer, byte for byte, with the canonical JSON of `expected`.
-//! Every other host (Node, Chromium, the mini-program shim, wasmtime,
-//! wasmtime-py) runs the same files the same way.
+//! A steps vector, `{"steps": [{"op", "input", "expected"}, …]}`, runs its
+//! steps in order in one [`siyu::ops::Session`] (rules prepared, then named
+//! by fingerprint) and is identical when every step is. Every other host
+//! (Node, Chromium, the mini-program shim, wasmtime, wasmtime-py) runs the
+//! same files the same way.
 //!
 //! `SIYU_BLESS=1 cargo test --test conformance` rewrites each file's
-//! `expected` from the engine's current answer instead of comparing. The
-//! inputs come from `tests/vectors/gen.py`; see the README next to it.
+//! `expected` from the engine's current answer instead of comparing (not a
+//! steps vector's: `gen.py` writes those from the stateless engine, so that
+//! they hold the prepared path to the unprepared one's bytes). The inputs
+//! come from `tests/vectors/gen.py`; see the README next to it.
 
 mod support;
 
@@ -80,15 +85,35 @@ impl Vector {
         self.path.strip_prefix(vectors_dir()).unwrap_or(&self.path).display().to_string()
     }
 
-    fn op(&self) -> &str {
-        self.doc["op"].as_str().unwrap_or_else(|| panic!("{}: `op` must be a string", self.name()))
+    /// The calls: the vector itself, or its steps.
+    fn steps(&self) -> Vec<&Value> {
+        match self.doc.get("steps").and_then(Value::as_array) {
+            Some(steps) => steps.iter().collect(),
+            None => vec![&self.doc],
+        }
     }
 
-    /// The engine's answer, as raw text.
-    fn run(&self) -> String {
-        let input = self.doc.get("input").unwrap_or_else(|| panic!("{}: no `input`", self.name()));
-        siyu::ops::call(self.op(), &canonical(input))
+    fn op(&self) -> String {
+        let ops: Vec<&str> = self.steps().iter().map(|s| op(s, &self.name())).collect();
+        ops.join(",")
     }
+
+    /// Each step's answer as raw text, and its `expected` as canonical
+    /// text, all in one session.
+    fn run(&self) -> Vec<(String, String)> {
+        let mut session = siyu::ops::Session::new();
+        self.steps()
+            .into_iter()
+            .map(|s| {
+                let input = s.get("input").unwrap_or_else(|| panic!("{}: no `input`", self.name()));
+                (session.call(op(s, &self.name()), &canonical(input)), canonical(&s["expected"]))
+            })
+            .collect()
+    }
+}
+
+fn op<'a>(call: &'a Value, name: &str) -> &'a str {
+    call["op"].as_str().unwrap_or_else(|| panic!("{name}: `op` must be a string"))
 }
 
 fn load() -> Vec<Vector> {
@@ -99,10 +124,20 @@ fn load() -> Vec<Vector> {
         .map(|path| {
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let doc = parse(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
-            for key in doc.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+            let steps = doc.get("steps").and_then(Value::as_array);
+            for call in steps.map(|s| s.iter().collect()).unwrap_or_else(|| vec![&doc]) {
+                for key in call.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                    assert!(
+                        ["op", "input", "expected"].contains(&key.as_str()),
+                        "{}: unexpected key `{key}`",
+                        path.display()
+                    );
+                }
+            }
+            if steps.is_some() {
                 assert!(
-                    ["op", "input", "expected"].contains(&key.as_str()),
-                    "{}: unexpected key `{key}`",
+                    doc.as_object().is_some_and(|o| o.len() == 1),
+                    "{}: a steps vector has only `steps`",
                     path.display()
                 );
             }
@@ -126,8 +161,8 @@ fn first_difference(got: &str, want: &str) -> String {
 
 fn bless(vectors: &mut [Vector]) -> usize {
     let mut changed = 0;
-    for v in vectors.iter_mut() {
-        let out = v.run();
+    for v in vectors.iter_mut().filter(|v| v.doc.get("steps").is_none()) {
+        let out = v.run().remove(0).0;
         let answer: Value =
             serde_json::from_str(&out).unwrap_or_else(|e| panic!("{}: the answer is not JSON: {e}", v.name()));
         let mut doc = v.doc.clone();
@@ -154,21 +189,23 @@ fn conformance_native() {
     let mut identical = 0;
     let mut failures = Vec::new();
     for v in &vectors {
-        let got = v.run();
-        let want = canonical(&v.doc["expected"]);
-        // The answer must already be canonical text, not merely equal after
-        // canonicalization: hosts compare the bytes they are given.
-        let got_canonical = serde_json::from_str::<Value>(&got).map(|x| canonical(&x)).unwrap_or_default();
-        if got == want && got_canonical == got {
+        let before = failures.len();
+        for (step, (got, want)) in v.run().into_iter().enumerate() {
+            let name = if v.doc.get("steps").is_some() { format!("{} step {step}", v.name()) } else { v.name() };
+            // The answer must already be canonical text, not merely equal
+            // after canonicalization: hosts compare the bytes they are given.
+            let got_canonical = serde_json::from_str::<Value>(&got).map(|x| canonical(&x)).unwrap_or_default();
+            if got_canonical != got {
+                failures.push(format!(
+                    "{name}: the answer is not canonical JSON\n{}",
+                    first_difference(&got, &got_canonical)
+                ));
+            } else if got != want {
+                failures.push(format!("{name} ({}): {}", v.op(), first_difference(&got, &want)));
+            }
+        }
+        if failures.len() == before {
             identical += 1;
-        } else if got_canonical != got {
-            failures.push(format!(
-                "{}: the answer is not canonical JSON\n{}",
-                v.name(),
-                first_difference(&got, &got_canonical)
-            ));
-        } else {
-            failures.push(format!("{} ({}): {}", v.name(), v.op(), first_difference(&got, &want)));
         }
     }
     for f in &failures {

@@ -6,7 +6,10 @@
 WASM defaults to pkg/siyu_wasm_bg.wasm; its SHA-256 must match the .sha256
 file next to it. Every file tests/vectors/**/*.json is one case
 {"op", "input", "expected"}: the canonical JSON of `input` goes in, and the
-answer must be, byte for byte, the canonical JSON of `expected`. The last
+answer must be, byte for byte, the canonical JSON of `expected`. A steps
+vector {"steps": [{"op", "input", "expected"}, ...]} runs its steps in order
+on the one instance (rules prepared, then named by fingerprint), and is
+identical when every step is. The last
 line is `conformance: wasmtime-py: <N> of <M> vectors identical`; the exit
 status is non-zero unless N == M (and M > 0).
 """
@@ -36,9 +39,12 @@ def load_vectors(root: Path):
     for path in sorted(root.rglob("*.json"), key=lambda p: p.relative_to(root).parts):
         name = str(path.relative_to(root))
         doc = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(doc.get("op"), str) or "input" not in doc or "expected" not in doc:
-            raise SystemExit(f"{name}: a vector is {{\"op\": string, \"input\", \"expected\"}}")
-        yield name, doc["op"], canonical(doc["input"]), canonical(doc["expected"])
+        steps = []
+        for step in doc["steps"] if "steps" in doc else [doc]:
+            if not isinstance(step.get("op"), str) or "input" not in step or "expected" not in step:
+                raise SystemExit(f"{name}: a vector is {{\"op\": string, \"input\", \"expected\"}} or {{\"steps\": [...]}}")
+            steps.append((step["op"], canonical(step["input"]), canonical(step["expected"])))
+        yield name, steps, "steps" in doc
 
 
 def main() -> int:
@@ -61,21 +67,27 @@ def main() -> int:
     siyu = module.instantiate()
     identical = 0
     fuel_total = 0
-    for name, op, data, want in vectors:
-        try:
-            got = siyu.call(op, data)
-        except CallFailed as e:
-            print(f"MISMATCH {name} ({op}): {e}")
-            siyu = module.instantiate()
-            continue
-        fuel_total += siyu.last_fuel
-        if args.verbose:
-            print(f"fuel: {siyu.last_fuel:>10} {name}")
-        if got == want:
-            identical += 1
-        else:
-            print(f"MISMATCH {name} ({op}): {first_difference(got, want)}")
-    print(f"fuel: {fuel_total} instructions over {total} calls")
+    calls = 0
+    for name, steps, is_steps in vectors:
+        same = True
+        for i, (op, data, want) in enumerate(steps):
+            where = f"{name} step {i}" if is_steps else name
+            calls += 1
+            try:
+                got = siyu.call(op, data)
+            except CallFailed as e:
+                print(f"MISMATCH {where} ({op}): {e}")
+                siyu = module.instantiate()
+                same = False
+                break
+            fuel_total += siyu.last_fuel
+            if args.verbose:
+                print(f"fuel: {siyu.last_fuel:>10} {where}")
+            if got != want:
+                print(f"MISMATCH {where} ({op}): {first_difference(got, want)}")
+                same = False
+        identical += same
+    print(f"fuel: {fuel_total} instructions over {calls} calls")
     print(f"conformance: wasmtime-py: {identical} of {total} vectors identical")
     return 0 if total > 0 and identical == total else 1
 

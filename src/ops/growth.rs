@@ -1,13 +1,12 @@
 //! `make_scene`, `parse_scene`, `assign_contact` and `channel_stats`.
 
-use super::{answer_text, checked, input};
+use super::{answer_text, input, RulesArg, Session};
 use crate::code;
 use crate::decode::{Decode, Json};
 use crate::error::Error;
 use crate::error::Result;
 use crate::growth::channel::{self, ChannelContact};
 use crate::growth::scene::{self, SceneParts};
-use crate::rules::Rules;
 use crate::time::Date;
 
 #[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "ParseSceneInput"))]
@@ -18,12 +17,12 @@ pub(super) struct ParseIn {
     scene: String,
 }
 
-pub(super) fn make_scene(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn make_scene(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     let p: SceneParts = input(v)?;
     answer_text(out, &scene::make(&p)?)
 }
 
-pub(super) fn parse_scene(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn parse_scene(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     let i: ParseIn = input(v)?;
     answer_text(out, &scene::parse(&i.scene)?)
 }
@@ -32,7 +31,8 @@ pub(super) fn parse_scene(v: &Json, out: &mut String) -> Result<()> {
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AssignIn {
-    rules: Rules,
+    #[cfg_attr(feature = "ts", tsify(type = "Rules | PreparedRules"))]
+    rules: RulesArg,
     /// The scene scanned (a channel's own, or any with `-C`); or `channel`.
     #[serde(default)]
     scene: Option<String>,
@@ -44,12 +44,12 @@ pub(super) struct AssignIn {
     counter: u64,
 }
 
-pub(super) fn assign_contact(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn assign_contact(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
     let i: AssignIn = input(v)?;
-    checked(&i.rules)?;
+    let rules = s.rules(&i.rules)?;
     let c = match (&i.scene, &i.channel) {
-        (Some(s), None) => channel::by_scene(&i.rules, s)?,
-        (None, Some(id)) => channel::by_id(&i.rules, id)?,
+        (Some(s), None) => channel::by_scene(rules, s)?,
+        (None, Some(id)) => channel::by_id(rules, id)?,
         _ => {
             return Err(Error::new(
                 code::INPUT_INVALID,
@@ -66,7 +66,8 @@ pub(super) fn assign_contact(v: &Json, out: &mut String) -> Result<()> {
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StatsIn {
-    rules: Rules,
+    #[cfg_attr(feature = "ts", tsify(type = "Rules | PreparedRules"))]
+    rules: RulesArg,
     /// The first local day counted.
     from: Date,
     /// The last local day counted.
@@ -75,9 +76,9 @@ pub(super) struct StatsIn {
     contacts: Vec<ChannelContact>,
 }
 
-pub(super) fn channel_stats(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn channel_stats(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
     let i: StatsIn = input(v)?;
-    checked(&i.rules)?;
-    channel::check_batch(&i.rules, i.from, i.to, &i.contacts)?;
-    answer_text(out, &channel::stats(&i.rules, i.from, i.to, &i.contacts))
+    let rules = s.rules(&i.rules)?;
+    channel::check_batch(rules, i.from, i.to, &i.contacts)?;
+    answer_text(out, &channel::stats(rules, i.from, i.to, &i.contacts))
 }

@@ -1,11 +1,10 @@
 //! `apply_event` and `replay`.
 
-use super::{answer_text, checked, input};
+use super::{answer_text, input, RulesArg, Session};
 use crate::code;
 use crate::decode::{Decode, Json};
 use crate::error::{Error, Result};
 use crate::ledger::{self, Event, Member};
-use crate::rules::Rules;
 
 /// Most events one `replay` folds.
 pub const MAX_EVENTS: usize = 100_000;
@@ -14,19 +13,20 @@ pub const MAX_EVENTS: usize = 100_000;
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ApplyIn {
-    rules: Rules,
+    #[cfg_attr(feature = "ts", tsify(type = "Rules | PreparedRules"))]
+    rules: RulesArg,
     #[serde(default)]
     member: Option<Member>,
     event: Event,
 }
 
-pub(super) fn apply_event(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn apply_event(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
     let i: ApplyIn = input(v)?;
-    checked(&i.rules)?;
+    let rules = s.rules(&i.rules)?;
     if let Some(m) = &i.member {
         m.check()?;
     }
-    let booked = ledger::apply(&i.rules, i.member.unwrap_or_default(), &i.event)?;
+    let booked = ledger::apply(rules, i.member.unwrap_or_default(), &i.event)?;
     answer_text(out, &booked)
 }
 
@@ -34,13 +34,14 @@ pub(super) fn apply_event(v: &Json, out: &mut String) -> Result<()> {
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ReplayIn {
-    rules: Rules,
+    #[cfg_attr(feature = "ts", tsify(type = "Rules | PreparedRules"))]
+    rules: RulesArg,
     events: Vec<Event>,
 }
 
-pub(super) fn replay(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn replay(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
     let i: ReplayIn = input(v)?;
-    checked(&i.rules)?;
+    let rules = s.rules(&i.rules)?;
     if i.events.len() > MAX_EVENTS {
         return Err(Error::new(
             code::TOO_MANY,
@@ -49,5 +50,5 @@ pub(super) fn replay(v: &Json, out: &mut String) -> Result<()> {
             format!("at most {MAX_EVENTS} events per replay"),
         ));
     }
-    answer_text(out, &ledger::replay(&i.rules, &i.events)?)
+    answer_text(out, &ledger::replay(rules, &i.events)?)
 }

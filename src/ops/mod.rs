@@ -6,7 +6,8 @@
 //! One file per family of operations: `rules.rs` (validating a rule set),
 //! `pricing.rs` (quotes), `ledger.rs` (booking and replaying events),
 //! `views.rs` (read-only answers about a member), `growth.rs` (codes and
-//! scenes), `poster.rs` (share posters).
+//! scenes), `poster.rs` (share posters); `session.rs` keeps the rule sets
+//! `prepare_rules` prepared, for inputs that name them by fingerprint.
 //!
 //! ```
 //! let out = siyu::ops::call("validate_rules", &format!(r#"{{"rules":{}}}"#, siyu::demo::RULES));
@@ -25,25 +26,29 @@ mod poster;
 mod pricing;
 mod rules;
 pub mod schema;
+mod session;
 mod views;
 
 use crate::code;
 use crate::decode::{self, Decode, Json};
 use crate::encode::{self, Encode};
-use crate::error::{clip, Error, Result};
+use crate::error::Result;
 use crate::rules::Rules;
 
 pub use ledger::MAX_EVENTS;
+use session::RulesArg;
+pub use session::{Session, MAX_PREPARED};
 
 /// Written (by `operations`) as its name and summary.
 #[derive(Encode)]
 pub struct Operation {
     pub name: &'static str,
     pub summary: &'static str,
-    /// The op: its input, parsed, and the buffer to append its answer to,
-    /// as canonical JSON text (the buffer may hold the envelope's start).
+    /// The op: its input, parsed, the session (its prepared rules), and
+    /// the buffer to append its answer to, as canonical JSON text (the
+    /// buffer may hold the envelope's start).
     #[serde(skip)]
-    run: fn(&Json, &mut String) -> Result<()>,
+    run: fn(&Json, &mut Session, &mut String) -> Result<()>,
 }
 
 pub const OPERATIONS: &[Operation] = &[
@@ -51,6 +56,11 @@ pub const OPERATIONS: &[Operation] = &[
         name: "validate_rules",
         summary: "check a rule set and return its fingerprint",
         run: rules::validate_rules,
+    },
+    Operation {
+        name: "prepare_rules",
+        summary: "check a rule set and keep it, for later calls to name by fingerprint",
+        run: rules::prepare_rules,
     },
     Operation { name: "quote", summary: "price a cart for a member (or a guest) at a moment", run: pricing::quote },
     Operation {
@@ -114,22 +124,13 @@ pub const OPERATIONS: &[Operation] = &[
     Operation { name: "operations", summary: "the names of every operation", run: operations },
 ];
 
-fn find(op: &str) -> Result<&'static Operation> {
-    OPERATIONS.iter().find(|o| o.name == op).ok_or_else(|| {
-        Error::new(
-            code::UNKNOWN_OPERATION,
-            "op",
-            format!("未知操作 `{}`", clip(op, 64)),
-            format!("unknown operation `{}`", clip(op, 64)),
-        )
-    })
-}
-
 /// Run operation `op` on JSON text; always returns JSON text:
 /// `{"ok": …}` or `{"error": {"code", "path", "zh", "en", "problems"?}}`,
-/// with every object's keys in sorted order (canonical JSON).
+/// with every object's keys in sorted order (canonical JSON). Stateless: a
+/// fresh [`Session`] each call, so `"rules": {"prepared": …}` is refused
+/// (`RULES_NOT_PREPARED`); use [`Session::call`] to prepare rules once.
 pub fn call(op: &str, input: &str) -> String {
-    call_after("", op, input)
+    Session::new().call(op, input)
 }
 
 /// [`call`]'s text after `prefix`, in one buffer: the answer is written
@@ -138,36 +139,13 @@ pub fn call(op: &str, input: &str) -> String {
 /// quote; in Wasm each copy is a `memory.copy`, a runtime call in V8 and
 /// Cranelift.)
 pub fn call_after(prefix: &str, op: &str, input: &str) -> String {
-    let mut out = prefix.to_string() + "{\"ok\":";
-    match answer_after(&mut out, op, input) {
-        Ok(()) => out.push('}'),
-        Err(e) => {
-            out.truncate(prefix.len());
-            out.push_str(&envelope(Err(e)));
-        }
-    }
-    out
+    Session::new().call_after(prefix, op, input)
 }
 
 /// Run operation `op` on JSON text: the answer as canonical JSON text (what
 /// `call` puts under `ok`), or the refusal.
 pub fn answer(op: &str, input: &str) -> Result<String> {
-    let mut out = String::new();
-    answer_after(&mut out, op, input)?;
-    Ok(out)
-}
-
-/// [`answer`], appended to `out`.
-fn answer_after(out: &mut String, op: &str, input: &str) -> Result<()> {
-    // Malformed JSON is reported before an unknown operation.
-    let json = decode::parse(input)?;
-    let op = find(op)?;
-    // Room for an answer as long as the input (longer for a quote, much
-    // shorter for a view): a start that saves most of the buffer's
-    // doublings, each a copy of all written so far. At most 256 KB: a huge
-    // input may well be refused.
-    out.reserve(input.len().clamp(1024, 256 << 10));
-    (op.run)(&json, out)
+    Session::new().answer(op, input)
 }
 
 /// The input of `poster_commands` (JSON text) laid out, typed: what the JS
@@ -196,7 +174,7 @@ fn input<T: Decode>(v: &Json) -> Result<T> {
     decode::from_json(v, code::INPUT_INVALID, "输入无效", "the input is invalid")
 }
 
-/// The input's rules, checked (their shape was checked as they were read).
+/// Given rules, checked (their shape was checked as they were read).
 fn checked(rules: &Rules) -> Result<()> {
     rules.validate().map_err(|e| e.under("rules"))
 }
@@ -213,7 +191,7 @@ fn answer_text(out: &mut String, t: &dyn Encode) -> Result<()> {
 #[serde(deny_unknown_fields)]
 pub(super) struct Nothing {}
 
-fn operations(v: &Json, out: &mut String) -> Result<()> {
+fn operations(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     let _: Nothing = input(v)?;
     answer_text(out, &OPERATIONS)
 }

@@ -1,6 +1,6 @@
 //! `validate_poster`, `render_poster` and `poster_commands`.
 
-use super::{answer_text, input};
+use super::{answer_text, input, Session};
 use crate::decode::{Decode, Json};
 use crate::encode::Encode;
 use crate::error::Result;
@@ -47,7 +47,7 @@ pub(super) struct PosterIn {
     images: SortedMap<String, String>,
 }
 
-pub(super) fn validate_poster(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn validate_poster(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     let i: ValidateIn = input(v)?;
     let t = &i.template;
     let used = poster::validate(t).map_err(|e| e.under("template"))?;
@@ -73,12 +73,12 @@ fn template_json<'v>(v: &'v Json<'v>) -> &'v Json<'v> {
     }
 }
 
-pub(super) fn render_poster(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn render_poster(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     let i: PosterIn = input(v)?;
     answer_text(out, &poster::render(&i.template, &i.fields, &i.images)?)
 }
 
-pub(super) fn poster_commands(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn poster_commands(v: &Json, _: &mut Session, out: &mut String) -> Result<()> {
     answer_text(out, &layout(v)?)
 }
 

@@ -1,6 +1,6 @@
-//! `validate_rules`.
+//! `validate_rules` and `prepare_rules`.
 
-use super::{answer_text, checked, input};
+use super::{answer_text, checked, input, RulesArg, Session};
 use crate::decode::{Decode, Json};
 use crate::encode::Encode;
 use crate::error::Result;
@@ -10,7 +10,8 @@ use crate::rules::Rules;
 #[derive(Decode)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RulesIn {
-    rules: Rules,
+    #[cfg_attr(feature = "ts", tsify(type = "Rules | PreparedRules"))]
+    rules: RulesArg,
 }
 
 /// What `validate_rules` answers: the fingerprint and what the rules hold.
@@ -23,10 +24,29 @@ pub(super) struct RulesCheck {
     campaigns: u64,
 }
 
-pub(super) fn validate_rules(v: &Json, out: &mut String) -> Result<()> {
+pub(super) fn validate_rules(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
     let i: RulesIn = input(v)?;
-    checked(&i.rules)?;
-    let r = &i.rules;
+    check_text(out, s.rules(&i.rules)?)
+}
+
+/// `validate_rules`, and the rules kept in the session as its newest set
+/// (refused rules are not kept). Named by fingerprint, a set already held
+/// becomes the newest.
+pub(super) fn prepare_rules(v: &Json, s: &mut Session, out: &mut String) -> Result<()> {
+    let i: RulesIn = input(v)?;
+    match i.rules {
+        RulesArg::Given(r) => {
+            checked(&r)?;
+            check_text(out, &r)?;
+            s.keep(r);
+            Ok(())
+        }
+        RulesArg::Prepared(fp) => check_text(out, s.renew(&fp)?),
+    }
+}
+
+/// What `validate_rules` and `prepare_rules` answer about `r`.
+fn check_text(out: &mut String, r: &Rules) -> Result<()> {
     answer_text(
         out,
         &RulesCheck {

@@ -34,6 +34,7 @@ type Writes = fn(&mut Defs) -> Value;
 /// [`OPERATIONS`](super::OPERATIONS) (a test holds the two lists equal).
 const TYPES: &[(&str, Writes, Writes)] = &[
     ("validate_rules", rules::RulesIn::input_schema, rules::RulesCheck::answer_schema),
+    ("prepare_rules", rules::RulesIn::input_schema, rules::RulesCheck::answer_schema),
     ("quote", pricing::QuoteIn::input_schema, Quote::answer_schema),
     ("apply_event", ledger::ApplyIn::input_schema, Booked::answer_schema),
     ("replay", ledger::ReplayIn::input_schema, Member::answer_schema),

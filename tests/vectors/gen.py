@@ -9,6 +9,17 @@ One case per file, `tests/vectors/<area>/<name>.json`:
 
     {"op": "<op name>", "input": {...}, "expected": {"ok": ...} | {"error": ...}}
 
+or, for calls that depend on the ones before them (rules prepared by
+`prepare_rules`, then named by fingerprint), a steps vector run in order in
+one session / instance:
+
+    {"steps": [{"op", "input", "expected"}, ...]}
+
+A steps vector's `expected` are written here, each from the *stateless*
+engine (`siyu call`) on the step's input with the prepared rules written out
+in full: so every host checks that naming rules by fingerprint answers the
+same bytes as sending them. Blessing leaves steps vectors alone.
+
 A file whose op and input are unchanged keeps its `expected`; a new or changed
 one gets `"expected": null` until it is blessed (and fails until then). Files
 that this script no longer produces are deleted. Review what blessing changed
@@ -256,6 +267,25 @@ def case(area, name, op, inp):
     CASES[path] = {"op": op, "input": inp}
 
 
+def steps_case(area, name, steps):
+    """A steps vector: `steps` is a list of (op, input, stateless input),
+    each answered here by the stateless engine on its stateless input."""
+    path = f"{area}/{name}.json"
+    if path in CASES:
+        sys.exit(f"gen.py: two cases named {path}")
+    CASES[path] = {"steps": [{"op": op, "input": inp, "expected": call(op, same)} for op, inp, same in steps]}
+
+
+# Sections that build on the cases of others (`after_sections(f)`): run after every
+# section has loaded.
+AFTER_SECTIONS = []
+
+
+def after_sections(f):
+    AFTER_SECTIONS.append(f)
+    return f
+
+
 def quote(area, name, rules, c, now=NOW, member=None):
     inp = {"rules": rules, "cart": c, "now": now}
     if member is not None:
@@ -319,15 +349,20 @@ def write_all():
     written = set()
     for path, doc in sorted(CASES.items()):
         full_path = os.path.join(HERE, path)
-        check_portable(doc["input"], path)
         old = None
         if os.path.exists(full_path):
             with open(full_path, encoding="utf-8") as f:
                 old = json.load(f)
-        expected = None
-        if old and old.get("op") == doc["op"] and canonical(old.get("input")) == canonical(doc["input"]):
-            expected = old.get("expected")
-        text = file_text({"op": doc["op"], "input": doc["input"], "expected": expected})
+        if "steps" in doc:
+            for step in doc["steps"]:
+                check_portable(step["input"], path)
+            text = file_text(doc)
+        else:
+            check_portable(doc["input"], path)
+            expected = None
+            if old and old.get("op") == doc["op"] and canonical(old.get("input")) == canonical(doc["input"]):
+                expected = old.get("expected")
+            text = file_text({"op": doc["op"], "input": doc["input"], "expected": expected})
         os.makedirs(os.path.dirname(full_path), exist_ok=True)
         if old is None or open(full_path, encoding="utf-8").read() != text:
             with open(full_path, "w", encoding="utf-8") as f:
@@ -352,4 +387,6 @@ def write_all():
 if __name__ == "__main__":
     sys.modules["gen"] = sys.modules["__main__"]
     load_sections()
+    for f in AFTER_SECTIONS:
+        f()
     write_all()

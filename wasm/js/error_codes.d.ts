@@ -15,6 +15,7 @@ export type ErrorCode =
     | "WRONG_TYPE"
     | "UNKNOWN_VARIANT"
     | "UNKNOWN_OPERATION"
+    | "RULES_NOT_PREPARED"
     | "INPUT_NOT_UTF8"
     | "INPUT_OUT_OF_BOUNDS"
     | "UNSAFE_INTEGER"

@@ -2,6 +2,9 @@
 //! as a camelCase JS function over plain JS objects, plus `call(op, json)`
 //! for exact JSON text in and out.
 //!
+//! - Every function and `call` run in the instance's one session: after
+//!   `prepareRules(rules)`, inputs may name those rules by fingerprint,
+//!   `{rules: {prepared: "sha256:…"}}`, for the same answers.
 //! - A function carries JSON *text* across the boundary and runs exactly the
 //!   path of the raw ABI and `call`: the input is written with
 //!   `JSON.stringify` (in `wasm/js/to_json.js`), answered by
@@ -92,7 +95,7 @@ pub(crate) fn input_text(input: &JsValue) -> Result<String, JsValue> {
 
 /// Run one operation on the JSON text of a JS value.
 fn run_text(op: &str, text: &str) -> Result<JsValue, JsValue> {
-    let out = ops::answer(op, &unsafe_integers_as_floats(text)).map_err(to_js_error)?;
+    let out = crate::in_session(|s| s.answer(op, &unsafe_integers_as_floats(text))).map_err(to_js_error)?;
     if let Some((start, end)) = unsafe_integer(out.as_bytes(), 0) {
         // ASCII digits; `get` because a `str` index that could panic brings
         // core's panic message code into the module.
@@ -203,7 +206,7 @@ pub fn call(
     // Taken as `JsValue`, not `&str`: the glue's string conversion would
     // throw a JS `TypeError` on a non-string before Rust saw the call.
     match (op.as_string(), json.as_string()) {
-        (Some(op), Some(json)) => ops::call(&op, &json),
+        (Some(op), Some(json)) => crate::in_session(|s| s.call(&op, &json)),
         (op, _) => {
             let mut top = Error::new(code::INPUT_INVALID, "", "输入无效", "the input is invalid");
             top.problems.push(if op.is_none() {
@@ -263,6 +266,10 @@ exports! {
     #[doc = "Check a rule set; its fingerprint and counts. Throws `RULES_INVALID`"]
     #[doc = "listing every problem."]
     validate_rules => validateRules(unchecked_param_type = "RulesInput") -> "RulesCheck";
+    #[doc = "Check a rule set and keep it in this instance (at most 4; a fifth drops the"]
+    #[doc = "one prepared longest ago): later calls pass `{rules: {prepared: fingerprint}}`"]
+    #[doc = "and are answered the same. Throws as `validateRules`; refused rules are not kept."]
+    prepare_rules => prepareRules(unchecked_param_type = "RulesInput") -> "RulesCheck";
     #[doc = "Price a cart for a member (or a guest) at a moment."]
     quote => quote(unchecked_param_type = "QuoteInput") -> "Quote";
     #[doc = "Book one event on a member's state: the new state and the events it makes"]
@@ -309,7 +316,15 @@ exports! {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_HAND_WRITTEN: &str = r#"
-/** What `validateRules` returns. */
+/**
+ * Rules `prepareRules` kept in this instance, named by the fingerprint it
+ * returned. Unknown to the instance: `RULES_NOT_PREPARED` (prepare, retry).
+ */
+export interface PreparedRules {
+    prepared: string;
+}
+
+/** What `validateRules` and `prepareRules` return. */
 export interface RulesCheck {
     fingerprint: string;
     schema: number;

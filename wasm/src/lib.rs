@@ -18,6 +18,19 @@ pub mod js;
 pub mod memcmp;
 pub mod raw;
 
+/// The instance's one session (`siyu::ops::Session`): the rule sets
+/// `prepare_rules` prepared, which inputs then name by fingerprint. Both
+/// faces, every JS function and the raw ABI's `siyu_call`, run in it. A
+/// wasm32 module without threads runs one call at a time and no call
+/// re-enters another, so the lock is never contended; it only makes the
+/// static sound (and natively, in tests, it is a real lock).
+static SESSION: std::sync::Mutex<siyu::ops::Session> = std::sync::Mutex::new(siyu::ops::Session::new());
+
+/// `f` with the instance's session.
+pub(crate) fn in_session<T>(f: impl FnOnce(&mut siyu::ops::Session) -> T) -> T {
+    f(&mut SESSION.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
 /// The module's allocator (see `alloc.rs`): small and fast for the many
 /// short-lived allocations of one call.
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,9 @@
 //!     siyu_free(ptr, N + 4).
 //! ```
 //!
+//! Calls run in the instance's one session: after `prepare_rules`, inputs
+//! may name those rules by fingerprint (`"rules": {"prepared": "sha256:…"}`).
+//!
 //! The input buffers stay the caller's: `siyu_call` reads them and does not
 //! free them. Bad input — invalid UTF-8, truncated JSON, buffers outside
 //! linear memory, payloads over 16 MiB — comes back as an error envelope,
@@ -40,7 +43,7 @@ const ROOM: &str = "\0\0\0\0";
 /// The whole raw call, framed (see [`frame`]).
 pub fn call_frame(op: &[u8], input: &[u8]) -> Vec<u8> {
     frame(match strs(op, input) {
-        Ok((op, input)) => ops::call_after(ROOM, op, input),
+        Ok((op, input)) => crate::in_session(|s| s.call_after(ROOM, op, input)),
         Err(refusal) => ROOM.to_string() + &refusal,
     })
 }

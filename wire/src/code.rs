@@ -88,6 +88,10 @@ codes! {
     UNKNOWN_VARIANT;
     /// `ops::call` with an operation that does not exist.
     UNKNOWN_OPERATION;
+    /// `"rules": {"prepared": "sha256:…"}` names a rule set this instance
+    /// (session) does not hold: call `prepare_rules` with the rules, then
+    /// retry.
+    RULES_NOT_PREPARED;
     /// Raw Wasm ABI only: the bytes are not UTF-8 (`docs/ABI.md`).
     INPUT_NOT_UTF8;
     /// Raw Wasm ABI only: a buffer lies outside linear memory (`docs/ABI.md`).

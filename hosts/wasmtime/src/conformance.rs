@@ -2,7 +2,11 @@
 //!
 //! Every file `tests/vectors/**/*.json` is one case `{"op", "input",
 //! "expected"}`. The canonical JSON of `input` goes in; the answer must be,
-//! byte for byte, the canonical JSON of `expected` (the full envelope).
+//! byte for byte, the canonical JSON of `expected` (the full envelope). A
+//! steps vector `{"steps": [{"op", "input", "expected"}, …]}` is loaded as
+//! its steps, one after another, and run in order on the one instance
+//! (rules prepared, then named by fingerprint); the file is identical when
+//! every step is.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,8 +16,12 @@ use serde_json::Value;
 use crate::canonical::{canonical, parse};
 use crate::{Result, Wasm};
 
+/// One call: a vector, or one step of a steps vector.
 pub struct Vector {
+    /// The file's name, with ` step <i>` for a step.
     pub name: String,
+    /// The file's index among the files loaded: the steps of one file share it.
+    pub file: usize,
     pub op: String,
     pub input: String,
     pub expected: String,
@@ -39,23 +47,31 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn load(dir: &Path) -> Result<Vec<Vector>> {
     let mut paths = Vec::new();
     collect(dir, &mut paths)?;
-    paths
-        .iter()
-        .map(|path| {
-            let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
-            let doc = parse(&text).map_err(|e| format!("{name}: not JSON: {e}"))?;
-            let op = doc.get("op").and_then(Value::as_str).ok_or_else(|| format!("{name}: `op` must be a string"))?;
-            let input = doc.get("input").ok_or_else(|| format!("{name}: no `input`"))?;
-            let expected = doc.get("expected").ok_or_else(|| format!("{name}: no `expected`"))?;
-            Ok(Vector {
-                name: name.clone(),
+    let mut out = Vec::new();
+    for (file, path) in paths.iter().enumerate() {
+        let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        let doc = parse(&text).map_err(|e| format!("{name}: not JSON: {e}"))?;
+        let steps = match doc.get("steps") {
+            Some(steps) => {
+                steps.as_array().ok_or_else(|| format!("{name}: `steps` must be an array"))?.iter().collect()
+            }
+            None => vec![&doc],
+        };
+        for (i, call) in steps.iter().enumerate() {
+            let op = call.get("op").and_then(Value::as_str).ok_or_else(|| format!("{name}: `op` must be a string"))?;
+            let input = call.get("input").ok_or_else(|| format!("{name}: no `input`"))?;
+            let expected = call.get("expected").ok_or_else(|| format!("{name}: no `expected`"))?;
+            out.push(Vector {
+                name: if doc.get("steps").is_some() { format!("{name} step {i}") } else { name.clone() },
+                file,
                 op: op.to_string(),
                 input: canonical(input),
                 expected: canonical(expected),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Where two texts first differ, with some context from each.
@@ -84,17 +100,22 @@ pub struct FuelStats {
 }
 
 pub struct Report {
+    /// Files, not calls: a steps vector counts once.
     pub identical: usize,
     pub total: usize,
     pub failures: Vec<String>,
     pub fuel: FuelStats,
 }
 
-/// Run every vector on one instance (a new one after a trap).
+/// Run every vector on one instance (a new one after a trap), in order.
 pub fn run(wasm: &Wasm, vectors: &[Vector]) -> Result<Report> {
     let mut siyu = wasm.instantiate()?;
-    let mut report = Report { identical: 0, total: vectors.len(), failures: Vec::new(), fuel: FuelStats::default() };
+    let files = vectors.last().map_or(0, |v| v.file + 1);
+    let mut report = Report { identical: 0, total: files, failures: Vec::new(), fuel: FuelStats::default() };
+    // Files with a call that differed (or trapped).
+    let mut differ = vec![false; files];
     for v in vectors {
+        let failures = report.failures.len();
         match siyu.call(&v.op, v.input.as_bytes()) {
             Ok(answer) => {
                 let f = &mut report.fuel;
@@ -108,9 +129,7 @@ pub fn run(wasm: &Wasm, vectors: &[Vector]) -> Result<Report> {
                 e.0 += 1;
                 e.1 += answer.fuel;
                 e.2 = e.2.max(answer.fuel);
-                if answer.text == v.expected {
-                    report.identical += 1;
-                } else {
+                if answer.text != v.expected {
                     report.failures.push(format!(
                         "{} ({}): {}",
                         v.name,
@@ -124,6 +143,8 @@ pub fn run(wasm: &Wasm, vectors: &[Vector]) -> Result<Report> {
                 siyu = wasm.instantiate()?;
             }
         }
+        differ[v.file] |= report.failures.len() > failures;
     }
+    report.identical = differ.iter().filter(|d| !**d).count();
     Ok(report)
 }

@@ -17,6 +17,10 @@
 //!   anywhere in 2000–2199, with refunds of real and absent lines; member
 //!   states for the other operations are folded natively from such logs;
 //! - **the corpus**: every input of `tests/vectors`, as it is and mutated;
+//! - **prepared rules**: every eighth case that gives rules in full has them
+//!   prepared first (`prepare_rules`, on both sides: the native side keeps
+//!   a `siyu::ops::Session` as the instance keeps its own) and then names
+//!   them by fingerprint;
 //! - **hostile numbers and shapes** spliced into any of these at a random
 //!   node: 2^31, 2^32, 2^53 ± 1, the i64 and u64 bounds and one past them,
 //!   `-0`, `1e3`, `0.5`, huge strings, nesting at and past the depth limit,
@@ -696,7 +700,7 @@ fn input_for(r: &mut Rng, s: &Sources, op: &str) -> (Value, &'static str) {
         }
     };
     match op {
-        "validate_rules" => (json!({ "rules": rules_v }), "rules"),
+        "validate_rules" | "prepare_rules" => (json!({ "rules": rules_v }), "rules"),
         "quote" => {
             let (m, clock, coupons) = if r.pct(80) { member(r) } else { (Value::Null, start_time(r), Vec::new()) };
             let mut i = json!({ "rules": rules_v, "cart": cart(r, &n, &coupons), "now": now_after(r, clock) });
@@ -1152,15 +1156,21 @@ pub fn run(
         failures: Vec::new(),
         seconds: 0.0,
     };
+    // The native side of the instance's session: prepared rules on both.
+    let mut session = siyu::ops::Session::new();
     let mut n = 0u64;
     while cases == 0 || n < cases {
-        let c = case(&sources, seed, n);
-        let native = siyu::ops::call(&c.op, &c.input);
+        let mut c = case(&sources, seed, n);
+        if n % 8 == 7 {
+            by_fingerprint(&mut c, &mut session, &mut inst);
+        }
+        let native = session.call(&c.op, &c.input);
         let wasm_answer = match inst.call(&c.op, c.input.as_bytes()) {
             Ok(a) => a.text,
             Err(f) => {
-                // A trap: record it, and start a fresh instance.
+                // A trap: record it, and start a fresh instance (and session).
                 inst = wasm.instantiate()?;
+                session = siyu::ops::Session::new();
                 format!("<no answer: {f}>")
             }
         };
@@ -1197,6 +1207,25 @@ pub fn run(
     }
     rep.seconds = started.elapsed().as_secs_f64();
     Ok(rep)
+}
+
+/// Every eighth case that gives rules in full: the rules prepared on both
+/// sides first (`prepare_rules`), then named by the fingerprint the native
+/// side answered, so the case compares the prepared path. (If the two
+/// sides disagree on the prepare, the case's own comparison shows it: the
+/// one side then answers `RULES_NOT_PREPARED`.)
+fn by_fingerprint(c: &mut Case, session: &mut siyu::ops::Session, inst: &mut Siyu) {
+    let Ok(mut input) = crate::canonical::parse(&c.input) else { return };
+    let Some(rules) = input.get("rules").filter(|r| r.is_object() && r.get("prepared").is_none()) else { return };
+    let prepare = canonical(&json!({ "rules": rules }));
+    let answer = session.call("prepare_rules", &prepare);
+    let _ = inst.call("prepare_rules", prepare.as_bytes());
+    let Ok(answer) = serde_json::from_str::<Value>(&answer) else { return };
+    if let Some(fp) = answer["ok"]["fingerprint"].as_str() {
+        input["rules"] = json!({ "prepared": fp });
+        c.input = canonical(&input);
+        c.how = "by fingerprint, after prepare_rules";
+    }
 }
 
 #[cfg(test)]

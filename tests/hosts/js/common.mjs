@@ -159,14 +159,56 @@ export function objectEnvelope(fn, input) {
 export function checkVector(siyu, name, fileText) {
   const doc = parseLossless(fileText);
   if (!('obj' in doc)) throw new Error(`${name}: not a JSON object`);
+  const steps = doc.obj.get('steps');
+  if (steps) return checkSteps(siyu, name, steps);
+  return checkCall(siyu, name, doc);
+}
+
+/**
+ * A steps vector `{"steps": [{op, input, expected}, …]}`: its steps in
+ * order on the one module instance (rules prepared, then named by
+ * fingerprint), through `call`, then again through the object API. Each
+ * vector prepares what it uses, so the order of the files does not matter.
+ */
+function checkSteps(siyu, name, steps) {
+  if (!('arr' in steps)) throw new Error(`${name}: steps must be an array`);
+  const results = steps.arr.map((step, i) => checkCall(siyu, `${name} step ${i}`, step, 'string'));
+  const objectRuns = results.every((r) => r.why === null);
+  const objects = objectRuns ? steps.arr.map((step, i) => checkCall(siyu, `${name} step ${i}`, step, 'object')) : [];
+  const bad = [...results.filter((r) => !r.string), ...objects.filter((r) => r.object === false)];
+  return {
+    name,
+    op: results.map((r) => r.op).join(','),
+    string: results.every((r) => r.string),
+    object: objectRuns ? objects.every((r) => r.object) : null,
+    why: objectRuns ? null : results.find((r) => r.why !== null).why,
+    detail: bad.length ? bad.map((r) => `${r.name}: ${r.detail}`).join('\n') : null,
+  };
+}
+
+/**
+ * One call `{op, input, expected}`: through `call` and the object API
+ * (`only`: just one of them, 'string' or 'object').
+ */
+function checkCall(siyu, name, doc, only) {
   const opTree = doc.obj.get('op'), inTree = doc.obj.get('input'), exTree = doc.obj.get('expected');
   if (!opTree || !('str' in opTree) || !inTree || !exTree) throw new Error(`${name}: needs op, input and expected`);
   const op = opTree.str;
   const inputText = emitTree(inTree);
   const want = emitTree(exTree);
-  const got = siyu.call(op, inputText);
-  const res = { name, op, string: got === want, object: null, why: null, detail: null };
-  if (!res.string) res.detail = difference(got, want);
+  const res = { name, op, string: true, object: null, why: null, detail: null };
+  if (only !== 'object') {
+    const got = siyu.call(op, inputText);
+    res.string = got === want;
+    if (!res.string) res.detail = difference(got, want);
+  }
+  if (only === 'string') {
+    // Whether the object API could take it (checked on its own run).
+    const fn = siyu[jsName(op)];
+    if (typeof fn !== 'function') res.why = 'an operation with no JS function';
+    else res.why = objectApiObstacle(inTree, want) ?? objectApiObstacle(exTree, want);
+    return res;
+  }
 
   const fn = siyu[jsName(op)];
   const known = typeof fn === 'function' && (siyu.operations?.() ?? []).some((o) => o.name === op);
