@@ -246,8 +246,8 @@ async fn view(State(app): State<Arc<App>>, headers: HeaderMap, op: &'static str)
     let member = member_of(&app, &headers)?;
     blocking(app, move |app| {
         let (rules, row) = app.db.read(|tx| Ok((app.rules(tx)?, ledger::member_row(tx, &member)?)))?;
-        let input = format!(r#"{{"member":{},"now":{},"rules":{}}}"#, row.state, clock::now(), rules.json);
-        ok(app.engine.call(op, &input)?)
+        let now = clock::now();
+        ok(app.engine.call_ruled(op, &rules, |r| format!(r#"{{"member":{},"now":{now},"rules":{r}}}"#, row.state))?)
     })
     .await
 }
@@ -275,8 +275,10 @@ async fn quote(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
             Ok((rules, state))
         })?;
         let member = state.map(|s| format!(r#""member":{s},"#)).unwrap_or_default();
-        let input = format!(r#"{{"cart":{cart},{member}"now":{},"rules":{}}}"#, clock::now(), rules.json);
-        ok(app.engine.call("quote", &input)?)
+        let now = clock::now();
+        ok(app
+            .engine
+            .call_ruled("quote", &rules, |r| format!(r#"{{"cart":{cart},{member}"now":{now},"rules":{r}}}"#))?)
     })
     .await
 }

@@ -85,12 +85,13 @@ pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Val
 /// `apply_event` on one member, and store the event and the new state.
 fn apply(tx: &mut dyn Tx, ctx: &Ctx, member: &str, row: &MemberRow, event: Value) -> Result<Value, ApiError> {
     let event_text = event.to_string();
-    let input = if row.state.is_empty() {
-        format!(r#"{{"event":{event_text},"rules":{}}}"#, ctx.rules.json)
-    } else {
-        format!(r#"{{"event":{event_text},"member":{},"rules":{}}}"#, row.state, ctx.rules.json)
-    };
-    let answer = ctx.engine.call("apply_event", &input)?;
+    let answer = ctx.engine.call_ruled("apply_event", ctx.rules, |rules| {
+        if row.state.is_empty() {
+            format!(r#"{{"event":{event_text},"rules":{rules}}}"#)
+        } else {
+            format!(r#"{{"event":{event_text},"member":{},"rules":{rules}}}"#, row.state)
+        }
+    })?;
     let state = answer.get("member").ok_or_else(|| ApiError::internal("apply_event answered no member"))?;
     let at = event.get("at").and_then(Value::as_i64).unwrap_or(ctx.now);
     let id = event.get("id").and_then(Value::as_str).unwrap_or("");
