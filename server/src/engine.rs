@@ -70,6 +70,15 @@ impl Engine {
         envelope(op, &text)
     }
 
+    /// The envelope text of one call, as the module wrote it (`{"ok":…}`
+    /// or `{"error":…}`): what the conformance corpus compares.
+    pub fn call_text(&self, op: &str, input: &str) -> Result<String, ApiError> {
+        let mut instance = self.take()?;
+        let text = self.run(&mut instance, op, input)?;
+        self.put_back(instance);
+        Ok(text)
+    }
+
     /// Run operation `op` under `rules`: `input` makes the input from the
     /// text that goes under `"rules"` (the prepared reference).
     pub fn call_ruled(&self, op: &str, rules: &Rules, input: impl Fn(&str) -> String) -> Result<Value, ApiError> {

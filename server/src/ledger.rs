@@ -77,7 +77,42 @@ pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Val
             return Err(ApiError::internal("an effect without a member or an event"));
         };
         let row = locked_member_row(tx, other)?;
-        apply(tx, ctx, other, &row, event.clone())?;
+        if event.get("type").and_then(Value::as_str) == Some("referral_reward") {
+            book_referral_reward(tx, ctx, other, &row, event.clone())?;
+        } else {
+            apply(tx, ctx, other, &row, event.clone())?;
+        }
+    }
+    Ok(answer)
+}
+
+/// The counter of inviter rewards the referral campaign has paid: the
+/// `budget_used` a `referral_reward` carries (docs/rules.md §10.4).
+const REFERRAL_PAID: &str = "referral:rewarded";
+
+/// An inviter's reward, with the campaign's count as `budget_used`; the
+/// count goes up when the reward paid (`invites.rewarded` went up), not
+/// when it was booked as capped. The counter's row is locked from the
+/// read to the write.
+fn book_referral_reward(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    member: &str,
+    row: &MemberRow,
+    mut event: Value,
+) -> Result<Value, ApiError> {
+    tx.exec(
+        "INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+        &[REFERRAL_PAID.into()],
+    )?;
+    let sql = format!("SELECT value FROM counters WHERE name = $1{}", tx.for_update());
+    let paid = tx.row(&sql, &[REFERRAL_PAID.into()])?.and_then(|r| r[0].int()).unwrap_or(0);
+    event["budget_used"] = json!(paid);
+    let rewarded = |state: &Value| state["invites"]["rewarded"].as_i64().unwrap_or(0);
+    let before = serde_json::from_str::<Value>(&row.state).map(|s| rewarded(&s)).unwrap_or(0);
+    let answer = apply(tx, ctx, member, row, event)?;
+    if rewarded(&answer["member"]) > before {
+        tx.exec("UPDATE counters SET value = value + 1 WHERE name = $1", &[REFERRAL_PAID.into()])?;
     }
     Ok(answer)
 }

@@ -8,7 +8,10 @@ use crate::error::ApiError;
 
 /// Every migration, in order. A released migration never changes: a new
 /// one is added.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("../migrations/0001_ledger.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
+    (2, "growth", include_str!("../migrations/0002_growth.sql")),
+];
 
 pub fn run(db: &Db) -> Result<(), ApiError> {
     // Two servers starting at once on one PostgreSQL database take turns.

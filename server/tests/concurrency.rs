@@ -144,3 +144,43 @@ fn a_killed_server_loses_no_committed_booking_and_tears_none() {
     assert!(claimed > 0, "some claims were booked before the kill");
     assert_eq!(left + claimed, 40);
 }
+
+/// The way a merchant scales out: two server processes on one database
+/// (PostgreSQL under scripts/test-server.sh's second run; one SQLite file
+/// under the first).
+#[test]
+fn two_servers_on_one_database_oversell_nothing_and_spend_nothing_twice() {
+    let a = Arc::new(Server::start("two-servers"));
+    let b = Arc::new(Server::start_on(support::data_dir("two-servers-b"), a.database.clone()));
+    assert_eq!(a.admin, b.admin, "the admin token is the database's");
+    assert_eq!(a.admin_put("/api/admin/stock/no-threshold-10", json!({"stock": 10})).status, 200);
+    let tokens: Vec<String> = (0..20).map(|i| a.member(&format!("t{i}")).1).collect();
+    let (a2, b2, t2) = (a.clone(), b.clone(), tokens.clone());
+    let replies = at_once(60, move |i| {
+        let server = if i % 2 == 0 { &a2 } else { &b2 };
+        server.post("/api/coupons/no-threshold-10/claim", Some(&t2[i % 20]), json!({}))
+    });
+    assert_eq!(
+        count(&replies, 200),
+        10,
+        "{:?}",
+        replies.iter().map(|r| (r.status, r.code().to_string())).collect::<Vec<_>>()
+    );
+    assert_eq!(scalar(&a.db(), "SELECT value FROM counters WHERE name = 'stock:no-threshold-10'"), 0);
+
+    // One member's coupon and points, ordered on both servers at once.
+    let token = tokens.iter().find(|t| {
+        let wallet = a.get("/api/me/wallet", Some(t));
+        wallet.body.to_string().contains("no-threshold-10")
+    });
+    let token = token.expect("a member who claimed one").clone();
+    let quote = b.post("/api/quote", Some(&token), json!({ "cart": cart() }));
+    let order = json!({"cart": cart(), "expect_payable": quote.body["totals"]["payable"], "expect_fingerprint": quote.body["fingerprint"]});
+    let (a3, b3) = (a.clone(), b.clone());
+    let replies = at_once(8, move |i| {
+        let server = if i % 2 == 0 { &a3 } else { &b3 };
+        server.post("/api/orders", Some(&token), order.clone())
+    });
+    assert_eq!(count(&replies, 200), 1, "{replies:?}");
+    assert_logs_replay_to_states(&a.database);
+}

@@ -3,6 +3,8 @@
 //! write transaction. `server/openapi.yaml` lists every route; a test
 //! checks the two agree.
 
+mod growth;
+
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -45,6 +47,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/coupons/{template}/claim"),
     ("POST", "/api/mall/{item}"),
     ("POST", "/api/membership/{plan}"),
+    ("GET", "/api/me/scene"),
+    ("POST", "/api/scan"),
+    ("GET", "/api/me/invite-tasks"),
+    ("GET", "/api/me/distribution"),
+    ("POST", "/api/me/withdrawals"),
+    ("GET", "/api/me/poster.svg"),
+    ("GET", "/api/me/poster.png"),
+    ("GET", "/api/admin/alerts"),
+    ("GET", "/api/admin/channels"),
     ("GET", "/api/admin/rules"),
     ("PUT", "/api/admin/rules"),
     ("GET", "/api/admin/rules/{version}"),
@@ -69,6 +80,15 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/coupons/{template}/claim", post(claim))
         .route("/api/mall/{item}", post(mall))
         .route("/api/membership/{plan}", post(membership))
+        .route("/api/me/scene", get(growth::my_scene))
+        .route("/api/scan", post(growth::scan))
+        .route("/api/me/invite-tasks", get(growth::invite_tasks))
+        .route("/api/me/distribution", get(growth::distribution))
+        .route("/api/me/withdrawals", post(growth::withdraw))
+        .route("/api/me/poster.svg", get(growth::poster_svg))
+        .route("/api/me/poster.png", get(growth::poster_png))
+        .route("/api/admin/alerts", get(growth::alerts))
+        .route("/api/admin/channels", get(growth::channels))
         .route("/api/admin/rules", get(rule_versions).put(upload_rules))
         .route("/api/admin/rules/{version}", get(rule_version))
         .route("/api/admin/stock/{template}", put(set_stock))
@@ -166,12 +186,18 @@ async fn status(State(app): State<Arc<App>>) -> Answer {
     .await
 }
 
-/// Sign up: a nickname and a password; the member's id, their state after
-/// `joined`, and a session token.
+/// Sign up: a nickname and a password, and the scene of the share link
+/// the shopper arrived by, if any (with their device fingerprints): the
+/// member's id, their state, a session token, and what the scene bound.
 async fn sign_up(State(app): State<Arc<App>>, body: Bytes) -> Answer {
     let body = object(&body)?;
     let nickname = text_field(&body, "nickname")?;
     let password = text_field(&body, "password")?;
+    let scene = match body.get("scene") {
+        Some(Value::Null) | None => None,
+        Some(_) => Some(text_field(&body, "scene")?),
+    };
+    let fingerprints = growth::fingerprints(&body)?;
     if nickname.chars().count() > 32 {
         return Err(ApiError::bad_request(
             "FIELD_TOO_LONG",
@@ -183,7 +209,7 @@ async fn sign_up(State(app): State<Arc<App>>, body: Bytes) -> Answer {
     blocking(app, move |app| {
         let (salt, hash) = auth::hash_password(&password)?;
         let now = clock::now();
-        let (member, answer) = app.db.write(|tx| {
+        let (member, mut answer) = app.db.write(|tx| {
             let rules = app.rules(tx)?;
             let member = format!("m-{}", ledger::next(tx, "next:member")?);
             tx.exec(
@@ -198,14 +224,19 @@ async fn sign_up(State(app): State<Arc<App>>, body: Bytes) -> Answer {
                 ],
             )?;
             let ctx = Ctx { engine: &app.engine, rules: &rules, now };
-            let mut event = Map::new();
-            event.insert("type".into(), json!("joined"));
-            event.insert("member".into(), json!(member));
-            let answer = ledger::book(tx, &ctx, &member, event)?;
+            let joined = ledger::book(tx, &ctx, &member, event("joined", json!({ "member": member })))?;
+            let mut answer = json!({"member": member, "state": joined["member"]});
+            if let Some(scene) = &scene {
+                let scanned = growth::scanned(app, tx, &ctx, &member, scene, &fingerprints)?;
+                if scanned["referral"]["bound"] == true {
+                    answer["state"] = scanned["referral"]["member"].clone();
+                }
+                answer["scan"] = scanned;
+            }
             Ok((member, answer))
         })?;
-        let token = app.keys.token(&member, now);
-        let mut response = Json(json!({"member": member, "token": token, "state": answer["member"]})).into_response();
+        answer["token"] = json!(app.keys.token(&member, now));
+        let mut response = Json(answer).into_response();
         *response.status_mut() = StatusCode::CREATED;
         Ok(response)
     })
