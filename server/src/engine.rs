@@ -46,9 +46,14 @@ struct Instance {
 }
 
 impl Engine {
-    /// Load, hash-check and compile the module at `path`.
+    /// Load, hash-check and compile the module at `path`, with the
+    /// server's limits.
     pub fn load(path: &Path) -> Result<Engine, String> {
-        let limits = Limits { fuel_per_call: FUEL_PER_CALL, memory_bytes: MEMORY_PER_INSTANCE };
+        Engine::load_with(path, Limits { fuel_per_call: FUEL_PER_CALL, memory_bytes: MEMORY_PER_INSTANCE })
+    }
+
+    /// The same, with other limits (the tests hold an instance to less).
+    pub fn load_with(path: &Path, limits: Limits) -> Result<Engine, String> {
         let wasm = Wasm::load(path)?.with_limits(limits);
         // One instance now: a module that cannot be instantiated is a
         // start-up error, not the first request's.
