@@ -115,13 +115,33 @@ fn hostile_and_careless_requests_are_refused() {
     let server = Server::start("hostile");
     let (_, ann) = server.member("ann");
     let (_, bo) = server.member("bo");
-    // Malformed JSON, the wrong shape, a missing field.
+    let quote = server.post("/api/quote", Some(&ann), json!({ "cart": cart() }));
+    let placed = server.post(
+        "/api/orders",
+        Some(&ann),
+        json!({"cart": cart(), "expect_payable": quote.body["totals"]["payable"], "expect_fingerprint": quote.body["fingerprint"]}),
+    );
+    let order = placed.body["order"].as_str().unwrap().to_string();
+    let written = || {
+        let db = server.db();
+        ["members", "events", "orders", "counters", "idempotency"]
+            .map(|t| support::scalar(&db, &format!("SELECT COUNT(*) FROM {t}")))
+    };
+    let before = written();
+
+    // Malformed JSON, the wrong shape, a missing field, a wrong type.
     let r = call(&server.url("/api/members"), "POST", None, &[], None);
     assert_eq!((r.status, r.code()), (400, "FIELD_REQUIRED"));
     let r = ureq::post(&server.url("/api/quote")).send_string("{\"cart\":");
     let Err(ureq::Error::Status(400, r)) = r else { panic!("malformed JSON must be 400") };
     assert!(r.into_string().unwrap().contains("BAD_JSON"));
     assert_eq!(server.post("/api/quote", None, json!([1])).code(), "BAD_JSON");
+    let r = server.post("/api/members", None, json!({"nickname": 5, "password": "pw"}));
+    assert_eq!((r.status, r.code()), (400, "FIELD_REQUIRED"));
+    let r = server.post("/api/scan", Some(&ann), json!({"scene": "M1C", "fingerprints": [1]}));
+    assert_eq!((r.status, r.code()), (400, "WRONG_TYPE"));
+    let r = server.post(&format!("/api/orders/{order}/refund"), Some(&ann), json!({"lines": "all"}));
+    assert_eq!(r.status, 422, "{}", r.body);
     // An oversized body.
     let status = support::raw_status(&server, "POST /api/quote", siyu_server::api::MAX_BODY + 1);
     assert!(status.starts_with("HTTP/1.1 413"), "{status}");
@@ -130,18 +150,15 @@ fn hostile_and_careless_requests_are_refused() {
     let forged = format!("{}0", &ann[..ann.len() - 1]);
     assert_eq!(server.post("/api/check-in", Some(&forged), json!({})).status, 401);
     assert_eq!(server.post("/api/check-in", Some("m-1.1.00"), json!({})).status, 401);
-    // Another member's order is not found.
-    let quote = server.post("/api/quote", Some(&ann), json!({ "cart": cart() }));
-    let placed = server.post(
-        "/api/orders",
-        Some(&ann),
-        json!({"cart": cart(), "expect_payable": quote.body["totals"]["payable"], "expect_fingerprint": quote.body["fingerprint"]}),
-    );
-    let order = placed.body["order"].as_str().unwrap();
+    // Another member's order is not found, and not paid.
     let r = server.post(&format!("/api/orders/{order}/pay"), Some(&bo), json!({}));
     assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
-    // A member on an admin route.
+    let r = server.post(&format!("/api/orders/{order}/refund"), Some(&bo), json!({}));
+    assert_eq!(r.status, 422, "{}", r.body);
+    // A member on admin routes.
     let r = call(&server.url("/api/admin/rules"), "GET", Some(&ann), &[], None);
+    assert_eq!((r.status, r.code()), (403, "FORBIDDEN"));
+    let r = call(&server.url("/api/admin/stock/new-20"), "PUT", Some(&ann), &[], Some(json!({"stock": 5})));
     assert_eq!((r.status, r.code()), (403, "FORBIDDEN"));
     // A wrong password.
     let r = server.post("/api/sessions", None, json!({"member": "m-1", "password": "nope"}));
@@ -152,4 +169,6 @@ fn hostile_and_careless_requests_are_refused() {
     assert!(r.body["error"]["zh"].is_string() && r.body["error"]["en"].is_string(), "{}", r.body);
     // An unknown route.
     assert_eq!(server.get("/api/nothing", None).code(), "NOT_FOUND");
+
+    assert_eq!(written(), before, "no refused request wrote anything");
 }
