@@ -2,7 +2,7 @@
 //! ledger in SQLite ([`db`], [`ledger`]) and a JSON API ([`api`]) that
 //! recomputes every claim a client makes with the same module and rules.
 //!
-//! `server/README.md` is the operator's guide; `server/openapi.yaml` the
+//! `server/README.md` is the operator's guide; `server/openapi.json` the
 //! API's contract.
 
 pub mod api;

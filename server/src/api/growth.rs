@@ -9,6 +9,7 @@
 //! refusing the binding (not new, already bound, a device seen) does not
 //! fail the scan: the answer says why nothing was bound.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
@@ -288,15 +289,28 @@ fn poster(app: &App, member: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::internal("render_poster answered no SVG"))
 }
 
-#[derive(serde::Deserialize)]
-pub(super) struct Since {
-    since: String,
+/// A query parameter the route needs. (Read after the admin check, so a
+/// member without the token gets 403 whatever the query.)
+fn param(q: &BTreeMap<String, String>, name: &str) -> Result<Value, ApiError> {
+    q.get(name).map(|v| json!(v)).ok_or_else(|| {
+        ApiError::bad_request(
+            "FIELD_REQUIRED",
+            name,
+            format!("缺少查询参数 `{name}`（YYYY-MM-DD）"),
+            format!("the query parameter `{name}` (YYYY-MM-DD) is required"),
+        )
+    })
 }
 
 /// Who changed lifecycle segment since a date (`?since=YYYY-MM-DD`), from
 /// every member's joining and orders.
-pub(super) async fn alerts(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Query<Since>) -> Answer {
+pub(super) async fn alerts(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Answer {
     admin(&app, &headers)?;
+    let since = param(&q, "since")?;
     blocking(app, move |app| {
         let (rules, members) = app.db.read(|tx| {
             let members = tx.rows("SELECT id, created_at FROM members ORDER BY id", &[])?;
@@ -316,7 +330,6 @@ pub(super) async fn alerts(State(app): State<Arc<App>>, headers: HeaderMap, Quer
             Ok((app.rules(tx)?, list))
         })?;
         let now = clock::now();
-        let since = json!(q.since);
         let members = Value::Array(members);
         ok(app.engine.call_ruled("lifecycle_alerts", &rules, |r| {
             format!(r#"{{"members":{members},"now":{now},"rules":{r},"since":{since}}}"#)
@@ -325,16 +338,15 @@ pub(super) async fn alerts(State(app): State<Arc<App>>, headers: HeaderMap, Quer
     .await
 }
 
-#[derive(serde::Deserialize)]
-pub(super) struct Period {
-    from: String,
-    to: String,
-}
-
 /// Scans, joins, orders and GMV per channel and guide
 /// (`?from=YYYY-MM-DD&to=YYYY-MM-DD`).
-pub(super) async fn channels(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Query<Period>) -> Answer {
+pub(super) async fn channels(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Answer {
     admin(&app, &headers)?;
+    let (from, to) = (param(&q, "from")?, param(&q, "to")?);
     blocking(app, move |app| {
         let (rules, contacts) = app.db.read(|tx| {
             let rows = tx.rows("SELECT c.member_id, c.channel, c.guide, c.at, m.created_at FROM channel_contacts c JOIN members m ON m.id = c.member_id ORDER BY c.member_id, c.channel", &[])?;
@@ -352,7 +364,7 @@ pub(super) async fn channels(State(app): State<Arc<App>>, headers: HeaderMap, Qu
                 .collect();
             Ok((app.rules(tx)?, contacts))
         })?;
-        let (from, to, contacts) = (json!(q.from), json!(q.to), Value::Array(contacts));
+        let contacts = Value::Array(contacts);
         ok(app.engine.call_ruled("channel_stats", &rules, |r| format!(r#"{{"contacts":{contacts},"from":{from},"rules":{r},"to":{to}}}"#))?)
     })
     .await

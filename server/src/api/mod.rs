@@ -1,6 +1,6 @@
 //! The JSON API. Every handler parses its body, then does all its work —
 //! engine calls and SQL — in one blocking task and, when it books, one
-//! write transaction. `server/openapi.yaml` lists every route; a test
+//! write transaction. `server/openapi.json` lists every route; a test
 //! checks the two agree.
 
 mod growth;
@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -28,7 +28,7 @@ use crate::App;
 pub const MAX_BODY: usize = 2 << 20;
 
 /// Every route, as `(method, path)`: what `router` serves and
-/// `openapi.yaml` documents.
+/// `openapi.json` documents.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/status"),
     ("POST", "/api/members"),
@@ -92,13 +92,39 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/admin/rules", get(rule_versions).put(upload_rules))
         .route("/api/admin/rules/{version}", get(rule_version))
         .route("/api/admin/stock/{template}", put(set_stock))
+        // Unknown API paths answer JSON even when the storefront's files
+        // are served at `/`.
+        .route("/api/{*rest}", any(|| async { ApiError::not_found("接口", "route", "") }))
         .fallback(|| async { ApiError::not_found("接口", "route", "") })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(app.clone());
     match &app.www {
         Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir)),
         None => api,
     }
+}
+
+/// axum's own refusals (a body over the limit, a wrong method, a path
+/// parameter that does not parse) are plain text; every error this server
+/// answers has the one JSON shape, so they are rewritten into it.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+    let why = String::from_utf8_lossy(&body).into_owned();
+    let (code, zh) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("BODY_TOO_LARGE", format!("请求体超过 {} MiB", MAX_BODY >> 20)),
+        StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "该接口不支持这个方法".to_string()),
+        StatusCode::NOT_FOUND => ("NOT_FOUND", "不存在".to_string()),
+        _ if status.is_client_error() => ("BAD_REQUEST", "请求无效".to_string()),
+        _ => ("INTERNAL", "服务器内部错误".to_string()),
+    };
+    let en = if why.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { why };
+    ApiError::new(status, code, "", zh, en).into_response()
 }
 
 type Answer = Result<Response, ApiError>;
@@ -195,7 +221,10 @@ async fn sign_up(State(app): State<Arc<App>>, body: Bytes) -> Answer {
     let password = text_field(&body, "password")?;
     let scene = match body.get("scene") {
         Some(Value::Null) | None => None,
-        Some(_) => Some(text_field(&body, "scene")?),
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(ApiError::bad_request("WRONG_TYPE", "scene", "`scene` 应为字符串", "`scene` is a string"))
+        }
     };
     let fingerprints = growth::fingerprints(&body)?;
     if nickname.chars().count() > 32 {
@@ -427,7 +456,7 @@ async fn place_order(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
     if expect_payable.is_none() || expect_fingerprint.is_none() {
         return Err(ApiError::bad_request(
             "FIELD_REQUIRED",
-            "expect_payable",
+            if expect_payable.is_none() { "expect_payable" } else { "expect_fingerprint" },
             "下单须带上所见的应付金额 `expect_payable` 和规则指纹 `expect_fingerprint`",
             "an order carries the payable and the rules' fingerprint the shopper was shown: `expect_payable`, `expect_fingerprint`",
         ));
@@ -489,8 +518,8 @@ fn order_status(tx: &mut dyn Tx, member: &str, order: &str, from: &[&str], to: &
 
 /// Pay (simulated): the host's step; the engine books nothing until the
 /// order completes.
-async fn pay(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Path<String>, body: Bytes) -> Answer {
-    let booking = Booking::new(&app, &headers, &format!("POST /api/orders/{order}/pay"), &body)?;
+async fn pay(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Path<String>) -> Answer {
+    let booking = Booking::new(&app, &headers, &format!("POST /api/orders/{order}/pay"), &Bytes::new())?;
     booking
         .run(app, move |_, tx, ctx, member| {
             order_status(tx, member, &order, &["placed"], "paid", ctx.now)?;
@@ -499,8 +528,8 @@ async fn pay(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Path<
         .await
 }
 
-async fn complete(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Path<String>, body: Bytes) -> Answer {
-    let booking = Booking::new(&app, &headers, &format!("POST /api/orders/{order}/complete"), &body)?;
+async fn complete(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Path<String>) -> Answer {
+    let booking = Booking::new(&app, &headers, &format!("POST /api/orders/{order}/complete"), &Bytes::new())?;
     booking
         .run(app, move |_, tx, ctx, member| {
             order_status(tx, member, &order, &["paid"], "completed", ctx.now)?;
@@ -521,46 +550,44 @@ async fn refund(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Pa
     }
     booking
         .run(app, move |_, tx, ctx, member| {
+            // The host's side first: the member's own order, paid. (An
+            // unpaid order is not refunded; there is nothing to pay back.)
+            let refundable = ["paid", "completed", "partly_refunded"];
+            order_status(tx, member, &order, &refundable, "refunding", ctx.now)?;
             let answer = ledger::book(tx, ctx, member, event("order_refunded", fields.clone()))?;
             let full = answer["refund"]["fully_refunded"].as_bool().unwrap_or(false);
             let to = if full { "refunded" } else { "partly_refunded" };
-            order_status(tx, member, &order, &["placed", "paid", "completed", "partly_refunded"], to, ctx.now)?;
+            order_status(tx, member, &order, &["refunding"], to, ctx.now)?;
             Ok(json!({"order": order, "status": to, "refund": answer["refund"], "member": answer["member"], "effects": answer["effects"]}))
         })
         .await
 }
 
 /// Book one simple event on the signed-in member.
-async fn simple(
-    app: Arc<App>,
-    headers: HeaderMap,
-    route: String,
-    body: Bytes,
-    kind: &'static str,
-    fields: Value,
-) -> Answer {
-    let booking = Booking::new(&app, &headers, &route, &body)?;
+/// These routes read no body: the idempotency key is tied to the route
+/// alone.
+async fn simple(app: Arc<App>, headers: HeaderMap, route: String, kind: &'static str, fields: Value) -> Answer {
+    let booking = Booking::new(&app, &headers, &route, &Bytes::new())?;
     booking.run(app, move |_, tx, ctx, member| ledger::book(tx, ctx, member, event(kind, fields.clone()))).await
 }
 
-async fn check_in(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {
-    simple(app, headers, "POST /api/check-in".into(), body, "checked_in", json!({})).await
+async fn check_in(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+    simple(app, headers, "POST /api/check-in".into(), "checked_in", json!({})).await
 }
 
-async fn mall(State(app): State<Arc<App>>, headers: HeaderMap, Path(item): Path<String>, body: Bytes) -> Answer {
-    simple(app, headers, format!("POST /api/mall/{item}"), body, "mall_exchanged", json!({ "item": item })).await
+async fn mall(State(app): State<Arc<App>>, headers: HeaderMap, Path(item): Path<String>) -> Answer {
+    simple(app, headers, format!("POST /api/mall/{item}"), "mall_exchanged", json!({ "item": item })).await
 }
 
-async fn membership(State(app): State<Arc<App>>, headers: HeaderMap, Path(plan): Path<String>, body: Bytes) -> Answer {
-    simple(app, headers, format!("POST /api/membership/{plan}"), body, "membership_purchased", json!({ "plan": plan }))
-        .await
+async fn membership(State(app): State<Arc<App>>, headers: HeaderMap, Path(plan): Path<String>) -> Answer {
+    simple(app, headers, format!("POST /api/membership/{plan}"), "membership_purchased", json!({ "plan": plan })).await
 }
 
 /// Claim a coupon: the template's stock (if the operator set one) is taken
 /// in the same transaction as the claim, so 100 concurrent claims of 10
 /// left make exactly 10 coupons.
-async fn claim(State(app): State<Arc<App>>, headers: HeaderMap, Path(template): Path<String>, body: Bytes) -> Answer {
-    let booking = Booking::new(&app, &headers, &format!("POST /api/coupons/{template}/claim"), &body)?;
+async fn claim(State(app): State<Arc<App>>, headers: HeaderMap, Path(template): Path<String>) -> Answer {
+    let booking = Booking::new(&app, &headers, &format!("POST /api/coupons/{template}/claim"), &Bytes::new())?;
     booking
         .run(app, move |_, tx, ctx, member| {
             let mut fields = json!({ "template": template });
@@ -587,8 +614,9 @@ async fn rule_versions(State(app): State<Arc<App>>, headers: HeaderMap) -> Answe
     .await
 }
 
-async fn rule_version(State(app): State<Arc<App>>, headers: HeaderMap, Path(version): Path<i64>) -> Answer {
+async fn rule_version(State(app): State<Arc<App>>, headers: HeaderMap, Path(version): Path<String>) -> Answer {
     admin(&app, &headers)?;
+    let version: i64 = version.parse().map_err(|_| ApiError::not_found("规则版本", "rules version", "version"))?;
     blocking(app, move |app| {
         let row = app.db.read(|tx| {
             tx.row("SELECT fingerprint, json, uploaded_at FROM rules WHERE version = $1", &[version.into()])
@@ -625,7 +653,7 @@ async fn set_stock(
     let stock =
         body.get("stock").and_then(Value::as_i64).filter(|n| (0..=1_000_000_000).contains(n)).ok_or_else(|| {
             ApiError::bad_request(
-                "FIELD_REQUIRED",
+                "OUT_OF_RANGE",
                 "stock",
                 "`stock` 应为 0 到 10 亿的整数",
                 "`stock` is an integer from 0 to 1,000,000,000",
@@ -634,6 +662,11 @@ async fn set_stock(
     blocking(app, move |app| {
         let name = format!("stock:{template}");
         app.db.write(|tx| {
+            let rules: Value = serde_json::from_str(&app.rules(tx)?.json).map_err(ApiError::internal)?;
+            let known = rules["coupons"].as_array().is_some_and(|c| c.iter().any(|t| t["id"] == template.as_str()));
+            if !known {
+                return Err(ApiError::not_found("券模板", "coupon template", "template"));
+            }
             tx.exec(
                 "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2",
                 &[name.as_str().into(), stock.into()],

@@ -229,7 +229,7 @@ pub fn raw_status(server: &Server, request: &str, len: usize) -> String {
     .unwrap();
     // The server may answer (and close) before it has read it all.
     let _ = stream.write_all(&vec![b' '; len]);
-    let mut head = [0u8; 64];
+    let mut head = [0u8; 1024];
     let n = stream.read(&mut head).unwrap();
     String::from_utf8_lossy(&head[..n]).into_owned()
 }
