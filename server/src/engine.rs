@@ -87,6 +87,24 @@ impl Engine {
     /// Run operation `op` under `rules`: `input` makes the input from the
     /// text that goes under `"rules"` (the prepared reference).
     pub fn call_ruled(&self, op: &str, rules: &Rules, input: impl Fn(&str) -> String) -> Result<Value, ApiError> {
+        let text = self.call_ruled_envelope(op, rules, input)?;
+        envelope(op, &text)
+    }
+
+    /// As [`Engine::call_ruled`], but the answer under `ok` as the text the
+    /// engine wrote (canonical JSON), not parsed: what a route that only
+    /// passes the answer on sends as its body.
+    pub fn call_ruled_text(&self, op: &str, rules: &Rules, input: impl Fn(&str) -> String) -> Result<String, ApiError> {
+        let mut text = self.call_ruled_envelope(op, rules, input)?;
+        if text.starts_with(r#"{"ok":"#) && text.ends_with('}') {
+            text.truncate(text.len() - 1);
+            text.drain(..6);
+            return Ok(text);
+        }
+        envelope(op, &text).map(|v| v.to_string())
+    }
+
+    fn call_ruled_envelope(&self, op: &str, rules: &Rules, input: impl Fn(&str) -> String) -> Result<String, ApiError> {
         let mut instance = self.take()?;
         let reference = format!(r#"{{"prepared":"{}"}}"#, rules.fingerprint);
         let mut text = String::new();
@@ -100,7 +118,7 @@ impl Engine {
             }
         }
         self.put_back(instance);
-        envelope(op, &text)
+        Ok(text)
     }
 
     fn prepare(&self, instance: &mut Instance, rules: &Rules) -> Result<(), ApiError> {
