@@ -82,7 +82,13 @@ impl ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        // A server fault's detail (a database's message) goes to the log,
+        // not to the client.
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("siyu-server: {}", self.error);
+            self.error["en"] = json!("internal error (the server's log has the detail)");
+        }
         (self.status, Json(json!({ "error": self.error }))).into_response()
     }
 }

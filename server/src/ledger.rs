@@ -70,20 +70,57 @@ pub fn book(tx: &mut dyn Tx, ctx: &Ctx, member: &str, mut event: Map<String, Val
     let seq = row.seq + 1;
     event.insert("id".into(), json!(format!("e{seq}")));
     event.insert("at".into(), json!(ctx.now.max(row.last_at)));
-    let answer = apply(tx, ctx, member, &row, Value::Object(event))?;
+    let mut event = Value::Object(event);
+    let mut answer = decide(ctx, &row, &event)?;
+    // Effects carry the booking's `at`. A member they name whose last
+    // event is later (another server's clock ran ahead) would refuse them
+    // as EVENT_OUT_OF_ORDER: the booking is then dated at that last event.
+    let mut latest = event["at"].as_i64().unwrap_or(ctx.now);
+    for other in effect_members(&answer) {
+        latest = latest.max(locked_member_row(tx, &other)?.last_at);
+    }
+    if Some(latest) != event["at"].as_i64() {
+        event["at"] = json!(latest);
+        answer = decide(ctx, &row, &event)?;
+    }
+    store(tx, ctx, member, &row, &event, &answer)?;
     let effects = answer.get("effects").and_then(Value::as_array).cloned().unwrap_or_default();
-    for effect in effects {
+    for (i, effect) in effects.iter().enumerate() {
         let (Some(other), Some(event)) = (effect.get("member").and_then(Value::as_str), effect.get("event")) else {
             return Err(ApiError::internal("an effect without a member or an event"));
         };
         let row = locked_member_row(tx, other)?;
-        if event.get("type").and_then(Value::as_str) == Some("referral_reward") {
-            book_referral_reward(tx, ctx, other, &row, event.clone())?;
+        let booked = if event.get("type").and_then(Value::as_str) == Some("referral_reward") {
+            book_referral_reward(tx, ctx, other, &row, event.clone())
         } else {
-            apply(tx, ctx, other, &row, event.clone())?;
-        }
+            apply(tx, ctx, other, &row, event.clone())
+        };
+        // The whole booking is refused with the effect's refusal, under its
+        // own code: a caller that tolerates a refusal of the event itself
+        // (a scan's binding) must not commit half a booking.
+        booked.map_err(|e| effect_refused(i, other, e))?;
     }
     Ok(answer)
+}
+
+fn effect_members(answer: &Value) -> Vec<String> {
+    let effects = answer.get("effects").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    effects.iter().filter_map(|e| e.get("member").and_then(Value::as_str).map(str::to_string)).collect()
+}
+
+fn effect_refused(i: usize, member: &str, e: ApiError) -> ApiError {
+    if e.status.is_server_error() || e.retry {
+        return e;
+    }
+    let mut refused = ApiError::new(
+        e.status,
+        "EFFECT_REFUSED",
+        &format!("effects[{i}]"),
+        format!("这笔记账对会员 `{member}` 的连带事件被拒绝，整笔未记"),
+        format!("the booking's effect on member `{member}` was refused; nothing was booked"),
+    );
+    refused.error["cause"] = e.error;
+    refused
 }
 
 /// The counter of inviter rewards the referral campaign has paid: the
@@ -107,7 +144,9 @@ fn book_referral_reward(
     )?;
     let sql = format!("SELECT value FROM counters WHERE name = $1{}", tx.for_update());
     let paid = tx.row(&sql, &[REFERRAL_PAID.into()])?.and_then(|r| r[0].int()).unwrap_or(0);
-    event["budget_used"] = json!(paid);
+    if let Some(fields) = event.as_object_mut() {
+        fields.insert("budget_used".into(), json!(paid));
+    }
     let rewarded = |state: &Value| state["invites"]["rewarded"].as_i64().unwrap_or(0);
     let before = serde_json::from_str::<Value>(&row.state).map(|s| rewarded(&s)).unwrap_or(0);
     let answer = apply(tx, ctx, member, row, event)?;
@@ -119,27 +158,46 @@ fn book_referral_reward(
 
 /// `apply_event` on one member, and store the event and the new state.
 fn apply(tx: &mut dyn Tx, ctx: &Ctx, member: &str, row: &MemberRow, event: Value) -> Result<Value, ApiError> {
+    let answer = decide(ctx, row, &event)?;
+    store(tx, ctx, member, row, &event, &answer)?;
+    Ok(answer)
+}
+
+/// The engine's answer to `event` on the member's state: nothing written.
+fn decide(ctx: &Ctx, row: &MemberRow, event: &Value) -> Result<Value, ApiError> {
     let event_text = event.to_string();
-    let answer = ctx.engine.call_ruled("apply_event", ctx.rules, |rules| {
+    ctx.engine.call_ruled("apply_event", ctx.rules, |rules| {
         if row.state.is_empty() {
             format!(r#"{{"event":{event_text},"rules":{rules}}}"#)
         } else {
             format!(r#"{{"event":{event_text},"member":{},"rules":{rules}}}"#, row.state)
         }
-    })?;
+    })
+}
+
+/// Append the event to the member's log and keep the state the engine
+/// answered.
+fn store(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    member: &str,
+    row: &MemberRow,
+    event: &Value,
+    answer: &Value,
+) -> Result<(), ApiError> {
     let state = answer.get("member").ok_or_else(|| ApiError::internal("apply_event answered no member"))?;
     let at = event.get("at").and_then(Value::as_i64).unwrap_or(ctx.now);
     let id = event.get("id").and_then(Value::as_str).unwrap_or("");
     let seq = row.seq + 1;
     tx.exec(
         "INSERT INTO events (member_id, seq, event_id, at, rules_version, json) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[member.into(), seq.into(), id.into(), at.into(), ctx.rules.version.into(), event_text.into()],
+        &[member.into(), seq.into(), id.into(), at.into(), ctx.rules.version.into(), event.to_string().into()],
     )?;
     tx.exec(
         "UPDATE members SET state = $1, seq = $2, last_at = $3 WHERE id = $4",
         &[state.to_string().into(), seq.into(), at.max(row.last_at).into(), member.into()],
     )?;
-    Ok(answer)
+    Ok(())
 }
 
 /// The next value of counter `name` (1 the first time).

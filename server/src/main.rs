@@ -49,7 +49,14 @@ fn run() -> Result<(), String> {
     let database = database.unwrap_or_else(|| data.join("siyu.sqlite3").to_string_lossy().into_owned());
     let config = Config { wasm, database, www };
     let app = App::start(&config)?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
+    // Engine calls and SQL run on blocking threads, each holding one
+    // engine instance (up to 64 MiB) and one database connection: 32 at
+    // most, within PostgreSQL's default 100 connections for three servers.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(32)
+        .build()
+        .map_err(|e| format!("tokio: {e}"))?;
     runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| format!("{host}:{port}: {e}"))?;

@@ -86,13 +86,22 @@ fn a_channel_scan_assigns_guides_in_turn_and_counts_in_the_statistics() {
         .collect();
     // The store's staff weigh 2 and 1: li, wang, li.
     assert_eq!(staff, ["guide-li", "guide-wang", "guide-li"]);
+    // Scanning again keeps one's guide and does not move the counter.
+    let (_, t) = server.member("c3");
+    let first = server.post("/api/scan", Some(&t), json!({"scene": "C35Z"}));
+    let again = server.post("/api/scan", Some(&t), json!({"scene": "C35Z"}));
+    assert_eq!(first.body["contact"]["staff"], "guide-li", "the period starts again");
+    assert_eq!(
+        (again.body["contact"]["staff"].as_str(), again.body["contact"]["assigned_before"].as_bool()),
+        (Some("guide-li"), Some(true))
+    );
     let today = server.get("/api/status", None);
     assert_eq!(today.status, 200);
     let stats =
         call(&server.url("/api/admin/channels?from=2000-01-01&to=2199-12-31"), "GET", Some(&server.admin), &[], None);
     assert_eq!(stats.status, 200, "{}", stats.body);
     let store = stats.body["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "store-xuhui").unwrap();
-    assert_eq!(store["stats"]["scanned_contacts"], 3, "{store}");
+    assert_eq!(store["stats"]["scanned_contacts"], 4, "{store}");
     let alerts = call(&server.url("/api/admin/alerts?since=2000-01-01"), "GET", Some(&server.admin), &[], None);
     assert_eq!(alerts.status, 200, "{}", alerts.body);
     let member =

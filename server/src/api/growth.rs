@@ -58,6 +58,13 @@ pub(super) async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: 
 pub(super) fn fingerprints(body: &serde_json::Map<String, Value>) -> Result<Vec<String>, ApiError> {
     match body.get("fingerprints") {
         None | Some(Value::Null) => Ok(Vec::new()),
+        // Bounded before any row is read: the engine's own limit.
+        Some(Value::Array(items)) if items.len() > siyu::limits::MAX_FINGERPRINTS => Err(ApiError::bad_request(
+            "TOO_MANY",
+            "fingerprints",
+            format!("`fingerprints` 最多 {} 个", siyu::limits::MAX_FINGERPRINTS),
+            format!("at most {} `fingerprints`", siyu::limits::MAX_FINGERPRINTS),
+        )),
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
             Ok(items.iter().filter_map(Value::as_str).map(str::to_string).collect())
         }
@@ -122,6 +129,13 @@ fn bind(
     if tx.row("SELECT 1 FROM members WHERE id = $1", &[inviter.into()])?.is_none() {
         return Err(ApiError::not_found("邀请人", "inviter", "scene"));
     }
+    // Bindings take turns shop-wide: each reads other members' bindings
+    // (the inviter's chain) and devices, which its member's row lock does
+    // not cover; two at once could bind A to B and B to A (PostgreSQL;
+    // SQLite's writer already runs one at a time).
+    tx.exec("INSERT INTO counters (name, value) VALUES ('lock:bindings', 0) ON CONFLICT (name) DO NOTHING", &[])?;
+    let turn = format!("SELECT value FROM counters WHERE name = 'lock:bindings'{}", tx.for_update());
+    tx.rows(&turn, &[])?;
     let mut chain = Vec::new();
     let mut up = inviter.to_string();
     while chain.len() < siyu::limits::MAX_REFERRAL_CHAIN {
@@ -165,6 +179,19 @@ fn bind(
 /// counter, §13.2), recorded for the channel's statistics.
 fn assign(tx: &mut dyn Tx, ctx: &Ctx, member: &str, scene: &str, channel: u64) -> Result<Value, ApiError> {
     let name = format!("channel:{channel}");
+    // A member scanning the channel again keeps their contact: the
+    // counter moves on first scans only, so each guide gets their share.
+    let rules: Value = serde_json::from_str(&ctx.rules.json).map_err(ApiError::internal)?;
+    let channels = rules["channels"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if let Some(id) = channels.iter().find(|c| c["number"].as_u64() == Some(channel)).and_then(|c| c["id"].as_str()) {
+        let before = tx.row(
+            "SELECT guide FROM channel_contacts WHERE member_id = $1 AND channel = $2",
+            &[member.into(), id.into()],
+        )?;
+        if let Some(row) = before {
+            return Ok(json!({"channel": id, "staff": row[0].text(), "assigned_before": true}));
+        }
+    }
     tx.exec(
         "INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
         &[name.as_str().into()],

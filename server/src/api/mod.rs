@@ -539,7 +539,9 @@ async fn complete(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): 
     let booking = Booking::new(&app, &headers, &format!("POST /api/orders/{order}/complete"), &Bytes::new())?;
     booking
         .run(app, move |_, tx, ctx, member| {
-            order_status(tx, member, &order, &["paid"], "completed", ctx.now)?;
+            // A partly refunded order completes too: the engine credits the
+            // units left (docs/rules.md §3.7).
+            order_status(tx, member, &order, &["paid", "partly_refunded"], "completed", ctx.now)?;
             let answer = ledger::book(tx, ctx, member, event("order_completed", json!({ "order": order })))?;
             Ok(json!({"order": order, "status": "completed", "member": answer["member"], "effects": answer["effects"]}))
         })
@@ -557,9 +559,10 @@ async fn refund(State(app): State<Arc<App>>, headers: HeaderMap, Path(order): Pa
     }
     booking
         .run(app, move |_, tx, ctx, member| {
-            // The host's side first: the member's own order, paid. (An
-            // unpaid order is not refunded; there is nothing to pay back.)
-            let refundable = ["paid", "completed", "partly_refunded"];
+            // The host's side first: the member's own order. A placed,
+            // unpaid order refunded is cancelled: its coupons and points go
+            // back, and there is no money to pay back.
+            let refundable = ["placed", "paid", "completed", "partly_refunded"];
             order_status(tx, member, &order, &refundable, "refunding", ctx.now)?;
             let answer = ledger::book(tx, ctx, member, event("order_refunded", fields.clone()))?;
             let full = answer["refund"]["fully_refunded"].as_bool().unwrap_or(false);
